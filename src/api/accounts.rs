@@ -1,0 +1,206 @@
+//! Accounts and sessions: register, log in, log out, `me`, change password.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::extract::{ApiJson, AuthLearner, ClientIp};
+use super::views::{AccountView, SessionView};
+use crate::app::AppState;
+use crate::auth::new_token;
+use crate::config::rfc3339;
+use crate::domain::text::{MAX_NAME, check_line};
+use crate::domain::{Email, LearnerRecord, check_password_policy};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::storage::accounts::NewLearner;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterBody {
+    #[schema(example = "camille@example.org")]
+    pub email: String,
+    /// 12 to 128 characters; common or easily guessed passwords are refused.
+    #[schema(example = "lune verte et thé glacé")]
+    pub password: String,
+    #[schema(example = "Camille Lefèvre")]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeBody {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+fn check_new_password(path: &str, password: &str, email: &str, name: &str) -> AppResult<()> {
+    let local = email.split('@').next().unwrap_or("");
+    let mut inputs = vec![email, local];
+    inputs.extend(name.split_whitespace());
+    check_password_policy(password, &inputs).map_err(|e| AppError::validation(path, e.to_string()))
+}
+
+/// Create an account.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = RegisterBody,
+    responses(
+        (status = 201, description = "Account created", body = AccountView),
+        (status = 409, description = "An account with this email exists", body = ErrorBody),
+        (status = 422, description = "Bad email, name or weak password", body = ErrorBody),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RegisterBody>,
+) -> AppResult<impl IntoResponse> {
+    let email = Email::parse(&body.email).map_err(|m| AppError::validation("email", m))?;
+    check_line("name", &body.name, MAX_NAME)?;
+    check_new_password("password", &body.password, email.as_str(), &body.name)?;
+    let password_hash = state.passwords.hash(body.password).await?;
+    let learner = state
+        .db
+        .create_learner(NewLearner {
+            id: Uuid::new_v4(),
+            email: email.to_string(),
+            password_hash,
+            name: body.name.trim().to_owned(),
+            now: state.clock.now(),
+        })
+        .await?;
+    tracing::info!(learner = %learner.id, "account created");
+    Ok((StatusCode::CREATED, Json(AccountView::from(learner))))
+}
+
+/// Log in: returns a session token and sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginBody,
+    responses(
+        (status = 200, description = "Logged in", body = SessionView),
+        (status = 401, description = "Email or password is incorrect (the same answer for both)", body = ErrorBody),
+        (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> AppResult<impl IntoResponse> {
+    // An unparseable email cannot be an account: same answer as a wrong password.
+    let email = Email::parse(&body.email).map(|e| e.to_string()).unwrap_or_else(|_| body.email.to_lowercase());
+    let now = state.clock.now();
+    if let Err(retry_after) = state.throttle.check(&email, &ip, now) {
+        tracing::warn!(ip = %ip, "login throttled");
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let record = state.db.login_record(email.clone()).await?;
+    let (id, hash) = match record {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    let ok = state.passwords.verify(body.password, hash).await?;
+    let Some(learner_id) = id.filter(|_| ok) else {
+        state.throttle.record_failure(&email, &ip, now);
+        tracing::warn!(ip = %ip, "login failed");
+        return Err(AppError::InvalidCredentials);
+    };
+    state.throttle.record_success(&email);
+    let token = new_token()?;
+    let absolute = i64::try_from(state.config.session_absolute.as_secs()).unwrap_or(i64::MAX / 2);
+    let expires_at = now + absolute;
+    state.db.create_session(token.hash, learner_id, now, expires_at).await?;
+    // Housekeeping on a path that is rare and already slow (password hashing).
+    let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX / 2);
+    state.db.purge_sessions(now, idle).await?;
+    tracing::info!(learner = %learner_id, "logged in");
+
+    let mut headers = HeaderMap::new();
+    let cookie = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={absolute}{}",
+        state.config.session_cookie_name(),
+        token.token,
+        if state.config.secure_cookies() { "; Secure" } else { "" }
+    );
+    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(AppError::internal)?);
+    Ok((headers, Json(SessionView { token: token.token, expires_at: rfc3339(expires_at) })))
+}
+
+/// Log out: the token and the cookie stop working at once.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ))]
+pub async fn logout(State(state): State<AppState>, who: AuthLearner) -> AppResult<impl IntoResponse> {
+    state.db.delete_session(who.token_hash).await?;
+    let mut headers = HeaderMap::new();
+    let cookie = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        state.config.session_cookie_name(),
+        if state.config.secure_cookies() { "; Secure" } else { "" }
+    );
+    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(AppError::internal)?);
+    headers.insert("clear-site-data", HeaderValue::from_static("\"cookies\", \"storage\""));
+    Ok((StatusCode::NO_CONTENT, headers))
+}
+
+/// The logged-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = AccountView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ))]
+pub async fn me(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<AccountView>> {
+    Ok(Json(state.db.learner(who.id).await?.into()))
+}
+
+/// Replace the profile shown on portfolios (the document's `learner` block).
+#[utoipa::path(put, path = "/api/v1/me", tag = "accounts", request_body = LearnerRecord,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = AccountView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    ))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    ApiJson(profile): ApiJson<LearnerRecord>,
+) -> AppResult<Json<AccountView>> {
+    profile.validate("")?;
+    Ok(Json(state.db.update_profile(who.id, profile, state.clock.now()).await?.into()))
+}
+
+/// Change the password; needs the current one, and ends every other session.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChangeBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Changed; other sessions ended"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "The current password is wrong", body = ErrorBody),
+        (status = 422, description = "The new password is too weak", body = ErrorBody),
+    ))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    ApiJson(body): ApiJson<PasswordChangeBody>,
+) -> AppResult<StatusCode> {
+    let learner = state.db.learner(who.id).await?;
+    let hash = state.db.password_hash(who.id).await?;
+    if !state.passwords.verify(body.current_password, Some(hash)).await? {
+        return Err(AppError::Forbidden("the current password is wrong".into()));
+    }
+    check_new_password("new_password", &body.new_password, &learner.email, &learner.profile.name)?;
+    let new_hash = state.passwords.hash(body.new_password).await?;
+    state.db.set_password(who.id, new_hash, who.token_hash, state.clock.now()).await?;
+    tracing::info!(learner = %who.id, "password changed; other sessions ended");
+    Ok(StatusCode::NO_CONTENT)
+}

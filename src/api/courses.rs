@@ -1,0 +1,96 @@
+//! The learner's courses, each with its attestation. Every query names the owner, so another
+//! learner's id is "not found", exactly like a missing one.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use super::extract::{ApiJson, AuthLearner, parse_id};
+use super::views::{CourseList, CourseView};
+use crate::app::AppState;
+use crate::domain::CourseRecord;
+use crate::error::{AppResult, ErrorBody};
+
+/// The learner's courses, in the learner's order.
+#[utoipa::path(get, path = "/api/v1/courses", tag = "courses",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CourseList),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ))]
+pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<CourseList>> {
+    let courses: Vec<CourseView> = state.db.list_courses(who.id).await?.into_iter().map(Into::into).collect();
+    Ok(Json(CourseList { count: courses.len(), courses }))
+}
+
+/// Add a course.
+#[utoipa::path(post, path = "/api/v1/courses", tag = "courses", request_body = CourseRecord,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, body = CourseView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 409, description = "The same course (title, platform, start date) is already recorded", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `field` names it", body = ErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    ApiJson(record): ApiJson<CourseRecord>,
+) -> AppResult<(StatusCode, Json<CourseView>)> {
+    record.validate("")?;
+    let course = state.db.create_course(who.id, record, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(course.into())))
+}
+
+/// One course.
+#[utoipa::path(get, path = "/api/v1/courses/{id}", tag = "courses",
+    params(("id" = uuid::Uuid, Path, description = "Course id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CourseView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such course in this record", body = ErrorBody),
+    ))]
+pub async fn show(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    Path(id): Path<String>,
+) -> AppResult<Json<CourseView>> {
+    Ok(Json(state.db.course(who.id, parse_id(&id)?).await?.into()))
+}
+
+/// Replace a course's fields (its id, position and evidence are kept).
+#[utoipa::path(put, path = "/api/v1/courses/{id}", tag = "courses", request_body = CourseRecord,
+    params(("id" = uuid::Uuid, Path, description = "Course id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CourseView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such course in this record", body = ErrorBody),
+        (status = 409, description = "Another course has the same title, platform and start date", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `field` names it", body = ErrorBody),
+    ))]
+pub async fn replace(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    Path(id): Path<String>,
+    ApiJson(record): ApiJson<CourseRecord>,
+) -> AppResult<Json<CourseView>> {
+    let id = parse_id(&id)?;
+    record.validate("")?;
+    Ok(Json(state.db.update_course(who.id, id, record, state.clock.now()).await?.into()))
+}
+
+/// Delete a course, with its attestation and evidence.
+#[utoipa::path(delete, path = "/api/v1/courses/{id}", tag = "courses",
+    params(("id" = uuid::Uuid, Path, description = "Course id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such course in this record", body = ErrorBody),
+    ))]
+pub async fn delete(State(state): State<AppState>, who: AuthLearner, Path(id): Path<String>) -> AppResult<StatusCode> {
+    state.db.delete_course(who.id, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,140 @@
+//! Extractors that carry cross-cutting rules: who is asking (`AuthLearner`), and strict JSON
+//! bodies (`ApiJson`) whose errors come back in the contract's shape, naming the field.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::{hash_token, looks_like_token};
+use crate::domain::document::parse_strict;
+use crate::error::AppError;
+
+/// The learner a request acts for, from `Authorization: Bearer TOKEN` or the session cookie.
+/// Add it as a handler parameter to require a live session (401 otherwise).
+#[derive(Debug, Clone, Copy)]
+pub struct AuthLearner {
+    pub id: Uuid,
+    pub token_hash: [u8; 32],
+}
+
+/// Activity is recorded at most this often, so reads do not each cost a write.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+impl FromRequestParts<AppState> for AuthLearner {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts)
+            .or_else(|| cookie_value(parts, state.config.session_cookie_name()))
+            .ok_or(AppError::Unauthorized)?;
+        if !looks_like_token(&token) {
+            return Err(AppError::Unauthorized);
+        }
+        let token_hash = hash_token(&token);
+        let session = state.db.session(token_hash).await?.ok_or(AppError::Unauthorized)?;
+        let now = state.clock.now();
+        let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
+        if now >= session.expires_at || now - session.last_seen_at >= idle {
+            state.db.delete_session(token_hash).await?;
+            return Err(AppError::Unauthorized);
+        }
+        if now - session.last_seen_at >= TOUCH_EVERY_SECS {
+            state.db.touch_session(token_hash, now).await?;
+        }
+        Ok(AuthLearner { id: session.learner_id, token_hash })
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<String> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+pub(crate) fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The client's address for throttling; "unknown" when the server was not started with
+/// connection info (router tests).
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// The peer address as an extractor.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+/// A JSON body parsed strictly: `application/json` only (415 otherwise, which also keeps
+/// cross-site HTML forms out), unknown fields refused, errors naming the JSON path.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let JsonBody(bytes) = JsonBody::from_request(req, state).await?;
+        Ok(ApiJson(parse_strict(&bytes)?))
+    }
+}
+
+/// The raw bytes of a JSON body (content type checked, size limited), for handlers that
+/// parse it themselves.
+pub struct JsonBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        require_json(req.headers())?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge("the request body is too large".into())
+            } else {
+                AppError::BadRequest(format!("could not read the request body: {}", e.body_text()))
+            }
+        })?;
+        Ok(JsonBody(bytes))
+    }
+}
+
+pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), AppError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(format!(
+            "the body must be JSON sent as `Content-Type: application/json`, not `{content_type}`"
+        )))
+    }
+}
+
+/// A path id; anything that is not a UUID cannot name a record, so it is "not found".
+pub fn parse_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}

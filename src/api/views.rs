@@ -1,0 +1,125 @@
+//! Response shapes, kept apart from storage rows so that only what a client needs leaves the
+//! service (never a password hash, never another learner's data).
+
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::config::rfc3339;
+use crate::domain::{CourseRecord, Lang, Situation};
+use crate::storage::accounts::Learner;
+use crate::storage::{EvidenceMeta, ImportCounts, StoredCourse};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: Uuid,
+    /// The login email.
+    pub email: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// The contact address shown on portfolios (the document's `learner.email`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub situation: Option<Situation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+    pub created_at: String,
+}
+
+impl From<Learner> for AccountView {
+    fn from(l: Learner) -> Self {
+        AccountView {
+            id: l.id,
+            email: l.email,
+            name: l.profile.name,
+            headline: l.profile.headline,
+            contact_email: l.profile.email,
+            location: l.profile.location,
+            situation: l.profile.situation,
+            lang: l.profile.lang,
+            created_at: rfc3339(l.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    /// Send as `Authorization: Bearer TOKEN`; also set as an HttpOnly cookie.
+    pub token: String,
+    /// When the session ends at the latest (it also ends after a day without use).
+    pub expires_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceView {
+    pub sha256: String,
+    pub size: i64,
+    pub media_type: String,
+    /// The name the file was uploaded under (display text only).
+    pub file_name: String,
+    pub uploaded_at: String,
+}
+
+impl From<EvidenceMeta> for EvidenceView {
+    fn from(e: EvidenceMeta) -> Self {
+        EvidenceView {
+            sha256: e.sha256,
+            size: e.size,
+            media_type: e.media_type,
+            file_name: e.file_name,
+            uploaded_at: rfc3339(e.created_at),
+        }
+    }
+}
+
+/// A course as the API returns it: the document's fields, plus its id and evidence.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseView {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub record: CourseRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceView>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<StoredCourse> for CourseView {
+    fn from(c: StoredCourse) -> Self {
+        CourseView {
+            id: c.id,
+            record: c.record,
+            evidence: c.evidence.map(Into::into),
+            created_at: rfc3339(c.created_at),
+            updated_at: rfc3339(c.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseList {
+    pub count: usize,
+    pub courses: Vec<CourseView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportView {
+    /// Courses added to the record.
+    pub created: usize,
+    /// Courses already in the record (same title, platform and start date) whose fields changed.
+    pub updated: usize,
+    /// Courses already in the record exactly as in the document.
+    pub unchanged: usize,
+    /// Courses in the record after the import.
+    pub total: usize,
+}
+
+impl ImportView {
+    pub fn new(c: ImportCounts, total: usize) -> Self {
+        ImportView { created: c.created, updated: c.updated, unchanged: c.unchanged, total }
+    }
+}

@@ -1,0 +1,134 @@
+//! Building the service: state, router and middleware. `build_app()` is used by `serve` and
+//! by the tests alike, so what is tested is what runs.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{LoginThrottle, Passwords};
+use crate::config::{Clock, Config};
+use crate::error::{AppError, log_server_errors};
+use crate::storage::{self, Db};
+
+/// Everything a handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    pub passwords: Passwords,
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    /// Opens (creating if needed) the database in the configured data folder.
+    pub fn open(config: Config, clock: Clock) -> Result<AppState, storage::Error> {
+        let db = Db::open_in(&config.data_dir)?;
+        Ok(AppState {
+            db,
+            throttle: Arc::new(LoginThrottle::new(config.login)),
+            config: Arc::new(config),
+            clock,
+            passwords: Passwords::default(),
+        })
+    }
+}
+
+/// The whole HTTP surface.
+pub fn build_app(state: AppState) -> Router {
+    let (api, _) = crate::api::router(state.clone());
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api)
+        .fallback(not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(log_server_errors))
+        // Cross-site requests that change state are refused (Fetch Metadata, then Origin);
+        // clients that send neither header, like curl or scripts using a bearer token, pass.
+        .layer(CsrfLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            AppError::internal("a handler panicked").into_response()
+        }))
+        .layer(
+            // Spans carry the route template (`/s/{token}`), never the raw path or query,
+            // so tokens and ids typed into URLs stay out of the logs.
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let route = req.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
+                tracing::info_span!("request", method = %req.method(), route = %route)
+            }),
+        )
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(cause = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = build_app(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

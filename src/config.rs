@@ -1,0 +1,112 @@
+//! Settings of a running service, and the clock it reads (injectable, so that tests can
+//! move time forward past an expiry instead of sleeping).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// The address users reach the service at, e.g. `https://certfolio.example.org`. When it
+    /// is https, cookies are `Secure` and `__Host-` prefixed.
+    pub public_url: String,
+    /// A session ends after this long without use…
+    pub session_idle: Duration,
+    /// …and after this long in any case.
+    pub session_absolute: Duration,
+    pub evidence_max_bytes: usize,
+    pub evidence_quota_files: i64,
+    pub evidence_quota_bytes: i64,
+    pub import_max_bytes: usize,
+    pub login: LoginLimits,
+}
+
+/// Login throttling (ASVS V6.3.1): per account, a few free failures and then a growing
+/// pause capped low enough that the real owner is never locked out for long; per client
+/// address, a budget of failures per window against password spraying.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    pub account_free_failures: u32,
+    pub account_base_delay: Duration,
+    pub account_max_delay: Duration,
+    pub ip_max_failures: u32,
+    pub window: Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            account_free_failures: 5,
+            account_base_delay: Duration::from_secs(30),
+            account_max_delay: Duration::from_secs(15 * 60),
+            ip_max_failures: 50,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+pub const MIB: usize = 1024 * 1024;
+
+impl Config {
+    pub fn new(data_dir: PathBuf, public_url: String) -> Config {
+        Config {
+            data_dir,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            session_idle: Duration::from_secs(24 * 3600),
+            session_absolute: Duration::from_secs(14 * 24 * 3600),
+            evidence_max_bytes: 10 * MIB,
+            evidence_quota_files: 200,
+            evidence_quota_bytes: 200 * 1024 * 1024,
+            import_max_bytes: 8 * MIB,
+            login: LoginLimits::default(),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// `__Host-` requires `Secure`, which browsers refuse on plain http (other than localhost).
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies() { "__Host-certfolio" } else { "certfolio" }
+    }
+}
+
+/// Wall-clock seconds, or a manual clock in tests.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Option<Arc<AtomicI64>>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(None)
+    }
+
+    pub fn manual(start: i64) -> Clock {
+        Clock(Some(Arc::new(AtomicI64::new(start))))
+    }
+
+    /// Unix seconds, UTC.
+    pub fn now(&self) -> i64 {
+        match &self.0 {
+            Some(t) => t.load(Ordering::SeqCst),
+            None => time::OffsetDateTime::now_utc().unix_timestamp(),
+        }
+    }
+
+    /// Moves a manual clock forward; does nothing to the system clock.
+    pub fn advance(&self, by: Duration) {
+        if let Some(t) = &self.0 {
+            t.fetch_add(i64::try_from(by.as_secs()).unwrap_or(i64::MAX), Ordering::SeqCst);
+        }
+    }
+}
+
+/// Unix seconds as RFC 3339 (`2026-11-21T23:18:51Z`) for API responses.
+pub fn rfc3339(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}

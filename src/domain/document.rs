@@ -1,0 +1,251 @@
+//! The portfolio document, version 1 (`CONTRACT.md`): one JSON file holding a learner and
+//! their courses. Import, export and offline rendering read and write it.
+//!
+//! Parsing is strict: an unknown field is an error naming its path, because a typo
+//! (`"finshed_on"`) must never silently lose data.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::course::str_enum;
+use super::text::{MAX_NAME, MAX_TITLE, check_line};
+use super::{CourseRecord, Email, ValidationError};
+
+/// The only document version this build reads and writes.
+pub const DOCUMENT_VERSION: u32 = 1;
+/// More courses than anyone takes in a lifetime, few enough to import in one transaction.
+pub const MAX_COURSES: usize = 5000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// The document format version; must be 1.
+    #[schema(example = 1)]
+    pub certfolio: u32,
+    pub learner: LearnerRecord,
+    #[serde(default)]
+    pub courses: Vec<CourseRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LearnerRecord {
+    #[schema(example = "Camille Lefèvre")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// A contact address shown on the portfolio (not necessarily the login email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub situation: Option<Situation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+}
+
+/// The learner's situation, one of the dimensions of the registers of use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Situation {
+    Student,
+    JobSeeker,
+    Employed,
+    Independent,
+    Retired,
+}
+
+str_enum!(Situation {
+    Student => "student", JobSeeker => "job_seeker", Employed => "employed",
+    Independent => "independent", Retired => "retired",
+});
+
+/// The languages certfolio writes portfolios in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+str_enum!(Lang { Fr => "fr", En => "en" });
+
+impl LearnerRecord {
+    pub fn validate(&self, prefix: &str) -> Result<(), ValidationError> {
+        let at = |field: &str| super::join(prefix, field);
+        check_line(&at("name"), &self.name, MAX_NAME)?;
+        if let Some(v) = &self.headline {
+            check_line(&at("headline"), v, MAX_TITLE)?;
+        }
+        if let Some(v) = &self.email {
+            Email::parse(v).map_err(|m| ValidationError::new(at("email"), m))?;
+        }
+        if let Some(v) = &self.location {
+            check_line(&at("location"), v, MAX_NAME)?;
+        }
+        Ok(())
+    }
+}
+
+impl Document {
+    /// Every rule of the contract, checked before anything is stored. Two courses with the
+    /// same identity in one document are refused: which of the two should win is not ours to
+    /// guess.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.certfolio != DOCUMENT_VERSION {
+            return Err(ValidationError::new(
+                "certfolio",
+                format!(
+                    "document version {} is not supported; this build reads version {DOCUMENT_VERSION}",
+                    self.certfolio
+                ),
+            ));
+        }
+        self.learner.validate("learner")?;
+        if self.courses.len() > MAX_COURSES {
+            return Err(ValidationError::new(
+                "courses",
+                format!("{} courses in one document; at most {MAX_COURSES} are allowed", self.courses.len()),
+            ));
+        }
+        let mut seen = std::collections::HashMap::new();
+        for (i, course) in self.courses.iter().enumerate() {
+            course.validate(&format!("courses[{i}]"))?;
+            if let Some(first) = seen.insert(course.identity(), i) {
+                return Err(ValidationError::new(
+                    format!("courses[{i}]"),
+                    format!("repeats courses[{first}] (same title, platform and start date)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses and validates a document from raw JSON. Errors name the JSON path of the problem:
+/// `courses[3].colour: unknown field`.
+pub fn parse_document(bytes: &[u8]) -> Result<Document, ValidationError> {
+    let doc: Document = parse_strict(bytes)?;
+    doc.validate()?;
+    Ok(doc)
+}
+
+/// Deserialises JSON into `T`, turning serde's message into a [`ValidationError`] whose path
+/// names the offending value, including the name of an unknown field.
+pub fn parse_strict<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let err = match result {
+        Ok(value) => {
+            // Trailing garbage after the JSON value is an error too.
+            return match de.end() {
+                Ok(()) => Ok(value),
+                Err(e) => Err(ValidationError::new("", format!("invalid JSON: {e}"))),
+            };
+        }
+        Err(err) => err,
+    };
+    let mut path = err.path().to_string();
+    if path == "." {
+        path.clear();
+    }
+    let inner = err.into_inner();
+    let message = inner.to_string();
+    if let Some(field) = unknown_field_name(&message)
+        && !path.ends_with(field)
+    {
+        path = super::join(&path, field);
+    }
+    let message = if inner.is_syntax() || inner.is_eof() {
+        format!("invalid JSON: {message}")
+    } else {
+        // serde appends " at line L column C"; the path says where more usefully.
+        strip_position(&message).to_owned()
+    };
+    Err(ValidationError::new(path, message))
+}
+
+fn unknown_field_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{
+      "certfolio": 1,
+      "learner": {"name": "Camille Lefèvre", "headline": "Développeuse web", "email": "c@example.org",
+                  "location": "Nancy, France", "situation": "job_seeker", "lang": "fr"},
+      "courses": [{
+        "title": "Gestion de projet", "platform": "FUN-MOOC", "institution": "Centrale Lille",
+        "field": "management", "themes": ["project management"], "language": "fr",
+        "started_on": "2015-02-01", "finished_on": "2015-04-28", "hours": 20,
+        "follow_mode": "prescribed", "outcome": "completed", "motive": "required by job offers",
+        "prior_mastery": false,
+        "attestation": {"kind": "achievement", "issued_on": "2015-05-02", "credential_id": "FUN-8B9D2434",
+                        "url": "https://example.org/verify/8b9d2434", "grade": "92/100", "ects": null}
+      }]
+    }"#;
+
+    #[test]
+    fn the_contract_example_parses() {
+        let doc = parse_document(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(doc.courses[0].hours, Some(20.0));
+        assert_eq!(doc.learner.situation, Some(Situation::JobSeeker));
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_with_its_path() {
+        let bad = SAMPLE.replace(r#""field": "management""#, r#""field": "management", "colour": "red""#);
+        let err = parse_document(bad.as_bytes()).unwrap_err();
+        assert_eq!(err.path, "courses[0].colour");
+        assert!(err.message.contains("unknown field"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_bad_enum_names_the_field_and_the_choices() {
+        let bad = SAMPLE.replace(r#""outcome": "completed""#, r#""outcome": "finished""#);
+        let err = parse_document(bad.as_bytes()).unwrap_err();
+        assert_eq!(err.path, "courses[0].outcome");
+        assert!(err.message.contains("in_progress"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_bad_date_is_named() {
+        let bad = SAMPLE.replace("2015-04-28", "28/04/2015");
+        let err = parse_document(bad.as_bytes()).unwrap_err();
+        assert_eq!(err.path, "courses[0].finished_on");
+    }
+
+    #[test]
+    fn only_version_1_is_read() {
+        let bad = SAMPLE.replace(r#""certfolio": 1"#, r#""certfolio": 2"#);
+        assert_eq!(parse_document(bad.as_bytes()).unwrap_err().path, "certfolio");
+    }
+
+    #[test]
+    fn duplicate_courses_in_one_document_are_refused() {
+        let mut doc = parse_document(SAMPLE.as_bytes()).unwrap();
+        doc.courses.push(doc.courses[0].clone());
+        assert_eq!(doc.validate().unwrap_err().path, "courses[1]");
+    }
+
+    #[test]
+    fn deep_or_broken_json_is_an_error_not_a_crash() {
+        let deep = "[".repeat(10_000);
+        assert!(parse_document(deep.as_bytes()).is_err());
+        assert!(parse_document(b"{\"certfolio\": 1,").is_err());
+        assert!(parse_document(b"{\"certfolio\":1,\"learner\":{\"name\":\"x\"}} trailing").is_err());
+    }
+}

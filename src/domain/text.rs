@@ -1,0 +1,97 @@
+//! Text rules shared by every record: bounded lengths, no control characters, safe URLs,
+//! and the normalised form under which two spellings of a name are the same name.
+
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+use super::ValidationError;
+
+/// Maximum lengths, in Unicode scalar values. Generous for real data, small enough that a
+/// hostile document cannot make one record megabytes long.
+pub const MAX_NAME: usize = 200;
+pub const MAX_TITLE: usize = 300;
+pub const MAX_SHORT: usize = 100;
+pub const MAX_LONG: usize = 2000;
+pub const MAX_URL: usize = 2048;
+pub const MAX_THEMES: usize = 20;
+
+/// A single-line text: not blank, at most `max` characters, no control characters.
+pub fn check_line(path: &str, value: &str, max: usize) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new(path, "must not be empty"));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(ValidationError::new(path, format!("is {len} characters long; at most {max} are allowed")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ValidationError::new(path, "must be a single line without control characters"));
+    }
+    Ok(())
+}
+
+/// A free text that may span lines (motive, notes): tabs and newlines are allowed.
+pub fn check_paragraph(path: &str, value: &str, max: usize) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new(path, "must not be empty"));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(ValidationError::new(path, format!("is {len} characters long; at most {max} are allowed")));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        return Err(ValidationError::new(path, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// Only absolute `http` and `https` URLs with a host: a `javascript:` or `data:` URL stored
+/// today would become a live link on a recruiter's page tomorrow.
+pub fn check_url(path: &str, value: &str) -> Result<(), ValidationError> {
+    check_line(path, value, MAX_URL)?;
+    let parsed = url::Url::parse(value).map_err(|e| ValidationError::new(path, format!("is not a valid URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(ValidationError::new(path, format!("must be an http or https URL, not `{}:`", parsed.scheme())));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(ValidationError::new(path, "must name a host"));
+    }
+    Ok(())
+}
+
+/// The form under which names are compared: accents removed, lower case, inner spaces
+/// collapsed, outer spaces trimmed. "École  Polytechnique " and "ecole polytechnique" agree.
+pub fn normalize_name(value: &str) -> String {
+    let folded: String = value.nfkd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_case_and_spaces_do_not_make_a_new_name() {
+        assert_eq!(normalize_name("École Polytechnique"), normalize_name("ecole polytechnique "));
+        assert_eq!(normalize_name("  Université   Paris-Saclay"), "universite paris-saclay");
+        assert_ne!(normalize_name("MIT"), normalize_name("EPFL"));
+    }
+
+    #[test]
+    fn only_http_urls_are_accepted() {
+        assert!(check_url("u", "https://example.org/verify/1").is_ok());
+        assert!(check_url("u", "http://example.org").is_ok());
+        for bad in ["javascript:alert(1)", "data:text/html,x", "ftp://example.org", "example.org", "https://"] {
+            let err = check_url("u", bad).expect_err(bad);
+            assert_eq!(err.path, "u");
+        }
+    }
+
+    #[test]
+    fn lines_are_bounded_and_single() {
+        assert!(check_line("t", "Gestion de projet", MAX_TITLE).is_ok());
+        assert!(check_line("t", "   ", MAX_TITLE).is_err());
+        assert!(check_line("t", "a\nb", MAX_TITLE).is_err());
+        assert!(check_line("t", &"x".repeat(MAX_TITLE + 1), MAX_TITLE).is_err());
+        assert!(check_paragraph("m", "line one\nline two", MAX_LONG).is_ok());
+    }
+}

@@ -1,0 +1,170 @@
+//! One error type for every handler, mapped to the contract's JSON shape
+//! `{"error": {"code", "message"}}` (plus `field` when one input is to blame).
+//!
+//! Internal failures are logged by the `log_server_errors` middleware and answered with a
+//! generic message: SQL, file paths and panics never reach a client.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::ValidationError;
+use crate::storage;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Validation(ValidationError),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("email or password is incorrect")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
+    #[error("the service is busy; try again shortly")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn validation(path: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(ValidationError::new(path, message))
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(e.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable, machine-readable code: part of the contract, do not rename.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation_failed",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
+            AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// What the client is told. For internal errors, nothing of the cause.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(_) => "an internal error occurred; it has been logged".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<ValidationError> for AppError {
+    fn from(e: ValidationError) -> Self {
+        AppError::Validation(e)
+    }
+}
+
+impl From<storage::Error> for AppError {
+    fn from(e: storage::Error) -> Self {
+        match e {
+            storage::Error::NotFound => AppError::NotFound,
+            storage::Error::Conflict(m) => AppError::Conflict(m),
+            storage::Error::QuotaExceeded(m) => AppError::PayloadTooLarge(m),
+            other @ (storage::Error::Sqlite(_)
+            | storage::Error::Migration(_)
+            | storage::Error::Io { .. }
+            | storage::Error::Corrupt(_)
+            | storage::Error::Closed) => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The body of every `/api` error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable code such as `validation_failed`, `not_found`, `unauthorized`.
+    pub code: String,
+    pub message: String,
+    /// The JSON path of the input at fault, when there is one (`courses[3].hours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// Carried in the response's extensions so that the logging middleware sees the real cause.
+#[derive(Debug, Clone)]
+pub struct LoggedCause(pub Arc<String>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let field = match &self {
+            AppError::Validation(v) if !v.path.is_empty() => Some(v.path.clone()),
+            _ => None,
+        };
+        let body = ErrorBody { error: ErrorDetail { code: self.code().into(), message: self.public_message(), field } };
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after } = &self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        if let AppError::Internal(cause) = self {
+            response.extensions_mut().insert(LoggedCause(Arc::new(cause)));
+        }
+        response
+    }
+}
+
+/// Logs the cause of every 5xx inside the request's span (axum's error-handling example:
+/// `IntoResponse` stays free of side effects).
+pub async fn log_server_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if let Some(LoggedCause(cause)) = response.extensions().get::<LoggedCause>() {
+        tracing::error!(cause = %cause, "request failed");
+    }
+    response
+}
+
+pub type AppResult<T> = Result<T, AppError>;

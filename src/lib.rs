@@ -1,0 +1,17 @@
+//! certfolio: a learner's record of MOOCs and attestations, and the portfolios made from it.
+//!
+//! Layout: `domain` (pure types and rules) · `storage` (the only SQL) · `auth` (passwords,
+//! tokens, throttling) · `api` (JSON handlers) · `app` (`build_app`, shared by `serve` and the
+//! tests) · `cli` (the command line) · `error` (one error type, mapped to JSON).
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod storage;
+pub mod telemetry;
+
+pub use app::{AppState, build_app};

@@ -1,0 +1,329 @@
+//! Courses with their attestation, institutions and platforms; document import and export.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use uuid::Uuid;
+
+use super::accounts::{load_learner, store_profile};
+use super::{Db, Error, OptionalExt, Result, is_unique_violation, uuid_at};
+use crate::domain::text::normalize_name;
+use crate::domain::{AttestationKind, AttestationRecord, CourseRecord, Document, FollowMode, IsoDate, Outcome};
+
+/// A course as stored: the document's record plus its id, evidence and timestamps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCourse {
+    pub id: Uuid,
+    pub record: CourseRecord,
+    pub evidence: Option<EvidenceMeta>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What is known of an evidence file without reading its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceMeta {
+    pub id: Uuid,
+    pub sha256: String,
+    pub size: i64,
+    pub media_type: String,
+    pub file_name: String,
+    pub created_at: i64,
+}
+
+/// What an import did, course by course.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+const COURSE_SELECT: &str = "
+    SELECT c.id, c.title, p.name, i.name, c.field, c.themes, c.language, c.started_on, c.finished_on,
+           c.hours, c.follow_mode, c.outcome, c.motive, c.notes, c.prior_mastery, c.created_at, c.updated_at,
+           a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
+           e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at
+    FROM courses c
+    LEFT JOIN platforms p ON p.id = c.platform_id
+    LEFT JOIN institutions i ON i.id = c.institution_id
+    LEFT JOIN attestations a ON a.course_id = c.id
+    LEFT JOIN evidence e ON e.course_id = c.id";
+
+fn corrupt(idx: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
+}
+
+fn opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<IsoDate>> {
+    let raw: Option<String> = row.get(idx)?;
+    raw.map(|s| IsoDate::parse(&s).map_err(|e| corrupt(idx, e))).transpose()
+}
+
+fn opt_enum<T>(row: &Row<'_>, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<Option<T>> {
+    let raw: Option<String> = row.get(idx)?;
+    raw.map(|s| parse(&s).ok_or_else(|| corrupt(idx, format!("unknown value `{s}`")))).transpose()
+}
+
+fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
+    let themes: String = row.get(5)?;
+    let themes: Vec<String> = serde_json::from_str(&themes).map_err(|e| corrupt(5, e.to_string()))?;
+    let has_attestation: Option<String> = row.get(17)?;
+    let attestation = match has_attestation {
+        None => None,
+        Some(_) => Some(AttestationRecord {
+            kind: opt_enum(row, 18, AttestationKind::from_str_opt)?,
+            issued_on: opt_date(row, 19)?,
+            credential_id: row.get(20)?,
+            url: row.get(21)?,
+            grade: row.get(22)?,
+            ects: row.get(23)?,
+        }),
+    };
+    let evidence_id: Option<String> = row.get(24)?;
+    let evidence = match evidence_id {
+        None => None,
+        Some(_) => Some(EvidenceMeta {
+            id: uuid_at(row, 24)?,
+            sha256: row.get(25)?,
+            size: row.get(26)?,
+            media_type: row.get(27)?,
+            file_name: row.get(28)?,
+            created_at: row.get(29)?,
+        }),
+    };
+    Ok(StoredCourse {
+        id: uuid_at(row, 0)?,
+        record: CourseRecord {
+            title: row.get(1)?,
+            platform: row.get(2)?,
+            institution: row.get(3)?,
+            field: row.get(4)?,
+            themes,
+            language: row.get(6)?,
+            started_on: opt_date(row, 7)?,
+            finished_on: opt_date(row, 8)?,
+            hours: row.get(9)?,
+            follow_mode: opt_enum(row, 10, FollowMode::from_str_opt)?,
+            outcome: opt_enum(row, 11, Outcome::from_str_opt)?,
+            motive: row.get(12)?,
+            notes: row.get(13)?,
+            prior_mastery: row.get(14)?,
+            attestation,
+        },
+        evidence,
+        created_at: row.get(15)?,
+        updated_at: row.get(16)?,
+    })
+}
+
+pub(super) fn list(conn: &Connection, learner: Uuid) -> Result<Vec<StoredCourse>> {
+    let mut stmt = conn.prepare_cached(&format!("{COURSE_SELECT} WHERE c.learner_id = ?1 ORDER BY c.seq"))?;
+    let rows = stmt.query_map([learner.to_string()], course_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// One course of this learner; another learner's id is [`Error::NotFound`], exactly like a
+/// missing one, because the owner is part of the query.
+pub(super) fn get(conn: &Connection, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
+    conn.query_row(
+        &format!("{COURSE_SELECT} WHERE c.learner_id = ?1 AND c.id = ?2"),
+        [learner.to_string(), id.to_string()],
+        course_from_row,
+    )
+    .found()
+}
+
+/// The id of the learner's institution (or platform) of that name, created on first use.
+/// The first spelling met is kept as the display name.
+fn named_row(conn: &Connection, table: &str, learner: Uuid, name: Option<&str>, now: i64) -> Result<Option<String>> {
+    let Some(name) = name else { return Ok(None) };
+    let norm = normalize_name(name);
+    let existing: Option<String> = conn
+        .query_row(
+            &format!("SELECT id FROM {table} WHERE learner_id = ?1 AND norm_name = ?2"),
+            params![learner.to_string(), norm],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(Some(id));
+    }
+    let id = Uuid::new_v4().to_string();
+    conn.execute(
+        &format!("INSERT INTO {table} (id, learner_id, name, norm_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
+        params![id, learner.to_string(), name.trim(), norm, now],
+    )?;
+    Ok(Some(id))
+}
+
+fn conflict() -> Error {
+    Error::Conflict("a course with the same title, platform and start date is already in the record".into())
+}
+
+/// Inserts or updates (when `existing` is given) the course row and its attestation.
+fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &CourseRecord, now: i64) -> Result<()> {
+    let platform = named_row(conn, "platforms", learner, c.platform.as_deref(), now)?;
+    let institution = named_row(conn, "institutions", learner, c.institution.as_deref(), now)?;
+    let themes = serde_json::to_string(&c.themes).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let values = params![
+        id.to_string(),
+        learner.to_string(),
+        c.identity(),
+        c.title,
+        platform,
+        institution,
+        c.field,
+        themes,
+        c.language,
+        c.started_on.map(|d| d.to_string()),
+        c.finished_on.map(|d| d.to_string()),
+        c.hours,
+        c.follow_mode.map(FollowMode::as_str),
+        c.outcome.map(Outcome::as_str),
+        c.motive,
+        c.notes,
+        c.prior_mastery,
+        now,
+    ];
+    let result = if existing {
+        conn.execute(
+            "UPDATE courses SET identity = ?3, title = ?4, platform_id = ?5, institution_id = ?6, field = ?7,
+                themes = ?8, language = ?9, started_on = ?10, finished_on = ?11, hours = ?12, follow_mode = ?13,
+                outcome = ?14, motive = ?15, notes = ?16, prior_mastery = ?17, updated_at = ?18
+             WHERE id = ?1 AND learner_id = ?2",
+            values,
+        )
+    } else {
+        conn.execute(
+            "INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
+                language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
+                created_at, updated_at)
+             VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM courses WHERE learner_id = ?2), ?3, ?4, ?5,
+                ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+            values,
+        )
+    };
+    match result {
+        Err(e) if is_unique_violation(&e) => return Err(conflict()),
+        Err(e) => return Err(e.into()),
+        Ok(0) => return Err(Error::NotFound),
+        Ok(_) => {}
+    }
+    conn.execute("DELETE FROM attestations WHERE course_id = ?1", [id.to_string()])?;
+    if let Some(a) = &c.attestation {
+        conn.execute(
+            "INSERT INTO attestations (course_id, kind, issued_on, credential_id, url, grade, ects)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id.to_string(),
+                a.kind.map(AttestationKind::as_str),
+                a.issued_on.map(|d| d.to_string()),
+                a.credential_id,
+                a.url,
+                a.grade,
+                a.ects
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+impl Db {
+    pub async fn list_courses(&self, learner: Uuid) -> Result<Vec<StoredCourse>> {
+        self.read(move |tx| list(tx, learner)).await
+    }
+
+    pub async fn course(&self, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
+        self.read(move |tx| get(tx, learner, id)).await
+    }
+
+    pub async fn course_count(&self, learner: Uuid) -> Result<usize> {
+        self.read(move |tx| {
+            let n: i64 =
+                tx.query_row("SELECT count(*) FROM courses WHERE learner_id = ?1", [learner.to_string()], |r| {
+                    r.get(0)
+                })?;
+            Ok(usize::try_from(n).unwrap_or_default())
+        })
+        .await
+    }
+
+    /// Adds a course (validated by the caller); [`Error::Conflict`] if one with the same
+    /// identity exists.
+    pub async fn create_course(&self, learner: Uuid, record: CourseRecord, now: i64) -> Result<StoredCourse> {
+        self.write(move |tx| {
+            let id = Uuid::new_v4();
+            write_course(tx, learner, id, false, &record, now)?;
+            get(tx, learner, id)
+        })
+        .await
+    }
+
+    /// Replaces a course's fields, keeping its id, position and evidence.
+    pub async fn update_course(&self, learner: Uuid, id: Uuid, record: CourseRecord, now: i64) -> Result<StoredCourse> {
+        self.write(move |tx| {
+            write_course(tx, learner, id, true, &record, now)?;
+            get(tx, learner, id)
+        })
+        .await
+    }
+
+    pub async fn delete_course(&self, learner: Uuid, id: Uuid) -> Result<()> {
+        self.write(move |tx| {
+            let n = tx.execute(
+                "DELETE FROM courses WHERE id = ?1 AND learner_id = ?2",
+                [id.to_string(), learner.to_string()],
+            )?;
+            if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    /// Imports a validated document in one transaction: all of it or nothing. The learner's
+    /// profile takes the document's learner block; a course whose identity is already in the
+    /// record is updated in place (its id and evidence kept), any other is added, in document
+    /// order.
+    pub async fn import_document(&self, learner: Uuid, doc: Document, now: i64) -> Result<ImportCounts> {
+        self.write(move |tx| {
+            let before = load_learner(tx, learner)?;
+            if before.profile != doc.learner {
+                store_profile(tx, learner, &doc.learner, now)?;
+            }
+            let mut counts = ImportCounts::default();
+            for course in &doc.courses {
+                let existing: Option<String> = tx
+                    .query_row(
+                        "SELECT id FROM courses WHERE learner_id = ?1 AND identity = ?2",
+                        [learner.to_string(), course.identity()],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match existing {
+                    None => {
+                        write_course(tx, learner, Uuid::new_v4(), false, course, now)?;
+                        counts.created += 1;
+                    }
+                    Some(id) => {
+                        let id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
+                        if get(tx, learner, id)?.record == *course {
+                            counts.unchanged += 1;
+                        } else {
+                            write_course(tx, learner, id, true, course, now)?;
+                            counts.updated += 1;
+                        }
+                    }
+                }
+            }
+            Ok(counts)
+        })
+        .await
+    }
+
+    /// The learner's whole record as a portfolio document, courses in the learner's order.
+    pub async fn export_document(&self, learner: Uuid) -> Result<Document> {
+        self.read(move |tx| {
+            let profile = load_learner(tx, learner)?.profile;
+            let courses = list(tx, learner)?.into_iter().map(|c| c.record).collect();
+            Ok(Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses })
+        })
+        .await
+    }
+}

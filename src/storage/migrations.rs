@@ -1,0 +1,8 @@
+//! Numbered schema migrations, applied in order at open; the version lives in
+//! `PRAGMA user_version`. Pragmas are set per connection in `open_connection`, not here.
+
+use rusqlite_migration::{M, Migrations};
+
+const LIST: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql")).foreign_key_check()];
+
+pub(super) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(LIST);
