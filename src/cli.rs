@@ -64,6 +64,35 @@ pub enum Command {
         #[arg(long, env = "CERTFOLIO_DATA", default_value = "./data")]
         data: PathBuf,
     },
+    /// Render a portfolio PDF from a portfolio document (offline: no server, no database).
+    Render {
+        /// The portfolio document (JSON, version 1).
+        file: PathBuf,
+        /// appetite (the habit of self-training) or legitimacy (mastery of a field or theme).
+        #[arg(long)]
+        framing: String,
+        /// Legitimacy in a discipline: every course of this field, grouped by theme.
+        #[arg(long)]
+        field: Option<String>,
+        /// Legitimacy in one theme: only the courses with this theme.
+        #[arg(long)]
+        theme: Option<String>,
+        /// fr or en (default: the learner's language, else fr).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Legitimacy: also list the field's courses followed without a certificate.
+        #[arg(long)]
+        include_uncertified: bool,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Advise a framing for a portfolio document, with the reasons.
+    Advise {
+        file: PathBuf,
+        /// Print the advice as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -88,6 +117,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import { file, user, data } => run_import(&file, &user, &data).await,
         Command::Export { user, format, data } => run_export(&user, format, &data).await,
         Command::Backup { output, data } => run_backup(&output, &data),
+        Command::Render { file, framing, field, theme, lang, include_uncertified, output } => {
+            run_render(&file, &framing, field, theme, lang.as_deref(), include_uncertified, &output)
+        }
+        Command::Advise { file, json } => run_advise(&file, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -183,5 +216,92 @@ fn run_backup(output: &Path, data: &Path) -> Result<(), CliError> {
         report.learners,
         report.courses
     )?;
+    Ok(())
+}
+
+/// Reads and validates a portfolio document; errors name the file and the JSON path.
+fn read_document(file: &Path) -> Result<crate::domain::Document, CliError> {
+    let bytes = std::fs::read(file).map_err(|e| CliError(format!("{}: cannot read: {e}", file.display())))?;
+    parse_document(&bytes).map_err(|e| {
+        let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
+        CliError(format!("{}: {at}{}", file.display(), e.message))
+    })
+}
+
+/// Turns the command-line choices into a portfolio spec, naming any bad value.
+pub fn portfolio_spec(
+    framing: &str,
+    field: Option<String>,
+    theme: Option<String>,
+    include_uncertified: bool,
+) -> Result<crate::domain::portfolio::Spec, CliError> {
+    use crate::domain::portfolio::{Framing, Scope, Spec};
+    let framing = Framing::from_str_opt(framing)
+        .ok_or_else(|| CliError(format!("--framing: `{framing}` is not a framing (appetite or legitimacy)")))?;
+    let scope = match (field.filter(|f| !f.trim().is_empty()), theme.filter(|t| !t.trim().is_empty())) {
+        (Some(_), Some(_)) => return Err(CliError("--field and --theme: give one or the other, not both".into())),
+        (Some(f), None) => Scope::Field(f),
+        (None, Some(t)) => Scope::Theme(t),
+        (None, None) => Scope::All,
+    };
+    Ok(Spec { framing, scope, include_uncertified })
+}
+
+fn run_render(
+    file: &Path,
+    framing: &str,
+    field: Option<String>,
+    theme: Option<String>,
+    lang: Option<&str>,
+    include_uncertified: bool,
+    output: &Path,
+) -> Result<(), CliError> {
+    use crate::pdf::{RenderError, RenderOptions};
+    let spec = portfolio_spec(framing, field, theme, include_uncertified)?;
+    let lang = lang
+        .map(|l| {
+            crate::domain::Lang::from_str_opt(l)
+                .ok_or_else(|| CliError(format!("--lang: `{l}` is not a supported language (fr or en)")))
+        })
+        .transpose()?;
+    let doc = read_document(file)?;
+    // SOURCE_DATE_EPOCH (reproducible-builds.org) pins the date, so a script gets identical bytes.
+    let created_at = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    let opts = RenderOptions { spec, lang, share: None, created_at };
+    let bytes = crate::pdf::render(&doc, &opts).map_err(|e| match e {
+        RenderError::Select(e) => CliError(format!("{}: --{}: {e}", file.display(), e.input())),
+        other => CliError(other.to_string()),
+    })?;
+    // Write beside the target, then rename: a failed run never leaves half a PDF behind.
+    let tmp = output.with_extension("pdf.part");
+    std::fs::write(&tmp, &bytes).map_err(|e| CliError(format!("{}: cannot write: {e}", output.display())))?;
+    std::fs::rename(&tmp, output).map_err(|e| CliError(format!("{}: cannot write: {e}", output.display())))?;
+    Ok(())
+}
+
+fn run_advise(file: &Path, json: bool) -> Result<(), CliError> {
+    let doc = read_document(file)?;
+    let advice = crate::domain::advice::advise(&doc);
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&advice)?)?;
+        return Ok(());
+    }
+    let target = match (&advice.field, &advice.theme) {
+        (Some(f), _) => format!(" --field {f:?}"),
+        (_, Some(t)) => format!(" --theme {t:?}"),
+        _ => String::new(),
+    };
+    let register = serde_json::to_value(advice.register)?;
+    writeln!(out, "framing: {}{target}", advice.framing.as_str())?;
+    writeln!(out, "register: {}", register.as_str().unwrap_or_default())?;
+    for reason in &advice.reasons {
+        writeln!(out, "- {reason}")?;
+    }
+    writeln!(out, "render it: certfolio render {} --framing {}{target} -o portfolio.pdf", file.display(), advice.framing.as_str())?;
     Ok(())
 }

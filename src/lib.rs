@@ -11,6 +11,8 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod i18n;
+pub mod pdf;
 pub mod storage;
 pub mod telemetry;
 

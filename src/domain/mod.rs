@@ -4,10 +4,12 @@
 //! line, the importers and (later) the offline PDF renderer.
 
 pub mod account;
+pub mod advice;
 pub mod course;
 pub mod date;
 pub mod document;
 pub mod evidence;
+pub mod portfolio;
 pub mod text;
 
 pub use account::{Email, PasswordPolicyError, check_password_policy};

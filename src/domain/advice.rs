@@ -1,0 +1,418 @@
+//! Which framing suits a learner, from their situation and their record, following the seven
+//! registers of use of the research paper (seed 000, Tableau 1; PRODUCT.md). The advice is a
+//! suggestion with its reasons: the learner always chooses.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::portfolio::{Framing, stats_of};
+use super::text::normalize_name;
+use super::{CourseRecord, Document, FollowMode, Situation};
+
+/// The seven registers of use (Tableau 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Register {
+    /// Student, no valorisation, selective, chosen by subject, present.
+    Complementary,
+    /// Job seeker accumulating certificates for a future job (accumulation).
+    Competitive,
+    /// Employed, certificates that make up for a missing diploma (compensatory).
+    Legitimation,
+    /// Employed, a certified course that the present offers.
+    Opportunity,
+    /// Employed, selective use at the heart of one's trade, certificates optional.
+    CoreOfTrade,
+    /// Employed, preparing a salaried career change with certificates.
+    SalariedCareerChange,
+    /// Employed, preparing to work independently, without seeking certificates.
+    IndependentCareerChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Advice {
+    pub framing: Framing,
+    /// The field to pass as `field` (legitimacy in a discipline), if advised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The theme to pass as `theme` (legitimacy in one theme), if advised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    pub register: Register,
+    /// Why, in a few sentences a learner can check against their record.
+    pub reasons: Vec<String>,
+}
+
+/// Words in a motive that point to a future project: changing career (horizon "future").
+const CAREER_CHANGE: [&str; 10] = [
+    "reconversion",
+    "career change",
+    "changer de metier",
+    "nouveau metier",
+    "bifurcation",
+    "new career",
+    "change career",
+    "changing career",
+    "retrain",
+    "switch career",
+];
+/// Among those, words that point to working on one's own account.
+const INDEPENDENT: [&str; 8] = [
+    "independant",
+    "independent",
+    "freelance",
+    "a mon compte",
+    "own business",
+    "creer mon entreprise",
+    "start a business",
+    "auto-entrepreneur",
+];
+
+fn mentions(course: &CourseRecord, words: &[&str]) -> bool {
+    course.motive.as_deref().map(normalize_name).is_some_and(|m| words.iter().any(|w| m.contains(w)))
+}
+
+/// The field (and, when one theme dominates it, the theme) where the proof concentrates.
+fn focus(courses: &[&CourseRecord]) -> Option<(String, usize, Option<String>)> {
+    let stats = stats_of(courses);
+    let (field, n) = stats.fields.first()?.clone();
+    let key = normalize_name(&field);
+    let in_field: Vec<&CourseRecord> =
+        courses.iter().copied().filter(|c| c.field.as_deref().map(normalize_name).as_deref() == Some(&key)).collect();
+    let mut themes: Vec<(String, usize)> = Vec::new();
+    for c in &in_field {
+        if let Some(t) = c.themes.first() {
+            match themes.iter_mut().find(|(name, _)| normalize_name(name) == normalize_name(t)) {
+                Some(entry) => entry.1 += 1,
+                None => themes.push((t.clone(), 1)),
+            }
+        }
+    }
+    themes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // One theme is the point when it holds over two thirds of the field and the field has others.
+    let theme = match themes.as_slice() {
+        [(t, k), _, ..] if *k * 3 > in_field.len() * 2 && in_field.len() >= 3 => Some(t.clone()),
+        _ => None,
+    };
+    Some((field, n, theme))
+}
+
+/// Advises a framing for this record.
+pub fn advise(doc: &Document) -> Advice {
+    let all: Vec<&CourseRecord> = doc.courses.iter().collect();
+    if all.is_empty() {
+        return Advice {
+            framing: Framing::Appetite,
+            field: None,
+            theme: None,
+            register: Register::Complementary,
+            reasons: vec!["The record has no courses yet; add some and ask again.".into()],
+        };
+    }
+    let certified: Vec<&CourseRecord> = all.iter().copied().filter(|c| c.is_certified()).collect();
+    let n = all.len();
+    let cert_ratio = certified.len() as f64 / n as f64;
+    let moded: Vec<FollowMode> = all.iter().filter_map(|c| c.follow_mode).collect();
+    let prescribed = moded.iter().filter(|m| **m == FollowMode::Prescribed).count();
+    let mostly_prescribed = !moded.is_empty() && prescribed * 2 >= moded.len();
+    let prior = certified.iter().filter(|c| c.prior_mastery == Some(true)).count();
+    let career: Vec<&CourseRecord> = all.iter().copied().filter(|c| mentions(c, &CAREER_CHANGE)).collect();
+    let independent = all.iter().filter(|c| mentions(c, &INDEPENDENT)).count();
+    let fields = stats_of(&all).fields.len();
+    let proof_focus = focus(if certified.is_empty() { &all } else { &certified });
+    // Concentrated: most of the proof sits in one field.
+    let concentrated = proof_focus.as_ref().is_some_and(|(_, k, _)| {
+        let base = if certified.is_empty() { n } else { certified.len() };
+        base >= 2 && k * 10 >= base * 6
+    });
+
+    let mut reasons = Vec::new();
+    let pct = |r: f64| format!("{:.0}%", r * 100.0);
+    reasons.push(format!(
+        "{} of {n} courses ({}) earned an attestation, across {fields} field{}.",
+        certified.len(),
+        pct(cert_ratio),
+        if fields == 1 { "" } else { "s" }
+    ));
+    if !moded.is_empty() {
+        reasons.push(format!(
+            "{prescribed} of {} courses with a known follow mode were followed as prescribed (the whole course at its pace).",
+            moded.len()
+        ));
+    }
+
+    let legitimacy_in =
+        |focus: Option<(String, usize, Option<String>)>, reasons: &mut Vec<String>, what: &str| match focus {
+            Some((field, k, theme)) => {
+                match &theme {
+                    Some(t) => reasons.push(format!("{k} of them are in “{field}”, most on “{t}”: {what}.")),
+                    None => reasons.push(format!("{k} of them are in “{field}”: {what}.")),
+                }
+                let (field, theme) = match theme {
+                    Some(t) => (None, Some(t)),
+                    None => (Some(field), None),
+                };
+                (Framing::Legitimacy, field, theme)
+            }
+            None => (Framing::Appetite, None, None),
+        };
+
+    let (register, (framing, field, theme)) = match doc.learner.situation {
+        Some(Situation::Student) | Some(Situation::Retired) => {
+            reasons.push(match doc.learner.situation {
+                Some(Situation::Student) => "As a student, courses complement your studies (register “complementary”): the habit of learning is what to show.".into(),
+                _ => "Learning for its own sake is closest to the “complementary” register: the habit of learning is what to show.".into(),
+            });
+            (Register::Complementary, (Framing::Appetite, None, None))
+        }
+        Some(Situation::JobSeeker) => {
+            reasons.push("As a job seeker, certificates gathered for a future job are the “competitive” (accumulation) register.".into());
+            if concentrated && fields > 1 {
+                (Register::Competitive, legitimacy_in(proof_focus, &mut reasons, "a field to claim"))
+            } else if concentrated {
+                (Register::Competitive, legitimacy_in(proof_focus, &mut reasons, "the whole record is one field"))
+            } else {
+                reasons.push("Certificates spread across fields show the capacity and will to self-train more than mastery of one topic.".into());
+                (Register::Competitive, (Framing::Appetite, None, None))
+            }
+        }
+        situation => {
+            if situation.is_none() {
+                reasons
+                    .push("No situation is recorded; the advice reads the record as that of someone in work.".into());
+            }
+            if !career.is_empty() {
+                let target = focus(&career);
+                reasons.push(format!(
+                    "{} course motive{} mention{} a career change: a future project.",
+                    career.len(),
+                    if career.len() == 1 { "" } else { "s" },
+                    if career.len() == 1 { "s" } else { "" }
+                ));
+                if independent * 2 > career.len() || cert_ratio <= 0.2 {
+                    reasons.push("Preparing an independent activity by subject, certificates aside, is the “independent career change” register.".into());
+                    (Register::IndependentCareerChange, legitimacy_in(target, &mut reasons, "the trade being prepared"))
+                } else {
+                    reasons
+                        .push("Certified courses towards a new job are the “salaried career change” register.".into());
+                    (
+                        Register::SalariedCareerChange,
+                        legitimacy_in(target, &mut reasons, "the new field to be recognised in"),
+                    )
+                }
+            } else if cert_ratio <= 0.2 || (!mostly_prescribed && cert_ratio < 0.5) {
+                reasons.push(
+                    "Selective use with few certificates, for present work, is the “core of the trade” register."
+                        .into(),
+                );
+                (Register::CoreOfTrade, legitimacy_in(focus(&all), &mut reasons, "the trade itself"))
+            } else if mostly_prescribed && prior * 3 >= certified.len().max(1) {
+                reasons.push(format!(
+                    "{prior} certificate{} formalise{} skills acquired earlier: the “legitimation” (compensatory) register.",
+                    if prior == 1 { "" } else { "s" }, if prior == 1 { "s" } else { "" }
+                ));
+                (Register::Legitimation, legitimacy_in(proof_focus, &mut reasons, "the field to be legitimate in"))
+            } else {
+                reasons.push(
+                    "Certified courses taken as they came, for present work, are the “opportunity” register.".into(),
+                );
+                if concentrated {
+                    (Register::Opportunity, legitimacy_in(proof_focus, &mut reasons, "where the proof concentrates"))
+                } else {
+                    reasons.push(
+                        "They spread across fields, so the will to keep learning is the stronger message.".into(),
+                    );
+                    (Register::Opportunity, (Framing::Appetite, None, None))
+                }
+            }
+        }
+    };
+    Advice { framing, field, theme, register, reasons }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::parse_document;
+    use serde_json::{Value, json};
+
+    /// `certified`: whether it has an attestation; `prior`: prior mastery.
+    fn course(title: &str, field: &str, theme: &str, mode: &str, certified: bool, prior: bool, motive: &str) -> Value {
+        let mut c = json!({"title": title, "field": field, "themes": [theme], "follow_mode": mode,
+                           "prior_mastery": prior, "started_on": "2020-01-01",
+                           "outcome": if certified { "completed" } else { "audited" }});
+        if !motive.is_empty() {
+            c["motive"] = json!(motive);
+        }
+        if certified {
+            c["attestation"] = json!({"kind": "achievement"});
+        }
+        c
+    }
+
+    fn doc(situation: &str, courses: Vec<Value>) -> Document {
+        parse_document(
+            json!({"certfolio": 1, "learner": {"name": "A", "situation": situation}, "courses": courses})
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_student_is_complementary() {
+        let a = advise(&doc(
+            "student",
+            vec![
+                course("Python", "computing", "python", "selective", false, false, "curiosité"),
+                course("Bio", "biology", "genetics", "selective", false, false, "soutien à mes études"),
+            ],
+        ));
+        assert_eq!(a.register, Register::Complementary);
+        assert_eq!(a.framing, Framing::Appetite);
+    }
+
+    #[test]
+    fn a_job_seeker_with_certificates_across_fields_is_competitive_and_shows_appetite() {
+        let a = advise(&doc(
+            "job_seeker",
+            vec![
+                course("Python", "computing", "python", "selective", true, false, ""),
+                course("Marketing", "marketing", "digital", "selective", true, false, ""),
+                course("Droit", "law", "numérique", "prescribed", true, false, ""),
+                course("Compta", "management", "comptabilité", "selective", true, false, ""),
+            ],
+        ));
+        assert_eq!(a.register, Register::Competitive);
+        assert_eq!(a.framing, Framing::Appetite);
+        assert!(a.reasons.iter().any(|r| r.contains("4 of 4 courses")), "{:?}", a.reasons);
+    }
+
+    #[test]
+    fn a_job_seeker_concentrated_in_one_field_claims_it() {
+        let a = advise(&doc(
+            "job_seeker",
+            vec![
+                course("Python", "computing", "python", "selective", true, false, ""),
+                course("SQL", "computing", "databases", "selective", true, false, ""),
+                course("Web", "computing", "web", "selective", true, false, ""),
+                course("Marketing", "marketing", "digital", "selective", true, false, ""),
+            ],
+        ));
+        assert_eq!(a.register, Register::Competitive);
+        assert_eq!((a.framing, a.field.as_deref()), (Framing::Legitimacy, Some("computing")));
+    }
+
+    #[test]
+    fn employed_with_prior_mastery_in_one_field_is_legitimation() {
+        let a = advise(&doc(
+            "employed",
+            vec![
+                course("Gestion de projet", "management", "gestion de projet", "prescribed", true, true, ""),
+                course("Agile", "management", "gestion de projet", "prescribed", true, true, ""),
+                course("Lean", "management", "lean", "prescribed", true, false, ""),
+                course("Excel", "computing", "tableur", "prescribed", true, false, ""),
+            ],
+        ));
+        assert_eq!(a.register, Register::Legitimation);
+        assert_eq!(a.framing, Framing::Legitimacy);
+        assert_eq!(a.field.as_deref(), Some("management"));
+    }
+
+    #[test]
+    fn a_dominant_theme_is_advised_instead_of_its_field() {
+        let a = advise(&doc(
+            "employed",
+            vec![
+                course("Gestion de projet", "management", "gestion de projet", "prescribed", true, true, ""),
+                course("Agile", "management", "gestion de projet", "prescribed", true, true, ""),
+                course("Scrum", "management", "gestion de projet", "prescribed", true, false, ""),
+                course("Lean", "management", "lean", "prescribed", true, false, ""),
+            ],
+        ));
+        assert_eq!(a.register, Register::Legitimation);
+        assert_eq!((a.field.as_deref(), a.theme.as_deref()), (None, Some("gestion de projet")));
+    }
+
+    #[test]
+    fn employed_certified_without_prior_mastery_is_opportunity() {
+        let a = advise(&doc(
+            "employed",
+            vec![
+                course("Python", "computing", "python", "prescribed", true, false, "proposé par mon employeur"),
+                course("Anglais", "languages", "anglais", "prescribed", true, false, ""),
+                course("Droit", "law", "rgpd", "prescribed", true, false, ""),
+            ],
+        ));
+        assert_eq!(a.register, Register::Opportunity);
+        assert_eq!(a.framing, Framing::Appetite);
+    }
+
+    #[test]
+    fn employed_selective_without_certificates_is_core_of_the_trade() {
+        let a = advise(&doc(
+            "employed",
+            vec![
+                course("Statistique", "statistics", "r", "selective", false, false, ""),
+                course("Modèles mixtes", "statistics", "modèles", "selective", false, false, ""),
+                course("Survie", "statistics", "survie", "selective", true, false, ""),
+                course("Python", "computing", "python", "selective", false, false, ""),
+                course("Séries", "statistics", "séries", "selective", false, false, ""),
+                course("Bayes", "statistics", "bayes", "selective", false, false, ""),
+            ],
+        ));
+        assert_eq!(a.register, Register::CoreOfTrade);
+        assert_eq!(a.field.as_deref(), Some("statistics"));
+    }
+
+    #[test]
+    fn employed_preparing_a_salaried_career_change() {
+        let a = advise(&doc(
+            "employed",
+            vec![
+                course("Python", "computing", "python", "prescribed", true, false, "reconversion professionnelle"),
+                course("SQL", "computing", "bases de données", "prescribed", true, false, "Reconversion vers la data"),
+                course("Compta", "management", "comptabilité", "prescribed", true, true, ""),
+            ],
+        ));
+        assert_eq!(a.register, Register::SalariedCareerChange);
+        assert_eq!((a.framing, a.field.as_deref()), (Framing::Legitimacy, Some("computing")));
+    }
+
+    #[test]
+    fn employed_preparing_an_independent_activity() {
+        let a = advise(&doc(
+            "employed",
+            vec![
+                course(
+                    "Créer son entreprise",
+                    "entrepreneurship",
+                    "création",
+                    "prescribed",
+                    false,
+                    false,
+                    "reconversion : devenir indépendant",
+                ),
+                course(
+                    "Compta pour indépendants",
+                    "entrepreneurship",
+                    "comptabilité",
+                    "selective",
+                    false,
+                    false,
+                    "reconversion en freelance",
+                ),
+                course("Marketing", "marketing", "digital", "selective", false, false, "curiosité"),
+            ],
+        ));
+        assert_eq!(a.register, Register::IndependentCareerChange);
+        assert_eq!(a.field.as_deref(), Some("entrepreneurship"));
+    }
+
+    #[test]
+    fn an_empty_record_gets_advice_to_fill_it() {
+        let a = advise(&doc("employed", vec![]));
+        assert_eq!(a.framing, Framing::Appetite);
+        assert!(a.reasons[0].contains("no courses"));
+    }
+}
