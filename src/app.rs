@@ -29,6 +29,8 @@ pub struct AppState {
     pub clock: Clock,
     pub passwords: Passwords,
     pub throttle: Arc<LoginThrottle>,
+    /// Portfolio PDFs rendered at once (CPU-bound); one more is answered 503.
+    pub pdf_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -41,8 +43,14 @@ impl AppState {
             config: Arc::new(config),
             clock,
             passwords: Passwords::default(),
+            pdf_slots: Arc::new(tokio::sync::Semaphore::new(pdf_slots())),
         })
     }
+}
+
+/// One render per core: more would only queue on the blocking pool and hold memory.
+fn pdf_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 /// The whole HTTP surface.

@@ -22,6 +22,7 @@ pub mod courses;
 pub mod evidence;
 pub mod extract;
 pub mod import;
+pub mod portfolio;
 pub mod views;
 
 #[derive(OpenApi)]
@@ -37,6 +38,7 @@ pub mod views;
         (name = "courses", description = "The learner's courses and their attestations"),
         (name = "evidence", description = "Evidence files (PDF, PNG, JPEG)"),
         (name = "documents", description = "Portfolio document import and export"),
+        (name = "portfolio", description = "The portfolio PDF and framing advice"),
     )
 )]
 struct ApiDoc;
@@ -76,6 +78,8 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .layer(axum::extract::DefaultBodyLimit::max(import_limit)),
         )
         .routes(routes!(import::export))
+        .routes(routes!(portfolio::pdf))
+        .routes(routes!(portfolio::advice))
         .split_for_parts();
     let spec = Arc::new(openapi.clone());
     let router = router

@@ -1,0 +1,165 @@
+//! The portfolio PDF and the framing advice for the logged-in learner.
+//!
+//! Rendering is CPU work (a few milliseconds to tens of milliseconds): it runs on the blocking
+//! pool, and at most `AppState::pdf_slots` renders run at once. When all slots are taken the
+//! answer is an immediate 503, rather than a queue that would grow without bound.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::AuthLearner;
+use crate::app::AppState;
+use crate::domain::Lang;
+use crate::domain::advice::{Advice, advise};
+use crate::domain::portfolio::{Framing, Scope, Spec};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::pdf::{RenderError, RenderOptions, render};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PdfQuery {
+    /// `appetite` (default) or `legitimacy`.
+    framing: Option<String>,
+    /// Legitimacy in a discipline: every course of this field, grouped by theme.
+    field: Option<String>,
+    /// Legitimacy in one theme: only the courses with this theme.
+    theme: Option<String>,
+    /// `fr` or `en`; default: the learner's language, else `fr`.
+    lang: Option<String>,
+    /// Legitimacy: also list courses of the field followed without a certificate (`true`/`false`).
+    include_uncertified: Option<String>,
+}
+
+/// Reads the query into a render spec; each bad value is a 422 naming its parameter.
+fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
+    let framing = match q.framing.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        None => Framing::Appetite,
+        Some(f) => Framing::from_str_opt(f)
+            .ok_or_else(|| AppError::validation("framing", format!("`{f}` is not a framing (appetite or legitimacy)")))?,
+    };
+    let field = q.field.filter(|f| !f.trim().is_empty());
+    let theme = q.theme.filter(|t| !t.trim().is_empty());
+    let scope = match (field, theme) {
+        (Some(_), Some(_)) => return Err(AppError::validation("theme", "give a field or a theme, not both")),
+        (Some(f), None) => Scope::Field(f),
+        (None, Some(t)) => Scope::Theme(t),
+        (None, None) => Scope::All,
+    };
+    let include_uncertified = match q.include_uncertified.as_deref() {
+        None | Some("" | "false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return Err(AppError::validation("include_uncertified", format!("`{other}` is not true or false")));
+        }
+    };
+    let lang = match q.lang.as_deref().filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => Some(
+            Lang::from_str_opt(l)
+                .ok_or_else(|| AppError::validation("lang", format!("`{l}` is not a supported language (fr or en)")))?,
+        ),
+    };
+    Ok((Spec { framing, scope, include_uncertified }, lang))
+}
+
+/// The learner's portfolio as a PDF, in the framing asked for.
+#[utoipa::path(get, path = "/api/v1/portfolio.pdf", tag = "portfolio",
+    params(PdfQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The portfolio", content_type = "application/pdf"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Unknown framing or language, a field or theme with no course, or an empty record; `field` names the parameter", body = ErrorBody),
+        (status = 503, description = "Too many portfolios being rendered; try again shortly", body = ErrorBody),
+    ))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    query: Result<Query<PdfQuery>, QueryRejection>,
+) -> AppResult<Response> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let (spec, lang) = parse_query(query)?;
+    let permit = state.pdf_slots.clone().try_acquire_owned().map_err(|_| AppError::Unavailable)?;
+    let doc = state.db.export_document(who.id).await?;
+    let created_at = time::OffsetDateTime::from_unix_timestamp(state.clock.now()).map_err(AppError::internal)?;
+    let opts = RenderOptions { spec, lang, share: None, created_at };
+    let rendered = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        render(&doc, &opts)
+    })
+    .await
+    // A panic inside printpdf (its subsetter has panicked on odd fonts) is a 500, not a crash.
+    .map_err(|e| AppError::internal(format!("the PDF renderer stopped: {e}")))?;
+    let bytes = rendered.map_err(|e| match e {
+        RenderError::Select(e) => AppError::validation(e.input(), e.to_string()),
+        other => AppError::internal(other),
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (header::CONTENT_DISPOSITION, "inline; filename=\"portfolio.pdf\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The framing advised for the learner's record (registers of use), with the reasons.
+#[utoipa::path(get, path = "/api/v1/advice", tag = "portfolio",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = Advice),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ))]
+pub async fn advice(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<Advice>> {
+    let doc = state.db.export_document(who.id).await?;
+    Ok(Json(advise(&doc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> PdfQuery {
+        let get = |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned());
+        PdfQuery {
+            framing: get("framing"),
+            field: get("field"),
+            theme: get("theme"),
+            lang: get("lang"),
+            include_uncertified: get("include_uncertified"),
+        }
+    }
+
+    fn field_of(e: AppError) -> String {
+        match e {
+            AppError::Validation(v) => v.path,
+            other => panic!("not a validation error: {other}"),
+        }
+    }
+
+    #[test]
+    fn the_query_becomes_a_spec() {
+        let (spec, lang) = parse_query(q(&[])).unwrap();
+        assert_eq!((spec.framing, spec.scope, lang), (Framing::Appetite, Scope::All, None));
+        let (spec, lang) =
+            parse_query(q(&[("framing", "legitimacy"), ("theme", "python"), ("lang", "en"), ("include_uncertified", "true")]))
+                .unwrap();
+        assert_eq!(spec.scope, Scope::Theme("python".into()));
+        assert!(spec.include_uncertified);
+        assert_eq!(lang, Some(Lang::En));
+    }
+
+    #[test]
+    fn bad_values_name_their_parameter() {
+        assert_eq!(field_of(parse_query(q(&[("framing", "vanity")])).unwrap_err()), "framing");
+        assert_eq!(field_of(parse_query(q(&[("lang", "de")])).unwrap_err()), "lang");
+        assert_eq!(field_of(parse_query(q(&[("include_uncertified", "yes")])).unwrap_err()), "include_uncertified");
+        assert_eq!(field_of(parse_query(q(&[("field", "a"), ("theme", "b")])).unwrap_err()), "theme");
+    }
+}
