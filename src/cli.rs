@@ -302,6 +302,11 @@ fn run_advise(file: &Path, json: bool) -> Result<(), CliError> {
     for reason in &advice.reasons {
         writeln!(out, "- {reason}")?;
     }
-    writeln!(out, "render it: certfolio render {} --framing {}{target} -o portfolio.pdf", file.display(), advice.framing.as_str())?;
+    writeln!(
+        out,
+        "render it: certfolio render {} --framing {}{target} -o portfolio.pdf",
+        file.display(),
+        advice.framing.as_str()
+    )?;
     Ok(())
 }

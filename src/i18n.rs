@@ -2,8 +2,10 @@
 //! outcomes, month names, and numbers ("1 240 h" / "1,240 h").
 //!
 //! French groups thousands with U+202F (narrow no-break space) and keeps the unit on the same
-//! line with U+00A0, as the Imprimerie nationale rules and CLDR do. Both characters exist in
-//! the embedded fonts and come back unchanged from `pdftotext`.
+//! line with U+00A0, as the Imprimerie nationale rules and CLDR do. The PDF layout never
+//! breaks a line at either, then draws them as ordinary spaces: poppler's `pdftotext` (and
+//! copy-paste in most viewers) gives back U+0020 for both whatever the file holds, so the
+//! text extracted from a portfolio is exactly the text drawn: "1 240 h", "« computing »".
 
 use crate::domain::{AttestationKind, IsoDate, Lang, Outcome};
 

@@ -39,8 +39,9 @@ pub struct PdfQuery {
 fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
     let framing = match q.framing.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
         None => Framing::Appetite,
-        Some(f) => Framing::from_str_opt(f)
-            .ok_or_else(|| AppError::validation("framing", format!("`{f}` is not a framing (appetite or legitimacy)")))?,
+        Some(f) => Framing::from_str_opt(f).ok_or_else(|| {
+            AppError::validation("framing", format!("`{f}` is not a framing (appetite or legitimacy)"))
+        })?,
     };
     let field = q.field.filter(|f| !f.trim().is_empty());
     let theme = q.theme.filter(|t| !t.trim().is_empty());
@@ -147,9 +148,13 @@ mod tests {
     fn the_query_becomes_a_spec() {
         let (spec, lang) = parse_query(q(&[])).unwrap();
         assert_eq!((spec.framing, spec.scope, lang), (Framing::Appetite, Scope::All, None));
-        let (spec, lang) =
-            parse_query(q(&[("framing", "legitimacy"), ("theme", "python"), ("lang", "en"), ("include_uncertified", "true")]))
-                .unwrap();
+        let (spec, lang) = parse_query(q(&[
+            ("framing", "legitimacy"),
+            ("theme", "python"),
+            ("lang", "en"),
+            ("include_uncertified", "true"),
+        ]))
+        .unwrap();
         assert_eq!(spec.scope, Scope::Theme("python".into()));
         assert!(spec.include_uncertified);
         assert_eq!(lang, Some(Lang::En));

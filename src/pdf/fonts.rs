@@ -41,7 +41,8 @@ impl Face {
     }
 
     fn advance(&self, c: char) -> u16 {
-        let cp = c as usize;
+        // No-break spaces are drawn as spaces (see `layout::printable`), so they measure as one.
+        let cp = if is_no_break_space(c) { 0x20 } else { c as usize };
         if cp < TABLE {
             return self.advances[cp];
         }
@@ -61,6 +62,11 @@ impl Face {
     pub fn has_glyph(&self, c: char) -> bool {
         self.parsed.lookup_glyph_index(c as u32).is_some_and(|g| g != 0)
     }
+}
+
+/// U+00A0 and U+202F: they keep "569 h" and "1 240" on one line while wrapping.
+pub fn is_no_break_space(c: char) -> bool {
+    c == '\u{a0}' || c == '\u{202f}'
 }
 
 pub struct Fonts {

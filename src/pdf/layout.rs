@@ -195,7 +195,7 @@ impl<'f> Canvas<'f> {
             page.colour = Some(ckey);
         }
         page.text.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(mm(x), mm(PAGE_H - baseline)) });
-        page.text.push(Op::ShowText { items: vec![TextItem::Text(text.to_owned())] });
+        page.text.push(Op::ShowText { items: vec![TextItem::Text(printable(text))] });
     }
 
     /// Draws text ending at `right`.
@@ -274,6 +274,18 @@ impl<'f> Canvas<'f> {
 /// baseline plus the descent, so that stacked blocks do not collide.
 pub fn lines_height(n: usize, style: Style) -> f32 {
     if n == 0 { 0.0 } else { style.cap() + (n - 1) as f32 * style.leading() + style.size * 0.26 * PT }
+}
+
+/// The text as drawn. No-break spaces have done their work (wrapping never splits at them);
+/// in the file they become ordinary spaces, because PDF text extraction (poppler, and
+/// copy-paste in most viewers) turns them into spaces anyway. Drawing spaces makes what a
+/// reader copies exactly what the file holds.
+fn printable(text: &str) -> String {
+    if text.chars().any(super::fonts::is_no_break_space) {
+        text.chars().map(|c| if super::fonts::is_no_break_space(c) { ' ' } else { c }).collect()
+    } else {
+        text.to_owned()
+    }
 }
 
 fn mm(v: f32) -> Pt {
