@@ -167,8 +167,10 @@ pub fn parse_strict<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, V
     Err(ValidationError::new(path, message))
 }
 
+/// The field an "unknown field `x`" or "missing field `x`" message is about, so that the
+/// path points at it rather than at the object holding it.
 fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("missing field `"))?;
     rest.split('`').next()
 }
 
