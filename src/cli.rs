@@ -132,12 +132,12 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn run_serve(addr: SocketAddr, data: PathBuf, public_url: Option<String>) -> Result<(), CliError> {
-    let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-    let config = Config::new(data.clone(), public_url.clone());
-    let state = AppState::open(config, Clock::system()).map_err(|e| CliError(format!("{}: {e}", data.display())))?;
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
+    let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
+    let config = Config::new(data.clone(), public_url.clone());
+    let state = AppState::open(config, Clock::system()).map_err(|e| CliError(format!("{}: {e}", data.display())))?;
     tracing::info!("certfolio listening on http://{local} (public URL {public_url}, data in {})", data.display());
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("certfolio stopped");

@@ -21,12 +21,21 @@ use crate::storage::accounts::NewLearner;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
-    #[schema(example = "camille@example.org")]
+    #[schema(
+        example = "camille@example.org",
+        max_length = 254,
+        pattern = "^[^@\\s<>\\u0000-\\u001F\\u007F-\\u009F]{1,64}@[^@\\s<>.\\u0000-\\u001F\\u007F-\\u009F-]([^@\\s<>\\u0000-\\u001F\\u007F-\\u009F]*[^@\\s<>.\\u0000-\\u001F\\u007F-\\u009F-])?\\.[^@\\s<>.\\u0000-\\u001F\\u007F-\\u009F-]+$"
+    )]
     pub email: String,
     /// 12 to 128 characters; common or easily guessed passwords are refused.
-    #[schema(example = "lune verte et thé glacé")]
+    #[schema(example = "lune verte et thé glacé", min_length = 12, max_length = 128)]
     pub password: String,
-    #[schema(example = "Camille Lefèvre")]
+    #[schema(
+        example = "Camille Lefèvre",
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
 }
 
@@ -41,6 +50,7 @@ pub struct LoginBody {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeBody {
     pub current_password: String,
+    #[schema(min_length = 12, max_length = 128)]
     pub new_password: String,
 }
 
@@ -56,6 +66,7 @@ fn check_new_password(path: &str, password: &str, email: &str, name: &str) -> Ap
     responses(
         (status = 201, description = "Account created", body = AccountView),
         (status = 409, description = "An account with this email exists", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Bad email, name or weak password", body = ErrorBody),
     ))]
 pub async fn register(
@@ -85,6 +96,8 @@ pub async fn register(
     responses(
         (status = 200, description = "Logged in", body = SessionView),
         (status = 401, description = "Email or password is incorrect (the same answer for both)", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "The body is not `{email, password}`", body = ErrorBody),
         (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody),
     ))]
 pub async fn login(
@@ -168,6 +181,7 @@ pub async fn me(State(state): State<AppState>, who: AuthLearner) -> AppResult<Js
     responses(
         (status = 200, body = AccountView),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
     ))]
 pub async fn update_me(
@@ -186,6 +200,7 @@ pub async fn update_me(
         (status = 204, description = "Changed; other sessions ended"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "The current password is wrong", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "The new password is too weak", body = ErrorBody),
     ))]
 pub async fn change_password(

@@ -30,6 +30,7 @@ pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<
         (status = 201, body = CourseView),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 409, description = "The same course (title, platform, start date) is already recorded", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is invalid; `field` names it", body = ErrorBody),
     ))]
 pub async fn create(
@@ -68,6 +69,7 @@ pub async fn show(
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such course in this record", body = ErrorBody),
         (status = 409, description = "Another course has the same title, platform and start date", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is invalid; `field` names it", body = ErrorBody),
     ))]
 pub async fn replace(

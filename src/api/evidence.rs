@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::multipart::MultipartError;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -47,6 +47,7 @@ fn multipart_error(e: &MultipartError, limit: usize) -> AppError {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Stored; the SHA-256 is of the exact bytes uploaded", body = EvidenceView),
+        (status = 400, description = "The multipart body is malformed", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such course in this record", body = ErrorBody),
         (status = 413, description = "Over 10 MiB, or over the account's quota", body = ErrorBody),
@@ -58,9 +59,12 @@ pub async fn upload(
     who: AuthLearner,
     Path(id): Path<String>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<EvidenceView>)> {
     let course = parse_id(&id)?;
+    let mut multipart = multipart.map_err(|e| {
+        AppError::BadRequest(format!("send the file as multipart/form-data with a field `file` ({})", e.body_text()))
+    })?;
     let limit = state.config.evidence_max_bytes;
     // Refuse an announced oversize body before reading a byte of it.
     let announced =
@@ -118,7 +122,8 @@ pub async fn upload(
     params(("id" = uuid::Uuid, Path, description = "Course id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, as an attachment",
+            content(("application/pdf"), ("image/png"), ("image/jpeg"))),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such course, or no evidence", body = ErrorBody),
     ))]

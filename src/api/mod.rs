@@ -81,7 +81,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(portfolio::pdf))
         .routes(routes!(portfolio::advice))
         .split_for_parts();
-    let spec = Arc::new(openapi.clone());
+    let spec = Arc::new(spec_json(&openapi));
     let router = router
         .route(
             "/api/openapi.json",
@@ -131,8 +131,48 @@ async fn json_method_errors(response: axum::response::Response) -> axum::respons
     response
 }
 
-/// The OpenAPI description as JSON text (for `certfolio openapi` and tests).
-pub fn openapi_json(state: AppState) -> String {
-    let (_, spec) = router(state);
-    spec.to_pretty_json().unwrap_or_default()
+/// The OpenAPI description as served.
+///
+/// One fix-up: a response that adds fields to a flattened record (`CourseView` = the
+/// document's `CourseRecord` + `id`, `evidence`, timestamps) comes out of utoipa as
+/// `allOf: [CourseRecord, {…}]`, and since `CourseRecord` forbids additional properties (an
+/// unknown field is refused), no course could ever validate against it. The parts are merged
+/// into one closed object instead.
+fn spec_json(openapi: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut spec = serde_json::to_value(openapi).unwrap_or_default();
+    merge_all_of(&mut spec, "CourseView");
+    spec
+}
+
+fn merge_all_of(spec: &mut serde_json::Value, name: &str) {
+    use serde_json::{Map, Value};
+    let schemas = &spec["components"]["schemas"];
+    let Some(parts) = schemas[name]["allOf"].as_array() else { return };
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    let mut description = schemas[name].get("description").cloned();
+    for part in parts {
+        let resolved = match part["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+            Some(target) => &schemas[target],
+            None => part,
+        };
+        if let Some(props) = resolved["properties"].as_object() {
+            properties.extend(props.clone());
+        }
+        if let Some(req) = resolved["required"].as_array() {
+            required.extend(req.iter().cloned());
+        }
+        if description.is_none() {
+            description = part.get("description").cloned();
+        }
+    }
+    let mut merged = Map::new();
+    merged.insert("type".into(), "object".into());
+    if let Some(d) = description {
+        merged.insert("description".into(), d);
+    }
+    merged.insert("properties".into(), Value::Object(properties));
+    merged.insert("required".into(), Value::Array(required));
+    merged.insert("additionalProperties".into(), false.into());
+    spec["components"]["schemas"][name] = Value::Object(merged);
 }

@@ -68,21 +68,40 @@ str_enum!(AttestationKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CourseRecord {
-    #[schema(example = "Gestion de projet")]
+    #[schema(
+        example = "Gestion de projet",
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = "FUN-MOOC")]
+    #[schema(
+        example = "FUN-MOOC",
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub platform: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = "Centrale Lille")]
+    #[schema(
+        example = "Centrale Lille",
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub institution: Option<String>,
     /// The discipline (e.g. `computing`, `management`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub field: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 20, value_type = Vec<ThemeText>)]
     pub themes: Vec<String>,
     /// The language the course was taught in, as a BCP 47 tag (`fr`, `en`, `pt-BR`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 35, pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     pub language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_on: Option<IsoDate>,
@@ -90,14 +109,23 @@ pub struct CourseRecord {
     pub finished_on: Option<IsoDate>,
     /// Study time in hours, in (0, 2000].
     #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "number::serialize_opt")]
+    #[schema(exclusive_minimum = 0, maximum = 2000)]
     pub hours: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_mode: Option<FollowMode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub motive: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub notes: Option<String>,
     /// The course formalised skills acquired earlier (true) or validated new ones (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,15 +142,42 @@ pub struct AttestationRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_on: Option<IsoDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub credential_id: Option<String>,
     /// The issuer's verification page: http or https only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2048, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\\s]*)?$")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub grade: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "number::serialize_opt")]
+    #[schema(exclusive_minimum = 0, maximum = 300)]
     pub ects: Option<f64>,
 }
+
+/// The schema of one theme (a non-blank single line of at most 100 characters), for the
+/// OpenAPI description; the value itself stays a `String`.
+pub struct ThemeText;
+
+impl utoipa::PartialSchema for ThemeText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX_SHORT))
+            .pattern(Some(super::text::LINE_PATTERN))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ThemeText {}
 
 pub const MAX_HOURS: f64 = 2000.0;
 pub const MAX_ECTS: f64 = 300.0;

@@ -20,24 +20,42 @@ pub const MAX_COURSES: usize = 5000;
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// The document format version; must be 1.
-    #[schema(example = 1)]
+    #[schema(example = 1, minimum = 1, maximum = 1)]
     pub certfolio: u32,
     pub learner: LearnerRecord,
     #[serde(default)]
+    #[schema(max_items = 5000)]
     pub courses: Vec<CourseRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LearnerRecord {
-    #[schema(example = "Camille Lefèvre")]
+    #[schema(
+        example = "Camille Lefèvre",
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub headline: Option<String>,
     /// A contact address shown on the portfolio (not necessarily the login email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 254,
+        pattern = "^[^@\\s<>\\u0000-\\u001F\\u007F-\\u009F]{1,64}@[^@\\s<>.\\u0000-\\u001F\\u007F-\\u009F-]([^@\\s<>\\u0000-\\u001F\\u007F-\\u009F]*[^@\\s<>.\\u0000-\\u001F\\u007F-\\u009F-])?\\.[^@\\s<>.\\u0000-\\u001F\\u007F-\\u009F-]+$"
+    )]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub location: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub situation: Option<Situation>,
@@ -133,50 +151,65 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ValidationError> {
 }
 
 /// Deserialises JSON into `T`, turning serde's message into a [`ValidationError`] whose path
-/// names the offending value, including the name of an unknown field.
+/// names the offending value, including the name of an unknown or missing field.
 pub fn parse_strict<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let err = match result {
-        Ok(value) => {
-            // Trailing garbage after the JSON value is an error too.
-            return match de.end() {
-                Ok(()) => Ok(value),
-                Err(e) => Err(ValidationError::new("", format!("invalid JSON: {e}"))),
-            };
-        }
+    // Parsed to a tree first: it rejects trailing garbage and nesting deeper than 128 levels,
+    // and lets `check_objects` see the shape before serde fills any struct.
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ValidationError::new("", format!("invalid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(ValidationError::new("", "the body must be a JSON object"));
+    }
+    check_objects(&value, "")?;
+    let err = match serde_path_to_error::deserialize::<_, T>(&value) {
+        Ok(parsed) => return Ok(parsed),
         Err(err) => err,
     };
     let mut path = err.path().to_string();
     if path == "." {
         path.clear();
     }
-    let inner = err.into_inner();
-    let message = inner.to_string();
+    let message = err.into_inner().to_string();
     if let Some(field) = unknown_field_name(&message)
         && !path.ends_with(field)
     {
         path = super::join(&path, field);
     }
-    let message = if inner.is_syntax() || inner.is_eof() {
-        format!("invalid JSON: {message}")
-    } else {
-        // serde appends " at line L column C"; the path says where more usefully.
-        strip_position(&message).to_owned()
-    };
     Err(ValidationError::new(path, message))
 }
 
-fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split('`').next()
+/// serde also accepts a struct written as an array of its field values in declaration order
+/// (`"attestation": ["badge", "2015-05-02"]`). Nobody means that, and reading it positionally
+/// would file values under fields nobody named, so the objects of our formats must be objects.
+fn check_objects(value: &serde_json::Value, path: &str) -> Result<(), ValidationError> {
+    use serde_json::Value;
+    let not_object = |p: String| ValidationError::new(p, "must be a JSON object");
+    if let Value::Object(map) = value {
+        for (key, child) in map {
+            let at = super::join(path, key);
+            match (key.as_str(), child) {
+                ("learner" | "attestation", Value::Array(_)) => return Err(not_object(at)),
+                ("courses", Value::Array(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let at = format!("{at}[{i}]");
+                        if !item.is_object() {
+                            return Err(not_object(at));
+                        }
+                        check_objects(item, &at)?;
+                    }
+                }
+                _ => check_objects(child, &at)?,
+            }
+        }
+    }
+    Ok(())
 }
 
-fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
-    }
+/// The field an "unknown field `x`" or "missing field `x`" message is about, so that the
+/// path points at it rather than at the object holding it.
+fn unknown_field_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("missing field `"))?;
+    rest.split('`').next()
 }
 
 #[cfg(test)]
@@ -247,5 +280,17 @@ mod tests {
         assert!(parse_document(deep.as_bytes()).is_err());
         assert!(parse_document(b"{\"certfolio\": 1,").is_err());
         assert!(parse_document(b"{\"certfolio\":1,\"learner\":{\"name\":\"x\"}} trailing").is_err());
+        assert_eq!(parse_document(b"[1, {}]").unwrap_err().path, "");
+    }
+
+    #[test]
+    fn records_written_as_arrays_are_refused() {
+        let positional = SAMPLE.replace(r#""attestation": {"kind""#, r#""attestation": ["badge"], "x": {"kind""#);
+        assert_eq!(parse_document(positional.as_bytes()).unwrap_err().path, "courses[0].attestation");
+        let err = parse_document(br#"{"certfolio": 1, "learner": ["Camille"]}"#).unwrap_err();
+        assert_eq!(err.path, "learner");
+        let err =
+            parse_document(br#"{"certfolio": 1, "learner": {"name": "C"}, "courses": [["Gestion"]]}"#).unwrap_err();
+        assert_eq!(err.path, "courses[0]");
     }
 }

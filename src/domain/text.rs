@@ -14,6 +14,11 @@ pub const MAX_LONG: usize = 2000;
 pub const MAX_URL: usize = 2048;
 pub const MAX_THEMES: usize = 20;
 
+/// `check_line` as an ECMA-262 pattern, for the OpenAPI description (the same literal is
+/// spelled out in the `#[schema(pattern = …)]` attributes, which take literals only).
+pub const LINE_PATTERN: &str =
+    "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$";
+
 /// A single-line text: not blank, at most `max` characters, no control characters.
 pub fn check_line(path: &str, value: &str, max: usize) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
@@ -83,6 +88,16 @@ mod tests {
         for bad in ["javascript:alert(1)", "data:text/html,x", "ftp://example.org", "example.org", "https://"] {
             let err = check_url("u", bad).expect_err(bad);
             assert_eq!(err.path, "u");
+        }
+    }
+
+    #[test]
+    fn the_published_pattern_agrees_with_check_line() {
+        let pattern = regex::Regex::new(LINE_PATTERN).unwrap();
+        for sample in
+            ["Gestion de projet", " x ", "École", "a\u{a0}b", "", "   ", "a\nb", "\u{85}", "x\u{9e}", "\t", "🌙"]
+        {
+            assert_eq!(pattern.is_match(sample), check_line("t", sample, MAX_TITLE).is_ok(), "{sample:?}");
         }
     }
 

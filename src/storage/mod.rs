@@ -90,6 +90,8 @@ impl Db {
         spawn_worker("certfolio-db-writer", writer, writer_rx)?;
         for i in 0..READER_THREADS {
             let conn = open_connection(path, true)?;
+            // A second guard: even a bug cannot write through a reader.
+            conn.execute_batch("PRAGMA query_only = ON;")?;
             spawn_worker(&format!("certfolio-db-reader-{i}"), conn, readers_rx.clone())?;
         }
         Ok(Db { inner: Arc::new(Inner { writer: writer_tx, readers: readers_tx, path: path.to_owned() }) })
@@ -190,10 +192,6 @@ pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection> {
         }
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
-    if read_only {
-        // A second guard: even a bug cannot write through a reader.
-        conn.execute_batch("PRAGMA query_only = ON;")?;
-    }
     Ok(conn)
 }
 

@@ -1,0 +1,169 @@
+//! Courses: CRUD, validation naming the field, and one learner never reaching another's.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{Auth, TestApp};
+
+fn course() -> Value {
+    json!({
+        "title": "Gestion de projet", "platform": "FUN-MOOC", "institution": "Centrale Lille",
+        "field": "management", "themes": ["project management"], "language": "fr",
+        "started_on": "2015-02-01", "finished_on": "2015-04-28", "hours": 20,
+        "follow_mode": "prescribed", "outcome": "completed", "motive": "required by job offers",
+        "prior_mastery": false,
+        "attestation": {"kind": "achievement", "issued_on": "2015-05-02", "credential_id": "FUN-8B9D2434",
+                        "url": "https://example.org/verify/8b9d2434", "grade": "92/100"}
+    })
+}
+
+/// The document's fields of an API course (without id, evidence and timestamps).
+fn record_of(v: &Value) -> Value {
+    let mut v = v.clone();
+    for k in ["id", "evidence", "created_at", "updated_at"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    v
+}
+
+#[tokio::test]
+async fn create_read_update_delete() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    let r = app.post("/api/v1/courses", &token, &course()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let created = r.json();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(record_of(&created), course(), "every field comes back as sent");
+
+    let r = app.get(&format!("/api/v1/courses/{id}"), &token).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(record_of(&r.json()), course());
+
+    let mut changed = course();
+    changed["hours"] = json!(24.5);
+    changed["outcome"] = json!("in_progress");
+    changed.as_object_mut().unwrap().remove("attestation");
+    let r = app.put(&format!("/api/v1/courses/{id}"), &token, &changed).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(record_of(&r.json()), changed);
+    assert_eq!(r.json()["id"], id.as_str());
+
+    let list = app.get("/api/v1/courses", &token).await.json();
+    assert_eq!(list["count"], 1);
+    assert_eq!(record_of(&list["courses"][0]), changed);
+
+    assert_eq!(app.delete(&format!("/api/v1/courses/{id}"), &token).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&format!("/api/v1/courses/{id}"), &token).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.course_count(&token).await, 0);
+}
+
+#[tokio::test]
+async fn invalid_courses_are_refused_naming_the_field() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    let mut cases: Vec<(Value, &str)> = Vec::new();
+    let mut c = course();
+    c["colour"] = json!("red");
+    cases.push((c, "colour"));
+    let mut c = course();
+    c["hours"] = json!(-3);
+    cases.push((c, "hours"));
+    let mut c = course();
+    c["hours"] = json!(2001);
+    cases.push((c, "hours"));
+    let mut c = course();
+    c["finished_on"] = json!("2015-01-01");
+    cases.push((c, "finished_on"));
+    let mut c = course();
+    c["started_on"] = json!("01/02/2015");
+    cases.push((c, "started_on"));
+    let mut c = course();
+    c["outcome"] = json!("failed");
+    cases.push((c, "outcome"));
+    let mut c = course();
+    c["attestation"]["url"] = json!("javascript:alert(1)");
+    cases.push((c, "attestation.url"));
+    let mut c = course();
+    c["attestation"]["kind"] = json!("diploma");
+    cases.push((c, "attestation.kind"));
+    let mut c = course();
+    c["title"] = json!("   ");
+    cases.push((c, "title"));
+    let mut c = course();
+    c["title"] = json!("x".repeat(301));
+    cases.push((c, "title"));
+    cases.push((json!({"platform": "edX"}), "title"));
+    for (body, field) in cases {
+        let r = app.post("/api/v1/courses", &token, &body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", r.text());
+        assert_eq!(r.error_field(), field, "{}", r.text());
+        assert_eq!(r.error_code(), "validation_failed");
+    }
+    assert_eq!(app.course_count(&token).await, 0, "nothing was stored");
+}
+
+#[tokio::test]
+async fn only_json_bodies_are_read() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    let request = TestApp::builder(Method::POST, "/api/v1/courses", Auth::Bearer(&token))
+        .header("content-type", "text/plain")
+        .body(axum::body::Body::from(r#"{"title":"x"}"#))
+        .unwrap();
+    let r = app.send(request).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(r.error_code(), "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn the_same_course_twice_is_a_conflict() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    assert_eq!(app.post("/api/v1/courses", &token, &course()).await.status, StatusCode::CREATED);
+    let mut again = course();
+    again["title"] = json!("GESTION  de projet"); // same identity despite case and spaces
+    let r = app.post("/api/v1/courses", &token, &again).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(app.course_count(&token).await, 1);
+}
+
+#[tokio::test]
+async fn another_learners_course_is_not_found_and_untouched() {
+    let app = TestApp::new();
+    let alice = app.learner("alice@example.org").await;
+    let bob = app.learner("bob@example.org").await;
+    let id = app.post("/api/v1/courses", &alice, &course()).await.json()["id"].as_str().unwrap().to_owned();
+    let missing = "5a0b7d4e-2f6c-4b8e-9d1a-3c5e7f9a1b2d";
+
+    let theirs = app.get(&format!("/api/v1/courses/{id}"), &bob).await;
+    let nobodys = app.get(&format!("/api/v1/courses/{missing}"), &bob).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(theirs.body, nobodys.body, "indistinguishable from a missing id");
+
+    let r = app.put(&format!("/api/v1/courses/{id}"), &bob, &json!({"title": "hijacked"})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.delete(&format!("/api/v1/courses/{id}"), &bob).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/v1/courses/{id}/evidence"), &bob).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.course_count(&bob).await, 0);
+
+    let still = app.get(&format!("/api/v1/courses/{id}"), &alice).await;
+    assert_eq!(still.status, StatusCode::OK);
+    assert_eq!(record_of(&still.json()), course(), "Alice's course is intact");
+    assert_eq!(app.get("/api/v1/courses/not-a-uuid", &alice).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn institutions_are_one_row_whatever_the_spelling() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    for (title, institution) in
+        [("A", "École Polytechnique"), ("B", "ecole polytechnique "), ("C", "ÉCOLE  POLYTECHNIQUE")]
+    {
+        let r = app.post("/api/v1/courses", &token, &json!({"title": title, "institution": institution})).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        assert_eq!(r.json()["institution"], "École Polytechnique", "the first spelling is kept");
+    }
+    let n: i64 = app.sqlite().query_row("SELECT count(*) FROM institutions", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+}

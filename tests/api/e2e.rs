@@ -1,0 +1,348 @@
+//! End to end: the real `certfolio` binary, started as a user starts it, for what only a
+//! process shows: the command line, surviving `kill -9`, backups while serving, clean stops.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, fixture_json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_certfolio");
+
+/// A running `certfolio serve` on a free port, with its data folder.
+struct Server {
+    child: Child,
+    addr: String,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    fn start(data: &Path) -> Server {
+        Server::start_logging(data, "certfolio=info")
+    }
+
+    fn start_logging(data: &Path, filter: &str) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .env("RUST_LOG", filter)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start certfolio serve");
+        // The one start-up line names the URL; the port was chosen by the OS.
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let addr = loop {
+            let line = lines.next().expect("serve exited before listening").unwrap();
+            log.lock().unwrap().push_str(&line);
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        // Keep reading the log so the server never blocks on a full pipe.
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Server { child, addr, log }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn kill9(&mut self) {
+        self.child.kill().unwrap(); // SIGKILL
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A deliberately small HTTP/1.1 client: one request per connection.
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+    try_http(addr, method, path, token, body).expect("HTTP exchange")
+}
+
+/// The same, for a server that may die mid-request: `None` when no complete answer came.
+fn try_http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Option<(u16, Value)> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    let body = body.map(|b| serde_json::to_vec(b).unwrap()).unwrap_or_default();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    if !body.is_empty() {
+        head.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(&body).ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text.split_whitespace().nth(1)?.parse().ok()?;
+    let (headers, payload) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let payload = if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(payload)
+    } else {
+        payload.to_owned()
+    };
+    Some((status, serde_json::from_str(&payload).unwrap_or(Value::Null)))
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+fn account(addr: &str, email: &str) -> String {
+    let (status, _) =
+        http(addr, "POST", "/api/v1/accounts", None, Some(&json!({"email": email, "password": PASSWORD, "name": "K"})));
+    assert_eq!(status, 201);
+    let (status, body) =
+        http(addr, "POST", "/api/v1/session", None, Some(&json!({"email": email, "password": PASSWORD})));
+    assert_eq!(status, 200);
+    body["token"].as_str().unwrap().to_owned()
+}
+
+fn cli(args: &[&str], data: &Path) -> Output {
+    Command::new(BIN).args(args).arg("--data").arg(data).output().expect("run certfolio")
+}
+
+#[test]
+fn a_write_acknowledged_before_kill_9_survives_with_its_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let token = account(&server.addr, "k@example.org");
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let (status, body) =
+            http(&server.addr, "POST", "/api/v1/courses", Some(&token), Some(&json!({"title": format!("c{i}")})));
+        assert_eq!(status, 201);
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    // Killed right after the last 201: no chance to flush anything more.
+    server.kill9();
+
+    let server = Server::start(dir.path());
+    for id in &ids {
+        let (status, body) = http(&server.addr, "GET", &format!("/api/v1/courses/{id}"), Some(&token), None);
+        assert_eq!(status, 200, "course {id} lost");
+        assert_eq!(body["id"], id.as_str());
+    }
+    let (status, _) = http(&server.addr, "GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(status, 200, "the session survives the crash");
+    let check = rusqlite::Connection::open(dir.path().join("certfolio.sqlite3")).unwrap();
+    let ok: String = check.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+}
+
+#[test]
+fn a_backup_taken_while_serving_and_writing_is_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let token = account(&server.addr, "b@example.org");
+    let addr = server.addr.clone();
+    let writer_token = token.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop_writer = stop.clone();
+    let writer = std::thread::spawn(move || {
+        let mut n = 0;
+        while !stop_writer.load(std::sync::atomic::Ordering::Relaxed) && n < 2000 {
+            let (s, _) =
+                http(&addr, "POST", "/api/v1/courses", Some(&writer_token), Some(&json!({"title": format!("w{n}")})));
+            assert_eq!(s, 201);
+            n += 1;
+        }
+        n
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let (_, before) = http(&server.addr, "GET", "/api/v1/courses", Some(&token), None);
+    let before = before["count"].as_u64().unwrap();
+    let out_path = dir.path().join("backup.sqlite3");
+    let out = cli(&["backup", "-o", out_path.to_str().unwrap()], dir.path());
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written = writer.join().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("integrity check ok"));
+
+    let copy = rusqlite::Connection::open(&out_path).unwrap();
+    let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    let fk: i64 = copy.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(fk, 0);
+    let rows: i64 = copy.query_row("SELECT count(*) FROM courses", [], |r| r.get(0)).unwrap();
+    assert!(rows as u64 >= before, "the copy has at least what was there when it started ({rows} < {before})");
+    assert!(rows as u64 <= written, "and nothing invented");
+    // The copy is a working database: the service starts on it.
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&out_path, restored.path().join("certfolio.sqlite3")).unwrap();
+    let server2 = Server::start(restored.path());
+    let (status, body) = http(&server2.addr, "GET", "/api/v1/courses", Some(&token), None);
+    assert_eq!(status, 200);
+    assert_eq!(body["count"].as_i64().unwrap(), rows);
+}
+
+#[test]
+fn the_command_line_imports_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    account(&server.addr, "cli@example.org");
+    let doc = format!("{}/tests/fixtures/doc24.json", env!("CARGO_MANIFEST_DIR"));
+
+    let out = cli(&["import", &doc, "--user", "cli@example.org"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("24 created"));
+
+    let out = cli(&["export", "--user", "CLI@example.org", "--format", "json"], dir.path());
+    assert!(out.status.success());
+    let exported: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(exported, fixture_json("doc24.json"));
+
+    // Bad input: one line on stderr naming the file, the field and the problem; exit 1.
+    let bad = dir.path().join("bad.json");
+    let mut doc_bad = fixture_json("doc24.json");
+    doc_bad["courses"][4]["hours"] = json!(0);
+    std::fs::write(&bad, serde_json::to_vec(&doc_bad).unwrap()).unwrap();
+    let out = cli(&["import", bad.to_str().unwrap(), "--user", "cli@example.org"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bad.json") && err.contains("courses[4].hours"), "{err}");
+
+    let out = cli(&["import", &doc, "--user", "nobody@example.org"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account with the email nobody@example.org"));
+
+    let missing = dir.path().join("missing.json");
+    let out = cli(&["import", missing.to_str().unwrap(), "--user", "cli@example.org"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json: cannot read"));
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = cli(&["export", "--user", "cli@example.org"], elsewhere.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no certfolio database here"));
+    assert!(!elsewhere.path().join("certfolio.sqlite3").exists(), "no stray database created");
+
+    let (status, body) = http(&server.addr, "GET", "/healthz", None, None);
+    assert_eq!((status, body), (200, Value::Null));
+}
+
+#[test]
+fn serve_creates_its_data_folder_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("fresh").join("data");
+    let mut server = Server::start(&data);
+    assert!(data.join("certfolio.sqlite3").is_file());
+    let (status, _) = http(&server.addr, "GET", "/healthz", None, None);
+    assert_eq!(status, 200);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let started = Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn logs_never_contain_passwords_or_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_logging(dir.path(), "certfolio=trace,tower_http=trace");
+    let token = account(&server.addr, "log@example.org");
+    // Secrets typed where they do not belong still stay out of the log.
+    let in_url = PASSWORD.replace(' ', "%20");
+    let (status, _) =
+        http(&server.addr, "GET", &format!("/api/v1/courses/{token}?password={in_url}"), Some(&token), None);
+    assert_eq!(status, 404);
+    http(
+        &server.addr,
+        "POST",
+        "/api/v1/session",
+        None,
+        Some(&json!({"email": "log@example.org", "password": "wrong password here"})),
+    );
+    http(&server.addr, "DELETE", "/api/v1/session", Some(&token), None);
+    std::thread::sleep(Duration::from_millis(200));
+    server.kill9();
+    let log = server.log();
+    assert!(log.contains("/api/v1/courses/{id}"), "routes are logged as templates: {log}");
+    assert!(log.contains("login failed"), "failures are logged");
+    for secret in [token.as_str(), PASSWORD, in_url.as_str(), "wrong password here"] {
+        assert!(!log.contains(secret), "the log contains a secret: {secret}");
+    }
+}
+
+/// R02: writes keep coming while the server is killed at a random moment, several times over;
+/// every write that was answered 201 is still there afterwards, and the database is intact.
+#[test]
+fn no_acknowledged_write_is_lost_across_repeated_kill_9() {
+    let rounds: u64 = std::env::var("CERTFOLIO_KILL9_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let token = account(&server.addr, "k9@example.org");
+    let mut acknowledged: Vec<String> = Vec::new();
+    for round in 0..rounds {
+        let addr = server.addr.clone();
+        let t = token.clone();
+        let writer = std::thread::spawn(move || {
+            let mut acked = Vec::new();
+            for i in 0.. {
+                let body = json!({"title": format!("r{round}-{i}"), "hours": 1 + i % 40});
+                match try_http(&addr, "POST", "/api/v1/courses", Some(&t), Some(&body)) {
+                    Some((201, v)) => acked.push(v["id"].as_str().unwrap().to_owned()),
+                    Some((status, v)) => panic!("unexpected {status}: {v}"),
+                    None => break, // the server died mid-request: not acknowledged
+                }
+            }
+            acked
+        });
+        // A pseudo-random moment between 100 and 600 ms (no RNG crate needed for this).
+        let nanos =
+            u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos());
+        std::thread::sleep(Duration::from_millis(100 + (nanos ^ (round * 7919)) % 500));
+        server.kill9();
+        acknowledged.extend(writer.join().unwrap());
+        let check = rusqlite::Connection::open(dir.path().join("certfolio.sqlite3")).unwrap();
+        let ok: String = check.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok", "round {round}");
+        drop(check);
+        server = Server::start(dir.path());
+    }
+    assert!(acknowledged.len() as u64 > rounds, "the writer did write: {}", acknowledged.len());
+    let (_, list) = http(&server.addr, "GET", "/api/v1/courses", Some(&token), None);
+    let stored: std::collections::HashSet<&str> =
+        list["courses"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let lost: Vec<&String> = acknowledged.iter().filter(|id| !stored.contains(id.as_str())).collect();
+    assert!(lost.is_empty(), "{} of {} acknowledged writes lost", lost.len(), acknowledged.len());
+    eprintln!("kill -9: {rounds} rounds, {} acknowledged writes, none lost", acknowledged.len());
+}

@@ -1,0 +1,13 @@
+//! One integration-test binary (one link step): the service through its router, and the
+//! real binary end to end.
+
+// Tests fail loudly by design: an unwrap is an assertion here.
+#![allow(clippy::unwrap_used)]
+
+mod accounts;
+mod courses;
+mod e2e;
+mod evidence;
+mod helpers;
+mod import;
+mod pdf;
