@@ -680,7 +680,7 @@ fn certified_entry(c: &mut Canvas<'_>, course: &CourseRecord, lang: Lang, l: &La
     let facts_inline = !facts.is_empty() && kind_w + c.width(META, sep) + c.width(META, &facts) <= BODY_W;
     let facts_lines = if facts.is_empty() || facts_inline { Vec::new() } else { c.wrap(META, &facts, BODY_W) };
     let tag = legitimacy.then(|| if course.prior_mastery == Some(true) { l.prior_mastery } else { l.new_skills });
-    let proof_line = proof_text(course, l);
+    let proof = proof_text(course, l).map(|(id, url)| proof_layout(c, id, url, l));
 
     let kind_h = KIND.leading();
     let mut h = 0.0;
@@ -691,8 +691,8 @@ fn certified_entry(c: &mut Canvas<'_>, course: &CourseRecord, lang: Lang, l: &La
     if tag.is_some() {
         h += TAG.leading();
     }
-    if proof_line.is_some() {
-        h += LINK.leading();
+    if let Some(p) = &proof {
+        h += p.lines() as f32 * LINK.leading();
     }
     h += 1.2;
     c.keep(h + ENTRY_GAP);
@@ -723,25 +723,65 @@ fn certified_entry(c: &mut Canvas<'_>, course: &CourseRecord, lang: Lang, l: &La
         c.rect(BODY_X, base - 2.0, 2.0, 2.0, colour);
         c.text(BODY_X + 3.2, base, TAG, tag);
     }
-    if let Some((id_part, url)) = proof_line {
-        base += LINK.leading();
-        let mut x = BODY_X;
-        if !id_part.is_empty() {
-            c.text(x, base, SMALL, &id_part);
-            x += c.width(SMALL, &id_part);
+    if let Some(p) = proof {
+        // The credential id (wrapped if it must be), then "Verify <url>", on one line when
+        // both fit.
+        for (i, line) in p.id_lines.iter().enumerate() {
+            base += LINK.leading();
+            c.text(BODY_X, base, SMALL, line);
+            if i + 1 == p.id_lines.len() && p.inline {
+                let x = BODY_X + c.width(SMALL, line);
+                verify_link(c, x, base, "  ·  ", p.url.as_deref(), l);
+            }
         }
-        if let Some(url) = url {
-            let lead = if id_part.is_empty() { String::new() } else { "  ·  ".to_owned() };
-            let label = format!("{lead}{} ", l.verify);
-            c.text(x, base, SMALL, &label);
-            x += c.width(SMALL, &label);
-            let shown = c.fit(LINK, display_url(&url), BODY_X + BODY_W - x);
-            c.text(x, base, LINK, &shown);
-            let w = c.width(LINK, &shown);
-            c.link(x, base - LINK.cap() - 0.6, w, LINK.cap() + 1.6, &url);
+        if !p.inline {
+            base += LINK.leading();
+            verify_link(c, BODY_X, base, "", p.url.as_deref(), l);
         }
     }
     c.y = base + 1.2 + ENTRY_GAP;
+}
+
+struct ProofLayout {
+    id_lines: Vec<String>,
+    url: Option<String>,
+    /// The link follows the last id line instead of taking a line of its own.
+    inline: bool,
+}
+
+impl ProofLayout {
+    fn lines(&self) -> usize {
+        self.id_lines.len() + usize::from(!self.inline)
+    }
+}
+
+/// Below this, a URL is better on its own line than cut short beside a long identifier.
+const MIN_URL_W: f32 = 40.0;
+
+fn proof_layout(c: &Canvas<'_>, id: String, url: Option<String>, l: &Labels) -> ProofLayout {
+    let id_lines = if id.is_empty() { Vec::new() } else { c.wrap(SMALL, &id, BODY_W) };
+    let inline = match (&url, id_lines.as_slice()) {
+        (None, _) => true,
+        (Some(_), []) => false,
+        (Some(_), [only]) => {
+            c.width(SMALL, only) + c.width(SMALL, &format!("  ·  {} ", l.verify)) + MIN_URL_W <= BODY_W
+        }
+        (Some(_), _) => false,
+    };
+    ProofLayout { id_lines, url, inline }
+}
+
+/// "Vérifier verify.example.org/…", the URL clickable; cut with an ellipsis if it is too long
+/// for the line (the link keeps the whole URL).
+fn verify_link(c: &mut Canvas<'_>, x: f32, base: f32, lead: &str, url: Option<&str>, l: &Labels) {
+    let Some(url) = url else { return };
+    let label = format!("{lead}{} ", l.verify);
+    c.text(x, base, SMALL, &label);
+    let x = x + c.width(SMALL, &label);
+    let shown = c.fit(LINK, display_url(url), BODY_X + BODY_W - x);
+    c.text(x, base, LINK, &shown);
+    let w = c.width(LINK, &shown);
+    c.link(x, base - LINK.cap() - 0.6, w, LINK.cap() + 1.6, url);
 }
 
 /// "Identifiant FUN-8B9D2434" and the verification URL, when the record has them.

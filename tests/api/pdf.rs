@@ -461,3 +461,55 @@ async fn the_api_advises_a_framing() {
     assert_eq!(a["register"], "competitive");
     assert_eq!(a["framing"], "appetite");
 }
+
+/// Every word's box from `pdftotext -bbox`: (page width, page height, xMin, yMin, xMax, yMax).
+fn word_boxes(pdf: &Path) -> Vec<[f64; 6]> {
+    let html = poppler("pdftotext", &["-bbox", pdf.to_str().expect("path"), "-"]);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        tag[start..].split('"').next().expect("value").parse().expect("number")
+    };
+    let mut page = (0.0, 0.0);
+    let mut out = Vec::new();
+    for tag in html.split('<') {
+        if tag.starts_with("page ") {
+            page = (attr(tag, "width"), attr(tag, "height"));
+        } else if tag.starts_with("word ") {
+            out.push([page.0, page.1, attr(tag, "xMin"), attr(tag, "yMin"), attr(tag, "xMax"), attr(tag, "yMax")]);
+        }
+    }
+    out
+}
+
+#[test]
+fn long_values_wrap_inside_the_margins() {
+    let long_word = "Supercalifragilisticexpialidocious".repeat(5);
+    let mut doc = fixture_json("doc24.json");
+    doc["learner"]["name"] = json!("Marie-Élisabeth de La Tour d’Auvergne-Lauraguais Saint-Exupéry");
+    doc["learner"]["headline"] =
+        json!("Ingénieure pédagogique — formation à distance, « MOOC », évaluation ".repeat(3).trim());
+    doc["courses"][0]["title"] =
+        json!(format!("{} {long_word} fin", "Un titre très long qui ne tient pas sur une ligne".repeat(2)));
+    doc["courses"][0]["institution"] =
+        json!("Conservatoire national des arts et métiers, École d’ingénieurs et Institut d’études");
+    doc["courses"][0]["attestation"]["credential_id"] = json!("ID-".to_owned() + &"0123456789ABCDEF".repeat(6));
+    doc["courses"][0]["attestation"]["url"] =
+        json!(format!("https://verify.example.org/{}", "abcdef0123456789".repeat(8)));
+    doc["courses"][1].as_object_mut().expect("course").retain(|k, _| k == "title");
+    for args in
+        [&["--framing", "appetite"][..], &["--framing", "legitimacy", "--field", "management", "--include-uncertified"]]
+    {
+        let run = render(&doc, args);
+        let text = ok(&run);
+        assert!(text.contains("Supercalifragilistic"), "{args:?}");
+        let boxes = word_boxes(&run.pdf());
+        assert!(boxes.len() > 100);
+        // 6 mm = 17 pt from every edge, and nothing beyond the page.
+        for [w, h, x0, y0, x1, y1] in boxes {
+            assert!(
+                x0 >= 17.0 && y0 >= 17.0 && x1 <= w - 17.0 && y1 <= h - 17.0,
+                "{args:?}: word at {x0},{y0}–{x1},{y1}"
+            );
+        }
+    }
+}
