@@ -308,3 +308,13 @@ async fn guessing_tokens_is_throttled_but_valid_links_are_always_served() {
     assert_eq!(statuses.keys().copied().collect::<Vec<_>>(), [404, 429], "{statuses:?}");
     assert_eq!(open(&app, &path_of(&created)).await.status, StatusCode::OK, "the real link still opens");
 }
+
+#[tokio::test]
+async fn each_claim_is_counted_once_in_the_summary() {
+    let app = TestApp::new();
+    let token = with_record(&app, "a@example.org").await;
+    let created = share(&app, &token, json!({"framing": "legitimacy", "field": "computing", "lang": "en"})).await;
+    let html = open(&app, &path_of(&created)).await.text().replace('\u{a0}', " ");
+    let entries = html.matches("<li class=\"entry\">").count();
+    assert!(html.contains(&format!("{entries} claims:")), "{entries} entries shown");
+}
