@@ -20,6 +20,12 @@ use crate::auth::{LoginThrottle, Passwords};
 use crate::config::{Clock, Config};
 use crate::error::{AppError, log_server_errors};
 use crate::storage::{self, Db};
+use crate::web::limits::{MissBudget, ViewCounter};
+
+/// Unknown share tokens one address may ask for per minute before getting 429.
+const MISSES_PER_WINDOW: u32 = 60;
+/// How often counted page views are written.
+const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 /// Everything a handler may need. Cheap to clone.
 #[derive(Clone)]
@@ -31,6 +37,10 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Portfolio PDFs rendered at once (CPU-bound); one more is answered 503.
     pub pdf_slots: Arc<tokio::sync::Semaphore>,
+    /// Share-page views waiting to be written (see `web::limits`).
+    pub views: Arc<ViewCounter>,
+    /// Per-address budget of unknown share tokens.
+    pub miss_budget: Arc<MissBudget>,
 }
 
 impl AppState {
@@ -44,6 +54,8 @@ impl AppState {
             clock,
             passwords: Passwords::default(),
             pdf_slots: Arc::new(tokio::sync::Semaphore::new(pdf_slots())),
+            views: Arc::new(ViewCounter::default()),
+            miss_budget: Arc::new(MissBudget::new(MISSES_PER_WINDOW, 60)),
         })
     }
 }
@@ -59,6 +71,7 @@ pub fn build_app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api)
+        .merge(crate::web::router(&state))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(log_server_errors))
@@ -111,10 +124,34 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = build_app(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let app = build_app(state.clone());
+    let flusher = tokio::spawn(flush_views(state.clone()));
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    flusher.abort();
+    // The last views counted before the stop.
+    write_views(&state).await;
+    served
+}
+
+async fn flush_views(state: AppState) {
+    let mut tick = tokio::time::interval(VIEW_FLUSH_EVERY);
+    loop {
+        tick.tick().await;
+        write_views(&state).await;
+    }
+}
+
+async fn write_views(state: &AppState) {
+    let batch = state.views.take();
+    if batch.is_empty() {
+        return;
+    }
+    if let Err(e) = state.db.add_views(batch.clone()).await {
+        tracing::error!(cause = %e, "could not record share views; will retry");
+        state.views.restore(batch);
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

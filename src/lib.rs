@@ -12,8 +12,10 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod issue;
 pub mod pdf;
 pub mod storage;
 pub mod telemetry;
+pub mod web;
 
 pub use app::{AppState, build_app};

@@ -23,6 +23,7 @@ pub mod evidence;
 pub mod extract;
 pub mod import;
 pub mod portfolio;
+pub mod shares;
 pub mod views;
 
 #[derive(OpenApi)]
@@ -38,6 +39,7 @@ pub mod views;
         (name = "courses", description = "The learner's courses and their attestations"),
         (name = "evidence", description = "Evidence files (PDF, PNG, JPEG)"),
         (name = "documents", description = "Portfolio document import and export"),
+        (name = "shares", description = "Share links for recruiters"),
         (name = "portfolio", description = "The portfolio PDF and framing advice"),
     )
 )]
@@ -78,6 +80,8 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .layer(axum::extract::DefaultBodyLimit::max(import_limit)),
         )
         .routes(routes!(import::export))
+        .routes(routes!(shares::create, shares::list))
+        .routes(routes!(shares::revoke))
         .routes(routes!(portfolio::pdf))
         .routes(routes!(portfolio::advice))
         .split_for_parts();

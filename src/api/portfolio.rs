@@ -18,7 +18,6 @@ use crate::domain::Lang;
 use crate::domain::advice::{Advice, advise};
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::pdf::{RenderError, RenderOptions, render};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -85,21 +84,9 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (spec, lang) = parse_query(query)?;
-    let permit = state.pdf_slots.clone().try_acquire_owned().map_err(|_| AppError::Unavailable)?;
-    let doc = state.db.export_document(who.id).await?;
-    let created_at = time::OffsetDateTime::from_unix_timestamp(state.clock.now()).map_err(AppError::internal)?;
-    let opts = RenderOptions { spec, lang, share: None, created_at };
-    let rendered = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        render(&doc, &opts)
-    })
-    .await
-    // A panic inside printpdf (its subsetter has panicked on odd fonts) is a 500, not a crash.
-    .map_err(|e| AppError::internal(format!("the PDF renderer stopped: {e}")))?;
-    let bytes = rendered.map_err(|e| match e {
-        RenderError::Select(e) => AppError::validation(e.input(), e.to_string()),
-        other => AppError::internal(other),
-    })?;
+    // Issued like every PDF the service hands out: with a verification code, registered.
+    let issued = crate::issue::issue_pdf(&state, who.id, spec, lang, None).await?;
+    let bytes = issued.bytes;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf"),

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod advice;
+pub mod assurance;
 pub mod course;
 pub mod date;
 pub mod document;

@@ -317,6 +317,11 @@ impl Db {
         .await
     }
 
+    /// The learner's profile and courses (with evidence), read in one snapshot.
+    pub async fn record(&self, learner: Uuid) -> Result<(crate::domain::LearnerRecord, Vec<StoredCourse>)> {
+        self.read(move |tx| Ok((load_learner(tx, learner)?.profile, list(tx, learner)?))).await
+    }
+
     /// The learner's whole record as a portfolio document, courses in the learner's order.
     pub async fn export_document(&self, learner: Uuid) -> Result<Document> {
         self.read(move |tx| {

@@ -3,6 +3,9 @@
 
 use rusqlite_migration::{M, Migrations};
 
-const LIST: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql")).foreign_key_check()];
+const LIST: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0002_shares.sql")).foreign_key_check(),
+];
 
 pub(super) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(LIST);

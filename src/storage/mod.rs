@@ -25,6 +25,7 @@ pub mod courses;
 pub mod evidence;
 mod migrations;
 pub mod sessions;
+pub mod shares;
 
 pub use backup::{BackupReport, backup_to};
 pub use courses::{EvidenceMeta, ImportCounts, StoredCourse};

@@ -11,3 +11,4 @@ mod evidence;
 mod helpers;
 mod import;
 mod pdf;
+mod shares;

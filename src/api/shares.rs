@@ -1,0 +1,222 @@
+//! Share links: one per recipient, each with its own framing, language, optional expiry and
+//! label, and a view log. The token is shown once, at creation; only its hash is stored.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::extract::{ApiJson, AuthLearner, parse_id};
+use crate::app::AppState;
+use crate::auth::new_token;
+use crate::config::rfc3339;
+use crate::domain::Lang;
+use crate::domain::portfolio::{Framing, Scope, Spec, select};
+use crate::domain::text::{MAX_NAME, MAX_SHORT, check_line};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::storage::shares::{NewShare, Share};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewShareBody {
+    pub framing: Framing,
+    /// Legitimacy in a discipline: every course of this field.
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub field: Option<String>,
+    /// Legitimacy in one theme: only the courses with this theme.
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub theme: Option<String>,
+    /// The page's language; default: the learner's.
+    #[serde(default)]
+    pub lang: Option<Lang>,
+    /// Legitimacy: also show the field's courses followed without a certificate.
+    #[serde(default)]
+    pub include_uncertified: bool,
+    /// Who the link is for ("Acme, tech lead"): shown to the learner only.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub label: Option<String>,
+    /// RFC 3339 time after which the link answers 404.
+    #[serde(default)]
+    #[schema(example = "2026-12-31T23:59:59Z")]
+    pub expires_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareView {
+    pub id: Uuid,
+    pub framing: Framing,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+    pub include_uncertified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// `active`, `expired` or `revoked`.
+    pub status: String,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    /// Page views (GET of the page; HEAD and prefetches are not counted). Approximate: the
+    /// last seconds of views may be lost in a crash.
+    pub views: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_viewed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_viewed_at: Option<String>,
+}
+
+/// The creation answer: the only time the token and full URL are shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedShare {
+    #[serde(flatten)]
+    pub share: ShareView,
+    /// 32 random bytes, base64url (43 characters). Not stored: keep the URL.
+    pub token: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareList {
+    pub count: usize,
+    pub shares: Vec<ShareView>,
+}
+
+fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
+    let (field, theme) = match &share.spec.scope {
+        Scope::All => (None, None),
+        Scope::Field(f) => (Some(f.clone()), None),
+        Scope::Theme(t) => (None, Some(t.clone())),
+    };
+    let status = if share.revoked_at.is_some() {
+        "revoked"
+    } else if share.is_live(now) {
+        "active"
+    } else {
+        "expired"
+    };
+    // Views still counted in memory are part of the answer.
+    let (mut views, mut first, mut last) = (share.view_count, share.first_viewed_at, share.last_viewed_at);
+    if let Some((count, f, l)) = state.views.pending(share.id) {
+        views += count;
+        first = Some(first.map_or(f, |x| x.min(f)));
+        last = Some(last.map_or(l, |x| x.max(l)));
+    }
+    ShareView {
+        id: share.id,
+        framing: share.spec.framing,
+        field,
+        theme,
+        lang: share.lang,
+        include_uncertified: share.spec.include_uncertified,
+        label: share.label.clone(),
+        expires_at: share.expires_at.map(rfc3339),
+        status: status.into(),
+        created_at: rfc3339(share.created_at),
+        revoked_at: share.revoked_at.map(rfc3339),
+        views,
+        first_viewed_at: first.map(rfc3339),
+        last_viewed_at: last.map(rfc3339),
+    }
+}
+
+/// Create a share link.
+#[utoipa::path(post, path = "/api/v1/shares", tag = "shares", request_body = NewShareBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Created; the token and URL are shown this once", body = CreatedShare),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Bad framing, field, theme, language or expiry; `field` names it", body = ErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    ApiJson(body): ApiJson<NewShareBody>,
+) -> AppResult<(StatusCode, Json<CreatedShare>)> {
+    let now = state.clock.now();
+    let field = body.field.filter(|f| !f.trim().is_empty());
+    let theme = body.theme.filter(|t| !t.trim().is_empty());
+    if let Some(f) = &field {
+        check_line("field", f, MAX_SHORT)?;
+    }
+    if let Some(t) = &theme {
+        check_line("theme", t, MAX_SHORT)?;
+    }
+    if let Some(label) = &body.label {
+        check_line("label", label, MAX_NAME)?;
+    }
+    let scope = match (field, theme) {
+        (Some(_), Some(_)) => return Err(AppError::validation("theme", "give a field or a theme, not both")),
+        (Some(f), None) => Scope::Field(f),
+        (None, Some(t)) => Scope::Theme(t),
+        (None, None) => Scope::All,
+    };
+    let spec = Spec { framing: body.framing, scope, include_uncertified: body.include_uncertified };
+    let expires_at = match body.expires_at.as_deref() {
+        None => None,
+        Some(raw) => {
+            let t = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
+                AppError::validation("expires_at", format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"))
+            })?;
+            let t = t.unix_timestamp();
+            if t <= now {
+                return Err(AppError::validation("expires_at", "must be in the future"));
+            }
+            Some(t)
+        }
+    };
+    // The link must show something today: the same check as making the PDF.
+    let doc = state.db.export_document(who.id).await?;
+    select(&doc, &spec).map_err(|e| AppError::validation(e.input(), e.to_string()))?;
+
+    let token = new_token()?;
+    let share = state
+        .db
+        .create_share(
+            who.id,
+            NewShare { token_hash: token.hash, spec, lang: body.lang, label: body.label, expires_at },
+            now,
+        )
+        .await?;
+    tracing::info!(learner = %who.id, share = %share.id, "share link created");
+    let url = format!("{}/s/{}", state.config.public_url, token.token);
+    Ok((StatusCode::CREATED, Json(CreatedShare { share: view(&share, now, &state), token: token.token, url })))
+}
+
+/// The learner's share links with their views, newest first.
+#[utoipa::path(get, path = "/api/v1/shares", tag = "shares",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = ShareList),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ))]
+pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<ShareList>> {
+    let now = state.clock.now();
+    let shares: Vec<ShareView> = state.db.list_shares(who.id).await?.iter().map(|s| view(s, now, &state)).collect();
+    Ok(Json(ShareList { count: shares.len(), shares }))
+}
+
+/// Revoke a share link: it answers 404 from the next request on.
+#[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "shares",
+    params(("id" = uuid::Uuid, Path, description = "Share link id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such link among this learner's", body = ErrorBody),
+    ))]
+pub async fn revoke(State(state): State<AppState>, who: AuthLearner, Path(id): Path<String>) -> AppResult<StatusCode> {
+    state.db.revoke_share(who.id, parse_id(&id)?, state.clock.now()).await?;
+    tracing::info!(learner = %who.id, "share link revoked");
+    Ok(StatusCode::NO_CONTENT)
+}

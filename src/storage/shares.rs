@@ -1,0 +1,248 @@
+//! Share links and the registry of generated PDFs.
+
+use rusqlite::{OptionalExtension, Row, params};
+use uuid::Uuid;
+
+use super::{Db, Error, Result, uuid_at};
+use crate::domain::Lang;
+use crate::domain::portfolio::{Framing, Scope, Spec};
+
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    pub token_hash: [u8; 32],
+    pub spec: Spec,
+    pub lang: Option<Lang>,
+    pub label: Option<String>,
+    pub expires_at: Option<i64>,
+}
+
+/// A share link as stored (never its token).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub id: Uuid,
+    pub learner_id: Uuid,
+    pub spec: Spec,
+    pub lang: Option<Lang>,
+    pub label: Option<String>,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub created_at: i64,
+    pub view_count: i64,
+    pub first_viewed_at: Option<i64>,
+    pub last_viewed_at: Option<i64>,
+}
+
+impl Share {
+    /// Whether the link opens at `now`: not revoked, not expired.
+    pub fn is_live(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|t| now < t)
+    }
+}
+
+const SHARE_COLUMNS: &str = "id, learner_id, framing, field, theme, lang, include_uncertified, label, expires_at, \
+                             revoked_at, created_at, view_count, first_viewed_at, last_viewed_at";
+
+fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
+    let framing: String = row.get(2)?;
+    let field: Option<String> = row.get(3)?;
+    let theme: Option<String> = row.get(4)?;
+    let lang: Option<String> = row.get(5)?;
+    let scope = match (field, theme) {
+        (Some(f), _) => Scope::Field(f),
+        (None, Some(t)) => Scope::Theme(t),
+        (None, None) => Scope::All,
+    };
+    Ok(Share {
+        id: uuid_at(row, 0)?,
+        learner_id: uuid_at(row, 1)?,
+        spec: Spec {
+            framing: Framing::from_str_opt(&framing).unwrap_or(Framing::Appetite),
+            scope,
+            include_uncertified: row.get(6)?,
+        },
+        lang: lang.as_deref().and_then(Lang::from_str_opt),
+        label: row.get(7)?,
+        expires_at: row.get(8)?,
+        revoked_at: row.get(9)?,
+        created_at: row.get(10)?,
+        view_count: row.get(11)?,
+        first_viewed_at: row.get(12)?,
+        last_viewed_at: row.get(13)?,
+    })
+}
+
+fn scope_columns(scope: &Scope) -> (Option<&str>, Option<&str>) {
+    match scope {
+        Scope::All => (None, None),
+        Scope::Field(f) => (Some(f.as_str()), None),
+        Scope::Theme(t) => (None, Some(t.as_str())),
+    }
+}
+
+/// Views counted in memory since the last flush: (count, first, last) per share.
+pub type ViewBatch = Vec<(Uuid, i64, i64, i64)>;
+
+/// A generated PDF, as registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedPdf {
+    pub sha256: String,
+    pub code: String,
+    pub learner_name: String,
+    pub share_id: Option<Uuid>,
+    pub framing: String,
+    pub scope: Option<String>,
+    pub lang: String,
+    pub size: i64,
+    pub created_at: i64,
+}
+
+fn pdf_from_row(row: &Row<'_>) -> rusqlite::Result<GeneratedPdf> {
+    let share: Option<String> = row.get(3)?;
+    Ok(GeneratedPdf {
+        sha256: row.get(0)?,
+        code: row.get(1)?,
+        learner_name: row.get(2)?,
+        share_id: share.and_then(|s| Uuid::parse_str(&s).ok()),
+        framing: row.get(4)?,
+        scope: row.get(5)?,
+        lang: row.get(6)?,
+        size: row.get(7)?,
+        created_at: row.get(8)?,
+    })
+}
+
+const PDF_COLUMNS: &str = "sha256, code, learner_name, share_id, framing, scope, lang, size, created_at";
+
+impl Db {
+    pub async fn create_share(&self, learner: Uuid, new: NewShare, now: i64) -> Result<Share> {
+        self.write(move |tx| {
+            let id = Uuid::new_v4();
+            let (field, theme) = scope_columns(&new.spec.scope);
+            tx.execute(
+                "INSERT INTO shares (id, learner_id, token_hash, framing, field, theme, lang, include_uncertified,
+                                     label, expires_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    id.to_string(),
+                    learner.to_string(),
+                    new.token_hash.as_slice(),
+                    new.spec.framing.as_str(),
+                    field,
+                    theme,
+                    new.lang.map(Lang::as_str),
+                    new.spec.include_uncertified,
+                    new.label,
+                    new.expires_at,
+                    now
+                ],
+            )?;
+            Ok(tx.query_row(
+                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
+                [id.to_string()],
+                share_from_row,
+            )?)
+        })
+        .await
+    }
+
+    /// The learner's links, newest first.
+    pub async fn list_shares(&self, learner: Uuid) -> Result<Vec<Share>> {
+        self.read(move |tx| {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {SHARE_COLUMNS} FROM shares WHERE learner_id = ?1 ORDER BY created_at DESC, rowid DESC"
+            ))?;
+            let rows = stmt.query_map([learner.to_string()], share_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+    }
+
+    /// Revokes one of the learner's links (at once: the next read of it is a 404).
+    pub async fn revoke_share(&self, learner: Uuid, id: Uuid, now: i64) -> Result<()> {
+        self.write(move |tx| {
+            let n = tx.execute(
+                "UPDATE shares SET revoked_at = coalesce(revoked_at, ?3) WHERE id = ?1 AND learner_id = ?2",
+                params![id.to_string(), learner.to_string(), now],
+            )?;
+            if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    /// The link a token opens, live or not (the caller decides; all dead links look alike).
+    pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<Share>> {
+        self.read(move |tx| {
+            Ok(tx
+                .query_row(
+                    &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE token_hash = ?1"),
+                    [token_hash.as_slice()],
+                    share_from_row,
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// Adds counted views in one transaction.
+    pub async fn add_views(&self, batch: ViewBatch) -> Result<()> {
+        self.write(move |tx| {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE shares SET view_count = view_count + ?2,
+                        first_viewed_at = coalesce(first_viewed_at, ?3),
+                        last_viewed_at = max(coalesce(last_viewed_at, 0), ?4)
+                 WHERE id = ?1",
+            )?;
+            for (id, count, first, last) in batch {
+                stmt.execute(params![id.to_string(), count, first, last])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn register_pdf(&self, learner: Uuid, pdf: GeneratedPdf) -> Result<()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO generated_pdfs
+                    (sha256, code, learner_id, learner_name, share_id, framing, scope, lang, size, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    pdf.sha256,
+                    pdf.code,
+                    learner.to_string(),
+                    pdf.learner_name,
+                    pdf.share_id.map(|s| s.to_string()),
+                    pdf.framing,
+                    pdf.scope,
+                    pdf.lang,
+                    pdf.size,
+                    pdf.created_at
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn pdf_by_sha256(&self, sha256: String) -> Result<Option<GeneratedPdf>> {
+        self.read(move |tx| {
+            Ok(tx
+                .query_row(
+                    &format!("SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE sha256 = ?1"),
+                    [sha256],
+                    pdf_from_row,
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    pub async fn pdf_by_code(&self, code: String) -> Result<Option<GeneratedPdf>> {
+        self.read(move |tx| {
+            Ok(tx
+                .query_row(&format!("SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE code = ?1"), [code], pdf_from_row)
+                .optional()?)
+        })
+        .await
+    }
+}

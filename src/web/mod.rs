@@ -1,0 +1,117 @@
+//! Server-rendered HTML: the recruiter's page behind a share link, PDF verification, and
+//! the few static files they need. Templates live in `templates/` and are compiled in
+//! (askama escapes every value; nothing here marks learner text as safe).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::domain::Lang;
+
+pub mod labels;
+pub mod limits;
+pub mod share_page;
+pub mod verify;
+
+/// What every page template knows about itself.
+pub struct Page {
+    pub lang: &'static str,
+    pub title: String,
+}
+
+impl Page {
+    pub fn new(lang: Lang, title: String) -> Page {
+        Page { lang: lang.as_str(), title }
+    }
+}
+
+/// Pages load only same-origin styles; no script at all, no frames, forms post only here.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let upload_limit = state.config.evidence_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
+    let shared = Router::new()
+        .route("/s/{token}", get(share_page::page))
+        .route("/s/{token}/portfolio.pdf", get(share_page::pdf))
+        .route("/s/{token}/evidence/{course}", get(share_page::evidence))
+        // A capability URL: never indexed, never leaked through Referer, never cached.
+        .layer(axum::middleware::map_response(|mut r: Response| async move {
+            let h = r.headers_mut();
+            h.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+            h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }));
+    Router::new()
+        .merge(shared)
+        .route("/verify", get(verify::form).post(verify::check).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/verify/{code}", get(verify::code))
+        .route("/robots.txt", get(robots))
+        .route("/static/style.css", get(style))
+}
+
+/// Answers a rendered template as an HTML page with the page security headers.
+pub fn html(status: StatusCode, rendered: askama::Result<String>) -> Response {
+    match rendered {
+        Ok(body) => {
+            let mut r = (status, body).into_response();
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+            r
+        }
+        Err(e) => crate::error::AppError::internal(format!("template: {e}")).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    page: Page,
+    heading: &'a str,
+    text: &'a str,
+}
+
+/// A page that only says something (not found, too many requests…).
+pub fn message_page(status: StatusCode, lang: Lang, heading: &str, text: &str) -> Response {
+    html(status, MessagePage { page: Page::new(lang, heading.to_owned()), heading, text }.render())
+}
+
+async fn robots() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "User-agent: *\nDisallow: /s/\nDisallow: /api/\n")
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../templates/style.css"),
+    )
+}
+
+/// The page language from `Accept-Language`: the first of French or English the browser
+/// lists, French when it lists neither.
+pub fn pick_lang(headers: &axum::http::HeaderMap) -> Lang {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut tags: Vec<(f32, usize, &str)> = accept
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut bits = part.trim().split(';');
+            let tag = bits.next()?.trim();
+            let q = bits.find_map(|b| b.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+            Some((q, i, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    tags.iter()
+        .find_map(|(_, _, tag)| {
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            Lang::from_str_opt(&primary)
+        })
+        .unwrap_or_default()
+}
