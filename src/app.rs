@@ -20,7 +20,7 @@ use crate::auth::{LoginThrottle, Passwords};
 use crate::config::{Clock, Config};
 use crate::error::{AppError, log_server_errors};
 use crate::storage::{self, Db};
-use crate::web::limits::{MissBudget, ViewCounter};
+use crate::web::limits::{MissBudget, PageCache, TokenCache, ViewCounter};
 
 /// Unknown share tokens one address may ask for per minute before getting 429.
 const MISSES_PER_WINDOW: u32 = 60;
@@ -41,6 +41,10 @@ pub struct AppState {
     pub views: Arc<ViewCounter>,
     /// Per-address budget of unknown share tokens.
     pub miss_budget: Arc<MissBudget>,
+    /// Rendered share pages, by link and record revision.
+    pub page_cache: Arc<PageCache>,
+    /// Share links recently read, by token hash.
+    pub token_cache: Arc<TokenCache>,
 }
 
 impl AppState {
@@ -56,6 +60,8 @@ impl AppState {
             pdf_slots: Arc::new(tokio::sync::Semaphore::new(pdf_slots())),
             views: Arc::new(ViewCounter::default()),
             miss_budget: Arc::new(MissBudget::new(MISSES_PER_WINDOW, 60)),
+            page_cache: Arc::new(PageCache::default()),
+            token_cache: Arc::new(TokenCache::default()),
         })
     }
 }

@@ -6,6 +6,7 @@ use rusqlite_migration::{M, Migrations};
 const LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0002_shares.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0003_revision.sql")),
 ];
 
 pub(super) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(LIST);

@@ -73,6 +73,9 @@ struct Inner {
     writer: flume::Sender<Job>,
     readers: flume::Sender<Job>,
     path: PathBuf,
+    /// Bumped after every committed write of this process: caches of what was read keep
+    /// the value they were filled at and know they are stale when it moved.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Db {
@@ -95,11 +98,23 @@ impl Db {
             conn.execute_batch("PRAGMA query_only = ON;")?;
             spawn_worker(&format!("certfolio-db-reader-{i}"), conn, readers_rx.clone())?;
         }
-        Ok(Db { inner: Arc::new(Inner { writer: writer_tx, readers: readers_tx, path: path.to_owned() }) })
+        Ok(Db {
+            inner: Arc::new(Inner {
+                writer: writer_tx,
+                readers: readers_tx,
+                path: path.to_owned(),
+                generation: std::sync::atomic::AtomicU64::new(0),
+            }),
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Changes with every write committed through this handle (see `Inner::generation`).
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot) on a reader connection.
@@ -124,13 +139,16 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
-        run(&self.inner.writer, move |conn| {
+        let out = run(&self.inner.writer, move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
             tx.commit()?;
             Ok(out)
         })
-        .await
+        .await;
+        // Also after a failed write: the transaction may have been rolled back at commit.
+        self.inner.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        out
     }
 
     /// Answers when the database does (for `/healthz`).

@@ -169,16 +169,15 @@ impl Db {
         .await
     }
 
-    /// The link a token opens, live or not (the caller decides; all dead links look alike).
-    pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<Share>> {
+    /// The link a token opens, live or not (the caller decides; all dead links look alike),
+    /// with its owner's record revision (for page caching).
+    pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
         self.read(move |tx| {
-            Ok(tx
-                .query_row(
-                    &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE token_hash = ?1"),
-                    [token_hash.as_slice()],
-                    share_from_row,
-                )
-                .optional()?)
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
+                 FROM shares WHERE token_hash = ?1"
+            ))?;
+            Ok(stmt.query_row([token_hash.as_slice()], |r| Ok((share_from_row(r)?, r.get(14)?))).optional()?)
         })
         .await
     }

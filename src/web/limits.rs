@@ -47,6 +47,69 @@ impl ViewCounter {
     }
 }
 
+/// Rendered share pages by link, valid for one revision of the owner's record: reading a
+/// link costs one indexed lookup, and any change to the record (from this process or
+/// another) bumps the revision, so a stale page is never served.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pages: Mutex<HashMap<Uuid, (i64, axum::body::Bytes)>>,
+}
+
+/// Beyond this many cached pages the cache starts afresh (bounded memory).
+const MAX_PAGES: usize = 10_000;
+
+impl PageCache {
+    /// The page, shared (no copy), if cached for this revision.
+    pub fn get(&self, share: Uuid, revision: i64) -> Option<axum::body::Bytes> {
+        let pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pages.get(&share).filter(|(r, _)| *r == revision).map(|(_, page)| page.clone())
+    }
+
+    pub fn put(&self, share: Uuid, revision: i64, page: axum::body::Bytes) {
+        let mut pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(share, (revision, page));
+    }
+}
+
+/// Share links by token hash, as last read, for at most `TOKEN_TTL`: a recruiter's page read
+/// costs no database round trip. An entry is dropped as soon as this process writes
+/// anything (revoking a link, editing the record: both act at once); a write by another
+/// process (a `certfolio import` run) shows within `TOKEN_TTL`. Expiry is checked against the
+/// clock on every read.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    entries: Mutex<HashMap<[u8; 32], CachedLink>>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedLink {
+    share: crate::storage::shares::Share,
+    revision: i64,
+    generation: u64,
+    read_at: std::time::Instant,
+}
+
+pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl TokenCache {
+    pub fn get(&self, hash: &[u8; 32], generation: u64) -> Option<(crate::storage::shares::Share, i64)> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let e = entries.get(hash)?;
+        (e.generation == generation && e.read_at.elapsed() < TOKEN_TTL).then(|| (e.share.clone(), e.revision))
+    }
+
+    pub fn put(&self, hash: [u8; 32], share: crate::storage::shares::Share, revision: i64, generation: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= MAX_PAGES {
+            entries.retain(|_, e| e.read_at.elapsed() < TOKEN_TTL);
+        }
+        entries.insert(hash, CachedLink { share, revision, generation, read_at: std::time::Instant::now() });
+    }
+}
+
 /// Share tokens are 256-bit, so guessing one is hopeless; this budget only keeps a flood of
 /// guesses cheap. A client address that misses more than `max` times in `window` seconds
 /// gets 429 instead of 404 for further misses. A valid link is always served: the token is

@@ -58,15 +58,18 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// Answers a rendered template as an HTML page with the page security headers.
 pub fn html(status: StatusCode, rendered: askama::Result<String>) -> Response {
     match rendered {
-        Ok(body) => {
-            let mut r = (status, body).into_response();
-            let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-            r
-        }
+        Ok(body) => html_bytes(status, axum::body::Bytes::from(body)),
         Err(e) => crate::error::AppError::internal(format!("template: {e}")).into_response(),
     }
+}
+
+/// An HTML page from bytes already rendered (shared, not copied).
+pub fn html_bytes(status: StatusCode, body: axum::body::Bytes) -> Response {
+    let mut r = (status, body).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    r
 }
 
 #[derive(Template)]

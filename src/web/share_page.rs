@@ -23,11 +23,26 @@ use crate::i18n::{self, Labels};
 use crate::storage::StoredCourse;
 use crate::storage::shares::Share;
 
-/// A live share link and its owner, or the reason to answer 404/429.
-async fn open(state: &AppState, token: &str, ip: &str) -> Result<Share, Response> {
-    let share = if looks_like_token(token) { state.db.share_by_token(hash_token(token)).await } else { Ok(None) };
+/// A live share link and its owner's record revision, or the reason to answer 404/429.
+async fn open(state: &AppState, token: &str, ip: &str) -> Result<(Share, i64), Response> {
+    let share = if looks_like_token(token) {
+        let hash = hash_token(token);
+        let generation = state.db.generation();
+        match state.token_cache.get(&hash, generation) {
+            Some(hit) => Ok(Some(hit)),
+            None => {
+                let read = state.db.share_by_token(hash).await;
+                if let Ok(Some((share, revision))) = &read {
+                    state.token_cache.put(hash, share.clone(), *revision, generation);
+                }
+                read
+            }
+        }
+    } else {
+        Ok(None)
+    };
     match share {
-        Ok(Some(share)) if share.is_live(state.clock.now()) => Ok(share),
+        Ok(Some((share, revision))) if share.is_live(state.clock.now()) => Ok((share, revision)),
         Ok(_) => Err(missed(state, ip)),
         Err(e) => Err(AppError::from(e).into_response()),
     }
@@ -66,30 +81,39 @@ pub async fn page(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Response {
-    let share = match open(&state, &token, &ip).await {
+    let (share, revision) = match open(&state, &token, &ip).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let (profile, courses) = match state.db.record(share.learner_id).await {
-        Ok(r) => r,
-        Err(e) => return AppError::from(e).into_response(),
     };
     if method == Method::GET && !is_prefetch(&headers) {
         state.views.record(share.id, state.clock.now());
     }
+    if let Some(page) = state.page_cache.get(share.id, revision) {
+        return super::html_bytes(StatusCode::OK, page);
+    }
+    let (profile, courses) = match state.db.record(share.learner_id).await {
+        Ok(r) => r,
+        Err(e) => return AppError::from(e).into_response(),
+    };
     let lang = share.lang.or(profile.lang).unwrap_or_default();
     let doc = Document {
         certfolio: crate::domain::document::DOCUMENT_VERSION,
         learner: profile,
         courses: courses.iter().map(|c| c.record.clone()).collect(),
     };
-    let view = SharePage::build(&doc, &courses, &share, lang, &token);
-    html(StatusCode::OK, view.render())
+    match SharePage::build(&doc, &courses, &share, lang, &token).render() {
+        Ok(page) => {
+            let page = axum::body::Bytes::from(page);
+            state.page_cache.put(share.id, revision, page.clone());
+            super::html_bytes(StatusCode::OK, page)
+        }
+        Err(e) => html(StatusCode::OK, Err(e)),
+    }
 }
 
 pub async fn pdf(State(state): State<AppState>, ClientIp(ip): ClientIp, Path(token): Path<String>) -> Response {
     let share = match open(&state, &token, &ip).await {
-        Ok(s) => s,
+        Ok((s, _)) => s,
         Err(r) => return r,
     };
     match crate::issue::issue_pdf(&state, share.learner_id, share.spec.clone(), share.lang, Some(share.id)).await {
@@ -112,7 +136,7 @@ pub async fn evidence(
     Path((token, course)): Path<(String, String)>,
 ) -> Response {
     let share = match open(&state, &token, &ip).await {
-        Ok(s) => s,
+        Ok((s, _)) => s,
         Err(r) => return r,
     };
     let Ok(course) = Uuid::parse_str(&course) else { return missed(&state, &ip) };

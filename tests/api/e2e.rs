@@ -291,13 +291,21 @@ fn logs_never_contain_passwords_or_tokens() {
         None,
         Some(&json!({"email": "log@example.org", "password": "wrong password here"})),
     );
+    http(&server.addr, "POST", "/api/v1/courses", Some(&token), Some(&json!({"title": "Logged course"})));
+    let (status, created) =
+        http(&server.addr, "POST", "/api/v1/shares", Some(&token), Some(&json!({"framing": "appetite"})));
+    assert_eq!(status, 201);
+    let share_token = created["token"].as_str().unwrap().to_owned();
+    assert_eq!(http(&server.addr, "GET", &format!("/s/{share_token}"), None, None).0, 200);
+    assert_eq!(http(&server.addr, "GET", &format!("/s/{share_token}/portfolio.pdf"), None, None).0, 200);
     http(&server.addr, "DELETE", "/api/v1/session", Some(&token), None);
     std::thread::sleep(Duration::from_millis(200));
     server.kill9();
     let log = server.log();
     assert!(log.contains("/api/v1/courses/{id}"), "routes are logged as templates: {log}");
     assert!(log.contains("login failed"), "failures are logged");
-    for secret in [token.as_str(), PASSWORD, in_url.as_str(), "wrong password here"] {
+    assert!(log.contains("/s/{token}/portfolio.pdf"), "share routes are logged as templates");
+    for secret in [token.as_str(), share_token.as_str(), PASSWORD, in_url.as_str(), "wrong password here"] {
         assert!(!log.contains(secret), "the log contains a secret: {secret}");
     }
 }

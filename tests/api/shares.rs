@@ -318,3 +318,25 @@ async fn each_claim_is_counted_once_in_the_summary() {
     let entries = html.matches("<li class=\"entry\">").count();
     assert!(html.contains(&format!("{entries} claims:")), "{entries} entries shown");
 }
+
+/// Pages are cached by record revision: a change made through the API, or by another
+/// process writing the database directly, shows on the next read.
+#[tokio::test]
+async fn a_changed_record_shows_at_once_on_the_page() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    let id = app.post("/api/v1/courses", &token, &json!({"title": "Première version"})).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let created = share(&app, &token, json!({"framing": "appetite"})).await;
+    let path = path_of(&created);
+    assert!(open(&app, &path).await.text().contains("Première version"));
+    assert!(open(&app, &path).await.text().contains("Première version"), "served from the cache");
+    app.put(&format!("/api/v1/courses/{id}"), &token, &json!({"title": "Deuxième version"})).await;
+    assert!(open(&app, &path).await.text().contains("Deuxième version"));
+    app.sqlite().execute("UPDATE courses SET title = 'Troisième version'", []).unwrap();
+    // Another process's write shows once the link's cached lookup is older than its TTL.
+    tokio::time::sleep(certfolio::web::limits::TOKEN_TTL + Duration::from_millis(100)).await;
+    assert!(open(&app, &path).await.text().contains("Troisième version"), "another process's write");
+}
