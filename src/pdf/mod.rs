@@ -120,10 +120,45 @@ pub fn render(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>, RenderErr
         tracing::warn!(page = w.page, message = %w.msg, "printpdf warning while rendering a portfolio");
     }
     finish_catalog(&mut lo, lang, doc, opts)?;
-    lo.compress();
+    compress(&mut lo);
     let mut bytes = Vec::with_capacity(64 * 1024);
     lo.save_to(&mut bytes).map_err(|e| RenderError::Write(e.to_string()))?;
     Ok(bytes)
+}
+
+/// Deflates every stream that is not yet filtered, with one fast compressor reused across
+/// streams. lopdf's own `compress` builds a level-9 encoder per stream, which took a third
+/// of the whole render.
+fn compress(lo: &mut lopdf::Document) {
+    // Level 1: measured on the 24-course portfolio, 1.2 ms and 35 KB against 3.0 ms and 29 KB at
+    // level 6; the size budget (60 KB) is far, the time budget is not.
+    let mut z = flate2::Compress::new(flate2::Compression::fast(), true);
+    for object in lo.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            z.reset();
+            if let Some(compressed) = deflate(&mut z, &stream.content)
+                && compressed.len() + 19 < stream.content.len()
+            {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(compressed);
+            }
+        }
+    }
+}
+
+fn deflate(z: &mut flate2::Compress, input: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len() / 2 + 64);
+    loop {
+        let consumed = usize::try_from(z.total_in()).ok()?;
+        let status = z.compress_vec(input.get(consumed..)?, &mut out, flate2::FlushCompress::Finish).ok()?;
+        match status {
+            flate2::Status::StreamEnd => return Some(out),
+            flate2::Status::Ok | flate2::Status::BufError => out.reserve(out.capacity().max(256)),
+        }
+    }
 }
 
 /// What printpdf cannot say itself: the document language (`/Lang`, read by screen readers
