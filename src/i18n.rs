@@ -7,6 +7,7 @@
 //! copy-paste in most viewers) gives back U+0020 for both whatever the file holds, so the
 //! text extracted from a portfolio is exactly the text drawn: "1 240 h", "« computing »".
 
+use crate::domain::assurance::{Assurance, AssuranceSummary};
 use crate::domain::{AttestationKind, IsoDate, Lang, Outcome};
 
 /// U+202F NARROW NO-BREAK SPACE: the French thousands separator.
@@ -357,4 +358,52 @@ mod tests {
         assert_eq!(count(Lang::En, 0, "course", "courses"), "0\u{a0}courses");
         assert_eq!(years(Lang::En, 1), "1\u{a0}year");
     }
+}
+
+/// How a claim's level of proof is named, on the page and in the PDF.
+pub fn assurance_label(lang: Lang, level: Assurance) -> &'static str {
+    match (lang, level) {
+        (Lang::Fr, Assurance::SelfDeclared) => "Déclaré",
+        (Lang::Fr, Assurance::EvidenceFile) => "Justificatif déposé",
+        (Lang::Fr, Assurance::IssuerLink) => "Lien de l’émetteur",
+        (Lang::Fr, Assurance::BadgeData) => "Données de badge importées",
+        (Lang::Fr, Assurance::SignatureVerified) => "Signature vérifiée",
+        (Lang::En, Assurance::SelfDeclared) => "Self-declared",
+        (Lang::En, Assurance::EvidenceFile) => "Evidence file uploaded",
+        (Lang::En, Assurance::IssuerLink) => "Issuer verification link",
+        (Lang::En, Assurance::BadgeData) => "Badge data imported",
+        (Lang::En, Assurance::SignatureVerified) => "Signature verified",
+    }
+}
+
+/// "18 claims: 12 with issuer links, 3 with evidence files, 3 self-declared" — the levels
+/// present, strongest first.
+pub fn summary_sentence(lang: Lang, s: &AssuranceSummary) -> String {
+    let n = |v: usize| integer(lang, v as u64);
+    let parts: Vec<(usize, &str, &str)> = match lang {
+        Lang::Fr => vec![
+            (s.signature_verified, "à la signature vérifiée", "à la signature vérifiée"),
+            (s.badge_data, "importée d’un badge", "importées de badges"),
+            (s.issuer_link, "avec lien de l’émetteur", "avec lien de l’émetteur"),
+            (s.evidence_file, "avec justificatif", "avec justificatif"),
+            (s.self_declared, "déclarée", "déclarées"),
+        ],
+        Lang::En => vec![
+            (s.signature_verified, "with a verified signature", "with verified signatures"),
+            (s.badge_data, "from badge data", "from badge data"),
+            (s.issuer_link, "with an issuer link", "with issuer links"),
+            (s.evidence_file, "with an evidence file", "with evidence files"),
+            (s.self_declared, "self-declared", "self-declared"),
+        ],
+    };
+    let listed: Vec<String> = parts
+        .into_iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|(count, one, many)| format!("{}\u{a0}{}", n(count), if count == 1 { one } else { many }))
+        .collect();
+    let head = match lang {
+        Lang::Fr => count(lang, s.claims, "affirmation", "affirmations"),
+        Lang::En => count(lang, s.claims, "claim", "claims"),
+    };
+    format!("{head} : {}", listed.join(", ")).replace(" : ", if lang == Lang::Fr { "\u{a0}: " } else { ": " })
 }

@@ -28,7 +28,13 @@ pub async fn issue_pdf(
     share: Option<Uuid>,
 ) -> AppResult<Issued> {
     let permit = state.pdf_slots.clone().try_acquire_owned().map_err(|_| AppError::Unavailable)?;
-    let doc = state.db.export_document(learner).await?;
+    let (profile, courses) = state.db.record(learner).await?;
+    let evidence: Vec<bool> = courses.iter().map(|c| c.evidence.is_some()).collect();
+    let doc = crate::domain::Document {
+        certfolio: crate::domain::document::DOCUMENT_VERSION,
+        learner: profile,
+        courses: courses.into_iter().map(|c| c.record).collect(),
+    };
     let now = state.clock.now();
     let code = new_code()?;
     let created_at = time::OffsetDateTime::from_unix_timestamp(now).map_err(AppError::internal)?;
@@ -42,7 +48,11 @@ pub async fn issue_pdf(
     let opts = RenderOptions {
         spec,
         lang,
-        share: Some(ShareLink { url: format!("{}/verify/{code}", state.config.public_url), code: code.clone() }),
+        share: Some(ShareLink {
+            url: format!("{}/verify/{code}", state.config.public_url),
+            code: code.clone(),
+            evidence,
+        }),
         created_at,
     };
     let bytes = tokio::task::spawn_blocking(move || {

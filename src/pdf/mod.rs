@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use self::fonts::Weight;
 use self::layout::{ACCENT, BOTTOM, CONTENT_W, Canvas, FOOTER_BASELINE, INK, MARGIN_X, MUTED, PANEL, RULE, Style};
+use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of};
 use crate::domain::portfolio::{self, Framing, Portfolio, Scope, SelectError, Spec, course_date, recency_date};
 use crate::domain::{CourseRecord, Document, Lang};
 use crate::i18n::{self, Labels, NBSP};
@@ -33,6 +34,42 @@ pub struct RenderOptions {
 pub struct ShareLink {
     pub url: String,
     pub code: String,
+    /// What the service knows beyond the document, course by course (document order):
+    /// whether an evidence file was uploaded. An offline render knows none.
+    pub evidence: Vec<bool>,
+}
+
+/// The level of proof of each claim (`domain::assurance`), from the document and what the
+/// service knows about evidence files.
+struct Proofs<'a> {
+    doc: &'a Document,
+    evidence: &'a [bool],
+}
+
+impl Proofs<'_> {
+    fn level(&self, course: &CourseRecord) -> Assurance {
+        let index = self.doc.courses.iter().position(|c| std::ptr::eq(c, course));
+        let has_evidence = index.and_then(|i| self.evidence.get(i)).copied().unwrap_or(false);
+        assurance_of(course, has_evidence)
+    }
+
+    /// Every course the portfolio shows, once, by level.
+    fn summary(&self, p: &Portfolio<'_>) -> AssuranceSummary {
+        let mut seen: Vec<*const CourseRecord> = Vec::new();
+        let grouped = p.groups.iter().flat_map(|g| g.certified.iter().chain(g.uncertified.iter()));
+        let shown = p.certified.iter().chain(p.uncertified.iter()).chain(p.in_progress.iter()).chain(grouped);
+        AssuranceSummary::of(
+            shown
+                .copied()
+                .filter(|c| {
+                    let ptr: *const CourseRecord = *c;
+                    let new = !seen.contains(&ptr);
+                    seen.push(ptr);
+                    new
+                })
+                .map(|c| self.level(c)),
+        )
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +104,8 @@ const LINK: Style = Style::new(Weight::Regular, 8.0, ACCENT);
 const TAG: Style = Style::new(Weight::Italic, 8.5, MUTED);
 const DATE: Style = Style::new(Weight::Regular, 8.5, MUTED);
 const EFFORT_TITLE: Style = Style::new(Weight::Bold, 9.5, INK);
+const CLAIMS: Style = Style::new(Weight::Bold, 8.5, MUTED);
+const LEVEL: Style = Style::new(Weight::Regular, 7.5, MUTED);
 
 /// Entries: a date column on the left, the body to its right.
 const DATE_W: f32 = 30.0;
@@ -91,10 +130,15 @@ pub fn render(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>, RenderErr
     }
 
     let mut c = Canvas::new(fonts, ids);
-    header(&mut c, &p, lang, &heading);
+    let proofs = Proofs { doc, evidence: opts.share.as_ref().map_or(&[][..], |s| s.evidence.as_slice()) };
+    let summary = i18n::summary_sentence(lang, &proofs.summary(&p));
+    header(&mut c, &p, lang, &heading, &summary);
     match p.framing {
-        Framing::Appetite => appetite_body(&mut c, &p, lang, l),
-        Framing::Legitimacy => legitimacy_body(&mut c, &p, lang, l),
+        Framing::Appetite => appetite_body(&mut c, &p, lang, l, &proofs),
+        Framing::Legitimacy => legitimacy_body(&mut c, &p, lang, l, &proofs),
+    }
+    if let Some(share) = &opts.share {
+        verification_block(&mut c, share, lang)?;
     }
     let name = doc.learner.name.clone();
     let created = opts.created_at;
@@ -216,7 +260,7 @@ fn quoted(lang: Lang, s: &str) -> String {
     }
 }
 
-fn header(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, heading: &str) {
+fn header(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, heading: &str, summary: &str) {
     let learner = &p.doc.learner;
     let mut y = c.y;
     y += c.paragraph(MARGIN_X, y, CONTENT_W, NAME, &learner.name) + 2.0;
@@ -237,7 +281,9 @@ fn header(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, heading: &str) {
     c.hline(MARGIN_X, MARGIN_X + CONTENT_W, y, 1.4, ACCENT);
     y += 6.0;
     y += c.paragraph(MARGIN_X, y, CONTENT_W, FRAMING, heading) + 3.0;
-    y += c.paragraph(MARGIN_X, y, CONTENT_W, COVER, &cover(p, lang)) + 7.0;
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, COVER, &cover(p, lang)) + 2.0;
+    // The "not inflated" line: how much of each claim a reader can check.
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, CLAIMS, summary) + 7.0;
     c.y = y;
 }
 
@@ -464,7 +510,7 @@ fn figures(c: &mut Canvas<'_>, items: &[(String, String)]) {
     c.y = top + h + 7.0;
 }
 
-fn appetite_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels) {
+fn appetite_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels, proofs: &Proofs<'_>) {
     let s = &p.stats;
     let mut items = vec![
         (i18n::integer(lang, s.courses as u64), i18n::plural_f(lang, s.courses as f64, l.fig_courses).to_owned()),
@@ -514,7 +560,7 @@ fn appetite_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels) 
     if !p.certified.is_empty() {
         section(c, l.certified_courses, Some(&i18n::integer(lang, p.certified.len() as u64)), 24.0);
         for course in &p.certified {
-            certified_entry(c, course, lang, l, false);
+            certified_entry(c, course, lang, l, false, proofs.level(course));
         }
     }
 
@@ -571,7 +617,7 @@ fn diversity(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels) {
     c.y = top + h + 8.0;
 }
 
-fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels) {
+fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels, proofs: &Proofs<'_>) {
     let s = &p.stats;
     let mut items = vec![
         (
@@ -610,7 +656,7 @@ fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels
     section(c, l.proof, Some(&i18n::count(lang, total, course_word(lang, false), course_word(lang, true))), 24.0);
     if p.groups.is_empty() {
         for course in &p.certified {
-            certified_entry(c, course, lang, l, true);
+            certified_entry(c, course, lang, l, true, proofs.level(course));
         }
         if !p.uncertified.is_empty() {
             c.y += 2.0;
@@ -631,7 +677,7 @@ fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels
         c.text(MARGIN_X + c.width(GROUP, &capitalise_first(&name)) + 3.0, base, SECTION_NOTE, &note);
         c.y = base + 4.5;
         for course in &group.certified {
-            certified_entry(c, course, lang, l, true);
+            certified_entry(c, course, lang, l, true, proofs.level(course));
         }
         for course in &group.uncertified {
             effort_entry(c, course, lang, false);
@@ -675,7 +721,14 @@ fn prior_label(lang: Lang, n: usize) -> &'static str {
 
 /// One certified course. The appetite framing leads with the title; the legitimacy framing
 /// leads with the institution, as a brand, and says what the certificate proved.
-fn certified_entry(c: &mut Canvas<'_>, course: &CourseRecord, lang: Lang, l: &Labels, legitimacy: bool) {
+fn certified_entry(
+    c: &mut Canvas<'_>,
+    course: &CourseRecord,
+    lang: Lang,
+    l: &Labels,
+    legitimacy: bool,
+    level: Assurance,
+) {
     let Some(att) = &course.attestation else { return };
     // Lines of the body: (style, text), measured before anything is drawn.
     let mut lines: Vec<(Style, String)> = Vec::new();
@@ -729,6 +782,9 @@ fn certified_entry(c: &mut Canvas<'_>, course: &CourseRecord, lang: Lang, l: &La
     if let Some(p) = &proof {
         h += p.lines() as f32 * LINK.leading();
     }
+    let level = format!("{}{NBSP}: {}", level_word(lang), i18n::assurance_label(lang, level));
+    let level = if lang == Lang::En { level.replace(&format!("{NBSP}:"), ":") } else { level };
+    h += LEVEL.leading();
     h += 1.2;
     c.keep(h + ENTRY_GAP);
 
@@ -774,7 +830,74 @@ fn certified_entry(c: &mut Canvas<'_>, course: &CourseRecord, lang: Lang, l: &La
             verify_link(c, BODY_X, base, "", p.url.as_deref(), l);
         }
     }
+    base += LEVEL.leading();
+    c.text(BODY_X, base, LEVEL, &level);
     c.y = base + 1.2 + ENTRY_GAP;
+}
+
+fn level_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Niveau de preuve",
+        Lang::En => "Level of proof",
+    }
+}
+
+/// The closing block of an issued PDF: a QR code (drawn as vector squares) to the
+/// verification page, with the address and code printed beside it for those who type.
+fn verification_block(c: &mut Canvas<'_>, share: &ShareLink, lang: Lang) -> Result<(), RenderError> {
+    let qr = qrcode::QrCode::with_error_correction_level(share.url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| RenderError::Write(format!("QR code: {e}")))?;
+    let modules = qr.width();
+    let colours = qr.to_colors();
+    let size = 24.0_f32;
+    let quiet = 2.0;
+    let cell = size / modules as f32;
+    c.keep(size + 2.0 * quiet + 8.0);
+    let top = c.y + 6.0;
+    c.hline(MARGIN_X, MARGIN_X + CONTENT_W, top - 3.0, 0.5, RULE);
+    // One rectangle per horizontal run of dark modules: a fraction of the drawing operations.
+    for row in 0..modules {
+        let mut col = 0;
+        while col < modules {
+            if colours[row * modules + col] == qrcode::Color::Dark {
+                let start = col;
+                while col < modules && colours[row * modules + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                let x = MARGIN_X + quiet + start as f32 * cell;
+                let y = top + quiet + row as f32 * cell;
+                // A hair wider than the cell so that neighbouring runs never show a seam.
+                c.rect(x, y, (col - start) as f32 * cell + 0.02, cell + 0.02, INK);
+            } else {
+                col += 1;
+            }
+        }
+    }
+    let x = MARGIN_X + size + 2.0 * quiet + 4.0;
+    let (title, text) = match lang {
+        Lang::Fr => (
+            "Vérifier ce portfolio",
+            "Ce document a été généré et enregistré par certfolio. Scannez le code ou ouvrez l’adresse              ci-dessous, puis déposez-y ce fichier : toute modification, même d’un octet, sera signalée.",
+        ),
+        Lang::En => (
+            "Verify this portfolio",
+            "This document was generated and registered by certfolio. Scan the code or open the address              below, then upload this file there: any change, even of one byte, will be reported.",
+        ),
+    };
+    let w = MARGIN_X + CONTENT_W - x;
+    let mut y = top + quiet + SECTION.cap();
+    c.text(x, y, SECTION, title);
+    y += 2.5;
+    y += c.paragraph(x, y, w, SMALL, text) + 1.5;
+    let url = c.fit(LINK, &share.url, w);
+    c.text(x, y + LINK.cap(), LINK, &url);
+    c.link(x, y - 0.4, c.width(LINK, &url), LINK.cap() + 1.6, &share.url);
+    y += LINK.leading() + 0.8;
+    let code = format!("{}{NBSP}: {}", if lang == Lang::Fr { "Code" } else { "Code" }, share.code);
+    let code = if lang == Lang::En { code.replace(&format!("{NBSP}:"), ":") } else { code };
+    c.text(x, y + CLAIMS.cap(), CLAIMS, &code);
+    c.y = (top + size + 2.0 * quiet).max(y + CLAIMS.leading()) + 4.0;
+    Ok(())
 }
 
 struct ProofLayout {

@@ -25,7 +25,7 @@ fn poppler(tool: &str, args: &[&str]) -> String {
 }
 
 /// The text in content order (`-raw`), one drawn line per line.
-fn text_of(pdf: &Path) -> String {
+pub fn text_of(pdf: &Path) -> String {
     poppler("pdftotext", &["-raw", pdf.to_str().expect("path"), "-"])
 }
 
@@ -36,7 +36,7 @@ fn pages_of(pdf: &Path) -> usize {
 }
 
 /// Whitespace runs (line ends included) as one space, to check sentences that wrap.
-fn flat(text: &str) -> String {
+pub fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

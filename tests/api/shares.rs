@@ -255,6 +255,14 @@ async fn a_pdf_from_the_link_is_recognised_and_a_changed_byte_is_not() {
     assert_eq!(r["generated_for"], "Camille Lefèvre");
     assert_eq!(r["framing"], "appetite");
     let code = r["code"].as_str().unwrap().to_owned();
+    // The PDF itself carries the code, its verification address, and each claim's level.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &bytes).unwrap();
+    let text = crate::pdf::flat(&crate::pdf::text_of(file.path()).replace('\u{a0}', " "));
+    assert!(text.contains(&format!("/verify/{code}")), "{text}");
+    assert!(text.contains("Verify this portfolio"));
+    assert!(text.contains("24 claims:"), "the not-inflated summary");
+    assert!(text.contains("Level of proof: Issuer verification link"));
 
     let mut altered = bytes.clone();
     let middle = altered.len() / 2;
