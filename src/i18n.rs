@@ -320,46 +320,6 @@ pub fn outcome(lang: Lang, outcome: Outcome) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_follow_each_languages_typography() {
-        assert_eq!(hours(Lang::Fr, 1240.0), "1\u{202f}240\u{a0}h");
-        assert_eq!(hours(Lang::En, 1240.0), "1,240\u{a0}h");
-        assert_eq!(hours(Lang::Fr, 12.5), "12,5\u{a0}h");
-        assert_eq!(hours(Lang::En, 12.5), "12.5\u{a0}h");
-        assert_eq!(integer(Lang::Fr, 1_234_567), "1\u{202f}234\u{202f}567");
-        assert_eq!(integer(Lang::En, 999), "999");
-        assert_eq!(integer(Lang::En, 1000), "1,000");
-        assert_eq!(percent(Lang::Fr, 0.857), "86\u{a0}%");
-        assert_eq!(percent(Lang::En, 0.857), "86%");
-    }
-
-    #[test]
-    fn months_and_periods_are_localised() {
-        let d = |s| IsoDate::parse(s).unwrap();
-        assert_eq!(month_year(Lang::Fr, d("2015-03-02")), "mars 2015");
-        assert_eq!(month_year(Lang::En, d("2015-03-02")), "March 2015");
-        assert_eq!(period(Lang::Fr, Some(d("2015-02-01")), Some(d("2015-04-28"))).unwrap(), "février – avril 2015");
-        assert_eq!(
-            period(Lang::En, Some(d("2014-11-01")), Some(d("2015-01-28"))).unwrap(),
-            "November 2014 – January 2015"
-        );
-        assert_eq!(period(Lang::Fr, None, Some(d("2015-08-01"))).unwrap(), "août 2015");
-        assert_eq!(period(Lang::Fr, None, None), None);
-    }
-
-    #[test]
-    fn plurals_differ_at_zero() {
-        assert_eq!(count(Lang::Fr, 0, "cours", "cours"), "0\u{a0}cours");
-        assert_eq!(count(Lang::Fr, 0, "attestation", "attestations"), "0\u{a0}attestation");
-        assert_eq!(count(Lang::En, 0, "course", "courses"), "0\u{a0}courses");
-        assert_eq!(years(Lang::En, 1), "1\u{a0}year");
-    }
-}
-
 /// How a claim's level of proof is named, on the page and in the PDF.
 pub fn assurance_label(lang: Lang, level: Assurance) -> &'static str {
     match (lang, level) {
@@ -406,4 +366,44 @@ pub fn summary_sentence(lang: Lang, s: &AssuranceSummary) -> String {
         Lang::En => count(lang, s.claims, "claim", "claims"),
     };
     format!("{head} : {}", listed.join(", ")).replace(" : ", if lang == Lang::Fr { "\u{a0}: " } else { ": " })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_each_languages_typography() {
+        assert_eq!(hours(Lang::Fr, 1240.0), "1\u{202f}240\u{a0}h");
+        assert_eq!(hours(Lang::En, 1240.0), "1,240\u{a0}h");
+        assert_eq!(hours(Lang::Fr, 12.5), "12,5\u{a0}h");
+        assert_eq!(hours(Lang::En, 12.5), "12.5\u{a0}h");
+        assert_eq!(integer(Lang::Fr, 1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(integer(Lang::En, 999), "999");
+        assert_eq!(integer(Lang::En, 1000), "1,000");
+        assert_eq!(percent(Lang::Fr, 0.857), "86\u{a0}%");
+        assert_eq!(percent(Lang::En, 0.857), "86%");
+    }
+
+    #[test]
+    fn months_and_periods_are_localised() {
+        let d = |s| IsoDate::parse(s).unwrap();
+        assert_eq!(month_year(Lang::Fr, d("2015-03-02")), "mars 2015");
+        assert_eq!(month_year(Lang::En, d("2015-03-02")), "March 2015");
+        assert_eq!(period(Lang::Fr, Some(d("2015-02-01")), Some(d("2015-04-28"))).unwrap(), "février – avril 2015");
+        assert_eq!(
+            period(Lang::En, Some(d("2014-11-01")), Some(d("2015-01-28"))).unwrap(),
+            "November 2014 – January 2015"
+        );
+        assert_eq!(period(Lang::Fr, None, Some(d("2015-08-01"))).unwrap(), "août 2015");
+        assert_eq!(period(Lang::Fr, None, None), None);
+    }
+
+    #[test]
+    fn plurals_differ_at_zero() {
+        assert_eq!(count(Lang::Fr, 0, "cours", "cours"), "0\u{a0}cours");
+        assert_eq!(count(Lang::Fr, 0, "attestation", "attestations"), "0\u{a0}attestation");
+        assert_eq!(count(Lang::En, 0, "course", "courses"), "0\u{a0}courses");
+        assert_eq!(years(Lang::En, 1), "1\u{a0}year");
+    }
 }

@@ -893,8 +893,10 @@ fn verification_block(c: &mut Canvas<'_>, share: &ShareLink, lang: Lang) -> Resu
     c.text(x, y + LINK.cap(), LINK, &url);
     c.link(x, y - 0.4, c.width(LINK, &url), LINK.cap() + 1.6, &share.url);
     y += LINK.leading() + 0.8;
-    let code = format!("{}{NBSP}: {}", if lang == Lang::Fr { "Code" } else { "Code" }, share.code);
-    let code = if lang == Lang::En { code.replace(&format!("{NBSP}:"), ":") } else { code };
+    let code = match lang {
+        Lang::Fr => format!("Code{NBSP}: {}", share.code),
+        Lang::En => format!("Code: {}", share.code),
+    };
     c.text(x, y + CLAIMS.cap(), CLAIMS, &code);
     c.y = (top + size + 2.0 * quiet).max(y + CLAIMS.leading()) + 4.0;
     Ok(())
