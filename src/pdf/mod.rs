@@ -318,7 +318,7 @@ pub fn cover(p: &Portfolio<'_>, lang: Lang) -> String {
             ));
             if s.in_progress > 0 {
                 out.push_str(&format!(
-                    " {} en cours.",
+                    " {} en cours de suivi.",
                     format_args!(
                         "{} {}",
                         i18n::count(lang, s.in_progress, "cours", "cours"),
