@@ -281,7 +281,7 @@ fn header(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, heading: &str, summ
     c.hline(MARGIN_X, MARGIN_X + CONTENT_W, y, 1.4, ACCENT);
     y += 6.0;
     y += c.paragraph(MARGIN_X, y, CONTENT_W, FRAMING, heading) + 3.0;
-    y += c.paragraph(MARGIN_X, y, CONTENT_W, COVER, &cover(p, lang)) + 2.0;
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, COVER, &cover(p, lang)) + 3.2;
     // The "not inflated" line: how much of each claim a reader can check.
     y += c.paragraph(MARGIN_X, y, CONTENT_W, CLAIMS, summary) + 7.0;
     c.y = y;
@@ -318,7 +318,7 @@ pub fn cover(p: &Portfolio<'_>, lang: Lang) -> String {
             ));
             if s.in_progress > 0 {
                 out.push_str(&format!(
-                    " {} en cours.",
+                    " {} en cours de suivi.",
                     format_args!(
                         "{} {}",
                         i18n::count(lang, s.in_progress, "cours", "cours"),
