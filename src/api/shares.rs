@@ -38,7 +38,10 @@ pub struct NewShareBody {
     pub include_uncertified: bool,
     /// Who the link is for ("Acme, tech lead"): shown to the learner only.
     #[serde(default)]
-    #[schema(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub label: Option<String>,
     /// RFC 3339 time after which the link answers 404.
     #[serde(default)]

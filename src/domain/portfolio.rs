@@ -88,6 +88,21 @@ pub struct Portfolio<'a> {
     pub stats: Stats,
 }
 
+impl<'a> Portfolio<'a> {
+    /// Every course the portfolio shows, once each (a legitimacy portfolio lists its courses
+    /// both flat and by theme), in the order the lists give them.
+    pub fn shown(&self) -> Vec<&'a CourseRecord> {
+        let grouped = self.groups.iter().flat_map(|g| g.certified.iter().chain(g.uncertified.iter()));
+        let mut out: Vec<&'a CourseRecord> = Vec::new();
+        for course in self.certified.iter().chain(&self.uncertified).chain(&self.in_progress).chain(grouped) {
+            if !out.iter().any(|seen| std::ptr::eq(*seen, *course)) {
+                out.push(course);
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ThemeGroup<'a> {
     /// `None` for courses of the field that carry no theme.

@@ -55,20 +55,7 @@ impl Proofs<'_> {
 
     /// Every course the portfolio shows, once, by level.
     fn summary(&self, p: &Portfolio<'_>) -> AssuranceSummary {
-        let mut seen: Vec<*const CourseRecord> = Vec::new();
-        let grouped = p.groups.iter().flat_map(|g| g.certified.iter().chain(g.uncertified.iter()));
-        let shown = p.certified.iter().chain(p.uncertified.iter()).chain(p.in_progress.iter()).chain(grouped);
-        AssuranceSummary::of(
-            shown
-                .copied()
-                .filter(|c| {
-                    let ptr: *const CourseRecord = *c;
-                    let new = !seen.contains(&ptr);
-                    seen.push(ptr);
-                    new
-                })
-                .map(|c| self.level(c)),
-        )
+        AssuranceSummary::of(p.shown().into_iter().map(|c| self.level(c)))
     }
 }
 

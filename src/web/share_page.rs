@@ -147,7 +147,7 @@ pub async fn evidence(
                 learner: profile,
                 courses: courses.iter().map(|c| c.record.clone()).collect(),
             };
-            select(&doc, &share.spec).is_ok_and(|p| shown(&p).any(|c| id_of(&doc, &courses, c) == Some(course)))
+            select(&doc, &share.spec).is_ok_and(|p| p.shown().iter().any(|c| id_of(&doc, &courses, c) == Some(course)))
         }
         Err(e) => return AppError::from(e).into_response(),
     };
@@ -160,24 +160,6 @@ pub async fn evidence(
         }
         Err(_) => missed(&state, &ip),
     }
-}
-
-/// Every course the portfolio shows, once (a legitimacy portfolio lists its courses both
-/// flat and by theme).
-fn shown<'a>(p: &'a Portfolio<'a>) -> impl Iterator<Item = &'a CourseRecord> + 'a {
-    let grouped = p.groups.iter().flat_map(|g| g.certified.iter().chain(g.uncertified.iter()));
-    let mut seen: Vec<*const CourseRecord> = Vec::new();
-    p.certified.iter().chain(p.uncertified.iter()).chain(p.in_progress.iter()).chain(grouped).copied().filter(
-        move |c| {
-            let ptr: *const CourseRecord = *c;
-            if seen.contains(&ptr) {
-                false
-            } else {
-                seen.push(ptr);
-                true
-            }
-        },
-    )
 }
 
 /// The stored course behind a record of the document (same position).
@@ -263,7 +245,7 @@ impl SharePage {
         let Ok(p) = select(doc, &share.spec) else { return base };
         let item = |c: &CourseRecord| course_item(doc, courses, c, lang, pl, token, p.framing);
         let mut sections = Vec::new();
-        let levels: Vec<Assurance> = shown(&p).map(|c| level_of(doc, courses, c)).collect();
+        let levels: Vec<Assurance> = p.shown().into_iter().map(|c| level_of(doc, courses, c)).collect();
         match p.framing {
             Framing::Appetite => {
                 if !p.in_progress.is_empty() {
