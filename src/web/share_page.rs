@@ -24,7 +24,7 @@ use crate::storage::StoredCourse;
 use crate::storage::shares::Share;
 
 /// A live share link and its owner's record revision, or the reason to answer 404/429.
-async fn open(state: &AppState, token: &str, ip: &str) -> Result<(Share, i64), Response> {
+async fn open(state: &AppState, token: &str, ip: &str, lang: Lang) -> Result<(Share, i64), Response> {
     let share = if looks_like_token(token) {
         let hash = hash_token(token);
         let generation = state.db.generation();
@@ -43,15 +43,15 @@ async fn open(state: &AppState, token: &str, ip: &str) -> Result<(Share, i64), R
     };
     match share {
         Ok(Some((share, revision))) if share.is_live(state.clock.now()) => Ok((share, revision)),
-        Ok(_) => Err(missed(state, ip)),
+        Ok(_) => Err(missed(state, ip, lang)),
         Err(e) => Err(AppError::from(e).into_response()),
     }
 }
 
-/// The one answer for every unknown, revoked or expired token (nothing tells them apart);
-/// 429 instead once this address has missed too often.
-fn missed(state: &AppState, ip: &str) -> Response {
-    let lang = Lang::En;
+/// The one answer for every unknown, revoked or expired token (nothing tells them apart; the
+/// language is the reader's, from their browser); 429 instead once this address has missed
+/// too often.
+fn missed(state: &AppState, ip: &str, lang: Lang) -> Response {
     match state.miss_budget.miss(ip, state.clock.now()) {
         Ok(()) => {
             let l = page_labels(lang);
@@ -81,7 +81,7 @@ pub async fn page(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Response {
-    let (share, revision) = match open(&state, &token, &ip).await {
+    let (share, revision) = match open(&state, &token, &ip, super::pick_lang(&headers)).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -111,8 +111,13 @@ pub async fn page(
     }
 }
 
-pub async fn pdf(State(state): State<AppState>, ClientIp(ip): ClientIp, Path(token): Path<String>) -> Response {
-    let share = match open(&state, &token, &ip).await {
+pub async fn pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> Response {
+    let share = match open(&state, &token, &ip, super::pick_lang(&headers)).await {
         Ok((s, _)) => s,
         Err(r) => return r,
     };
@@ -132,14 +137,16 @@ pub async fn pdf(State(state): State<AppState>, ClientIp(ip): ClientIp, Path(tok
 /// An evidence file shown on the page; only courses the link's framing shows are reachable.
 pub async fn evidence(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ClientIp(ip): ClientIp,
     Path((token, course)): Path<(String, String)>,
 ) -> Response {
-    let share = match open(&state, &token, &ip).await {
+    let lang = super::pick_lang(&headers);
+    let share = match open(&state, &token, &ip, lang).await {
         Ok((s, _)) => s,
         Err(r) => return r,
     };
-    let Ok(course) = Uuid::parse_str(&course) else { return missed(&state, &ip) };
+    let Ok(course) = Uuid::parse_str(&course) else { return missed(&state, &ip, lang) };
     let visible = match state.db.record(share.learner_id).await {
         Ok((profile, courses)) => {
             let doc = Document {
@@ -152,13 +159,13 @@ pub async fn evidence(
         Err(e) => return AppError::from(e).into_response(),
     };
     if !visible {
-        return missed(&state, &ip);
+        return missed(&state, &ip, lang);
     }
     match state.db.evidence_file(share.learner_id, course).await {
         Ok((meta, bytes)) => {
             crate::api::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
         }
-        Err(_) => missed(&state, &ip),
+        Err(_) => missed(&state, &ip, lang),
     }
 }
 

@@ -348,3 +348,15 @@ async fn a_changed_record_shows_at_once_on_the_page() {
     tokio::time::sleep(certfolio::web::limits::TOKEN_TTL + Duration::from_millis(100)).await;
     assert!(open(&app, &path).await.text().contains("Troisième version"), "another process's write");
 }
+
+#[tokio::test]
+async fn the_not_found_page_speaks_the_readers_language() {
+    let app = TestApp::new();
+    let fr = TestApp::builder(Method::GET, "/s/nothing-here", Auth::None).header("accept-language", "fr-FR,fr;q=0.9");
+    let en = TestApp::builder(Method::GET, "/s/nothing-here", Auth::None).header("accept-language", "en-GB,en;q=0.8");
+    let fr = app.send(fr.body(Body::empty()).unwrap()).await;
+    let en = app.send(en.body(Body::empty()).unwrap()).await;
+    assert_eq!((fr.status, en.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert!(fr.text().contains("Lien introuvable"));
+    assert!(en.text().contains("Link not found"));
+}
