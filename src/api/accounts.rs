@@ -73,22 +73,34 @@ pub async fn register(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> AppResult<impl IntoResponse> {
-    let email = Email::parse(&body.email).map_err(|m| AppError::validation("email", m))?;
-    check_line("name", &body.name, MAX_NAME)?;
-    check_new_password("password", &body.password, email.as_str(), &body.name)?;
-    let password_hash = state.passwords.hash(body.password).await?;
+    let learner = create_account(&state, &body.email, body.password, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(AccountView::from(learner))))
+}
+
+/// Creates an account (API and sign-up page): every rule checked, the password hashed off
+/// the async threads. Errors name the field (`email`, `name`, `password`).
+pub async fn create_account(
+    state: &AppState,
+    email: &str,
+    password: String,
+    name: &str,
+) -> AppResult<crate::storage::accounts::Learner> {
+    let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
+    check_line("name", name, MAX_NAME)?;
+    check_new_password("password", &password, email.as_str(), name)?;
+    let password_hash = state.passwords.hash(password).await?;
     let learner = state
         .db
         .create_learner(NewLearner {
             id: Uuid::new_v4(),
             email: email.to_string(),
             password_hash,
-            name: body.name.trim().to_owned(),
+            name: name.trim().to_owned(),
             now: state.clock.now(),
         })
         .await?;
     tracing::info!(learner = %learner.id, "account created");
-    Ok((StatusCode::CREATED, Json(AccountView::from(learner))))
+    Ok(learner)
 }
 
 /// Log in: returns a session token and sets the session cookie.
@@ -105,8 +117,26 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> AppResult<impl IntoResponse> {
+    let session = open_session(&state, &body.email, body.password, &ip).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, session.cookie);
+    Ok((headers, Json(SessionView { token: session.token, expires_at: rfc3339(session.expires_at) })))
+}
+
+/// A session just opened, and the cookie that carries it.
+pub struct OpenedSession {
+    pub token: String,
+    pub expires_at: i64,
+    pub cookie: HeaderValue,
+}
+
+/// Checks the credentials (throttled per account and address; the same failure for an
+/// unknown email and a wrong password) and opens a session (API and sign-in page).
+pub async fn open_session(state: &AppState, email: &str, password: String, ip: &str) -> AppResult<OpenedSession> {
+    let body_email = email;
     // An unparseable email cannot be an account: same answer as a wrong password.
-    let email = Email::parse(&body.email).map(|e| e.to_string()).unwrap_or_else(|_| body.email.to_lowercase());
+    let email = Email::parse(body_email).map(|e| e.to_string()).unwrap_or_else(|_| body_email.to_lowercase());
+    let ip = ip.to_owned();
     let now = state.clock.now();
     if let Err(retry_after) = state.throttle.check(&email, &ip, now) {
         tracing::warn!(ip = %ip, "login throttled");
@@ -117,7 +147,7 @@ pub async fn login(
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    let ok = state.passwords.verify(body.password, hash).await?;
+    let ok = state.passwords.verify(password, hash).await?;
     let Some(learner_id) = id.filter(|_| ok) else {
         state.throttle.record_failure(&email, &ip, now);
         tracing::warn!(ip = %ip, "login failed");
@@ -132,16 +162,14 @@ pub async fn login(
     let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX / 2);
     state.db.purge_sessions(now, idle).await?;
     tracing::info!(learner = %learner_id, "logged in");
-
-    let mut headers = HeaderMap::new();
     let cookie = format!(
         "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={absolute}{}",
         state.config.session_cookie_name(),
         token.token,
         if state.config.secure_cookies() { "; Secure" } else { "" }
     );
-    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(AppError::internal)?);
-    Ok((headers, Json(SessionView { token: token.token, expires_at: rfc3339(expires_at) })))
+    let cookie = HeaderValue::from_str(&cookie).map_err(AppError::internal)?;
+    Ok(OpenedSession { token: token.token, expires_at, cookie })
 }
 
 /// Log out: the token and the cookie stop working at once.
@@ -152,6 +180,11 @@ pub async fn login(
         (status = 401, description = "Not logged in", body = ErrorBody),
     ))]
 pub async fn logout(State(state): State<AppState>, who: AuthLearner) -> AppResult<impl IntoResponse> {
+    Ok((StatusCode::NO_CONTENT, close_session(&state, who).await?))
+}
+
+/// Ends the session on the server and tells the browser to forget it (API and sign-out).
+pub async fn close_session(state: &AppState, who: AuthLearner) -> AppResult<HeaderMap> {
     state.db.delete_session(who.token_hash).await?;
     let mut headers = HeaderMap::new();
     let cookie = format!(
@@ -161,7 +194,7 @@ pub async fn logout(State(state): State<AppState>, who: AuthLearner) -> AppResul
     );
     headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(AppError::internal)?);
     headers.insert("clear-site-data", HeaderValue::from_static("\"cookies\", \"storage\""));
-    Ok((StatusCode::NO_CONTENT, headers))
+    Ok(headers)
 }
 
 /// The logged-in account.
