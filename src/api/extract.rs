@@ -138,3 +138,17 @@ pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), AppErr
 pub fn parse_id(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
+
+/// `Option<AuthLearner>`: pages that show something else (a redirect to sign in) when no one
+/// is signed in. Only "no valid session" becomes `None`; a database failure stays an error.
+impl axum::extract::OptionalFromRequestParts<AppState> for AuthLearner {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <AuthLearner as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(who) => Ok(Some(who)),
+            Err(AppError::Unauthorized) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -12,6 +12,7 @@ use axum::routing::get;
 use crate::app::AppState;
 use crate::domain::Lang;
 
+pub mod account_pages;
 pub mod labels;
 pub mod limits;
 pub mod share_page;
@@ -51,6 +52,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(shared)
         .route("/verify", get(verify::form).post(verify::check).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/verify/{code}", get(verify::code))
+        .route("/", get(account_pages::home))
+        .route("/signup", get(account_pages::signup_form).post(account_pages::signup))
+        .route("/login", get(account_pages::login_form).post(account_pages::login))
+        .route("/logout", axum::routing::post(account_pages::logout))
+        .route("/dashboard", get(account_pages::dashboard))
+        .route("/dashboard/import-sample", axum::routing::post(account_pages::import_sample))
         .route("/robots.txt", get(robots))
         .route("/static/style.css", get(style))
 }

@@ -1,0 +1,352 @@
+//! The learner's first pages: home, sign up, sign in, sign out, and the dashboard.
+//!
+//! Forms post same-origin (the CSRF layer refuses cross-site posts), are validated on the
+//! server with the message next to the field, and keep what was typed (never the password).
+//! Private pages are `no-store`, so after signing out the back button shows nothing private.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Page, html, pick_lang};
+use crate::api::accounts::{close_session, create_account, open_session};
+use crate::api::extract::{AuthLearner, ClientIp};
+use crate::app::AppState;
+use crate::domain::Lang;
+use crate::domain::advice::advise;
+use crate::error::AppError;
+use crate::i18n;
+
+/// The fixed strings of these pages.
+pub struct UiLabels {
+    pub sign_up: &'static str,
+    pub sign_in: &'static str,
+    pub sign_out: &'static str,
+    pub create_account: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub password_hint: &'static str,
+    pub tagline: &'static str,
+    pub pitch: &'static str,
+    pub have_account: &'static str,
+    pub no_account: &'static str,
+    pub dashboard: &'static str,
+    pub courses: &'static str,
+    pub certificates: &'static str,
+    pub hours: &'static str,
+    pub advice: &'static str,
+    pub empty_record: &'static str,
+    pub import_sample: &'static str,
+    pub form_error: &'static str,
+}
+
+pub static FR: UiLabels = UiLabels {
+    sign_up: "Créer un compte",
+    sign_in: "Se connecter",
+    sign_out: "Se déconnecter",
+    create_account: "Créer le compte",
+    name: "Nom",
+    email: "Adresse e-mail",
+    password: "Mot de passe",
+    password_hint: "12 caractères au moins ; quelques mots sans lien font un mot de passe solide.",
+    tagline: "Vos MOOC et attestations, en portfolio vérifiable.",
+    pitch: "Consignez les cours suivis, les attestations obtenues et les établissements qui les délivrent, puis faites-en un portfolio PDF et une page à partager avec un recruteur, cadrés sur votre appétence pour l’autoformation ou sur votre légitimité dans un domaine.",
+    have_account: "Déjà un compte ?",
+    no_account: "Pas encore de compte ?",
+    dashboard: "Tableau de bord",
+    courses: "cours",
+    certificates: "attestations",
+    hours: "heures d’étude",
+    advice: "Cadrage conseillé",
+    empty_record: "Votre dossier est vide. Importez l’exemple pour découvrir certfolio en une minute.",
+    import_sample: "Importer le dossier d’exemple",
+    form_error: "Le formulaire contient une erreur.",
+};
+
+pub static EN: UiLabels = UiLabels {
+    sign_up: "Sign up",
+    sign_in: "Sign in",
+    sign_out: "Sign out",
+    create_account: "Create account",
+    name: "Name",
+    email: "Email",
+    password: "Password",
+    password_hint: "At least 12 characters; a few unrelated words make a strong password.",
+    tagline: "Your MOOCs and certificates, as a portfolio recruiters can check.",
+    pitch: "Record the courses you took, the attestations you earned and the institutions behind them, then turn them into a PDF portfolio and a page to share with a recruiter, framed around your appetite for self-training or your legitimacy in a field.",
+    have_account: "Already have an account?",
+    no_account: "No account yet?",
+    dashboard: "Dashboard",
+    courses: "courses",
+    certificates: "certificates",
+    hours: "hours of study",
+    advice: "Advised framing",
+    empty_record: "Your record is empty. Import the sample to see certfolio at work in a minute.",
+    import_sample: "Import the sample record",
+    form_error: "The form has an error.",
+};
+
+fn ui(lang: Lang) -> &'static UiLabels {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+/// A form field's value and, when it was refused, why.
+#[derive(Default)]
+pub struct Field {
+    pub value: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    t: &'static UiLabels,
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage {
+    page: Page,
+    t: &'static UiLabels,
+    name: Field,
+    email: Field,
+    password: Field,
+    error: bool,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    t: &'static UiLabels,
+    email: Field,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    t: &'static UiLabels,
+    name: String,
+    courses: String,
+    certified: String,
+    hours: String,
+    advice: Option<(String, Vec<String>)>,
+    empty: bool,
+}
+
+/// A private page: never stored by the browser or a proxy.
+fn private(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+pub async fn home(headers: HeaderMap) -> Response {
+    let lang = pick_lang(&headers);
+    let t = ui(lang);
+    html(StatusCode::OK, HomePage { page: Page::new(lang, "certfolio".into()), t }.render())
+}
+
+pub async fn signup_form(headers: HeaderMap) -> Response {
+    let lang = pick_lang(&headers);
+    let t = ui(lang);
+    let page = SignupPage {
+        page: Page::new(lang, t.sign_up.into()),
+        t,
+        name: Field::default(),
+        email: Field::default(),
+        password: Field::default(),
+        error: false,
+    };
+    html(StatusCode::OK, page.render())
+}
+
+#[derive(Deserialize)]
+pub struct SignupForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn signup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<SignupForm>,
+) -> Response {
+    let lang = pick_lang(&headers);
+    let t = ui(lang);
+    let password = form.password.clone();
+    let created = create_account(&state, &form.email, form.password, &form.name).await;
+    let failure = match created {
+        Ok(_) => match open_session(&state, &form.email, password, &ip).await {
+            Ok(session) => {
+                let mut r = Redirect::to("/dashboard").into_response();
+                r.headers_mut().insert(header::SET_COOKIE, session.cookie);
+                return r;
+            }
+            Err(e) => e,
+        },
+        Err(e) => e,
+    };
+    let mut name = Field { value: form.name, error: None };
+    let mut email = Field { value: form.email, error: None };
+    let mut password = Field::default();
+    let status = failure.status();
+    match &failure {
+        AppError::Validation(v) => {
+            let target = match v.path.as_str() {
+                "name" => &mut name,
+                "password" => &mut password,
+                _ => &mut email,
+            };
+            target.error = Some(v.message.clone());
+        }
+        AppError::Conflict(m) => email.error = Some(m.clone()),
+        other => return other_error(other, lang),
+    }
+    let page = SignupPage { page: Page::new(lang, t.sign_up.into()), t, name, email, password, error: true };
+    html(status, page.render())
+}
+
+pub async fn login_form(headers: HeaderMap) -> Response {
+    let lang = pick_lang(&headers);
+    let t = ui(lang);
+    html(
+        StatusCode::OK,
+        LoginPage { page: Page::new(lang, t.sign_in.into()), t, email: Field::default(), error: None }.render(),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let lang = pick_lang(&headers);
+    let t = ui(lang);
+    match open_session(&state, &form.email, form.password, &ip).await {
+        Ok(session) => {
+            let mut r = Redirect::to("/dashboard").into_response();
+            r.headers_mut().insert(header::SET_COOKIE, session.cookie);
+            r
+        }
+        Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
+            let status = e.status();
+            let page = LoginPage {
+                page: Page::new(lang, t.sign_in.into()),
+                t,
+                email: Field { value: form.email, error: None },
+                error: Some(e.public_message()),
+            };
+            let mut r = html(status, page.render());
+            if let AppError::TooManyRequests { retry_after } = e {
+                r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
+            }
+            r
+        }
+        Err(other) => other_error(&other, lang),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
+    let mut r = Redirect::to("/").into_response();
+    if let Some(who) = who {
+        match close_session(&state, who).await {
+            Ok(headers) => r.headers_mut().extend(headers),
+            Err(e) => return e.into_response(),
+        }
+    }
+    r
+}
+
+pub async fn dashboard(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let doc = match state.db.export_document(who.id).await {
+        Ok(d) => d,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let lang = doc.learner.lang.unwrap_or_default();
+    let t = ui(lang);
+    let certified = doc.courses.iter().filter(|c| c.is_certified()).count();
+    let hours: f64 = doc.courses.iter().filter_map(|c| c.hours).sum();
+    let advice = (!doc.courses.is_empty()).then(|| {
+        let a = advise(&doc);
+        let what = match a.field.as_ref().or(a.theme.as_ref()) {
+            Some(scope) => format!("{} — {scope}", framing_name(a.framing, lang)),
+            None => framing_name(a.framing, lang).to_owned(),
+        };
+        (what, a.reasons.clone())
+    });
+    let page = DashboardPage {
+        page: Page::new(lang, t.dashboard.into()),
+        t,
+        name: doc.learner.name.clone(),
+        courses: i18n::integer(lang, doc.courses.len() as u64),
+        certified: i18n::integer(lang, certified as u64),
+        hours: i18n::decimal(lang, hours),
+        advice,
+        empty: doc.courses.is_empty(),
+    };
+    private(html(StatusCode::OK, page.render()))
+}
+
+/// Imports `data/sample-portfolio.json` (compiled in) into an empty record, so that a newcomer
+/// sees a real portfolio at once. Refused when the record already has courses.
+pub async fn import_sample(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    match state.db.course_count(who.id).await {
+        Ok(0) => {}
+        Ok(_) => return Redirect::to("/dashboard").into_response(),
+        Err(e) => return AppError::from(e).into_response(),
+    }
+    let doc = match crate::domain::parse_document(include_bytes!("../../data/sample-portfolio.json")) {
+        Ok(d) => d,
+        Err(e) => return AppError::internal(format!("the bundled sample is invalid: {e}")).into_response(),
+    };
+    // The sample fills the record, not the account: the learner keeps their own name.
+    let current = match state.db.learner(who.id).await {
+        Ok(l) => l.profile,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let doc = crate::domain::Document { learner: current, ..doc };
+    match state.db.import_document(who.id, doc, state.clock.now()).await {
+        Ok(_) => Redirect::to("/dashboard").into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+fn framing_name(framing: crate::domain::portfolio::Framing, lang: Lang) -> &'static str {
+    let l = i18n::labels(lang);
+    match framing {
+        crate::domain::portfolio::Framing::Appetite => l.appetite_title,
+        crate::domain::portfolio::Framing::Legitimacy => l.legitimacy_field_title,
+    }
+}
+
+/// An error no form field explains: the generic message page.
+fn other_error(e: &AppError, lang: Lang) -> Response {
+    let t = ui(lang);
+    super::message_page(e.status(), lang, t.form_error, &e.public_message())
+}
