@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::domain::Lang;
 
 pub mod account_pages;
+pub mod course_pages;
 pub mod labels;
 pub mod limits;
 pub mod share_page;
@@ -58,6 +59,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/logout", axum::routing::post(account_pages::logout))
         .route("/dashboard", get(account_pages::dashboard))
         .route("/dashboard/import-sample", axum::routing::post(account_pages::import_sample))
+        .route("/courses", get(course_pages::list))
+        .route("/courses/new", get(course_pages::new_form).post(course_pages::create))
+        .route("/courses/{id}", axum::routing::post(course_pages::update))
+        .route("/courses/{id}/edit", get(course_pages::edit_form))
+        .route("/courses/{id}/delete", get(course_pages::delete_form).post(course_pages::delete))
         .route("/robots.txt", get(robots))
         .route("/static/style.css", get(style))
 }

@@ -125,3 +125,78 @@ async fn a_cross_site_form_post_is_refused() {
     assert_eq!(app.send(request).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.login("x@example.org", PASSWORD).await.status, StatusCode::UNAUTHORIZED, "nothing created");
 }
+
+async fn signed_in(app: &TestApp) -> String {
+    let r =
+        form(app, "/signup", None, &[("name", "Camille"), ("email", "camille@example.org"), ("password", PASSWORD)])
+            .await;
+    session_cookie(&r)
+}
+
+#[tokio::test]
+async fn add_a_course_with_a_bad_value_then_fix_it_then_edit_and_delete_it() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let course = [
+        ("title", "Gestion de projet"),
+        ("institution", "Centrale Lille"),
+        ("platform", "FUN-MOOC"),
+        ("field", "management"),
+        ("hours", "-5"),
+        ("started_on", "2015-02-01"),
+        ("finished_on", "2015-04-28"),
+        ("outcome", "completed"),
+        ("kind", "achievement"),
+        ("credential_id", "FUN-8B9D2434"),
+        ("url", "https://example.org/verify/8b9d2434"),
+    ];
+    let r = form(&app, "/courses/new", Some(&cookie), &course).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains("id=\"hours-error\""), "the message sits by the field: {html}");
+    assert!(html.contains("value=\"-5\"") && html.contains("value=\"Centrale Lille\""), "typed values kept");
+    assert!(html.contains("<option value=\"achievement\" selected>"), "choices kept");
+    let api = app.login("camille@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+    assert_eq!(app.course_count(&api).await, 0, "nothing half-saved");
+
+    let mut fixed = course;
+    fixed[4] = ("hours", "20");
+    let r = form(&app, "/courses/new", Some(&cookie), &fixed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let list = app.get("/api/v1/courses", &api).await.json();
+    assert_eq!(list["count"], 1);
+    assert_eq!(list["courses"][0]["attestation"]["url"], "https://example.org/verify/8b9d2434");
+    let id = list["courses"][0]["id"].as_str().unwrap().to_owned();
+    let html = page(&app, "/courses", Some(&cookie)).await.text();
+    assert!(html.contains("Gestion de projet") && html.contains(&format!("/courses/{id}/edit")));
+
+    let edit = page(&app, &format!("/courses/{id}/edit"), Some(&cookie)).await.text();
+    assert!(edit.contains("value=\"20\"") && edit.contains("value=\"2015-02-01\""));
+    let mut changed = fixed;
+    changed[0] = ("title", "Gestion de projet agile");
+    let r = form(&app, &format!("/courses/{id}"), Some(&cookie), &changed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&format!("/api/v1/courses/{id}"), &api).await.json()["title"], "Gestion de projet agile");
+
+    let confirm = page(&app, &format!("/courses/{id}/delete"), Some(&cookie)).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert_eq!(app.course_count(&api).await, 1, "asking is not deleting");
+    let r = form(&app, &format!("/courses/{id}/delete"), Some(&cookie), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.course_count(&api).await, 0);
+}
+
+#[tokio::test]
+async fn another_learners_course_pages_are_not_found() {
+    let app = TestApp::new();
+    let alice = app.learner("alice@example.org").await;
+    let id = app.post("/api/v1/courses", &alice, &serde_json::json!({"title": "A"})).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bob = signed_in(&app).await;
+    assert_eq!(page(&app, &format!("/courses/{id}/edit"), Some(&bob)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(form(&app, &format!("/courses/{id}/delete"), Some(&bob), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.course_count(&alice).await, 1);
+    assert_eq!(page(&app, "/courses", None).await.header("location"), Some("/login"));
+}

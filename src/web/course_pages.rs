@@ -1,0 +1,494 @@
+//! The learner's courses as pages: list (filtered by field and outcome), add, edit, delete
+//! with a confirmation step. The form maps onto the document's `CourseRecord`, so the pages
+//! obey exactly the rules of the API and of imports; a refused value is shown next to its
+//! field with everything typed kept, and nothing is saved.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Page, html};
+use crate::api::extract::AuthLearner;
+use crate::app::AppState;
+use crate::domain::{AttestationKind, AttestationRecord, CourseRecord, IsoDate, Lang, Outcome};
+use crate::error::AppError;
+use crate::i18n;
+use crate::storage::StoredCourse;
+
+pub struct CourseLabels {
+    pub courses: &'static str,
+    pub add_course: &'static str,
+    pub edit_course: &'static str,
+    pub title: &'static str,
+    pub institution: &'static str,
+    pub platform: &'static str,
+    pub field: &'static str,
+    pub hours: &'static str,
+    pub start_date: &'static str,
+    pub end_date: &'static str,
+    pub outcome: &'static str,
+    pub attestation_kind: &'static str,
+    pub credential_id: &'static str,
+    pub verification_url: &'static str,
+    pub none: &'static str,
+    pub save: &'static str,
+    pub edit: &'static str,
+    pub delete: &'static str,
+    pub delete_confirm: &'static str,
+    pub cancel: &'static str,
+    pub filter: &'static str,
+    pub all: &'static str,
+    pub empty: &'static str,
+    pub form_error: &'static str,
+    pub dashboard: &'static str,
+}
+
+pub static FR: CourseLabels = CourseLabels {
+    courses: "Mes cours",
+    add_course: "Ajouter un cours",
+    edit_course: "Modifier le cours",
+    title: "Titre",
+    institution: "Établissement",
+    platform: "Plateforme",
+    field: "Domaine",
+    hours: "Heures",
+    start_date: "Date de début",
+    end_date: "Date de fin",
+    outcome: "Issue",
+    attestation_kind: "Type d’attestation",
+    credential_id: "Identifiant de l’attestation",
+    verification_url: "URL de vérification",
+    none: "—",
+    save: "Enregistrer",
+    edit: "Modifier",
+    delete: "Supprimer",
+    delete_confirm: "Supprimer définitivement ce cours, son attestation et son justificatif ?",
+    cancel: "Annuler",
+    filter: "Filtrer",
+    all: "Tous",
+    empty: "Aucun cours pour l’instant.",
+    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
+    dashboard: "Tableau de bord",
+};
+
+pub static EN: CourseLabels = CourseLabels {
+    courses: "My courses",
+    add_course: "Add course",
+    edit_course: "Edit course",
+    title: "Title",
+    institution: "Institution",
+    platform: "Platform",
+    field: "Field",
+    hours: "Hours",
+    start_date: "Start date",
+    end_date: "End date",
+    outcome: "Outcome",
+    attestation_kind: "Attestation kind",
+    credential_id: "Credential ID",
+    verification_url: "Verification URL",
+    none: "—",
+    save: "Save",
+    edit: "Edit",
+    delete: "Delete",
+    delete_confirm: "Delete this course, its attestation and its evidence file for good?",
+    cancel: "Cancel",
+    filter: "Filter",
+    all: "All",
+    empty: "No courses yet.",
+    form_error: "The form has an error; nothing was saved.",
+    dashboard: "Dashboard",
+};
+
+fn labels(lang: Lang) -> &'static CourseLabels {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+const OUTCOMES: [Outcome; 5] =
+    [Outcome::Completed, Outcome::Audited, Outcome::Disengaged, Outcome::Sampled, Outcome::InProgress];
+const KINDS: [AttestationKind; 6] = [
+    AttestationKind::Participation,
+    AttestationKind::Completion,
+    AttestationKind::Achievement,
+    AttestationKind::VerifiedCertificate,
+    AttestationKind::Badge,
+    AttestationKind::EctsCredits,
+];
+
+/// The learner's page language: their profile's, French by default.
+async fn learner_lang(state: &AppState, who: AuthLearner) -> Result<Lang, Response> {
+    match state.db.learner(who.id).await {
+        Ok(l) => Ok(l.profile.lang.unwrap_or_default()),
+        Err(e) => Err(AppError::from(e).into_response()),
+    }
+}
+
+fn private(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+pub struct Row {
+    pub id: Uuid,
+    pub title: String,
+    pub place: String,
+    pub period: String,
+    pub outcome: String,
+    pub kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "courses.html")]
+struct ListPage {
+    page: Page,
+    t: &'static CourseLabels,
+    rows: Vec<Row>,
+    fields: Vec<(String, bool)>,
+    outcomes: Vec<(&'static str, &'static str, bool)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, who: Option<AuthLearner>, Query(q): Query<ListQuery>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let lang = match learner_lang(&state, who).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let t = labels(lang);
+    let courses = match state.db.list_courses(who.id).await {
+        Ok(c) => c,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let field = q.field.filter(|f| !f.is_empty());
+    let outcome = q.outcome.as_deref().and_then(Outcome::from_str_opt);
+    let mut fields: Vec<String> = courses.iter().filter_map(|c| c.record.field.clone()).collect();
+    fields.sort();
+    fields.dedup();
+    let rows = courses
+        .iter()
+        .filter(|c| field.as_ref().is_none_or(|f| c.record.field.as_ref() == Some(f)))
+        .filter(|c| outcome.is_none_or(|o| c.record.outcome == Some(o)))
+        .map(|c| row(c, lang))
+        .collect();
+    let page = ListPage {
+        page: Page::new(lang, t.courses.into()),
+        t,
+        rows,
+        fields: fields.into_iter().map(|f| (f.clone(), field.as_ref() == Some(&f))).collect(),
+        outcomes: OUTCOMES.iter().map(|o| (o.as_str(), i18n::outcome(lang, *o), outcome == Some(*o))).collect(),
+    };
+    private(html(StatusCode::OK, page.render()))
+}
+
+fn row(c: &StoredCourse, lang: Lang) -> Row {
+    let r = &c.record;
+    Row {
+        id: c.id,
+        title: r.title.clone(),
+        place: [r.institution.clone(), r.platform.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+        period: i18n::period(lang, r.started_on, r.finished_on).unwrap_or_default(),
+        outcome: r.outcome.map(|o| i18n::outcome(lang, o).to_owned()).unwrap_or_default(),
+        kind: r
+            .attestation
+            .as_ref()
+            .map(|a| a.kind.map_or(i18n::attestation_generic(lang), |k| i18n::attestation_kind(lang, k)).to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// What the course form sends: strings, as typed.
+#[derive(Deserialize, Default, Clone)]
+pub struct CourseForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub institution: String,
+    #[serde(default)]
+    pub platform: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub started_on: String,
+    #[serde(default)]
+    pub finished_on: String,
+    #[serde(default)]
+    pub outcome: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub credential_id: String,
+    #[serde(default)]
+    pub url: String,
+}
+
+/// The form's field a validation path belongs to (`attestation.url` → `url`).
+fn form_field(path: &str) -> &str {
+    path.strip_prefix("attestation.").unwrap_or(path)
+}
+
+impl CourseForm {
+    fn of(existing: &CourseRecord) -> CourseForm {
+        let a = existing.attestation.as_ref();
+        CourseForm {
+            title: existing.title.clone(),
+            institution: existing.institution.clone().unwrap_or_default(),
+            platform: existing.platform.clone().unwrap_or_default(),
+            field: existing.field.clone().unwrap_or_default(),
+            hours: existing.hours.map(|h| h.to_string()).unwrap_or_default(),
+            started_on: existing.started_on.map(|d| d.to_string()).unwrap_or_default(),
+            finished_on: existing.finished_on.map(|d| d.to_string()).unwrap_or_default(),
+            outcome: existing.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default(),
+            kind: a.and_then(|a| a.kind).map(|k| k.as_str().to_owned()).unwrap_or_default(),
+            credential_id: a.and_then(|a| a.credential_id.clone()).unwrap_or_default(),
+            url: a.and_then(|a| a.url.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The record this form describes, on top of `base` (the fields the form does not show,
+    /// such as themes or motive, are kept), or the first field at fault and why.
+    fn to_record(&self, base: Option<&CourseRecord>, lang: Lang) -> Result<CourseRecord, (String, String)> {
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
+        let date = |name: &str, s: &str| -> Result<Option<IsoDate>, (String, String)> {
+            match opt(s) {
+                None => Ok(None),
+                Some(v) => IsoDate::parse(&v).map(Some).map_err(|e| (name.to_owned(), e)),
+            }
+        };
+        let hours = match opt(&self.hours) {
+            None => None,
+            Some(v) => Some(v.replace(',', ".").parse::<f64>().map_err(|_| {
+                let msg = match lang {
+                    Lang::Fr => format!("« {v} » n’est pas un nombre d’heures"),
+                    Lang::En => format!("`{v}` is not a number of hours"),
+                };
+                ("hours".to_owned(), msg)
+            })?),
+        };
+        let choice = |name: &str, s: &str| opt(s).map(|v| (name.to_owned(), v));
+        let outcome = match choice("outcome", &self.outcome) {
+            None => None,
+            Some((n, v)) => Some(Outcome::from_str_opt(&v).ok_or((n, format!("`{v}` is not an outcome")))?),
+        };
+        let kind = match choice("kind", &self.kind) {
+            None => None,
+            Some((n, v)) => Some(AttestationKind::from_str_opt(&v).ok_or((n, format!("`{v}` is not a kind")))?),
+        };
+        let mut record = base.cloned().unwrap_or(CourseRecord {
+            title: String::new(),
+            platform: None,
+            institution: None,
+            field: None,
+            themes: Vec::new(),
+            language: None,
+            started_on: None,
+            finished_on: None,
+            hours: None,
+            follow_mode: None,
+            outcome: None,
+            motive: None,
+            notes: None,
+            prior_mastery: None,
+            attestation: None,
+        });
+        record.title = self.title.trim().to_owned();
+        record.institution = opt(&self.institution);
+        record.platform = opt(&self.platform);
+        record.field = opt(&self.field);
+        record.hours = hours;
+        record.started_on = date("started_on", &self.started_on)?;
+        record.finished_on = date("finished_on", &self.finished_on)?;
+        record.outcome = outcome;
+        let (credential_id, url) = (opt(&self.credential_id), opt(&self.url));
+        let previous = record.attestation.take();
+        record.attestation = if kind.is_some() || credential_id.is_some() || url.is_some() {
+            let mut a = previous.unwrap_or(AttestationRecord {
+                kind: None,
+                issued_on: None,
+                credential_id: None,
+                url: None,
+                grade: None,
+                ects: None,
+            });
+            a.kind = kind;
+            a.credential_id = credential_id;
+            a.url = url;
+            Some(a)
+        } else {
+            None
+        };
+        record.validate("").map_err(|e| (form_field(&e.path).to_owned(), e.message))?;
+        Ok(record)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "course_form.html")]
+struct FormPage {
+    page: Page,
+    t: &'static CourseLabels,
+    action: String,
+    heading: &'static str,
+    form: CourseForm,
+    error_field: String,
+    error: Option<String>,
+    outcomes: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+impl FormPage {
+    fn new(
+        lang: Lang,
+        action: String,
+        heading: &'static str,
+        form: CourseForm,
+        error: Option<(String, String)>,
+    ) -> Self {
+        let t = labels(lang);
+        let (error_field, error) = match error {
+            Some((f, m)) => (f, Some(m)),
+            None => (String::new(), None),
+        };
+        FormPage {
+            page: Page::new(lang, heading.into()),
+            t,
+            action,
+            heading,
+            form,
+            error_field,
+            error,
+            outcomes: OUTCOMES.iter().map(|o| (o.as_str(), i18n::outcome(lang, *o))).collect(),
+            kinds: KINDS.iter().map(|k| (k.as_str(), i18n::attestation_kind(lang, *k))).collect(),
+        }
+    }
+
+    /// The message for one field, when it is the one at fault.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        (self.error_field == field).then_some(self.error.as_deref()).flatten()
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let lang = match learner_lang(&state, who).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let t = labels(lang);
+    let page = FormPage::new(lang, "/courses/new".into(), t.add_course, CourseForm::default(), None);
+    private(html(StatusCode::OK, page.render()))
+}
+
+pub async fn create(State(state): State<AppState>, who: Option<AuthLearner>, Form(form): Form<CourseForm>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let lang = match learner_lang(&state, who).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let t = labels(lang);
+    let refused = match form.to_record(None, lang) {
+        Ok(record) => match state.db.create_course(who.id, record, state.clock.now()).await {
+            Ok(_) => return Redirect::to("/courses").into_response(),
+            Err(crate::storage::Error::Conflict(m)) => ("title".to_owned(), m),
+            Err(e) => return AppError::from(e).into_response(),
+        },
+        Err(refused) => refused,
+    };
+    let page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused));
+    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+}
+
+pub async fn edit_form(State(state): State<AppState>, who: Option<AuthLearner>, Path(id): Path<String>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let lang = match learner_lang(&state, who).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let t = labels(lang);
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    match state.db.course(who.id, id).await {
+        Ok(c) => {
+            let page = FormPage::new(lang, format!("/courses/{id}"), t.edit_course, CourseForm::of(&c.record), None);
+            private(html(StatusCode::OK, page.render()))
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    who: Option<AuthLearner>,
+    Path(id): Path<String>,
+    Form(form): Form<CourseForm>,
+) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let lang = match learner_lang(&state, who).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let t = labels(lang);
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    let existing = match state.db.course(who.id, id).await {
+        Ok(c) => c,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let refused = match form.to_record(Some(&existing.record), lang) {
+        Ok(record) => match state.db.update_course(who.id, id, record, state.clock.now()).await {
+            Ok(_) => return Redirect::to("/courses").into_response(),
+            Err(crate::storage::Error::Conflict(m)) => ("title".to_owned(), m),
+            Err(e) => return AppError::from(e).into_response(),
+        },
+        Err(refused) => refused,
+    };
+    let page = FormPage::new(lang, format!("/courses/{id}"), t.edit_course, form, Some(refused));
+    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+}
+
+#[derive(Template)]
+#[template(path = "course_delete.html")]
+struct DeletePage {
+    page: Page,
+    t: &'static CourseLabels,
+    id: Uuid,
+    title: String,
+}
+
+pub async fn delete_form(State(state): State<AppState>, who: Option<AuthLearner>, Path(id): Path<String>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let lang = match learner_lang(&state, who).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let t = labels(lang);
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    match state.db.course(who.id, id).await {
+        Ok(c) => private(html(
+            StatusCode::OK,
+            DeletePage { page: Page::new(lang, t.delete.into()), t, id, title: c.record.title }.render(),
+        )),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+pub async fn delete(State(state): State<AppState>, who: Option<AuthLearner>, Path(id): Path<String>) -> Response {
+    let Some(who) = who else { return Redirect::to("/login").into_response() };
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    match state.db.delete_course(who.id, id).await {
+        Ok(()) => Redirect::to("/courses").into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
