@@ -146,6 +146,12 @@ pub async fn create(
     who: AuthLearner,
     ApiJson(body): ApiJson<NewShareBody>,
 ) -> AppResult<(StatusCode, Json<CreatedShare>)> {
+    Ok((StatusCode::CREATED, Json(create_share(&state, who, body).await?)))
+}
+
+/// Creates a share link (API and portfolio page): every value checked, and the link must
+/// show something today. Errors name the field.
+pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody) -> AppResult<CreatedShare> {
     let now = state.clock.now();
     let field = body.field.filter(|f| !f.trim().is_empty());
     let theme = body.theme.filter(|t| !t.trim().is_empty());
@@ -193,7 +199,7 @@ pub async fn create(
         .await?;
     tracing::info!(learner = %who.id, share = %share.id, "share link created");
     let url = format!("{}/s/{}", state.config.public_url, token.token);
-    Ok((StatusCode::CREATED, Json(CreatedShare { share: view(&share, now, &state), token: token.token, url })))
+    Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
 }
 
 /// The learner's share links with their views, newest first.
@@ -204,9 +210,14 @@ pub async fn create(
         (status = 401, description = "Not logged in", body = ErrorBody),
     ))]
 pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<ShareList>> {
+    Ok(Json(list_shares(&state, who).await?))
+}
+
+/// The learner's links as shown to them (API and shares page).
+pub async fn list_shares(state: &AppState, who: AuthLearner) -> AppResult<ShareList> {
     let now = state.clock.now();
-    let shares: Vec<ShareView> = state.db.list_shares(who.id).await?.iter().map(|s| view(s, now, &state)).collect();
-    Ok(Json(ShareList { count: shares.len(), shares }))
+    let shares: Vec<ShareView> = state.db.list_shares(who.id).await?.iter().map(|s| view(s, now, state)).collect();
+    Ok(ShareList { count: shares.len(), shares })
 }
 
 /// Revoke a share link: it answers 404 from the next request on.

@@ -42,6 +42,7 @@ pub struct UiLabels {
     pub empty_record: &'static str,
     pub import_sample: &'static str,
     pub form_error: &'static str,
+    pub shares: &'static str,
 }
 
 pub static FR: UiLabels = UiLabels {
@@ -65,6 +66,7 @@ pub static FR: UiLabels = UiLabels {
     empty_record: "Votre dossier est vide. Importez l’exemple pour découvrir certfolio en une minute.",
     import_sample: "Importer le dossier d’exemple",
     form_error: "Le formulaire contient une erreur.",
+    shares: "Liens de partage",
 };
 
 pub static EN: UiLabels = UiLabels {
@@ -88,6 +90,7 @@ pub static EN: UiLabels = UiLabels {
     empty_record: "Your record is empty. Import the sample to see certfolio at work in a minute.",
     import_sample: "Import the sample record",
     form_error: "The form has an error.",
+    shares: "Share links",
 };
 
 fn ui(lang: Lang) -> &'static UiLabels {

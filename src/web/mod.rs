@@ -16,6 +16,7 @@ pub mod account_pages;
 pub mod course_pages;
 pub mod labels;
 pub mod limits;
+pub mod portfolio_pages;
 pub mod share_page;
 pub mod verify;
 
@@ -64,6 +65,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/courses/{id}", axum::routing::post(course_pages::update))
         .route("/courses/{id}/edit", get(course_pages::edit_form))
         .route("/courses/{id}/delete", get(course_pages::delete_form).post(course_pages::delete))
+        .route("/portfolio", get(portfolio_pages::page))
+        .route("/portfolio.pdf", get(portfolio_pages::pdf))
+        .route("/portfolio/share", axum::routing::post(portfolio_pages::share))
+        .route("/shares", get(portfolio_pages::shares))
+        .route("/shares/{id}/revoke", axum::routing::post(portfolio_pages::revoke))
         .route("/robots.txt", get(robots))
         .route("/static/style.css", get(style))
 }

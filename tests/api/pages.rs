@@ -200,3 +200,46 @@ async fn another_learners_course_pages_are_not_found() {
     assert_eq!(app.course_count(&alice).await, 1);
     assert_eq!(page(&app, "/courses", None).await.header("location"), Some("/login"));
 }
+
+#[tokio::test]
+async fn build_a_portfolio_download_it_share_it_and_revoke_the_link() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    form(&app, "/dashboard/import-sample", Some(&cookie), &[]).await;
+    let builder = page(&app, "/portfolio", Some(&cookie)).await;
+    assert_eq!(builder.status, StatusCode::OK);
+    let html = builder.text();
+    assert!(html.contains("value=\"field:data\" selected"), "the advised field is preselected: {html}");
+
+    let pdf = page(&app, "/portfolio.pdf?framing=legitimacy&scope=field%3Adata&lang=en", Some(&cookie)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with(b"%PDF-"));
+
+    let r = form(
+        &app,
+        "/portfolio/share",
+        Some(&cookie),
+        &[
+            ("framing", "legitimacy"),
+            ("scope", "field:data"),
+            ("lang", "en"),
+            ("label", "Acme, tech lead"),
+            ("expires_in_days", "30"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    let start = html.find("/s/").expect("the new link is shown once");
+    let path: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    assert_eq!(page(&app, &path, None).await.status, StatusCode::OK);
+
+    let shares = page(&app, "/shares", Some(&cookie)).await.text();
+    assert!(shares.contains("Acme, tech lead") && shares.contains("/revoke"));
+    let id_start = shares.find("/shares/").unwrap() + "/shares/".len();
+    let id: String = shares[id_start..].chars().take_while(|c| *c != '/').collect();
+    let r = form(&app, &format!("/shares/{id}/revoke"), Some(&cookie), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(page(&app, &path, None).await.status, StatusCode::NOT_FOUND);
+}
