@@ -10,5 +10,6 @@ mod e2e;
 mod evidence;
 mod helpers;
 mod import;
+mod interop;
 mod pdf;
 mod shares;
