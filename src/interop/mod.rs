@@ -372,4 +372,67 @@ mod tests {
     fn certified_att() -> AttestationRecord {
         certified(String::new()).attestation.unwrap()
     }
+
+    /// Not a fuzzer (issue 6 asks for cargo-fuzz targets, still to come) but its cheap cousin:
+    /// every truncation and thousands of byte mutations of the real files must give a clean
+    /// answer, never a panic, and whatever is accepted must pass the document's rules.
+    #[test]
+    fn truncated_and_mutated_real_files_never_panic() {
+        let base = format!("{}/../shared/fixtures/real", env!("CARGO_MANIFEST_DIR"));
+        let doc = crate::domain::parse_document(
+            &std::fs::read(format!("{}/tests/fixtures/doc24.json", env!("CARGO_MANIFEST_DIR"))).unwrap(),
+        )
+        .unwrap();
+        let mut files: Vec<Vec<u8>> = [
+            "linkedin/Certifications.dineshbarri.csv",
+            "linkedin/Certifications.jayaprakash.csv",
+            "linkedin/Certifications.bsdpunk.csv",
+            "jsonresume/career-changer.resume.json",
+            "jsonresume/complete-resume.json",
+        ]
+        .iter()
+        .map(|f| std::fs::read(format!("{base}/{f}")).unwrap())
+        .collect();
+        files.push(csv::to_csv(&doc).into_bytes());
+        let interesting = [b'"', b',', b';', b'\n', b'\r', 0, 0xff, b'{', b'[', b'=', b'-', b' '];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let check = |bytes: &[u8]| {
+            if let Ok(imported) = import_foreign(bytes) {
+                for c in &imported.courses {
+                    assert!(c.record.validate("").is_ok(), "{}: accepted an invalid course", c.at);
+                }
+            }
+        };
+        let started = std::time::Instant::now();
+        for file in &files {
+            for cut in (0..file.len()).step_by(11) {
+                check(&file[..cut]);
+            }
+            for _ in 0..600 {
+                let mut bytes = file.clone();
+                for _ in 0..=(next() % 4) {
+                    let at = usize::try_from(next() % bytes.len() as u64).unwrap();
+                    bytes[at] = interesting[usize::try_from(next() % interesting.len() as u64).unwrap()];
+                }
+                check(&bytes);
+            }
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_huge_single_line_is_refused_quickly() {
+        let started = std::time::Instant::now();
+        let huge = "x".repeat(8 << 20);
+        assert!(import_foreign(huge.as_bytes()).is_err());
+        let long_title = format!("title\n{huge}\n");
+        assert_eq!(import_foreign(long_title.as_bytes()).unwrap_err().path, "line 2, column title");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    }
 }
