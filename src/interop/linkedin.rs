@@ -8,8 +8,8 @@
 //! written, in the course's notes rather than dropped.
 
 use super::detect::{LINKEDIN_HEADER, strip_bom};
-use super::{Collector, Imported, ImportedCourse, MAX_ROWS, certified, kind_from_url, platform_from_url};
-use crate::domain::{AttestationRecord, IsoDate, ValidationError};
+use super::{Collector, Imported, ImportedCourse, MAX_ROWS, kind_from_url, platform_from_url};
+use crate::domain::{IsoDate, ValidationError};
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -60,12 +60,11 @@ fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, Valid
     if name.is_empty() {
         return Err(ValidationError::new(at("Name"), "is empty; every certification needs a name"));
     }
-    let mut course = certified(name.clone());
+    let mut course = super::bare(name.clone());
     let (platform, institution) = super::split_issuer(authority);
     course.institution = institution;
     course.platform = platform.or_else(|| platform_from_url(url).map(str::to_owned));
-    let mut attestation =
-        AttestationRecord { kind: None, issued_on: None, credential_id: None, url: None, grade: None, ects: None };
+    let mut attestation = super::empty_attestation();
     if !url.is_empty() {
         crate::domain::text::check_url(&at("Url"), url).map_err(|e| {
             ValidationError::new(e.path, format!("{} (`{url}`); only http and https links are imported", e.message))
@@ -80,7 +79,10 @@ fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, Valid
         if let (Some(issued), Some(expires)) = (attestation.issued_on, expires)
             && expires < issued
         {
-            return Err(ValidationError::new(at("Finished On"), format!("`{finished}` is before `{started}`")));
+            return Err(ValidationError::new(
+                at("Finished On"),
+                format!("the expiration date `{finished}` is before the issue date (Started On) `{started}`"),
+            ));
         }
         course.notes = Some(format!("LinkedIn expiration date: {finished}"));
     }

@@ -114,9 +114,8 @@ fn overlay(base: CourseRecord, new: CourseRecord) -> CourseRecord {
     }
 }
 
-/// A course record with only a title and an attestation, the shape every certificate list
-/// (LinkedIn, JSON Resume) starts from.
-pub(crate) fn certified(title: String) -> CourseRecord {
+/// A course record with only a title.
+pub(crate) fn bare(title: String) -> CourseRecord {
     CourseRecord {
         title,
         platform: None,
@@ -132,15 +131,19 @@ pub(crate) fn certified(title: String) -> CourseRecord {
         motive: None,
         notes: None,
         prior_mastery: None,
-        attestation: Some(AttestationRecord {
-            kind: None,
-            issued_on: None,
-            credential_id: None,
-            url: None,
-            grade: None,
-            ects: None,
-        }),
+        attestation: None,
     }
+}
+
+/// An attestation with no detail yet: the course is certified, nothing more is known.
+pub(crate) fn empty_attestation() -> AttestationRecord {
+    AttestationRecord { kind: None, issued_on: None, credential_id: None, url: None, grade: None, ects: None }
+}
+
+/// A course record with only a title and an attestation, the shape every certificate list
+/// (LinkedIn, JSON Resume) starts from.
+pub(crate) fn certified(title: String) -> CourseRecord {
+    CourseRecord { attestation: Some(empty_attestation()), ..bare(title) }
 }
 
 /// MOOC platforms, by their usual name, other spellings, and web host. An issuer that is one of
@@ -370,7 +373,7 @@ mod tests {
     }
 
     fn certified_att() -> AttestationRecord {
-        certified(String::new()).attestation.unwrap()
+        empty_attestation()
     }
 
     /// Not a fuzzer (issue 6 asks for cargo-fuzz targets, still to come) but its cheap cousin:
