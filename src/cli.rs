@@ -194,16 +194,12 @@ async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError
     };
     let db = open_existing(data)?;
     let learner = find_learner(&db, user).await?;
-    let doc = match parsed {
-        Parsed::Document(doc) => doc,
-        // The profile stays; the courses merge into the record (see `interop::merge`).
-        Parsed::Foreign(imported) => {
-            let current = db.export_document(learner).await?;
-            interop::merge(&current, imported.courses).map_err(located)?
-        }
-    };
     let now = Clock::system().now();
-    let counts = db.import_document(learner, doc, now).await?;
+    let counts = match parsed {
+        Parsed::Document(doc) => db.import_document(learner, doc, now).await?,
+        // The profile stays; the courses merge into the record (see `interop::merge`).
+        Parsed::Foreign(imported) => db.import_courses(learner, imported.courses, now).await?.map_err(located)?,
+    };
     let total = db.course_count(learner).await?;
     let mut out = std::io::stdout().lock();
     writeln!(

@@ -76,15 +76,13 @@ pub async fn import(
     ImportBody(body): ImportBody,
 ) -> AppResult<(StatusCode, Json<ImportView>)> {
     let format = interop::detect(&body)?;
-    let doc = match format {
-        Format::Document => parse_document(&body)?,
+    let counts = match format {
+        Format::Document => state.db.import_document(who.id, parse_document(&body)?, state.clock.now()).await?,
         Format::LinkedIn | Format::Csv | Format::JsonResume => {
             let imported = interop::import_foreign(&body)?;
-            let current = state.db.export_document(who.id).await?;
-            interop::merge(&current, imported.courses)?
+            state.db.import_courses(who.id, imported.courses, state.clock.now()).await??
         }
     };
-    let counts = state.db.import_document(who.id, doc, state.clock.now()).await?;
     let total = state.db.course_count(who.id).await?;
     tracing::info!(learner = %who.id, format = format.as_str(), created = counts.created, updated = counts.updated,
         "file imported");
