@@ -39,7 +39,9 @@ pub enum Command {
         #[arg(long, env = "CERTFOLIO_PUBLIC_URL")]
         public_url: Option<String>,
     },
-    /// Import a portfolio document into an existing account.
+    /// Import a file into an existing account: a portfolio document, LinkedIn's
+    /// Certifications.csv, a CSV whose header names document fields, or a JSON Resume
+    /// (the format is read from the content).
     Import {
         file: PathBuf,
         /// The login email of the account.
@@ -99,6 +101,10 @@ pub enum Command {
 pub enum ExportFormat {
     /// The portfolio document (JSON, version 1).
     Json,
+    /// JSON Resume: the profile as `basics`, the certified courses as `certificates`.
+    Jsonresume,
+    /// The generic CSV (the import format; formula-looking cells neutralised with a leading ').
+    Csv,
 }
 
 /// A failure worth one line on stderr.
@@ -168,21 +174,39 @@ async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
 }
 
 async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError> {
+    use crate::interop::{self, Format};
     let bytes = std::fs::read(file).map_err(|e| CliError(format!("{}: cannot read: {e}", file.display())))?;
-    let doc = parse_document(&bytes).map_err(|e| {
+    let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
         CliError(format!("{}: {at}{}", file.display(), e.message))
-    })?;
+    };
+    // Parsed before the database is opened: a bad file is reported even with a wrong --data.
+    let format = interop::detect(&bytes).map_err(located)?;
+    enum Parsed {
+        Document(crate::domain::Document),
+        Foreign(interop::Imported),
+    }
+    let parsed = match format {
+        Format::Document => Parsed::Document(parse_document(&bytes).map_err(located)?),
+        Format::LinkedIn | Format::Csv | Format::JsonResume => {
+            Parsed::Foreign(interop::import_foreign(&bytes).map_err(located)?)
+        }
+    };
     let db = open_existing(data)?;
     let learner = find_learner(&db, user).await?;
     let now = Clock::system().now();
-    let counts = db.import_document(learner, doc, now).await?;
+    let counts = match parsed {
+        Parsed::Document(doc) => db.import_document(learner, doc, now).await?,
+        // The profile stays; the courses merge into the record (see `interop::merge`).
+        Parsed::Foreign(imported) => db.import_courses(learner, imported.courses, now).await?.map_err(located)?,
+    };
     let total = db.course_count(learner).await?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "imported {}: {} created, {} updated, {} unchanged; {total} courses in the record",
+        "imported {} ({}): {} created, {} updated, {} unchanged; {total} courses in the record",
         file.display(),
+        format.as_str(),
         counts.created,
         counts.updated,
         counts.unchanged
@@ -197,6 +221,18 @@ async fn run_export(user: &str, format: ExportFormat, data: &Path) -> Result<(),
         ExportFormat::Json => {
             let doc = db.export_document(learner).await?;
             serde_json::to_string_pretty(&doc)?
+        }
+        ExportFormat::Jsonresume => {
+            let doc = db.export_document(learner).await?;
+            serde_json::to_string_pretty(&crate::interop::jsonresume::to_json_resume(&doc))?
+        }
+        ExportFormat::Csv => {
+            let doc = db.export_document(learner).await?;
+            // Written as is: every row, the last included, already ends with CRLF.
+            let mut out = std::io::stdout().lock();
+            out.write_all(crate::interop::csv::to_csv(&doc).as_bytes())?;
+            out.flush()?;
+            return Ok(());
         }
     };
     let mut out = std::io::stdout().lock();

@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod interop;
 pub mod issue;
 pub mod pdf;
 pub mod storage;

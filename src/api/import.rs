@@ -1,52 +1,143 @@
-//! Portfolio document import and export over HTTP.
+//! Import and export over HTTP: the portfolio document, and the formats of other tools
+//! (LinkedIn's `Certifications.csv`, the generic CSV, JSON Resume), told apart by content.
 
 use axum::Json;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, Query, Request, State};
 use axum::http::StatusCode;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use super::extract::{AuthLearner, JsonBody};
+use super::extract::AuthLearner;
 use super::views::ImportView;
 use crate::app::AppState;
 use crate::domain::{Document, parse_document};
-use crate::error::{AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::interop::{self, Format};
 
-/// Import a portfolio document: all of it or nothing.
+/// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
+/// a disk varies), size limited; any other content type is refused with 415. `text/plain` is
+/// one an HTML form can send cross-site, but such a post is stopped by the CSRF layer and
+/// carries no session cookie (`SameSite=Lax`).
+pub struct ImportBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ImportBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let allowed = matches!(essence.as_str(), "application/json" | "text/csv" | "text/plain")
+            || (essence.starts_with("application/") && essence.ends_with("+json"));
+        if !allowed {
+            return Err(AppError::UnsupportedMediaType(format!(
+                "send the file as application/json, text/csv or text/plain, not `{content_type}`"
+            )));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge("the request body is too large".into())
+            } else {
+                AppError::BadRequest(format!("could not read the request body: {}", e.body_text()))
+            }
+        })?;
+        Ok(ImportBody(bytes))
+    }
+}
+
+/// Import a file into the record: all of it or nothing.
 ///
-/// The learner block replaces the profile; a course already in the record (same title,
-/// platform and start date) is updated in place, any other is added.
-#[utoipa::path(post, path = "/api/v1/import", tag = "documents", request_body = Document,
+/// The format is read from the content. A portfolio document (`"certfolio": 1`) replaces the
+/// profile with its learner block. LinkedIn's `Certifications.csv`, a CSV whose header names
+/// document fields, and a JSON Resume (`certificates[]`) add their courses and leave the profile
+/// as it is. Either way a course already in the record (same title, platform and start date) is
+/// updated in place, keeping the fields the file leaves empty, and any other is added.
+#[utoipa::path(post, path = "/api/v1/import", tag = "documents",
+    request_body(content(
+        (Document = "application/json"),
+        (String = "text/csv"),
+        (String = "text/plain"),
+    ), description = "A portfolio document or a JSON Resume (as application/json), or LinkedIn's Certifications.csv or a CSV whose header names document fields (as text/csv or text/plain)"),
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Imported", body = ImportView),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 413, description = "The document is too large", body = ErrorBody),
-        (status = 415, description = "Not JSON", body = ErrorBody),
-        (status = 422, description = "The document breaks a rule; `field` names where. Nothing was stored.", body = ErrorBody),
+        (status = 413, description = "The file is too large", body = ErrorBody),
+        (status = 415, description = "Not sent as application/json, text/csv or text/plain", body = ErrorBody),
+        (status = 422, description = "An unrecognised format, or a value that breaks a rule; `field` names where \
+            (`courses[3].hours`, `line 4, column Started On`, `certificates[2].date`). Nothing was stored.", body = ErrorBody),
     ))]
 pub async fn import(
     State(state): State<AppState>,
     who: AuthLearner,
-    JsonBody(body): JsonBody,
+    ImportBody(body): ImportBody,
 ) -> AppResult<(StatusCode, Json<ImportView>)> {
-    let doc = parse_document(&body)?;
-    let counts = state.db.import_document(who.id, doc, state.clock.now()).await?;
+    let format = interop::detect(&body)?;
+    let counts = match format {
+        Format::Document => state.db.import_document(who.id, parse_document(&body)?, state.clock.now()).await?,
+        Format::LinkedIn | Format::Csv | Format::JsonResume => {
+            let imported = interop::import_foreign(&body)?;
+            state.db.import_courses(who.id, imported.courses, state.clock.now()).await??
+        }
+    };
     let total = state.db.course_count(who.id).await?;
-    tracing::info!(learner = %who.id, created = counts.created, updated = counts.updated, "document imported");
+    tracing::info!(learner = %who.id, format = format.as_str(), created = counts.created, updated = counts.updated,
+        "file imported");
     Ok((StatusCode::CREATED, Json(ImportView::new(counts, total))))
 }
 
-/// Export the whole record as a portfolio document (the input of import and of offline rendering).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `json` (the portfolio document, default), `jsonresume` or `csv`.
+    format: Option<String>,
+}
+
+/// Export the whole record: as a portfolio document (the input of import and of offline
+/// rendering), as a JSON Resume (the courses with an attestation, as `certificates[]`), or as
+/// the generic CSV (every course, formula-looking cells neutralised with a leading `'`).
 #[utoipa::path(get, path = "/api/v1/export", tag = "documents",
+    params(ExportQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The portfolio document", body = Document),
+        (status = 200, description = "The record", content(
+            (Document = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Unknown format; `field` is `format`", body = ErrorBody),
     ))]
-pub async fn export(State(state): State<AppState>, who: AuthLearner) -> AppResult<(HeaderMap, Json<Document>)> {
+pub async fn export(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> AppResult<Response> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let format = query.format.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or("json");
+    if !matches!(format, "json" | "jsonresume" | "csv") {
+        return Err(AppError::validation(
+            "format",
+            format!("`{format}` is not an export format (json, jsonresume or csv)"),
+        ));
+    }
     let doc = state.db.export_document(who.id).await?;
-    let mut headers = HeaderMap::new();
-    headers
-        .insert(header::CONTENT_DISPOSITION, header::HeaderValue::from_static("inline; filename=\"certfolio.json\""));
-    Ok((headers, Json(doc)))
+    Ok(match format {
+        "jsonresume" => (
+            [(header::CONTENT_DISPOSITION, "attachment; filename=\"resume.json\"")],
+            Json(interop::jsonresume::to_json_resume(&doc)),
+        )
+            .into_response(),
+        "csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"certfolio.csv\""),
+            ],
+            interop::csv::to_csv(&doc),
+        )
+            .into_response(),
+        _ => ([(header::CONTENT_DISPOSITION, "inline; filename=\"certfolio.json\"")], Json(doc)).into_response(),
+    })
 }

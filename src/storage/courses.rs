@@ -282,37 +282,28 @@ impl Db {
     /// record is updated in place (its id and evidence kept), any other is added, in document
     /// order.
     pub async fn import_document(&self, learner: Uuid, doc: Document, now: i64) -> Result<ImportCounts> {
+        self.write(move |tx| import_in(tx, learner, &doc, now)).await
+    }
+
+    /// Merges courses read from another tool's file (`interop`) into the record. The record is
+    /// read, merged and written in one write transaction, so a profile or course edited
+    /// meanwhile is neither overwritten with a stale copy nor lost; the profile is kept as it is.
+    /// A rule broken only once merged is the inner error, and nothing is stored.
+    pub async fn import_courses(
+        &self,
+        learner: Uuid,
+        courses: Vec<crate::interop::ImportedCourse>,
+        now: i64,
+    ) -> Result<std::result::Result<ImportCounts, crate::domain::ValidationError>> {
         self.write(move |tx| {
-            let before = load_learner(tx, learner)?;
-            if before.profile != doc.learner {
-                store_profile(tx, learner, &doc.learner, now)?;
+            let profile = load_learner(tx, learner)?.profile;
+            let records = list(tx, learner)?.into_iter().map(|c| c.record).collect();
+            let current =
+                Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses: records };
+            match crate::interop::merge(&current, courses) {
+                Ok(doc) => import_in(tx, learner, &doc, now).map(Ok),
+                Err(e) => Ok(Err(e)),
             }
-            let mut counts = ImportCounts::default();
-            for course in &doc.courses {
-                let existing: Option<String> = tx
-                    .query_row(
-                        "SELECT id FROM courses WHERE learner_id = ?1 AND identity = ?2",
-                        [learner.to_string(), course.identity()],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                match existing {
-                    None => {
-                        write_course(tx, learner, Uuid::new_v4(), false, course, now)?;
-                        counts.created += 1;
-                    }
-                    Some(id) => {
-                        let id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
-                        if get(tx, learner, id)?.record == *course {
-                            counts.unchanged += 1;
-                        } else {
-                            write_course(tx, learner, id, true, course, now)?;
-                            counts.updated += 1;
-                        }
-                    }
-                }
-            }
-            Ok(counts)
         })
         .await
     }
@@ -331,4 +322,39 @@ impl Db {
         })
         .await
     }
+}
+
+/// Imports a validated document inside `tx`: the profile replaced when it differs, each course
+/// updated in place when its identity is already in the record, added otherwise.
+fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result<ImportCounts> {
+    let before = load_learner(tx, learner)?;
+    if before.profile != doc.learner {
+        store_profile(tx, learner, &doc.learner, now)?;
+    }
+    let mut counts = ImportCounts::default();
+    for course in &doc.courses {
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM courses WHERE learner_id = ?1 AND identity = ?2",
+                [learner.to_string(), course.identity()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing {
+            None => {
+                write_course(tx, learner, Uuid::new_v4(), false, course, now)?;
+                counts.created += 1;
+            }
+            Some(id) => {
+                let id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
+                if get(tx, learner, id)?.record == *course {
+                    counts.unchanged += 1;
+                } else {
+                    write_course(tx, learner, id, true, course, now)?;
+                    counts.updated += 1;
+                }
+            }
+        }
+    }
+    Ok(counts)
 }

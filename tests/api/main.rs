@@ -10,6 +10,7 @@ mod e2e;
 mod evidence;
 mod helpers;
 mod import;
+mod interop;
 mod pages;
 mod pdf;
 mod shares;

@@ -1,0 +1,137 @@
+//! Which format a file is in, read from its content: a file name or a content type says what
+//! the sender believes, the bytes say what it is.
+
+use crate::domain::ValidationError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The portfolio document (JSON with `"certfolio": 1`).
+    Document,
+    /// A JSON Resume (`basics` or `certificates`, no `certfolio`).
+    JsonResume,
+    /// LinkedIn's `Certifications.csv` (its exact header).
+    LinkedIn,
+    /// A CSV whose header row names document fields.
+    Csv,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Document => "portfolio document",
+            Format::JsonResume => "JSON Resume",
+            Format::LinkedIn => "LinkedIn Certifications.csv",
+            Format::Csv => "CSV",
+        }
+    }
+}
+
+/// The header of every LinkedIn `Certifications.csv` export seen (fixtures/real/NOTES.md).
+pub const LINKEDIN_HEADER: [&str; 6] = ["Name", "Url", "Authority", "Started On", "Finished On", "License Number"];
+
+/// The bytes without a UTF-8 byte-order mark (spreadsheets write one).
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+fn unrecognised(why: &str) -> ValidationError {
+    ValidationError::new(
+        "",
+        format!(
+            "unrecognised format: {why}; expected a certfolio portfolio document, a JSON Resume, LinkedIn's \
+             Certifications.csv or a CSV whose header names document fields (see the README)"
+        ),
+    )
+}
+
+/// Tells the format of `bytes`. JSON that does not parse is reported as a document (the format
+/// a JSON upload most likely is), so its error is the document parser's precise one.
+pub fn detect(bytes: &[u8]) -> Result<Format, ValidationError> {
+    let body = strip_bom(bytes);
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    match first {
+        None => return Err(unrecognised("the file is empty")),
+        Some(b'{') => return detect_json(body),
+        Some(b'[') => return Err(unrecognised("a JSON array, not an object")),
+        Some(_) => {}
+    }
+    if body.starts_with(b"\x89PNG") || body.starts_with(b"%PDF") || std::str::from_utf8(body).is_err() {
+        return Err(unrecognised("the file is not UTF-8 text (Open Badges images are not supported yet)"));
+    }
+    let header = csv_header(body).ok_or_else(|| unrecognised("the first line is not a CSV header"))?;
+    if header.iter().map(String::as_str).eq(LINKEDIN_HEADER) {
+        return Ok(Format::LinkedIn);
+    }
+    if header.iter().any(|h| super::csv::is_column(h)) {
+        return Ok(Format::Csv);
+    }
+    if header.first().is_some_and(|h| h.starts_with('<')) {
+        return Err(unrecognised("XML or HTML (Open Badges SVG files are not supported yet)"));
+    }
+    Err(unrecognised("the first line names none of the known columns"))
+}
+
+fn detect_json(body: &[u8]) -> Result<Format, ValidationError> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(Format::Document);
+    };
+    if map.contains_key("certfolio") {
+        Ok(Format::Document)
+    } else if map.contains_key("basics") || map.contains_key("certificates") {
+        Ok(Format::JsonResume)
+    } else {
+        Err(unrecognised(
+            "a JSON object with neither `certfolio` (a portfolio document) nor `basics` or `certificates` (a JSON Resume)",
+        ))
+    }
+}
+
+/// The first record of a CSV text, cells trimmed, with the delimiter the generic format allows
+/// (a comma, or a semicolon as French spreadsheets write).
+fn csv_header(body: &[u8]) -> Option<Vec<String>> {
+    let delimiter = super::csv::delimiter(body);
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).from_reader(body);
+    let record = reader.records().next()?.ok()?;
+    Some(record.iter().map(|c| c.trim().to_owned()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn real(path: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn formats_are_told_by_content() {
+        assert_eq!(detect(br#"{"certfolio": 1, "learner": {"name": "x"}}"#).unwrap(), Format::Document);
+        assert_eq!(detect(br#"{"certfolio": 1, "#).unwrap(), Format::Document);
+        assert_eq!(detect(b"\xEF\xBB\xBF title,platform\nx,y\n").unwrap(), Format::Csv);
+        assert_eq!(detect(b"title;hours\nx;3\n").unwrap(), Format::Csv);
+        assert_eq!(detect(&real("jsonresume/complete-resume.json")).unwrap(), Format::JsonResume);
+        assert_eq!(detect(&real("jsonresume/career-changer.resume.json")).unwrap(), Format::JsonResume);
+        for f in ["bsdpunk", "dineshbarri", "jayaprakash"] {
+            assert_eq!(detect(&real(&format!("linkedin/Certifications.{f}.csv"))).unwrap(), Format::LinkedIn);
+        }
+    }
+
+    #[test]
+    fn anything_else_is_unrecognised() {
+        for bad in [
+            real("openbadges2/baked_ob2_json_itxt.png"),
+            real("openbadges3/ob3_baked_json.svg"),
+            real("europass/Europass_CV_V3.4.0_Example.xml"),
+            real("europass/Europass_JSON_V3.4.0_ECV_Example.json"),
+            real("openbadges2/assertion_hosted.json"),
+            b"".to_vec(),
+            b"  \n ".to_vec(),
+            b"[1, 2]".to_vec(),
+            b"hello, world\n".to_vec(),
+            b"\xff\xfe\x00garbage".to_vec(),
+        ] {
+            let err = detect(&bad).unwrap_err();
+            assert!(err.message.starts_with("unrecognised format"), "{}", err.message);
+        }
+    }
+}
