@@ -134,7 +134,7 @@ pub struct CourseRecord {
     pub attestation: Option<AttestationRecord>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttestationRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,6 +183,27 @@ pub const MAX_HOURS: f64 = 2000.0;
 pub const MAX_ECTS: f64 = 300.0;
 
 impl CourseRecord {
+    /// A course known only by its title (the start of a form or an import row).
+    pub fn titled(title: impl Into<String>) -> CourseRecord {
+        CourseRecord {
+            title: title.into(),
+            platform: None,
+            institution: None,
+            field: None,
+            themes: Vec::new(),
+            language: None,
+            started_on: None,
+            finished_on: None,
+            hours: None,
+            follow_mode: None,
+            outcome: None,
+            motive: None,
+            notes: None,
+            prior_mastery: None,
+            attestation: None,
+        }
+    }
+
     /// Checks every rule of the contract; `prefix` is the JSON path of this course
     /// (`courses[3]`, or empty for an API body).
     pub fn validate(&self, prefix: &str) -> Result<(), ValidationError> {

@@ -116,28 +116,12 @@ fn overlay(base: CourseRecord, new: CourseRecord) -> CourseRecord {
 
 /// A course record with only a title.
 pub(crate) fn bare(title: String) -> CourseRecord {
-    CourseRecord {
-        title,
-        platform: None,
-        institution: None,
-        field: None,
-        themes: Vec::new(),
-        language: None,
-        started_on: None,
-        finished_on: None,
-        hours: None,
-        follow_mode: None,
-        outcome: None,
-        motive: None,
-        notes: None,
-        prior_mastery: None,
-        attestation: None,
-    }
+    CourseRecord::titled(title)
 }
 
 /// An attestation with no detail yet: the course is certified, nothing more is known.
 pub(crate) fn empty_attestation() -> AttestationRecord {
-    AttestationRecord { kind: None, issued_on: None, credential_id: None, url: None, grade: None, ects: None }
+    AttestationRecord::default()
 }
 
 /// A course record with only a title and an attestation, the shape every certificate list

@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::SignedIn;
 use super::{Page, html};
-use crate::api::extract::AuthLearner;
 use crate::app::AppState;
-use crate::domain::{AttestationKind, AttestationRecord, CourseRecord, IsoDate, Lang, Outcome};
+use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
 use crate::error::AppError;
 use crate::i18n;
 use crate::storage::StoredCourse;
@@ -121,14 +121,6 @@ const KINDS: [AttestationKind; 6] = [
     AttestationKind::EctsCredits,
 ];
 
-/// The learner's page language: their profile's, French by default.
-async fn learner_lang(state: &AppState, who: AuthLearner) -> Result<Lang, Response> {
-    match state.db.learner(who.id).await {
-        Ok(l) => Ok(l.profile.lang.unwrap_or_default()),
-        Err(e) => Err(AppError::from(e).into_response()),
-    }
-}
-
 fn private(mut r: Response) -> Response {
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
@@ -161,12 +153,11 @@ pub struct ListQuery {
     outcome: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, who: Option<AuthLearner>, Query(q): Query<ListQuery>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
-    let lang = match learner_lang(&state, who).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let t = labels(lang);
     let courses = match state.db.list_courses(who.id).await {
         Ok(c) => c,
@@ -288,23 +279,7 @@ impl CourseForm {
             None => None,
             Some((n, v)) => Some(AttestationKind::from_str_opt(&v).ok_or((n, format!("`{v}` is not a kind")))?),
         };
-        let mut record = base.cloned().unwrap_or(CourseRecord {
-            title: String::new(),
-            platform: None,
-            institution: None,
-            field: None,
-            themes: Vec::new(),
-            language: None,
-            started_on: None,
-            finished_on: None,
-            hours: None,
-            follow_mode: None,
-            outcome: None,
-            motive: None,
-            notes: None,
-            prior_mastery: None,
-            attestation: None,
-        });
+        let mut record = base.cloned().unwrap_or_else(|| CourseRecord::titled(""));
         record.title = self.title.trim().to_owned();
         record.institution = opt(&self.institution);
         record.platform = opt(&self.platform);
@@ -316,14 +291,7 @@ impl CourseForm {
         let (credential_id, url) = (opt(&self.credential_id), opt(&self.url));
         let previous = record.attestation.take();
         record.attestation = if kind.is_some() || credential_id.is_some() || url.is_some() {
-            let mut a = previous.unwrap_or(AttestationRecord {
-                kind: None,
-                issued_on: None,
-                credential_id: None,
-                url: None,
-                grade: None,
-                ects: None,
-            });
+            let mut a = previous.unwrap_or_default();
             a.kind = kind;
             a.credential_id = credential_id;
             a.url = url;
@@ -382,23 +350,17 @@ impl FormPage {
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
-    let lang = match learner_lang(&state, who).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+pub async fn new_form(SignedIn { lang, .. }: SignedIn) -> Response {
     let t = labels(lang);
     let page = FormPage::new(lang, "/courses/new".into(), t.add_course, CourseForm::default(), None);
     private(html(StatusCode::OK, page.render()))
 }
 
-pub async fn create(State(state): State<AppState>, who: Option<AuthLearner>, Form(form): Form<CourseForm>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
-    let lang = match learner_lang(&state, who).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+pub async fn create(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Form(form): Form<CourseForm>,
+) -> Response {
     let t = labels(lang);
     let refused = match form.to_record(None, lang) {
         Ok(record) => match state.db.create_course(who.id, record, state.clock.now()).await {
@@ -412,12 +374,11 @@ pub async fn create(State(state): State<AppState>, who: Option<AuthLearner>, For
     private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
 }
 
-pub async fn edit_form(State(state): State<AppState>, who: Option<AuthLearner>, Path(id): Path<String>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
-    let lang = match learner_lang(&state, who).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+pub async fn edit_form(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let t = labels(lang);
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     match state.db.course(who.id, id).await {
@@ -431,15 +392,10 @@ pub async fn edit_form(State(state): State<AppState>, who: Option<AuthLearner>, 
 
 pub async fn update(
     State(state): State<AppState>,
-    who: Option<AuthLearner>,
+    SignedIn { who, lang }: SignedIn,
     Path(id): Path<String>,
     Form(form): Form<CourseForm>,
 ) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
-    let lang = match learner_lang(&state, who).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
     let t = labels(lang);
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     let existing = match state.db.course(who.id, id).await {
@@ -467,12 +423,11 @@ struct DeletePage {
     title: String,
 }
 
-pub async fn delete_form(State(state): State<AppState>, who: Option<AuthLearner>, Path(id): Path<String>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
-    let lang = match learner_lang(&state, who).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+pub async fn delete_form(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let t = labels(lang);
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     match state.db.course(who.id, id).await {
@@ -484,8 +439,7 @@ pub async fn delete_form(State(state): State<AppState>, who: Option<AuthLearner>
     }
 }
 
-pub async fn delete(State(state): State<AppState>, who: Option<AuthLearner>, Path(id): Path<String>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
+pub async fn delete(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     match state.db.delete_course(who.id, id).await {
         Ok(()) => Redirect::to("/courses").into_response(),

@@ -32,6 +32,38 @@ impl Page {
     }
 }
 
+/// A signed-in learner and the language of their pages (their profile's, French by
+/// default). Pages that take it send anyone else to the sign-in page.
+pub struct SignedIn {
+    pub who: crate::api::extract::AuthLearner,
+    pub lang: Lang,
+}
+
+impl axum::extract::FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::OptionalFromRequestParts;
+        let who =
+            <crate::api::extract::AuthLearner as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let Some(who) = who else { return Err(axum::response::Redirect::to("/login").into_response()) };
+        let lang = state
+            .db
+            .learner(who.id)
+            .await
+            .map_err(|e| crate::error::AppError::from(e).into_response())?
+            .profile
+            .lang
+            .unwrap_or_default();
+        Ok(SignedIn { who, lang })
+    }
+}
+
 /// Pages load only same-origin styles; no script at all, no frames, forms post only here.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
