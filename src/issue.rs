@@ -30,11 +30,7 @@ pub async fn issue_pdf(
     let permit = state.pdf_slots.clone().try_acquire_owned().map_err(|_| AppError::Unavailable)?;
     let (profile, courses) = state.db.record(learner).await?;
     let evidence: Vec<bool> = courses.iter().map(|c| c.evidence.is_some()).collect();
-    let doc = crate::domain::Document {
-        certfolio: crate::domain::document::DOCUMENT_VERSION,
-        learner: profile,
-        courses: courses.into_iter().map(|c| c.record).collect(),
-    };
+    let doc = crate::storage::courses::as_document(profile, &courses);
     let now = state.clock.now();
     let code = new_code()?;
     let created_at = time::OffsetDateTime::from_unix_timestamp(now).map_err(AppError::internal)?;

@@ -18,6 +18,16 @@ pub struct StoredCourse {
     pub updated_at: i64,
 }
 
+/// The portfolio document of a profile and its stored courses (same order), for code that
+/// needs both the document and what storage knows beyond it (ids, evidence).
+pub fn as_document(learner: crate::domain::LearnerRecord, courses: &[StoredCourse]) -> Document {
+    Document {
+        certfolio: crate::domain::document::DOCUMENT_VERSION,
+        learner,
+        courses: courses.iter().map(|c| c.record.clone()).collect(),
+    }
+}
+
 /// What is known of an evidence file without reading its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceMeta {

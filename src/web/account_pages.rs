@@ -7,11 +7,11 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Page, html, pick_lang};
+use super::{Page, SignedIn, html, pick_lang, private};
 use crate::api::accounts::{close_session, create_account, open_session};
 use crate::api::extract::{AuthLearner, ClientIp};
 use crate::app::AppState;
@@ -147,12 +147,6 @@ struct DashboardPage {
     empty: bool,
 }
 
-/// A private page: never stored by the browser or a proxy.
-fn private(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
 pub async fn home(headers: HeaderMap) -> Response {
     let lang = pick_lang(&headers);
     let t = ui(lang);
@@ -284,8 +278,7 @@ pub async fn logout(State(state): State<AppState>, who: Option<AuthLearner>) -> 
     r
 }
 
-pub async fn dashboard(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
+pub async fn dashboard(State(state): State<AppState>, SignedIn { who, .. }: SignedIn) -> Response {
     let doc = match state.db.export_document(who.id).await {
         Ok(d) => d,
         Err(e) => return AppError::from(e).into_response(),
@@ -317,8 +310,7 @@ pub async fn dashboard(State(state): State<AppState>, who: Option<AuthLearner>) 
 
 /// Imports `data/sample-portfolio.json` (compiled in) into an empty record, so that a newcomer
 /// sees a real portfolio at once. Refused when the record already has courses.
-pub async fn import_sample(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
+pub async fn import_sample(State(state): State<AppState>, SignedIn { who, .. }: SignedIn) -> Response {
     match state.db.course_count(who.id).await {
         Ok(0) => {}
         Ok(_) => return Redirect::to("/dashboard").into_response(),

@@ -6,13 +6,13 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::SignedIn;
-use super::{Page, html};
+use super::{Page, html, private};
 use crate::app::AppState;
 use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
 use crate::error::AppError;
@@ -120,11 +120,6 @@ const KINDS: [AttestationKind; 6] = [
     AttestationKind::Badge,
     AttestationKind::EctsCredits,
 ];
-
-fn private(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
 
 pub struct Row {
     pub id: Uuid,

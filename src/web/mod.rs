@@ -106,6 +106,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/static/style.css", get(style))
 }
 
+/// A private page: never stored by the browser or a proxy, so that after signing out the
+/// back button shows nothing private.
+pub fn private(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 /// Answers a rendered template as an HTML page with the page security headers.
 pub fn html(status: StatusCode, rendered: askama::Result<String>) -> Response {
     match rendered {

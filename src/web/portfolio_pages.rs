@@ -5,11 +5,11 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Page, html};
+use super::{Page, SignedIn, html, private};
 use crate::api::extract::AuthLearner;
 use crate::api::shares::{NewShareBody, create_share, list_shares};
 use crate::app::AppState;
@@ -116,11 +116,6 @@ fn labels(lang: Lang) -> &'static BuilderLabels {
     }
 }
 
-fn private(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
 #[derive(Template)]
 #[template(path = "portfolio.html")]
 struct BuilderPage {
@@ -208,14 +203,16 @@ async fn builder(
     private(html(StatusCode::OK, page.render()))
 }
 
-pub async fn page(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
+pub async fn page(State(state): State<AppState>, SignedIn { who, .. }: SignedIn) -> Response {
     builder(&state, who, None, None).await
 }
 
 /// `GET /portfolio.pdf?framing=&scope=&lang=`: the PDF, issued and registered like the API's.
-pub async fn pdf(State(state): State<AppState>, who: Option<AuthLearner>, Query(choice): Query<Choice>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
+pub async fn pdf(
+    State(state): State<AppState>,
+    SignedIn { who, .. }: SignedIn,
+    Query(choice): Query<Choice>,
+) -> Response {
     let issued = match choice.spec() {
         Ok((spec, lang)) => crate::issue::issue_pdf(&state, who.id, spec, lang, None).await,
         Err(e) => Err(e),
@@ -243,8 +240,11 @@ pub struct ShareForm {
     expires_in_days: String,
 }
 
-pub async fn share(State(state): State<AppState>, who: Option<AuthLearner>, Form(form): Form<ShareForm>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
+pub async fn share(
+    State(state): State<AppState>,
+    SignedIn { who, .. }: SignedIn,
+    Form(form): Form<ShareForm>,
+) -> Response {
     let result = async {
         let (spec, lang) = form.choice.spec()?;
         let expires_at = match form.expires_in_days.trim() {
@@ -304,12 +304,7 @@ struct ShareRow {
     last_view: String,
 }
 
-pub async fn shares(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
-    let lang = match state.db.learner(who.id).await {
-        Ok(l) => l.profile.lang.unwrap_or_default(),
-        Err(e) => return AppError::from(e).into_response(),
-    };
+pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
     let t = labels(lang);
     let list = match list_shares(&state, who).await {
         Ok(l) => l,
@@ -338,8 +333,7 @@ pub async fn shares(State(state): State<AppState>, who: Option<AuthLearner>) -> 
     private(html(StatusCode::OK, SharesPage { page: Page::new(lang, t.shares.into()), t, rows }.render()))
 }
 
-pub async fn revoke(State(state): State<AppState>, who: Option<AuthLearner>, Path(id): Path<String>) -> Response {
-    let Some(who) = who else { return Redirect::to("/login").into_response() };
+pub async fn revoke(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {
     let Ok(id) = uuid::Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     match state.db.revoke_share(who.id, id, state.clock.now()).await {
         Ok(()) => Redirect::to("/shares").into_response(),

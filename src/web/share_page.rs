@@ -21,6 +21,7 @@ use crate::domain::{CourseRecord, Document, Lang};
 use crate::error::AppError;
 use crate::i18n::{self, Labels};
 use crate::storage::StoredCourse;
+use crate::storage::courses::as_document;
 use crate::storage::shares::Share;
 
 /// A live share link and its owner's record revision, or the reason to answer 404/429.
@@ -96,11 +97,7 @@ pub async fn page(
         Err(e) => return AppError::from(e).into_response(),
     };
     let lang = share.lang.or(profile.lang).unwrap_or_default();
-    let doc = Document {
-        certfolio: crate::domain::document::DOCUMENT_VERSION,
-        learner: profile,
-        courses: courses.iter().map(|c| c.record.clone()).collect(),
-    };
+    let doc = as_document(profile, &courses);
     match SharePage::build(&doc, &courses, &share, lang, &token).render() {
         Ok(page) => {
             let page = axum::body::Bytes::from(page);
@@ -149,11 +146,7 @@ pub async fn evidence(
     let Ok(course) = Uuid::parse_str(&course) else { return missed(&state, &ip, lang) };
     let visible = match state.db.record(share.learner_id).await {
         Ok((profile, courses)) => {
-            let doc = Document {
-                certfolio: 1,
-                learner: profile,
-                courses: courses.iter().map(|c| c.record.clone()).collect(),
-            };
+            let doc = as_document(profile, &courses);
             select(&doc, &share.spec).is_ok_and(|p| p.shown().iter().any(|c| id_of(&doc, &courses, c) == Some(course)))
         }
         Err(e) => return AppError::from(e).into_response(),
