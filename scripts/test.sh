@@ -5,9 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What the tests call outside Rust: poppler's pdftotext/pdfinfo/pdffonts read generated PDFs back.
+# What the tests call outside Rust: poppler's pdftotext/pdfinfo/pdffonts read generated PDFs back;
+# Debian's Chromium runs the learner's walk (tests/browser, driven from Node.js by playwright-core).
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""
@@ -15,6 +18,10 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# The browser test's two npm packages, pinned by package-lock.json (playwright-core drives
+# /usr/bin/chromium; it never downloads a browser of its own).
+[ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund
 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings

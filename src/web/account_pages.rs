@@ -278,12 +278,11 @@ pub async fn logout(State(state): State<AppState>, who: Option<AuthLearner>) -> 
     r
 }
 
-pub async fn dashboard(State(state): State<AppState>, SignedIn { who, .. }: SignedIn) -> Response {
+pub async fn dashboard(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
     let doc = match state.db.export_document(who.id).await {
         Ok(d) => d,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let lang = doc.learner.lang.unwrap_or_default();
     let t = ui(lang);
     let certified = doc.courses.iter().filter(|c| c.is_certified()).count();
     let hours: f64 = doc.courses.iter().filter_map(|c| c.hours).sum();

@@ -32,8 +32,8 @@ impl Page {
     }
 }
 
-/// A signed-in learner and the language of their pages (their profile's, French by
-/// default). Pages that take it send anyone else to the sign-in page.
+/// A signed-in learner and the language of their pages (their profile's, else their browser's,
+/// else French). Pages that take it send anyone else to the sign-in page.
 pub struct SignedIn {
     pub who: crate::api::extract::AuthLearner,
     pub lang: Lang,
@@ -59,7 +59,8 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
             .map_err(|e| crate::error::AppError::from(e).into_response())?
             .profile
             .lang
-            .unwrap_or_default();
+            // A learner who never chose a language gets their browser's, like a visitor.
+            .unwrap_or_else(|| pick_lang(&parts.headers));
         Ok(SignedIn { who, lang })
     }
 }

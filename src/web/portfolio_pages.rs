@@ -161,6 +161,7 @@ impl Choice {
 async fn builder(
     state: &AppState,
     who: AuthLearner,
+    lang: Lang,
     created: Option<(String, String)>,
     error: Option<String>,
 ) -> Response {
@@ -168,7 +169,6 @@ async fn builder(
         Ok(d) => d,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let lang = doc.learner.lang.unwrap_or_default();
     let t = labels(lang);
     let advice = (!doc.courses.is_empty()).then(|| advise(&doc));
     let mut fields: Vec<String> = doc.courses.iter().filter_map(|c| c.field.clone()).collect();
@@ -195,7 +195,8 @@ async fn builder(
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
         reasons: advice.map(|a| a.reasons).unwrap_or_default(),
-        lang: lang.as_str(),
+        // The PDF's language: the record's when the learner set one, else the page's.
+        lang: doc.learner.lang.unwrap_or(lang).as_str(),
         empty: doc.courses.is_empty(),
         created,
         error,
@@ -203,14 +204,14 @@ async fn builder(
     private(html(StatusCode::OK, page.render()))
 }
 
-pub async fn page(State(state): State<AppState>, SignedIn { who, .. }: SignedIn) -> Response {
-    builder(&state, who, None, None).await
+pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
+    builder(&state, who, lang, None, None).await
 }
 
 /// `GET /portfolio.pdf?framing=&scope=&lang=`: the PDF, issued and registered like the API's.
 pub async fn pdf(
     State(state): State<AppState>,
-    SignedIn { who, .. }: SignedIn,
+    SignedIn { who, lang }: SignedIn,
     Query(choice): Query<Choice>,
 ) -> Response {
     let issued = match choice.spec() {
@@ -226,7 +227,7 @@ pub async fn pdf(
             issued.bytes,
         )
             .into_response(),
-        Err(e) => builder(&state, who, None, Some(e.public_message())).await,
+        Err(e) => builder(&state, who, lang, None, Some(e.public_message())).await,
     }
 }
 
@@ -242,7 +243,7 @@ pub struct ShareForm {
 
 pub async fn share(
     State(state): State<AppState>,
-    SignedIn { who, .. }: SignedIn,
+    SignedIn { who, lang: ui_lang }: SignedIn,
     Form(form): Form<ShareForm>,
 ) -> Response {
     let result = async {
@@ -279,10 +280,9 @@ pub async fn share(
     .await;
     match result {
         Ok(created) => {
-            let lang = created.share.lang.unwrap_or_default();
-            builder(&state, who, Some((labels(lang).link_created.to_owned(), created.url)), None).await
+            builder(&state, who, ui_lang, Some((labels(ui_lang).link_created.to_owned(), created.url)), None).await
         }
-        Err(e) => builder(&state, who, None, Some(e.public_message())).await,
+        Err(e) => builder(&state, who, ui_lang, None, Some(e.public_message())).await,
     }
 }
 

@@ -354,3 +354,31 @@ fn no_acknowledged_write_is_lost_across_repeated_kill_9() {
     assert!(lost.is_empty(), "{} of {} acknowledged writes lost", lost.len(), acknowledged.len());
     eprintln!("kill -9: {rounds} rounds, {} acknowledged writes, none lost", acknowledged.len());
 }
+
+/// Issue 5's walk in a real headless Chromium (Debian's), driven by playwright-core from
+/// tests/browser/walk.mjs against the real binary on a fresh data folder: sign up, sign in, a
+/// course refused then saved, the PDF, a share link opened at phone width, revoked, 404; axe-core
+/// on every page. Screenshots land in target/browser-walk/ to be looked at.
+#[test]
+fn the_learner_walk_passes_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let browser_dir = root.join("tests/browser");
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir(),
+        "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (scripts/test.sh does)"
+    );
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let shots = root.join("target/browser-walk");
+    let out = Command::new("node")
+        .arg(browser_dir.join("walk.mjs"))
+        .current_dir(&browser_dir)
+        .env("CERTFOLIO_URL", format!("http://{}", server.addr))
+        .env("SHOTS_DIR", &shots)
+        .output()
+        .expect("run node (Node.js is needed for the browser test)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the browser walk failed:\n{stdout}\n{stderr}\nserver log:\n{}", server.log());
+    assert!(stdout.contains("after \"Revoke\" the link gives 404"), "the walk did not reach its end:\n{stdout}");
+}

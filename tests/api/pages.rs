@@ -243,3 +243,20 @@ async fn build_a_portfolio_download_it_share_it_and_revoke_the_link() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(page(&app, &path, None).await.status, StatusCode::NOT_FOUND);
 }
+
+/// Bug seen in the browser walk: an English browser signed up and got a French dashboard,
+/// because signed-in pages took the portfolio's language (unset, so French) over the browser's.
+#[tokio::test]
+async fn a_learner_who_never_chose_a_language_gets_their_browsers() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    for path in ["/dashboard", "/courses", "/portfolio", "/shares"] {
+        let html = page(&app, path, Some(&cookie)).await.text();
+        assert!(html.contains("<html lang=\"en\">"), "{path} should follow Accept-Language: en");
+    }
+    let request = TestApp::builder(Method::GET, "/dashboard", Auth::Cookie(&cookie))
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    assert!(app.send(request).await.text().contains("<html lang=\"fr\">"));
+}

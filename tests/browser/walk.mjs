@@ -1,0 +1,257 @@
+// The learner's walk through certfolio in a real headless Chromium (Debian's /usr/bin/chromium),
+// driven by playwright-core, with an axe-core accessibility check on every page it visits.
+//
+//   CERTFOLIO_URL=http://127.0.0.1:PORT SHOTS_DIR=target/browser node tests/browser/walk.mjs
+//
+// It is started by the Rust test `browser::the_learner_walk_passes_in_chromium` (tests/api/browser.rs),
+// which runs the real binary on a fresh data folder first. Exit code 0 = every step held; any
+// failed step prints what was expected and what the page showed, and exits 1.
+//
+// Elements are found by their accessible name and role (what a screen reader announces), the way
+// a user finds them; so a renamed button or a lost <label> fails this walk.
+
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const BASE = process.env.CERTFOLIO_URL ?? 'http://127.0.0.1:8080';
+const SHOTS = process.env.SHOTS_DIR ?? 'target/browser';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+mkdirSync(SHOTS, { recursive: true });
+
+// Without the background-networking flags Chromium tries to reach Google's hosts at start,
+// which a closed CI network refuses; none of that is part of what is tested.
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const log = (...a) => console.log('walk:', ...a);
+function check(cond, what) {
+  if (!cond) throw new Error(`step failed: ${what}`);
+  log('ok -', what);
+}
+
+/** Every axe violation of impact serious or critical, on every page visited, fails the walk. */
+const axeFailures = [];
+const axeChecked = [];
+async function axeCheck(page, name) {
+  // Evaluated through the DevTools protocol, not as a <script>: the page's CSP allows no script
+  // at all, and the check must see the page exactly as served.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  axeChecked.push({ page: name, path: new URL(page.url()).pathname.replace(/\/s\/.*/, '/s/…'), violations: result.violations.map((v) => `${v.impact}:${v.id}`) });
+  for (const v of bad) {
+    axeFailures.push(`${name} (${page.url()}): [${v.impact}] ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  }
+}
+
+async function shot(page, name, fullPage = true) {
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  log('screenshot', file);
+}
+
+async function noSidewaysScroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+async function expectStatus(page, url, status) {
+  const res = await page.goto(url);
+  return res.status() === status;
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+let failed = false;
+try {
+  const stamp = Date.now().toString(36);
+  const email = `walk-${stamp}@example.org`;
+  const password = 'correct horse battery staple 42';
+  const title = 'Machine Learning for Everyone';
+
+  // ---- The learner, in English, on a laptop-sized window.
+  const learner = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await learner.newPage();
+
+  await page.goto(BASE + '/');
+  await axeCheck(page, 'home');
+  await shot(page, 'home-en');
+
+  // Sign up.
+  await page.getByRole('link', { name: 'Sign up' }).first().click();
+  check(new URL(page.url()).pathname === '/signup', 'the "Sign up" link leads to /signup');
+  await axeCheck(page, 'signup');
+  await page.getByLabel('Name', { exact: true }).fill('Alex Martin');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForLoadState();
+  check(new URL(page.url()).pathname === '/dashboard', `after "Create account" the dashboard opens (at ${page.url()})`);
+
+  // Sign out, then sign in again: the walk proves both doors work.
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.waitForLoadState();
+  await page.goto(BASE + '/');
+  await page.getByRole('link', { name: 'Sign in' }).first().click();
+  check(new URL(page.url()).pathname === '/login', 'the "Sign in" link leads to /login');
+  await axeCheck(page, 'login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('not the password at all 1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState();
+  check(new URL(page.url()).pathname === '/login', 'a wrong password keeps the learner on /login');
+  check(await page.getByText(/incorrect|wrong|invalid/i).count() > 0, 'a wrong password shows an error');
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState();
+  check(new URL(page.url()).pathname === '/dashboard', 'signing in opens the dashboard');
+  await axeCheck(page, 'dashboard (empty)');
+  await shot(page, 'dashboard-empty-en');
+
+  // Add a course with an invalid hours value: the error is next to the field, nothing typed is lost.
+  await page.goto(BASE + '/courses');
+  await axeCheck(page, 'courses (empty)');
+  await page.getByRole('link', { name: 'Add course' }).first().click();
+  check(new URL(page.url()).pathname === '/courses/new', 'the "Add course" link leads to /courses/new');
+  await axeCheck(page, 'course form');
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByLabel('Institution', { exact: true }).fill('Université de Lyon');
+  await page.getByLabel('Platform', { exact: true }).fill('Coursera');
+  await page.getByLabel('Field', { exact: true }).fill('data');
+  await page.getByLabel('Hours', { exact: true }).fill('twelve');
+  await page.getByLabel('Start date', { exact: true }).fill('2025-09-01');
+  await page.getByLabel('End date', { exact: true }).fill('2025-11-15');
+  await page.getByLabel('Outcome', { exact: true }).selectOption('completed');
+  await page.getByLabel('Attestation kind', { exact: true }).selectOption('verified_certificate');
+  await page.getByLabel('Credential ID', { exact: true }).fill('ML-2025-0042');
+  await page.getByLabel('Verification URL', { exact: true }).fill('https://www.coursera.org/verify/ML20250042');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForLoadState();
+  const hours = page.getByLabel('Hours', { exact: true });
+  check(await hours.getAttribute('aria-invalid') === 'true', 'the invalid hours field is marked aria-invalid');
+  const errorId = await hours.getAttribute('aria-describedby');
+  const errorText = errorId ? await page.locator(`#${errorId}`).innerText() : '';
+  check(/hour/i.test(errorText), `an error about hours is shown next to the field ("${errorText}")`);
+  check(await page.getByLabel('Title', { exact: true }).inputValue() === title, 'the typed title is kept');
+  check(await hours.inputValue() === 'twelve', 'the typed hours value is kept');
+  check(await page.getByLabel('Credential ID', { exact: true }).inputValue() === 'ML-2025-0042', 'the typed credential id is kept');
+  await axeCheck(page, 'course form with an error');
+  await shot(page, 'course-form-error-en');
+
+  await hours.fill('24');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForLoadState();
+  await page.goto(BASE + '/courses');
+  check(await page.getByText(title).count() > 0, 'the saved course is listed on /courses');
+  await axeCheck(page, 'courses (one)');
+
+  // A second, older course, so the portfolio has a little history.
+  await page.getByRole('link', { name: 'Add course' }).first().click();
+  await page.getByLabel('Title', { exact: true }).fill('Statistics with R');
+  await page.getByLabel('Platform', { exact: true }).fill('FUN-MOOC');
+  await page.getByLabel('Field', { exact: true }).fill('data');
+  await page.getByLabel('Hours', { exact: true }).fill('30');
+  await page.getByLabel('Start date', { exact: true }).fill('2024-02-01');
+  await page.getByLabel('End date', { exact: true }).fill('2024-04-10');
+  await page.getByLabel('Outcome', { exact: true }).selectOption('completed');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForLoadState();
+
+  await page.goto(BASE + '/dashboard');
+  await axeCheck(page, 'dashboard');
+  await shot(page, 'dashboard-en');
+
+  // The portfolio builder: download the PDF, then create a share link.
+  await page.goto(BASE + '/portfolio');
+  await axeCheck(page, 'portfolio builder');
+  await shot(page, 'portfolio-builder-en');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download PDF' }).click(),
+  ]);
+  const pdfPath = path.join(SHOTS, 'walk-portfolio.pdf');
+  await download.saveAs(pdfPath);
+  const pdf = readFileSync(pdfPath);
+  check(pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 2000, `"Download PDF" gives a PDF (${pdf.length} bytes)`);
+  const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+  check(text.includes(title) && text.includes('Alex Martin'), 'the PDF names the learner and the course (pdftotext)');
+
+  await page.goto(BASE + '/portfolio');
+  await page.getByLabel(/who it is for/i).fill('Walk test recruiter');
+  await page.getByRole('button', { name: 'Create share link' }).click();
+  await page.waitForLoadState();
+  // The link is shown once, in a read-only field to copy from.
+  const shown = await page.locator('main input[readonly]').first().inputValue().catch(() => '');
+  const found = shown.match(new RegExp(`${BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/s/[A-Za-z0-9_-]{20,}`));
+  check(found !== null, 'creating a share link shows its URL');
+  const shareUrl = found[0];
+  await axeCheck(page, 'share link created');
+  await shot(page, 'share-created-en');
+
+  // The recruiter: a fresh browser context (no cookie), phone width.
+  const recruiter = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const phone = await recruiter.newPage();
+  const res = await phone.goto(shareUrl);
+  check(res.status() === 200, 'the share link opens in a fresh context (200)');
+  check(await phone.getByText(title).count() > 0, 'the recruiter page shows the course');
+  check(await noSidewaysScroll(phone), 'no sideways scroll at 390 px on the recruiter page');
+  await axeCheck(phone, 'recruiter page (phone)');
+  await shot(phone, 'share-page-phone-en');
+
+  // Revoke: the learner's /shares page, then the link is gone for the recruiter.
+  await page.goto(BASE + '/shares');
+  await axeCheck(page, 'shares');
+  await shot(page, 'shares-en');
+  await page.getByRole('button', { name: 'Revoke' }).first().click();
+  await page.waitForLoadState();
+  const gone = await phone.goto(shareUrl);
+  check(gone.status() === 404, 'after "Revoke" the link gives 404');
+  await shot(phone, 'share-page-revoked-en');
+  await axeCheck(phone, 'revoked link (404)');
+
+  // The other learner pages, whichever exist, get the same accessibility check.
+  for (const p of ['/settings', '/institutions', '/import', '/verify']) {
+    const r = await page.goto(BASE + p);
+    if (r.status() === 200) {
+      await axeCheck(page, p);
+      await shot(page, `page${p.replace(/\//g, '-')}-en`);
+    } else {
+      log(`(no page at ${p}: ${r.status()})`);
+    }
+  }
+
+  // Sign out: the back button must not show a private page again.
+  await page.goto(BASE + '/dashboard');
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.waitForLoadState();
+  await page.goBack();
+  await page.waitForLoadState();
+  check(!(await page.getByText('Alex Martin').count()) || new URL(page.url()).pathname === '/login',
+    'after sign-out, the back button shows nothing private');
+
+  // French: the same learner, with a French browser, for the screenshots in both languages.
+  const fr = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  const frPage = await fr.newPage();
+  await frPage.goto(BASE + '/');
+  check(await frPage.getAttribute('html', 'lang') === 'fr', 'a French browser gets the French home page');
+  await axeCheck(frPage, 'home (fr)');
+  await shot(frPage, 'home-fr');
+
+  log('axe summary:', JSON.stringify(axeChecked));
+  writeFileSync(path.join(SHOTS, 'axe.json'), JSON.stringify(axeChecked, null, 2));
+  check(axeFailures.length === 0, `no serious or critical accessibility violation on ${axeChecked.length} pages${axeFailures.length ? ':\n  ' + axeFailures.join('\n  ') : ''}`);
+} catch (e) {
+  failed = true;
+  console.error(e.message ?? e);
+  if (axeFailures.length) console.error('accessibility:\n  ' + axeFailures.join('\n  '));
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
