@@ -157,7 +157,7 @@ async fn learner_text_is_escaped_and_only_http_urls_become_links() {
     let created = share(&app, &token, json!({"framing": "appetite"})).await;
     let html = open(&app, &path_of(&created)).await.text();
     assert!(!html.contains("<script>"), "no live script");
-    assert!(html.contains("<h4>&#60;script&#62;alert(1)&#60;/script&#62;</h4>"), "shown as text: {html}");
+    assert!(html.contains("<h3>&#60;script&#62;alert(1)&#60;/script&#62;</h3>"), "shown as text: {html}");
     assert!(!html.contains("<img"), "no injected element");
     assert!(html.contains("href=\"https://example.org/v?a=1&#38;b=&#34;2&#34;\""), "{html}");
 }

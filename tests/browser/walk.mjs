@@ -244,6 +244,43 @@ try {
   await axeCheck(frPage, 'home (fr)');
   await shot(frPage, 'home-fr');
 
+  // The pages for review (docs/), in both languages, on a record worth looking at: a new
+  // learner imports the sample document in one click, as the empty dashboard offers.
+  for (const [locale, lang] of [['en-GB', 'en'], ['fr-FR', 'fr']]) {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    const p = await ctx.newPage();
+    await p.goto(BASE + '/signup');
+    await p.locator('#name').fill(lang === 'fr' ? 'Léa Moreau' : 'Lea Moreau');
+    await p.locator('#email').fill(`showcase-${lang}-${stamp}@example.org`);
+    await p.locator('#password').fill(password);
+    await p.locator('form[action="/signup"] button[type="submit"]').click();
+    await p.waitForLoadState();
+    await p.locator('form[action="/dashboard/import-sample"] button').click();
+    await p.waitForLoadState();
+    await p.goto(BASE + '/dashboard');
+    check(await p.getAttribute('html', 'lang') === lang, `the ${lang} learner's dashboard is in ${lang}`);
+    await axeCheck(p, `dashboard with the sample (${lang})`);
+    await shot(p, `docs-dashboard-${lang}`);
+    await p.goto(BASE + '/portfolio');
+    await axeCheck(p, `portfolio builder with the sample (${lang})`);
+    await shot(p, `docs-portfolio-builder-${lang}`);
+    await p.locator('#lang').selectOption(lang);
+    await p.locator('button[formaction="/portfolio/share"]').click();
+    await p.waitForLoadState();
+    const url = await p.locator('main input[readonly]').first().inputValue();
+    const visitor = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    const v = await visitor.newPage();
+    check((await v.goto(url)).status() === 200, `the ${lang} share link opens`);
+    check(await v.getAttribute('html', 'lang') === lang, `the recruiter page is in ${lang}`);
+    await axeCheck(v, `recruiter page with the sample (${lang})`);
+    await shot(v, `docs-recruiter-page-${lang}`);
+    await v.setViewportSize({ width: 390, height: 844 });
+    check(await noSidewaysScroll(v), `no sideways scroll at 390 px on the ${lang} recruiter page with the sample`);
+    await shot(v, `docs-recruiter-page-phone-${lang}`);
+    await visitor.close();
+    await ctx.close();
+  }
+
   log('axe summary:', JSON.stringify(axeChecked));
   writeFileSync(path.join(SHOTS, 'axe.json'), JSON.stringify(axeChecked, null, 2));
   check(axeFailures.length === 0, `no serious or critical accessibility violation on ${axeChecked.length} pages${axeFailures.length ? ':\n  ' + axeFailures.join('\n  ') : ''}`);
