@@ -249,6 +249,7 @@ try {
   for (const [locale, lang] of [['en-GB', 'en'], ['fr-FR', 'fr']]) {
     const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
     const p = await ctx.newPage();
+    const t0 = Date.now();
     await p.goto(BASE + '/signup');
     await p.locator('#name').fill(lang === 'fr' ? 'Léa Moreau' : 'Lea Moreau');
     await p.locator('#email').fill(`showcase-${lang}-${stamp}@example.org`);
@@ -261,6 +262,11 @@ try {
     check(await p.getAttribute('html', 'lang') === lang, `the ${lang} learner's dashboard is in ${lang}`);
     await axeCheck(p, `dashboard with the sample (${lang})`);
     await shot(p, `docs-dashboard-${lang}`);
+    await p.goto(BASE + '/portfolio');
+    // A newcomer's first minutes: sign-up, the sample in one click, the advised framing's PDF.
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.locator('form[action="/portfolio.pdf"] button[type="submit"]').first().click()]);
+    const firstPdf = readFileSync(await dl.path());
+    check(firstPdf.subarray(0, 5).toString() === '%PDF-', `a new ${lang} learner has a framed PDF ${((Date.now() - t0) / 1000).toFixed(1)} s after opening /signup (machine time, typing excluded)`);
     await p.goto(BASE + '/portfolio');
     await axeCheck(p, `portfolio builder with the sample (${lang})`);
     await shot(p, `docs-portfolio-builder-${lang}`);
