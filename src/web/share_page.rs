@@ -15,7 +15,7 @@ use super::{Page, html, message_page};
 use crate::api::extract::ClientIp;
 use crate::app::AppState;
 use crate::auth::{hash_token, looks_like_token};
-use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of};
+use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of, badge_status};
 use crate::domain::portfolio::{Framing, Portfolio, Scope, select};
 use crate::domain::{CourseRecord, Document, Lang};
 use crate::error::AppError;
@@ -98,7 +98,7 @@ pub async fn page(
     };
     let lang = share.lang.or(profile.lang).unwrap_or_default();
     let doc = as_document(profile, &courses);
-    match SharePage::build(&doc, &courses, &share, lang, &token).render() {
+    match SharePage::build(&doc, &courses, &share, lang, &token, state.clock.now()).render() {
         Ok(page) => {
             let page = axum::body::Bytes::from(page);
             state.page_cache.put(share.id, revision, page.clone());
@@ -210,6 +210,9 @@ pub struct CourseItem {
     pub evidence: Option<EvidenceLink>,
     pub assurance: &'static str,
     pub assurance_class: &'static str,
+    /// "badge expired" / "badge revoked", beside the level.
+    pub badge_status: Option<&'static str>,
+    pub badge_status_class: &'static str,
     pub mastery: Option<&'static str>,
     pub status: Option<&'static str>,
 }
@@ -221,7 +224,8 @@ pub struct EvidenceLink {
 }
 
 impl SharePage {
-    fn build(doc: &Document, courses: &[StoredCourse], share: &Share, lang: Lang, token: &str) -> SharePage {
+    /// `now` (Unix seconds) is when badge expiry is read against.
+    fn build(doc: &Document, courses: &[StoredCourse], share: &Share, lang: Lang, token: &str, now: i64) -> SharePage {
         let l = page_labels(lang);
         let pl = i18n::labels(lang);
         let learner = &doc.learner;
@@ -243,9 +247,9 @@ impl SharePage {
         // The record may have changed since the link was made (a field emptied): an honest
         // empty page, not an error.
         let Ok(p) = select(doc, &share.spec) else { return base };
-        let item = |c: &CourseRecord| course_item(doc, courses, c, lang, pl, token, p.framing);
+        let item = |c: &CourseRecord| course_item(doc, courses, c, lang, pl, token, p.framing, now);
         let mut sections = Vec::new();
-        let levels: Vec<Assurance> = p.shown().into_iter().map(|c| level_of(doc, courses, c)).collect();
+        let levels: Vec<Assurance> = p.shown().into_iter().map(|c| level_of(doc, courses, c, now)).collect();
         match p.framing {
             Framing::Appetite => {
                 if !p.in_progress.is_empty() {
@@ -309,10 +313,10 @@ impl SharePage {
     }
 }
 
-fn level_of(doc: &Document, courses: &[StoredCourse], c: &CourseRecord) -> Assurance {
+fn level_of(doc: &Document, courses: &[StoredCourse], c: &CourseRecord, now: i64) -> Assurance {
     let index = doc.courses.iter().position(|x| std::ptr::eq(x, c));
     let has_evidence = index.and_then(|i| courses.get(i)).is_some_and(|s| s.evidence.is_some());
-    assurance_of(c, has_evidence)
+    assurance_of(c, has_evidence, now)
 }
 
 fn figures(p: &Portfolio<'_>, lang: Lang, l: &Labels) -> Vec<(String, String)> {
@@ -352,6 +356,7 @@ fn course_item(
     l: &Labels,
     token: &str,
     framing: Framing,
+    now: i64,
 ) -> CourseItem {
     let index = doc.courses.iter().position(|x| std::ptr::eq(x, c));
     let stored = index.and_then(|i| courses.get(i));
@@ -362,7 +367,8 @@ fn course_item(
             sha256: e.sha256.clone(),
         })
     });
-    let level = assurance_of(c, evidence.is_some());
+    let level = assurance_of(c, evidence.is_some(), now);
+    let badge_status = badge_status(c, now);
     let a = c.attestation.as_ref();
     CourseItem {
         title: c.title.clone(),
@@ -378,6 +384,8 @@ fn course_item(
         evidence,
         assurance: assurance_label(lang, level),
         assurance_class: level.as_str(),
+        badge_status: badge_status.map(|s| i18n::badge_status_label(lang, s)),
+        badge_status_class: badge_status.map_or("", |s| s.as_str()),
         mastery: match (framing, c.prior_mastery, a.is_some()) {
             (Framing::Legitimacy, Some(true), true) => Some(l.prior_mastery),
             (Framing::Legitimacy, Some(false), true) => Some(l.new_skills),
