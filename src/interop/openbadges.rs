@@ -99,11 +99,16 @@ pub fn check_course(
 }
 
 fn locate(at: &str, e: ValidationError) -> ValidationError {
-    let path = if e.path.is_empty() { at.to_owned() } else { format!("{at}, {}", e.path) };
+    let path = match (at.is_empty(), e.path.is_empty()) {
+        (true, _) => e.path,
+        (false, true) => at.to_owned(),
+        (false, false) => format!("{at}, {}", e.path),
+    };
     ValidationError::new(path, e.message)
 }
 
-/// The payload of the file and a name for where it came from.
+/// The payload of the file and where in the file it was (empty for a JSON or JWS file, whose
+/// payload is the whole file).
 fn extract(bytes: &[u8]) -> Result<(String, String), ValidationError> {
     let body = super::detect::strip_bom(bytes);
     if body.starts_with(b"\x89PNG") {
@@ -124,7 +129,7 @@ fn extract(bytes: &[u8]) -> Result<(String, String), ValidationError> {
         };
         return Ok((baked.text, at.to_owned()));
     }
-    Ok((text.to_owned(), "badge".to_owned()))
+    Ok((text.to_owned(), String::new()))
 }
 
 /// A JSON object, or an error naming what did not parse (serde_json's own 128-level nesting
