@@ -247,7 +247,8 @@ impl SharePage {
         // The record may have changed since the link was made (a field emptied): an honest
         // empty page, not an error.
         let Ok(p) = select(doc, &share.spec) else { return base };
-        let item = |c: &CourseRecord| course_item(doc, courses, c, lang, pl, token, p.framing, now);
+        let record = Record { doc, courses, now };
+        let item = |c: &CourseRecord| course_item(&record, c, lang, pl, token, p.framing);
         let mut sections = Vec::new();
         let levels: Vec<Assurance> = p.shown().into_iter().map(|c| level_of(doc, courses, c, now)).collect();
         match p.framing {
@@ -313,6 +314,13 @@ impl SharePage {
     }
 }
 
+/// The record a page is built from, and the time badge expiry is read against.
+struct Record<'a> {
+    doc: &'a Document,
+    courses: &'a [StoredCourse],
+    now: i64,
+}
+
 fn level_of(doc: &Document, courses: &[StoredCourse], c: &CourseRecord, now: i64) -> Assurance {
     let index = doc.courses.iter().position(|x| std::ptr::eq(x, c));
     let has_evidence = index.and_then(|i| courses.get(i)).is_some_and(|s| s.evidence.is_some());
@@ -349,15 +357,14 @@ fn figures(p: &Portfolio<'_>, lang: Lang, l: &Labels) -> Vec<(String, String)> {
 }
 
 fn course_item(
-    doc: &Document,
-    courses: &[StoredCourse],
+    record: &Record<'_>,
     c: &CourseRecord,
     lang: Lang,
     l: &Labels,
     token: &str,
     framing: Framing,
-    now: i64,
 ) -> CourseItem {
+    let Record { doc, courses, now } = *record;
     let index = doc.courses.iter().position(|x| std::ptr::eq(x, c));
     let stored = index.and_then(|i| courses.get(i));
     let evidence = stored.and_then(|s| {
