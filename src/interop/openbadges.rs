@@ -546,6 +546,73 @@ mod tests {
         assert!(e.message.contains("only a URL"), "{e}");
     }
 
+    /// The fuzz targets' cheap cousin (R35): every truncation and thousands of byte mutations
+    /// of the real badge files and of a signed one give a clean answer, never a panic, and
+    /// whatever is accepted passes the record's rules.
+    #[test]
+    fn truncated_and_mutated_badges_never_panic() {
+        let key = super::jws::SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[3; 32]));
+        let public = super::super::trust::PublicKey::from_jwk(&key.public_jwk()).unwrap();
+        let trust = TrustStore {
+            issuers: vec![super::super::trust::TrustedIssuer { name: "T".into(), id: None, kid: None, key: public }],
+        };
+        let signed = jws::sign(
+            &serde_json::json!({"alg": "EdDSA"}),
+            br#"{"badge": {"name": "N", "issuer": {"name": "I"}}, "issuedOn": "2020-01-01", "recipient": {}}"#,
+            &key,
+        );
+        assert!(one(signed.as_bytes()).is_ok());
+        let mut files: Vec<Vec<u8>> = [
+            "openbadges2/assertion_embedded_badgeclass_issuer_badgr.json",
+            "openbadges2/baked_ob2_json_itxt.png",
+            "openbadges2/legacy_ob05_assertion.json",
+            "openbadges2/baked_svg_assertion_bakery.svg",
+            "openbadges3/ob3_simple_vcjwt.jwt",
+            "openbadges3/ob3_baked_jwt.svg",
+            "openbadges3/ob3_vc1_simple.json",
+        ]
+        .iter()
+        .map(|f| real(f))
+        .collect();
+        files.push(signed.into_bytes());
+        files.push(png::baked(
+            1,
+            1,
+            "openbadgecredential",
+            &String::from_utf8_lossy(&real("openbadges3/ob3_vc1_simple.json")),
+        ));
+        let interesting = [b'"', b'.', b'<', b'>', b'{', b'}', 0, 0xff, b'A', b'-', b' ', b'['];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let check = |bytes: &[u8]| {
+            if let Ok(imported) = parse(bytes, &trust, 0) {
+                for c in &imported.courses {
+                    assert!(c.record.validate("").is_ok(), "{}: accepted an invalid course", c.at);
+                }
+            }
+        };
+        let started = std::time::Instant::now();
+        for file in &files {
+            for cut in (0..file.len()).step_by(7) {
+                check(&file[..cut]);
+            }
+            for _ in 0..400 {
+                let mut bytes = file.clone();
+                for _ in 0..=(next() % 4) {
+                    let at = usize::try_from(next() % bytes.len() as u64).unwrap();
+                    bytes[at] = interesting[usize::try_from(next() % interesting.len() as u64).unwrap()];
+                }
+                check(&bytes);
+            }
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+    }
+
     #[test]
     fn dates_and_lines() {
         let m: Map<String, Value> = serde_json::from_str(

@@ -296,6 +296,20 @@ async fn badges_signed_by_a_trusted_key_are_verified_and_altered_ones_refused() 
     let c = course(&app, &token, "Stranger Badge").await;
     assert_eq!(c["assurance"], "badge_data");
     assert!(c["badge_check"].get("verified_by").is_none());
+
+    // R38: the recruiter's page and the PDF name each level honestly.
+    let r = app.post("/api/v1/shares", &token, &json!({"framing": "appetite", "lang": "en"})).await;
+    let url = r.json()["url"].as_str().unwrap().to_owned();
+    let html = app.call(Method::GET, &format!("/s/{}", url.rsplit('/').next().unwrap()), Auth::None, None).await.text();
+    assert_eq!(html.matches("level signature_verified").count(), 2, "{html}");
+    assert_eq!(html.matches("level badge_data").count(), 1, "{html}");
+    assert!(html.contains("Signature verified") && html.contains("Badge data imported"));
+    let pdf = app.get("/api/v1/portfolio.pdf?framing=appetite&lang=en", &token).await;
+    let path = app.dir.path().join("levels.pdf");
+    std::fs::write(&path, &pdf.body).unwrap();
+    let text = crate::pdf::flat(&crate::pdf::text_of(&path));
+    assert_eq!(text.matches("Signature verified").count(), 2, "{text}");
+    assert_eq!(text.matches("Badge data imported").count(), 1, "{text}");
 }
 
 #[tokio::test]
