@@ -98,10 +98,18 @@ pub async fn page(
     };
     let lang = share.lang.or(profile.lang).unwrap_or_default();
     let doc = as_document(profile, &courses);
-    match SharePage::build(&doc, &courses, &share, lang, &token, state.clock.now()).render() {
+    let now = state.clock.now();
+    // A badge that expires later changes the page without changing the record: such a page is
+    // not cached (the cache is keyed by record revision), so the expiry shows on its date.
+    let changes_with_time = courses
+        .iter()
+        .any(|c| crate::domain::assurance::badge_check(&c.record).and_then(|b| b.expires_at).is_some_and(|t| t > now));
+    match SharePage::build(&doc, &courses, &share, lang, &token, now).render() {
         Ok(page) => {
             let page = axum::body::Bytes::from(page);
-            state.page_cache.put(share.id, revision, page.clone());
+            if !changes_with_time {
+                state.page_cache.put(share.id, revision, page.clone());
+            }
             super::html_bytes(StatusCode::OK, page)
         }
         Err(e) => html(StatusCode::OK, Err(e)),

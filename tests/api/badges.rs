@@ -339,19 +339,25 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     let c = course(&app, &token, "Expires Later").await;
     assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("signature_verified"), &json!("valid")));
 
+    // The recruiter's page says so, before and after the clock passes the later expiry (a
+    // cached page must not outlive it).
+    let r = app.post("/api/v1/shares", &token, &json!({"framing": "appetite", "lang": "en"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let url = r.json()["url"].as_str().unwrap().to_owned();
+    let page_path = format!("/s/{}", url.rsplit('/').next().unwrap());
+    let html = app.call(Method::GET, &page_path, Auth::None, None).await.text();
+    assert_eq!(html.matches("badge expired").count(), 2, "{html}");
+    assert_eq!(html.matches("badge revoked").count(), 1, "{html}");
+    assert_eq!(html.matches("level signature_verified").count(), 1, "{html}");
+
     // Time passes (START is 08:00 that day): the same stored badge expires at its hour.
     app.state.clock.advance(Duration::from_secs(5 * 3600));
     let c = course(&app, &token, "Expires Later").await;
     assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("badge_data"), &json!("expired")), "{c}");
+    let html = app.call(Method::GET, &page_path, Auth::None, None).await.text();
+    assert_eq!(html.matches("badge expired").count(), 3, "{html}");
+    assert_eq!(html.matches("level signature_verified").count(), 0, "{html}");
 
-    // The recruiter's page and the PDF say so.
-    let r = app.post("/api/v1/shares", &token, &json!({"framing": "appetite", "lang": "en"})).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let url = r.json()["url"].as_str().unwrap().to_owned();
-    let page = app.call(Method::GET, &format!("/s/{}", url.rsplit('/').next().unwrap()), Auth::None, None).await;
-    assert_eq!(page.status, StatusCode::OK);
-    let html = page.text();
-    assert!(html.contains("badge expired") && html.contains("badge revoked"), "{html}");
     let r = app.get("/api/v1/portfolio.pdf?framing=appetite&lang=en", &token).await;
     assert_eq!(r.status, StatusCode::OK);
     let path = app.dir.path().join("badges.pdf");
