@@ -614,6 +614,53 @@ mod tests {
     }
 
     #[test]
+    fn which_key_a_signature_must_match() {
+        use super::super::trust::{PublicKey, TrustedIssuer};
+        let key = |seed| super::jws::SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]));
+        let public = |seed| PublicKey::from_jwk(&key(seed).public_jwk()).unwrap();
+        let entry = |id: Option<&str>, kid: Option<&str>, seed| TrustedIssuer {
+            name: format!("key {seed}"),
+            id: id.map(str::to_owned),
+            kid: kid.map(str::to_owned),
+            key: public(seed),
+        };
+        let badge = br#"{"badge": {"name": "N", "issuer": {"id": "https://i.example", "name": "I"}}, "recipient": {}}"#;
+        let signed = |seed, header: serde_json::Value| jws::sign(&header, badge, &key(seed));
+        let level = |trust: &TrustStore, token: &str| {
+            read(token, trust, 0).map(|c| c.attestation.unwrap().badge.unwrap().check.unwrap().verified_by)
+        };
+        let alg = serde_json::json!({"alg": "EdDSA"});
+        // A key trusted without an id verifies whatever it signed.
+        let any = TrustStore { issuers: vec![entry(None, None, 1)] };
+        assert_eq!(level(&any, &signed(1, alg.clone())).unwrap().as_deref(), Some("key 1"));
+        assert_eq!(level(&any, &signed(2, alg.clone())).unwrap(), None, "another key: unverified");
+        // A key matched by `kid`: the signature must be its.
+        let by_kid = TrustStore { issuers: vec![entry(None, Some("k1"), 1)] };
+        let with_kid = serde_json::json!({"alg": "EdDSA", "kid": "k1"});
+        assert_eq!(level(&by_kid, &signed(1, with_kid.clone())).unwrap().as_deref(), Some("key 1"));
+        assert_eq!(level(&by_kid, &signed(2, with_kid)).unwrap_err().path, "signature");
+        // A key for another issuer answers nothing for this one.
+        let other = TrustStore { issuers: vec![entry(Some("https://other.example"), None, 1)] };
+        assert_eq!(level(&other, &signed(1, alg.clone())).unwrap(), None);
+        // The key a token carries: integrity, not identity; a mismatch is refused.
+        let carried = serde_json::json!({"alg": "EdDSA", "jwk": key(3).public_jwk()});
+        assert_eq!(level(&TrustStore::default(), &signed(3, carried.clone())).unwrap(), None);
+        assert!(
+            level(&TrustStore::default(), &signed(4, carried))
+                .unwrap_err()
+                .message
+                .contains("the key the badge carries")
+        );
+        // The real RS256 token with its key in the header, one signature byte changed.
+        let baked = png::badge_chunk(&real("openbadges3/ob3_baked_jwt_itxt.png")).unwrap().text;
+        let at = baked.rfind('.').unwrap() + 5;
+        let mut altered = baked.into_bytes();
+        altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+        let e = read(std::str::from_utf8(&altered).unwrap(), &TrustStore::default(), 0).unwrap_err();
+        assert!(e.message.contains("signature does not match"), "{e}");
+    }
+
+    #[test]
     fn dates_and_lines() {
         let m: Map<String, Value> = serde_json::from_str(
             r#"{"a": "2017-06-29T21:50:14+02:00", "b": "2015-04-30", "c": 1262304000, "d": "yesterday"}"#,
