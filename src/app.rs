@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{LoginThrottle, Passwords};
 use crate::config::{Clock, Config};
 use crate::error::{AppError, log_server_errors};
+use crate::interop::TrustStore;
 use crate::storage::{self, Db};
 use crate::web::limits::{MissBudget, PageCache, TokenCache, ViewCounter};
 
@@ -45,11 +46,25 @@ pub struct AppState {
     pub page_cache: Arc<PageCache>,
     /// Share links recently read, by token hash.
     pub token_cache: Arc<TokenCache>,
+    /// Issuers whose badge signatures count as verified (`trusted-issuers.json`, read at start).
+    pub trust: Arc<TrustStore>,
+}
+
+/// Why the service could not start on its data folder.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
+    /// The trust file does not read: the message names the file and the entry.
+    #[error("{0}")]
+    Trust(String),
 }
 
 impl AppState {
-    /// Opens (creating if needed) the database in the configured data folder.
-    pub fn open(config: Config, clock: Clock) -> Result<AppState, storage::Error> {
+    /// Opens (creating if needed) the database in the configured data folder, and reads the
+    /// trust file beside it.
+    pub fn open(config: Config, clock: Clock) -> Result<AppState, OpenError> {
+        let trust = crate::config::load_trust_store(&config.data_dir).map_err(OpenError::Trust)?;
         let db = Db::open_in(&config.data_dir)?;
         Ok(AppState {
             db,
@@ -62,6 +77,7 @@ impl AppState {
             miss_budget: Arc::new(MissBudget::new(MISSES_PER_WINDOW, 60)),
             page_cache: Arc::new(PageCache::default()),
             token_cache: Arc::new(TokenCache::default()),
+            trust: Arc::new(trust),
         })
     }
 }

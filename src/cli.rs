@@ -143,7 +143,10 @@ async fn run_serve(addr: SocketAddr, data: PathBuf, public_url: Option<String>) 
     let local = listener.local_addr()?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
     let config = Config::new(data.clone(), public_url.clone());
-    let state = AppState::open(config, Clock::system()).map_err(|e| CliError(format!("{}: {e}", data.display())))?;
+    let state = AppState::open(config, Clock::system()).map_err(|e| match e {
+        crate::app::OpenError::Trust(m) => CliError(m),
+        e => CliError(format!("{}: {e}", data.display())),
+    })?;
     tracing::info!("certfolio listening on http://{local} (public URL {public_url}, data in {})", data.display());
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("certfolio stopped");
@@ -181,20 +184,26 @@ async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError
         CliError(format!("{}: {at}{}", file.display(), e.message))
     };
     // Parsed before the database is opened: a bad file is reported even with a wrong --data.
+    // Badge signatures are checked against the data folder's trust file, as `serve` does.
+    let trust = crate::config::load_trust_store(data).map_err(CliError)?;
+    let now = Clock::system().now();
     let format = interop::detect(&bytes).map_err(located)?;
     enum Parsed {
         Document(crate::domain::Document),
         Foreign(interop::Imported),
     }
     let parsed = match format {
-        Format::Document => Parsed::Document(parse_document(&bytes).map_err(located)?),
-        Format::LinkedIn | Format::Csv | Format::JsonResume => {
-            Parsed::Foreign(interop::import_foreign(&bytes).map_err(located)?)
+        Format::Document => {
+            let mut doc = parse_document(&bytes).map_err(located)?;
+            interop::openbadges::check_document(&mut doc, &trust, now).map_err(located)?;
+            Parsed::Document(doc)
+        }
+        Format::LinkedIn | Format::Csv | Format::JsonResume | Format::OpenBadges => {
+            Parsed::Foreign(interop::import_foreign(&bytes, &trust, now).map_err(located)?)
         }
     };
     let db = open_existing(data)?;
     let learner = find_learner(&db, user).await?;
-    let now = Clock::system().now();
     let counts = match parsed {
         Parsed::Document(doc) => db.import_document(learner, doc, now).await?,
         // The profile stays; the courses merge into the record (see `interop::merge`).

@@ -74,6 +74,23 @@ impl Config {
     }
 }
 
+/// The issuers whose badge signatures are trusted: `trusted-issuers.json` in the data folder
+/// (format in the README and `interop::trust`). No file means no trusted issuer; a file that
+/// does not read is an error naming the file and the entry, so that a typo never silently
+/// stops badges from being verified.
+pub fn load_trust_store(data_dir: &std::path::Path) -> Result<crate::interop::TrustStore, String> {
+    let path = data_dir.join(crate::interop::trust::FILE_NAME);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(crate::interop::TrustStore::default()),
+        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+    };
+    crate::interop::TrustStore::from_json(&bytes).map_err(|e| {
+        let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
+        format!("{}: {at}{}", path.display(), e.message)
+    })
+}
+
 /// Wall-clock seconds, or a manual clock in tests.
 #[derive(Debug, Clone, Default)]
 pub struct Clock(Option<Arc<AtomicI64>>);

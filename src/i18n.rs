@@ -8,6 +8,7 @@
 //! text extracted from a portfolio is exactly the text drawn: "1 240 h", "« computing »".
 
 use crate::domain::assurance::{Assurance, AssuranceSummary};
+use crate::domain::badge::BadgeStatus;
 use crate::domain::{AttestationKind, IsoDate, Lang, Outcome};
 
 /// U+202F NARROW NO-BREAK SPACE: the French thousands separator.
@@ -317,6 +318,18 @@ pub fn outcome(lang: Lang, outcome: Outcome) -> &'static str {
         (Lang::En, O::Disengaged) => "selected parts",
         (Lang::En, O::Sampled) => "modules explored",
         (Lang::En, O::InProgress) => "in progress",
+    }
+}
+
+/// The mark beside a badge the issuer's data says is no longer valid.
+pub fn badge_status_label(lang: Lang, status: BadgeStatus) -> &'static str {
+    match (lang, status) {
+        (Lang::Fr, BadgeStatus::Expired) => "badge expiré",
+        (Lang::Fr, BadgeStatus::Revoked) => "badge révoqué",
+        (Lang::Fr, BadgeStatus::Valid) => "badge valide",
+        (Lang::En, BadgeStatus::Expired) => "badge expired",
+        (Lang::En, BadgeStatus::Revoked) => "badge revoked",
+        (Lang::En, BadgeStatus::Valid) => "badge valid",
     }
 }
 

@@ -19,7 +19,9 @@ use crate::error::{AppResult, ErrorBody};
         (status = 401, description = "Not logged in", body = ErrorBody),
     ))]
 pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<CourseList>> {
-    let courses: Vec<CourseView> = state.db.list_courses(who.id).await?.into_iter().map(Into::into).collect();
+    let now = state.clock.now();
+    let courses: Vec<CourseView> =
+        state.db.list_courses(who.id).await?.into_iter().map(|c| CourseView::of(c, now)).collect();
     Ok(Json(CourseList { count: courses.len(), courses }))
 }
 
@@ -36,11 +38,13 @@ pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<
 pub async fn create(
     State(state): State<AppState>,
     who: AuthLearner,
-    ApiJson(record): ApiJson<CourseRecord>,
+    ApiJson(mut record): ApiJson<CourseRecord>,
 ) -> AppResult<(StatusCode, Json<CourseView>)> {
     record.validate("")?;
-    let course = state.db.create_course(who.id, record, state.clock.now()).await?;
-    Ok((StatusCode::CREATED, Json(course.into())))
+    let now = state.clock.now();
+    crate::interop::openbadges::check_course(&mut record, "", &state.trust, now)?;
+    let course = state.db.create_course(who.id, record, now).await?;
+    Ok((StatusCode::CREATED, Json(CourseView::of(course, now))))
 }
 
 /// One course.
@@ -57,7 +61,7 @@ pub async fn show(
     who: AuthLearner,
     Path(id): Path<String>,
 ) -> AppResult<Json<CourseView>> {
-    Ok(Json(state.db.course(who.id, parse_id(&id)?).await?.into()))
+    Ok(Json(CourseView::of(state.db.course(who.id, parse_id(&id)?).await?, state.clock.now())))
 }
 
 /// Replace a course's fields (its id, position and evidence are kept).
@@ -76,11 +80,13 @@ pub async fn replace(
     State(state): State<AppState>,
     who: AuthLearner,
     Path(id): Path<String>,
-    ApiJson(record): ApiJson<CourseRecord>,
+    ApiJson(mut record): ApiJson<CourseRecord>,
 ) -> AppResult<Json<CourseView>> {
     let id = parse_id(&id)?;
     record.validate("")?;
-    Ok(Json(state.db.update_course(who.id, id, record, state.clock.now()).await?.into()))
+    let now = state.clock.now();
+    crate::interop::openbadges::check_course(&mut record, "", &state.trust, now)?;
+    Ok(Json(CourseView::of(state.db.update_course(who.id, id, record, now).await?, now)))
 }
 
 /// Delete a course, with its attestation and evidence.

@@ -19,7 +19,9 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::interop::{self, Format};
 
 /// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
-/// a disk varies), size limited; any other content type is refused with 415. `text/plain` is
+/// a disk varies), a JWT, or a badge image (PNG, SVG; also `application/octet-stream`, how
+/// scripts send a file they do not type), size limited; any other content type is refused
+/// with 415. The format is read from the bytes either way, never from this header. `text/plain` is
 /// one an HTML form can send cross-site, but such a post is stopped by the CSRF layer and
 /// carries no session cookie (`SameSite=Lax`).
 pub struct ImportBody(pub Bytes);
@@ -30,11 +32,22 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let allowed = matches!(essence.as_str(), "application/json" | "text/csv" | "text/plain")
-            || (essence.starts_with("application/") && essence.ends_with("+json"));
+        let allowed = matches!(
+            essence.as_str(),
+            "application/json"
+                | "text/csv"
+                | "text/plain"
+                | "application/jwt"
+                | "application/jose"
+                | "application/vc+jwt"
+                | "image/png"
+                | "image/svg+xml"
+                | "application/octet-stream"
+        ) || (essence.starts_with("application/") && essence.ends_with("+json"));
         if !allowed {
             return Err(AppError::UnsupportedMediaType(format!(
-                "send the file as application/json, text/csv or text/plain, not `{content_type}`"
+                "send the file as application/json, text/csv, text/plain, application/jwt, image/png, image/svg+xml \
+                 or application/octet-stream, not `{content_type}`"
             )));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
@@ -55,20 +68,31 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
 /// document fields, and a JSON Resume (`certificates[]`) add their courses and leave the profile
 /// as it is. Either way a course already in the record (same title, platform and start date) is
 /// updated in place, keeping the fields the file leaves empty, and any other is added.
+///
+/// An Open Badges file (2.0 assertion or 3.0 credential as JSON, a signed JWS / VC-JWT, or a
+/// baked PNG or SVG) adds one course whose attestation keeps the badge. Its signature is
+/// checked offline against the data folder's `trusted-issuers.json`; a signature that does not
+/// match the badge data is refused. Badges in a portfolio document are checked again the same
+/// way: a level is never taken from a document.
 #[utoipa::path(post, path = "/api/v1/import", tag = "documents",
     request_body(content(
         (Document = "application/json"),
         (String = "text/csv"),
         (String = "text/plain"),
-    ), description = "A portfolio document or a JSON Resume (as application/json), or LinkedIn's Certifications.csv or a CSV whose header names document fields (as text/csv or text/plain)"),
+        (String = "application/jwt"),
+        (Vec<u8> = "image/png"),
+        (String = "image/svg+xml"),
+        (Vec<u8> = "application/octet-stream"),
+    ), description = "A portfolio document, a JSON Resume or an Open Badges JSON badge (as application/json), LinkedIn's Certifications.csv or a CSV whose header names document fields (as text/csv or text/plain), a signed badge (application/jwt), or a baked badge image (image/png, image/svg+xml)"),
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Imported", body = ImportView),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 413, description = "The file is too large", body = ErrorBody),
-        (status = 415, description = "Not sent as application/json, text/csv or text/plain", body = ErrorBody),
+        (status = 415, description = "Not sent as one of the accepted content types", body = ErrorBody),
         (status = 422, description = "An unrecognised format, or a value that breaks a rule; `field` names where \
-            (`courses[3].hours`, `line 4, column Started On`, `certificates[2].date`). Nothing was stored.", body = ErrorBody),
+            (`courses[3].hours`, `line 4, column Started On`, `certificates[2].date`, `PNG chunk `openbadges`, \
+            signature`). Nothing was stored.", body = ErrorBody),
     ))]
 pub async fn import(
     State(state): State<AppState>,
@@ -76,11 +100,16 @@ pub async fn import(
     ImportBody(body): ImportBody,
 ) -> AppResult<(StatusCode, Json<ImportView>)> {
     let format = interop::detect(&body)?;
+    let now = state.clock.now();
     let counts = match format {
-        Format::Document => state.db.import_document(who.id, parse_document(&body)?, state.clock.now()).await?,
-        Format::LinkedIn | Format::Csv | Format::JsonResume => {
-            let imported = interop::import_foreign(&body)?;
-            state.db.import_courses(who.id, imported.courses, state.clock.now()).await??
+        Format::Document => {
+            let mut doc = parse_document(&body)?;
+            interop::openbadges::check_document(&mut doc, &state.trust, now)?;
+            state.db.import_document(who.id, doc, now).await?
+        }
+        Format::LinkedIn | Format::Csv | Format::JsonResume | Format::OpenBadges => {
+            let imported = interop::import_foreign(&body, &state.trust, now)?;
+            state.db.import_courses(who.id, imported.courses, now).await??
         }
     };
     let total = state.db.course_count(who.id).await?;

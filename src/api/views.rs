@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::config::rfc3339;
+use crate::domain::assurance::{Assurance, assurance_of, badge_check};
 use crate::domain::{CourseRecord, Lang, Situation};
 use crate::storage::accounts::Learner;
 use crate::storage::{EvidenceMeta, ImportCounts, StoredCourse};
@@ -76,7 +77,8 @@ impl From<EvidenceMeta> for EvidenceView {
     }
 }
 
-/// A course as the API returns it: the document's fields, plus its id and evidence.
+/// A course as the API returns it: the document's fields, plus its id, evidence, and how much
+/// certfolio can vouch for it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CourseView {
     pub id: Uuid,
@@ -84,16 +86,51 @@ pub struct CourseView {
     pub record: CourseRecord,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceView>,
+    /// The level of proof of this claim now (`domain::assurance`).
+    pub assurance: Assurance,
+    /// What certfolio found when it checked the attestation's Open Badges data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge_check: Option<BadgeCheckView>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-impl From<StoredCourse> for CourseView {
-    fn from(c: StoredCourse) -> Self {
+/// The check of a badge (never part of the document: recomputed at every import).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BadgeCheckView {
+    /// `ob2` or `ob3`.
+    pub format: &'static str,
+    /// The badge's name as its data gives it.
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The trusted issuer (trust file entry) whose key verified the signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_by: Option<String>,
+    /// `valid`, `expired` or `revoked`.
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+impl CourseView {
+    /// The view of a stored course at `now` (a badge's expiry is read against it).
+    pub fn of(c: StoredCourse, now: i64) -> Self {
+        let assurance = assurance_of(&c.record, c.evidence.is_some(), now);
+        let badge_check = badge_check(&c.record).map(|b| BadgeCheckView {
+            format: b.format.as_str(),
+            name: b.name.clone(),
+            issuer: b.issuer.clone(),
+            verified_by: b.verified_by.clone(),
+            status: b.status(now).as_str(),
+            expires_at: b.expires_at.map(rfc3339),
+        });
         CourseView {
             id: c.id,
             record: c.record,
             evidence: c.evidence.map(Into::into),
+            assurance,
+            badge_check,
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }

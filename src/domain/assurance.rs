@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::CourseRecord;
+use super::badge::{BadgeCheck, BadgeStatus};
 use super::course::str_enum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToSchema)]
@@ -30,16 +31,30 @@ str_enum!(Assurance {
     BadgeData => "badge_data", SignatureVerified => "signature_verified",
 });
 
-/// The highest level a course reaches with what is recorded about it.
-pub fn assurance_of(course: &CourseRecord, has_evidence: bool) -> Assurance {
+/// The highest level a course reaches with what is recorded about it at `now` (Unix seconds:
+/// a badge's expiry is read against it). Badge levels come only from a check certfolio made
+/// (`BadgeData::check`, never from a document) and only while the course keeps the badge's name.
+pub fn assurance_of(course: &CourseRecord, has_evidence: bool, now: i64) -> Assurance {
     let has_link = course.attestation.as_ref().is_some_and(|a| a.url.is_some());
-    if has_link {
+    let recorded = if has_link {
         Assurance::IssuerLink
     } else if has_evidence {
         Assurance::EvidenceFile
     } else {
         Assurance::SelfDeclared
-    }
+    };
+    let badge = badge_check(course).filter(|c| c.vouches_for(&course.title)).and_then(|c| c.level(now));
+    badge.map_or(recorded, |b| b.max(recorded))
+}
+
+/// The check of the course's badge, when it has one that certfolio checked.
+pub fn badge_check(course: &CourseRecord) -> Option<&BadgeCheck> {
+    course.attestation.as_ref()?.badge.as_ref()?.check.as_ref()
+}
+
+/// `Expired` or `Revoked` when the course's badge is: the mark shown beside its level.
+pub fn badge_status(course: &CourseRecord, now: i64) -> Option<BadgeStatus> {
+    badge_check(course).map(|c| c.status(now)).filter(|s| *s != BadgeStatus::Valid)
 }
 
 /// The "not inflated" summary: how many claims stand at each level.
@@ -83,10 +98,10 @@ mod tests {
         let bare = course(serde_json::json!({"title": "x"}));
         let cert = course(serde_json::json!({"title": "x", "attestation": {"kind": "completion"}}));
         let linked = course(serde_json::json!({"title": "x", "attestation": {"url": "https://example.org/v/1"}}));
-        assert_eq!(assurance_of(&bare, false), Assurance::SelfDeclared);
-        assert_eq!(assurance_of(&cert, false), Assurance::SelfDeclared, "a claimed certificate is still a claim");
-        assert_eq!(assurance_of(&cert, true), Assurance::EvidenceFile);
-        assert_eq!(assurance_of(&linked, true), Assurance::IssuerLink);
+        assert_eq!(assurance_of(&bare, false, 0), Assurance::SelfDeclared);
+        assert_eq!(assurance_of(&cert, false, 0), Assurance::SelfDeclared, "a claimed certificate is still a claim");
+        assert_eq!(assurance_of(&cert, true, 0), Assurance::EvidenceFile);
+        assert_eq!(assurance_of(&linked, true, 0), Assurance::IssuerLink);
     }
 
     #[test]

@@ -160,6 +160,9 @@ pub struct AttestationRecord {
     #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "number::serialize_opt")]
     #[schema(exclusive_minimum = 0, maximum = 300)]
     pub ects: Option<f64>,
+    /// The Open Badges data this attestation was imported from (`interop::openbadges`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge: Option<super::badge::BadgeData>,
 }
 
 /// The schema of one theme (a non-blank single line of at most 100 characters), for the
@@ -279,6 +282,9 @@ impl AttestationRecord {
         }
         if let Some(e) = self.ects {
             check_range(&at("ects"), e, MAX_ECTS)?;
+        }
+        if let Some(b) = &self.badge {
+            b.validate(&at("badge.payload"))?;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod advice;
 pub mod assurance;
+pub mod badge;
 pub mod course;
 pub mod date;
 pub mod document;

@@ -159,8 +159,7 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
     let at = |column: &str| format!("line {line}, column {column}");
     let mut course = super::certified(String::new());
     course.attestation = None;
-    let mut attestation =
-        AttestationRecord { kind: None, issued_on: None, credential_id: None, url: None, grade: None, ects: None };
+    let mut attestation = AttestationRecord::default();
     let mut certified: Option<bool> = None;
     let mut has_attestation_cell = false;
     for (name, raw) in names.iter().zip(cells) {
@@ -332,14 +331,7 @@ mod tests {
         c.notes = Some("@admin\tvoir".into());
         c.themes = vec!["python".into(), "données".into()];
         c.hours = Some(1.5);
-        doc.courses[4].attestation = Some(AttestationRecord {
-            kind: None,
-            issued_on: None,
-            credential_id: None,
-            url: None,
-            grade: None,
-            ects: None,
-        });
+        doc.courses[4].attestation = Some(AttestationRecord::default());
         let text = to_csv(&doc);
         assert!(text.contains("'=HYPERLINK"), "formula guarded: {text}");
         assert!(text.contains("\"'-2 ans"), "formula guarded: {text}");

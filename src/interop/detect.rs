@@ -13,6 +13,8 @@ pub enum Format {
     LinkedIn,
     /// A CSV whose header row names document fields.
     Csv,
+    /// An Open Badges 2.0 or 3.0 badge: JSON, a compact JWS, or a baked PNG or SVG image.
+    OpenBadges,
 }
 
 impl Format {
@@ -22,6 +24,7 @@ impl Format {
             Format::JsonResume => "JSON Resume",
             Format::LinkedIn => "LinkedIn Certifications.csv",
             Format::Csv => "CSV",
+            Format::OpenBadges => "Open Badges",
         }
     }
 }
@@ -39,7 +42,8 @@ fn unrecognised(why: &str) -> ValidationError {
         "",
         format!(
             "unrecognised format: {why}; expected a certfolio portfolio document, a JSON Resume, LinkedIn's \
-             Certifications.csv or a CSV whose header names document fields (see the README)"
+             Certifications.csv, a CSV whose header names document fields, or an Open Badges file (JSON, JWS, \
+             baked PNG or SVG; see the README)"
         ),
     )
 }
@@ -55,8 +59,24 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ValidationError> {
         Some(b'[') => return Err(unrecognised("a JSON array, not an object")),
         Some(_) => {}
     }
-    if body.starts_with(b"\x89PNG") || body.starts_with(b"%PDF") || std::str::from_utf8(body).is_err() {
-        return Err(unrecognised("the file is not UTF-8 text (Open Badges images are not supported yet)"));
+    // A PNG is only ever a baked badge here; one without badge data is refused by its parser,
+    // which can say so precisely.
+    if body.starts_with(b"\x89PNG") {
+        return Ok(Format::OpenBadges);
+    }
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(unrecognised("the file is not UTF-8 text, nor a PNG image"));
+    };
+    let trimmed = text.trim();
+    if trimmed.starts_with('<') {
+        let head = trimmed.get(..trimmed.len().min(4096)).unwrap_or(trimmed).to_ascii_lowercase();
+        if head.contains("<svg") || trimmed.contains("openbadges") {
+            return Ok(Format::OpenBadges);
+        }
+        return Err(unrecognised("XML or HTML, not an SVG image"));
+    }
+    if super::jws::looks_like(trimmed) {
+        return Ok(Format::OpenBadges);
     }
     let header = csv_header(body).ok_or_else(|| unrecognised("the first line is not a CSV header"))?;
     if header.iter().map(String::as_str).eq(LINKEDIN_HEADER) {
@@ -64,9 +84,6 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ValidationError> {
     }
     if header.iter().any(|h| super::csv::is_column(h)) {
         return Ok(Format::Csv);
-    }
-    if header.first().is_some_and(|h| h.starts_with('<')) {
-        return Err(unrecognised("XML or HTML (Open Badges SVG files are not supported yet)"));
     }
     Err(unrecognised("the first line names none of the known columns"))
 }
@@ -79,11 +96,28 @@ fn detect_json(body: &[u8]) -> Result<Format, ValidationError> {
         Ok(Format::Document)
     } else if map.contains_key("basics") || map.contains_key("certificates") {
         Ok(Format::JsonResume)
+    } else if is_open_badges(&map) {
+        Ok(Format::OpenBadges)
     } else {
         Err(unrecognised(
-            "a JSON object with neither `certfolio` (a portfolio document) nor `basics` or `certificates` (a JSON Resume)",
+            "a JSON object with neither `certfolio` (a portfolio document), `basics` or `certificates` (a JSON \
+             Resume), nor the fields of an Open Badges assertion or credential",
         ))
     }
+}
+
+/// The marks of Open Badges JSON of any generation: an Open Badges or credentials context, a
+/// badge or credential type, or the fields a 1.0 / 0.5 assertion or badge class has.
+fn is_open_badges(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    let context = map.get("@context").map(ToString::to_string).unwrap_or_default();
+    let types = map.get("type").map(ToString::to_string).unwrap_or_default();
+    context.contains("openbadges")
+        || context.contains("/credentials/")
+        || ["Assertion", "BadgeClass", "Credential", "Issuer"].iter().any(|t| types.contains(t))
+        || map.contains_key("vc")
+        || (map.contains_key("badge") && (map.contains_key("recipient") || map.contains_key("issuedOn")))
+        || map.contains_key("verify")
+        || (map.contains_key("criteria") && map.contains_key("issuer"))
 }
 
 /// The first record of a CSV text, cells trimmed, with the delimiter the generic format allows
@@ -117,13 +151,30 @@ mod tests {
     }
 
     #[test]
+    fn open_badges_files_are_told_by_content() {
+        for f in [
+            "openbadges2/baked_ob2_json_itxt.png",
+            "openbadges2/bad_png_unbaked_bakery.png",
+            "openbadges2/assertion_hosted.json",
+            "openbadges2/assertion_signed.jws",
+            "openbadges2/badgeclass.json",
+            "openbadges2/legacy_ob05_assertion.json",
+            "openbadges2/legacy_ob1_badgeclass.json",
+            "openbadges2/baked_svg_assertion_bakery.svg",
+            "openbadges3/ob3_baked_json.svg",
+            "openbadges3/ob3_simple_vcjwt.jwt",
+            "openbadges3/ob3_vc1_simple.json",
+            "openbadges3/ob3_endorsement.json",
+        ] {
+            assert_eq!(detect(&real(f)).unwrap(), Format::OpenBadges, "{f}");
+        }
+    }
+
+    #[test]
     fn anything_else_is_unrecognised() {
         for bad in [
-            real("openbadges2/baked_ob2_json_itxt.png"),
-            real("openbadges3/ob3_baked_json.svg"),
             real("europass/Europass_CV_V3.4.0_Example.xml"),
             real("europass/Europass_JSON_V3.4.0_ECV_Example.json"),
-            real("openbadges2/assertion_hosted.json"),
             b"".to_vec(),
             b"  \n ".to_vec(),
             b"[1, 2]".to_vec(),

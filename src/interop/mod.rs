@@ -1,5 +1,6 @@
 //! Other tools' formats in and out: LinkedIn's `Certifications.csv`, a generic CSV whose header
-//! names document fields, and JSON Resume `certificates[]`; exports to JSON Resume and CSV.
+//! names document fields, JSON Resume `certificates[]` and Open Badges 2.0 / 3.0 files (JSON,
+//! JWS, baked PNG or SVG); exports to JSON Resume and CSV.
 //!
 //! Pure functions from bytes to records and back: no SQL, no HTTP. The API and the command line
 //! detect the format ([`detect`]), parse, then [`merge`] the imported courses into the learner's
@@ -11,7 +12,12 @@
 pub mod csv;
 pub mod detect;
 pub mod jsonresume;
+pub mod jws;
 pub mod linkedin;
+pub mod openbadges;
+pub mod png;
+pub mod svg;
+pub mod trust;
 
 use std::collections::HashMap;
 
@@ -22,6 +28,7 @@ use crate::domain::{
 };
 
 pub use detect::{Format, detect};
+pub use trust::TrustStore;
 
 /// At most this many rows or certificates in one file: the document's own course limit, so a
 /// hostile file cannot make one import unbounded.
@@ -44,14 +51,16 @@ pub struct ImportedCourse {
     pub record: CourseRecord,
 }
 
-/// Parses a LinkedIn, CSV or JSON Resume file (the format detected from its content). A
-/// portfolio document is not this function's business: it replaces the profile and is parsed by
+/// Parses a LinkedIn, CSV, JSON Resume or Open Badges file (the format detected from its
+/// content). Badge signatures are checked against `trust`; `now` is Unix seconds. A portfolio
+/// document is not this function's business: it replaces the profile and is parsed by
 /// `parse_document`, so it is refused here with a pointer to that path.
-pub fn import_foreign(bytes: &[u8]) -> Result<Imported, ValidationError> {
+pub fn import_foreign(bytes: &[u8], trust: &TrustStore, now: i64) -> Result<Imported, ValidationError> {
     match detect(bytes)? {
         Format::LinkedIn => linkedin::parse(bytes),
         Format::Csv => csv::parse(bytes),
         Format::JsonResume => jsonresume::parse(bytes),
+        Format::OpenBadges => openbadges::parse(bytes, trust, now),
         Format::Document => {
             Err(ValidationError::new("certfolio", "this is a portfolio document; import it as a document"))
         }
@@ -92,6 +101,7 @@ fn overlay(base: CourseRecord, new: CourseRecord) -> CourseRecord {
             url: n.url.or(b.url),
             grade: n.grade.or(b.grade),
             ects: n.ects.or(b.ects),
+            badge: n.badge.or(b.badge),
         }),
         (b, n) => n.or(b),
     };
@@ -390,7 +400,7 @@ mod tests {
             seed
         };
         let check = |bytes: &[u8]| {
-            if let Ok(imported) = import_foreign(bytes) {
+            if let Ok(imported) = import_foreign(bytes, &TrustStore::default(), 0) {
                 for c in &imported.courses {
                     assert!(c.record.validate("").is_ok(), "{}: accepted an invalid course", c.at);
                 }
@@ -417,9 +427,12 @@ mod tests {
     fn a_huge_single_line_is_refused_quickly() {
         let started = std::time::Instant::now();
         let huge = "x".repeat(8 << 20);
-        assert!(import_foreign(huge.as_bytes()).is_err());
+        assert!(import_foreign(huge.as_bytes(), &TrustStore::default(), 0).is_err());
         let long_title = format!("title\n{huge}\n");
-        assert_eq!(import_foreign(long_title.as_bytes()).unwrap_err().path, "line 2, column title");
+        assert_eq!(
+            import_foreign(long_title.as_bytes(), &TrustStore::default(), 0).unwrap_err().path,
+            "line 2, column title"
+        );
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     }
 }

@@ -13,7 +13,8 @@ use sha2::{Digest, Sha256};
 
 use self::fonts::Weight;
 use self::layout::{ACCENT, BOTTOM, CONTENT_W, Canvas, FOOTER_BASELINE, INK, MARGIN_X, MUTED, PANEL, RULE, Style};
-use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of};
+use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of, badge_status};
+use crate::domain::badge::BadgeStatus;
 use crate::domain::portfolio::{self, Framing, Portfolio, Scope, SelectError, Spec, course_date, recency_date};
 use crate::domain::{CourseRecord, Document, Lang};
 use crate::i18n::{self, Labels, NBSP};
@@ -44,13 +45,15 @@ pub struct ShareLink {
 struct Proofs<'a> {
     doc: &'a Document,
     evidence: &'a [bool],
+    /// The PDF's creation time: badge expiry is read against it.
+    now: i64,
 }
 
 impl Proofs<'_> {
     fn level(&self, course: &CourseRecord) -> Assurance {
         let index = self.doc.courses.iter().position(|c| std::ptr::eq(c, course));
         let has_evidence = index.and_then(|i| self.evidence.get(i)).copied().unwrap_or(false);
-        assurance_of(course, has_evidence)
+        assurance_of(course, has_evidence, self.now)
     }
 
     /// Every course the portfolio shows, once, by level.
@@ -117,7 +120,11 @@ pub fn render(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>, RenderErr
     }
 
     let mut c = Canvas::new(fonts, ids);
-    let proofs = Proofs { doc, evidence: opts.share.as_ref().map_or(&[][..], |s| s.evidence.as_slice()) };
+    let proofs = Proofs {
+        doc,
+        evidence: opts.share.as_ref().map_or(&[][..], |s| s.evidence.as_slice()),
+        now: opts.created_at.unix_timestamp(),
+    };
     let summary = i18n::summary_sentence(lang, &proofs.summary(&p));
     header(&mut c, &p, lang, &heading, &summary);
     match p.framing {
@@ -547,7 +554,7 @@ fn appetite_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels, 
     if !p.certified.is_empty() {
         section(c, l.certified_courses, Some(&i18n::integer(lang, p.certified.len() as u64)), 24.0);
         for course in &p.certified {
-            certified_entry(c, course, lang, l, false, proofs.level(course));
+            certified_entry(c, course, lang, l, false, proofs.level(course), badge_status(course, proofs.now));
         }
     }
 
@@ -643,7 +650,7 @@ fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels
     section(c, l.proof, Some(&i18n::count(lang, total, course_word(lang, false), course_word(lang, true))), 24.0);
     if p.groups.is_empty() {
         for course in &p.certified {
-            certified_entry(c, course, lang, l, true, proofs.level(course));
+            certified_entry(c, course, lang, l, true, proofs.level(course), badge_status(course, proofs.now));
         }
         if !p.uncertified.is_empty() {
             c.y += 2.0;
@@ -664,7 +671,7 @@ fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels
         c.text(MARGIN_X + c.width(GROUP, &capitalise_first(&name)) + 3.0, base, SECTION_NOTE, &note);
         c.y = base + 4.5;
         for course in &group.certified {
-            certified_entry(c, course, lang, l, true, proofs.level(course));
+            certified_entry(c, course, lang, l, true, proofs.level(course), badge_status(course, proofs.now));
         }
         for course in &group.uncertified {
             effort_entry(c, course, lang, false);
@@ -715,6 +722,7 @@ fn certified_entry(
     l: &Labels,
     legitimacy: bool,
     level: Assurance,
+    badge: Option<BadgeStatus>,
 ) {
     let Some(att) = &course.attestation else { return };
     // Lines of the body: (style, text), measured before anything is drawn.
@@ -769,7 +777,10 @@ fn certified_entry(
     if let Some(p) = &proof {
         h += p.lines() as f32 * LINK.leading();
     }
-    let level = format!("{}{NBSP}: {}", level_word(lang), i18n::assurance_label(lang, level));
+    let mut level = format!("{}{NBSP}: {}", level_word(lang), i18n::assurance_label(lang, level));
+    if let Some(status) = badge {
+        level = format!("{level}  ·  {}", i18n::badge_status_label(lang, status));
+    }
     let level = if lang == Lang::En { level.replace(&format!("{NBSP}:"), ":") } else { level };
     h += LEVEL.leading();
     h += 1.2;

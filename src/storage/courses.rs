@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::accounts::{load_learner, store_profile};
 use super::{Db, Error, OptionalExt, Result, is_unique_violation, uuid_at};
+use crate::domain::badge::{BadgeCheck, BadgeData, BadgeFormat};
 use crate::domain::text::normalize_name;
 use crate::domain::{AttestationKind, AttestationRecord, CourseRecord, Document, FollowMode, IsoDate, Outcome};
 
@@ -51,12 +52,14 @@ const COURSE_SELECT: &str = "
     SELECT c.id, c.title, p.name, i.name, c.field, c.themes, c.language, c.started_on, c.finished_on,
            c.hours, c.follow_mode, c.outcome, c.motive, c.notes, c.prior_mastery, c.created_at, c.updated_at,
            a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
-           e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at
+           e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at,
+           b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked
     FROM courses c
     LEFT JOIN platforms p ON p.id = c.platform_id
     LEFT JOIN institutions i ON i.id = c.institution_id
     LEFT JOIN attestations a ON a.course_id = c.id
-    LEFT JOIN evidence e ON e.course_id = c.id";
+    LEFT JOIN evidence e ON e.course_id = c.id
+    LEFT JOIN badges b ON b.course_id = c.id";
 
 fn corrupt(idx: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
@@ -72,6 +75,24 @@ fn opt_enum<T>(row: &Row<'_>, idx: usize, parse: fn(&str) -> Option<T>) -> rusql
     raw.map(|s| parse(&s).ok_or_else(|| corrupt(idx, format!("unknown value `{s}`")))).transpose()
 }
 
+/// The badge columns (30–37): the payload and, when it was checked, the check.
+fn badge_from_row(row: &Row<'_>) -> rusqlite::Result<Option<BadgeData>> {
+    let Some(payload) = row.get::<_, Option<String>>(30)? else { return Ok(None) };
+    let check = match opt_enum(row, 31, BadgeFormat::from_str_opt)? {
+        None => None,
+        Some(format) => Some(BadgeCheck {
+            format,
+            name: row.get::<_, Option<String>>(32)?.unwrap_or_default(),
+            issuer: row.get(33)?,
+            issued_on: opt_date(row, 34)?,
+            verified_by: row.get(35)?,
+            expires_at: row.get(36)?,
+            revoked: row.get(37)?,
+        }),
+    };
+    Ok(Some(BadgeData { payload, check }))
+}
+
 fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
     let themes: String = row.get(5)?;
     let themes: Vec<String> = serde_json::from_str(&themes).map_err(|e| corrupt(5, e.to_string()))?;
@@ -85,6 +106,7 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
             url: row.get(21)?,
             grade: row.get(22)?,
             ects: row.get(23)?,
+            badge: badge_from_row(row)?,
         }),
     };
     let evidence_id: Option<String> = row.get(24)?;
@@ -217,6 +239,7 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         Ok(0) => return Err(Error::NotFound),
         Ok(_) => {}
     }
+    conn.execute("DELETE FROM badges WHERE course_id = ?1", [id.to_string()])?;
     conn.execute("DELETE FROM attestations WHERE course_id = ?1", [id.to_string()])?;
     if let Some(a) = &c.attestation {
         conn.execute(
@@ -232,6 +255,26 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
                 a.ects
             ],
         )?;
+        if let Some(b) = &a.badge {
+            let check = b.check.as_ref();
+            conn.execute(
+                "INSERT INTO badges (course_id, payload, format, name, issuer, issued_on, verified_by, expires_at,
+                    revoked, checked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    id.to_string(),
+                    b.payload,
+                    check.map(|c| c.format.as_str()),
+                    check.map(|c| c.name.as_str()),
+                    check.and_then(|c| c.issuer.as_deref()),
+                    check.and_then(|c| c.issued_on).map(|d| d.to_string()),
+                    check.and_then(|c| c.verified_by.as_deref()),
+                    check.and_then(|c| c.expires_at),
+                    check.is_some_and(|c| c.revoked),
+                    now
+                ],
+            )?;
+        }
     }
     Ok(())
 }

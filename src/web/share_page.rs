@@ -15,7 +15,7 @@ use super::{Page, html, message_page};
 use crate::api::extract::ClientIp;
 use crate::app::AppState;
 use crate::auth::{hash_token, looks_like_token};
-use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of};
+use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of, badge_status};
 use crate::domain::portfolio::{Framing, Portfolio, Scope, select};
 use crate::domain::{CourseRecord, Document, Lang};
 use crate::error::AppError;
@@ -98,10 +98,18 @@ pub async fn page(
     };
     let lang = share.lang.or(profile.lang).unwrap_or_default();
     let doc = as_document(profile, &courses);
-    match SharePage::build(&doc, &courses, &share, lang, &token).render() {
+    let now = state.clock.now();
+    // A badge that expires later changes the page without changing the record: such a page is
+    // not cached (the cache is keyed by record revision), so the expiry shows on its date.
+    let changes_with_time = courses
+        .iter()
+        .any(|c| crate::domain::assurance::badge_check(&c.record).and_then(|b| b.expires_at).is_some_and(|t| t > now));
+    match SharePage::build(&doc, &courses, &share, lang, &token, now).render() {
         Ok(page) => {
             let page = axum::body::Bytes::from(page);
-            state.page_cache.put(share.id, revision, page.clone());
+            if !changes_with_time {
+                state.page_cache.put(share.id, revision, page.clone());
+            }
             super::html_bytes(StatusCode::OK, page)
         }
         Err(e) => html(StatusCode::OK, Err(e)),
@@ -210,6 +218,9 @@ pub struct CourseItem {
     pub evidence: Option<EvidenceLink>,
     pub assurance: &'static str,
     pub assurance_class: &'static str,
+    /// "badge expired" / "badge revoked", beside the level.
+    pub badge_status: Option<&'static str>,
+    pub badge_status_class: &'static str,
     pub mastery: Option<&'static str>,
     pub status: Option<&'static str>,
 }
@@ -221,7 +232,8 @@ pub struct EvidenceLink {
 }
 
 impl SharePage {
-    fn build(doc: &Document, courses: &[StoredCourse], share: &Share, lang: Lang, token: &str) -> SharePage {
+    /// `now` (Unix seconds) is when badge expiry is read against.
+    fn build(doc: &Document, courses: &[StoredCourse], share: &Share, lang: Lang, token: &str, now: i64) -> SharePage {
         let l = page_labels(lang);
         let pl = i18n::labels(lang);
         let learner = &doc.learner;
@@ -243,9 +255,10 @@ impl SharePage {
         // The record may have changed since the link was made (a field emptied): an honest
         // empty page, not an error.
         let Ok(p) = select(doc, &share.spec) else { return base };
-        let item = |c: &CourseRecord| course_item(doc, courses, c, lang, pl, token, p.framing);
+        let record = Record { doc, courses, now };
+        let item = |c: &CourseRecord| course_item(&record, c, lang, pl, token, p.framing);
         let mut sections = Vec::new();
-        let levels: Vec<Assurance> = p.shown().into_iter().map(|c| level_of(doc, courses, c)).collect();
+        let levels: Vec<Assurance> = p.shown().into_iter().map(|c| level_of(doc, courses, c, now)).collect();
         match p.framing {
             Framing::Appetite => {
                 if !p.in_progress.is_empty() {
@@ -309,10 +322,17 @@ impl SharePage {
     }
 }
 
-fn level_of(doc: &Document, courses: &[StoredCourse], c: &CourseRecord) -> Assurance {
+/// The record a page is built from, and the time badge expiry is read against.
+struct Record<'a> {
+    doc: &'a Document,
+    courses: &'a [StoredCourse],
+    now: i64,
+}
+
+fn level_of(doc: &Document, courses: &[StoredCourse], c: &CourseRecord, now: i64) -> Assurance {
     let index = doc.courses.iter().position(|x| std::ptr::eq(x, c));
     let has_evidence = index.and_then(|i| courses.get(i)).is_some_and(|s| s.evidence.is_some());
-    assurance_of(c, has_evidence)
+    assurance_of(c, has_evidence, now)
 }
 
 fn figures(p: &Portfolio<'_>, lang: Lang, l: &Labels) -> Vec<(String, String)> {
@@ -345,14 +365,14 @@ fn figures(p: &Portfolio<'_>, lang: Lang, l: &Labels) -> Vec<(String, String)> {
 }
 
 fn course_item(
-    doc: &Document,
-    courses: &[StoredCourse],
+    record: &Record<'_>,
     c: &CourseRecord,
     lang: Lang,
     l: &Labels,
     token: &str,
     framing: Framing,
 ) -> CourseItem {
+    let Record { doc, courses, now } = *record;
     let index = doc.courses.iter().position(|x| std::ptr::eq(x, c));
     let stored = index.and_then(|i| courses.get(i));
     let evidence = stored.and_then(|s| {
@@ -362,7 +382,8 @@ fn course_item(
             sha256: e.sha256.clone(),
         })
     });
-    let level = assurance_of(c, evidence.is_some());
+    let level = assurance_of(c, evidence.is_some(), now);
+    let badge_status = badge_status(c, now);
     let a = c.attestation.as_ref();
     CourseItem {
         title: c.title.clone(),
@@ -378,6 +399,8 @@ fn course_item(
         evidence,
         assurance: assurance_label(lang, level),
         assurance_class: level.as_str(),
+        badge_status: badge_status.map(|s| i18n::badge_status_label(lang, s)),
+        badge_status_class: badge_status.map_or("", |s| s.as_str()),
         mastery: match (framing, c.prior_mastery, a.is_some()) {
             (Framing::Legitimacy, Some(true), true) => Some(l.prior_mastery),
             (Framing::Legitimacy, Some(false), true) => Some(l.new_skills),

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod badges;
 mod courses;
 mod e2e;
 mod evidence;
