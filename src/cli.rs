@@ -174,32 +174,18 @@ async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
 }
 
 async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError> {
-    use crate::interop::{self, Format};
     let bytes = std::fs::read(file).map_err(|e| CliError(format!("{}: cannot read: {e}", file.display())))?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
         CliError(format!("{}: {at}{}", file.display(), e.message))
     };
     // Parsed before the database is opened: a bad file is reported even with a wrong --data.
-    let format = interop::detect(&bytes).map_err(located)?;
-    enum Parsed {
-        Document(crate::domain::Document),
-        Foreign(interop::Imported),
-    }
-    let parsed = match format {
-        Format::Document => Parsed::Document(parse_document(&bytes).map_err(located)?),
-        Format::LinkedIn | Format::Csv | Format::JsonResume => {
-            Parsed::Foreign(interop::import_foreign(&bytes).map_err(located)?)
-        }
-    };
+    let incoming = crate::interop::incoming::Incoming::read(&bytes).map_err(located)?;
+    let format = incoming.format;
     let db = open_existing(data)?;
     let learner = find_learner(&db, user).await?;
     let now = Clock::system().now();
-    let counts = match parsed {
-        Parsed::Document(doc) => db.import_document(learner, doc, now).await?,
-        // The profile stays; the courses merge into the record (see `interop::merge`).
-        Parsed::Foreign(imported) => db.import_courses(learner, imported.courses, now).await?.map_err(located)?,
-    };
+    let counts = db.import_incoming(learner, incoming, now).await?.map_err(located)?;
     let total = db.course_count(learner).await?;
     let mut out = std::io::stdout().lock();
     writeln!(

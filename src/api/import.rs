@@ -14,9 +14,10 @@ use utoipa::IntoParams;
 use super::extract::AuthLearner;
 use super::views::ImportView;
 use crate::app::AppState;
-use crate::domain::{Document, parse_document};
+use crate::domain::Document;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::interop::{self, Format};
+use crate::interop;
+use crate::interop::incoming::Incoming;
 
 /// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
 /// a disk varies), size limited; any other content type is refused with 415. `text/plain` is
@@ -75,14 +76,9 @@ pub async fn import(
     who: AuthLearner,
     ImportBody(body): ImportBody,
 ) -> AppResult<(StatusCode, Json<ImportView>)> {
-    let format = interop::detect(&body)?;
-    let counts = match format {
-        Format::Document => state.db.import_document(who.id, parse_document(&body)?, state.clock.now()).await?,
-        Format::LinkedIn | Format::Csv | Format::JsonResume => {
-            let imported = interop::import_foreign(&body)?;
-            state.db.import_courses(who.id, imported.courses, state.clock.now()).await??
-        }
-    };
+    let incoming = Incoming::read(&body)?;
+    let format = incoming.format;
+    let counts = state.db.import_incoming(who.id, incoming, state.clock.now()).await??;
     let total = state.db.course_count(who.id).await?;
     tracing::info!(learner = %who.id, format = format.as_str(), created = counts.created, updated = counts.updated,
         "file imported");

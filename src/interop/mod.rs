@@ -10,6 +10,7 @@
 
 pub mod csv;
 pub mod detect;
+pub mod incoming;
 pub mod jsonresume;
 pub mod linkedin;
 

@@ -150,14 +150,14 @@ struct DashboardPage {
 pub async fn home(headers: HeaderMap) -> Response {
     let lang = pick_lang(&headers);
     let t = ui(lang);
-    html(StatusCode::OK, HomePage { page: Page::new(lang, "certfolio".into()), t }.render())
+    html(StatusCode::OK, HomePage { page: Page::public(lang, "certfolio".into(), "/"), t }.render())
 }
 
 pub async fn signup_form(headers: HeaderMap) -> Response {
     let lang = pick_lang(&headers);
     let t = ui(lang);
     let page = SignupPage {
-        page: Page::new(lang, t.sign_up.into()),
+        page: Page::public(lang, t.sign_up.into(), "/signup"),
         t,
         name: Field::default(),
         email: Field::default(),
@@ -214,7 +214,8 @@ pub async fn signup(
         AppError::Conflict(m) => email.error = Some(m.clone()),
         other => return other_error(other, lang),
     }
-    let page = SignupPage { page: Page::new(lang, t.sign_up.into()), t, name, email, password, error: true };
+    let page =
+        SignupPage { page: Page::public(lang, t.sign_up.into(), "/signup"), t, name, email, password, error: true };
     html(status, page.render())
 }
 
@@ -223,7 +224,8 @@ pub async fn login_form(headers: HeaderMap) -> Response {
     let t = ui(lang);
     html(
         StatusCode::OK,
-        LoginPage { page: Page::new(lang, t.sign_in.into()), t, email: Field::default(), error: None }.render(),
+        LoginPage { page: Page::public(lang, t.sign_in.into(), "/login"), t, email: Field::default(), error: None }
+            .render(),
     )
 }
 
@@ -252,7 +254,7 @@ pub async fn login(
         Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
             let status = e.status();
             let page = LoginPage {
-                page: Page::new(lang, t.sign_in.into()),
+                page: Page::public(lang, t.sign_in.into(), "/login"),
                 t,
                 email: Field { value: form.email, error: None },
                 error: Some(e.public_message()),
@@ -278,12 +280,11 @@ pub async fn logout(State(state): State<AppState>, who: Option<AuthLearner>) -> 
     r
 }
 
-pub async fn dashboard(State(state): State<AppState>, SignedIn { who, .. }: SignedIn) -> Response {
+pub async fn dashboard(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
     let doc = match state.db.export_document(who.id).await {
         Ok(d) => d,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let lang = doc.learner.lang.unwrap_or_default();
     let t = ui(lang);
     let certified = doc.courses.iter().filter(|c| c.is_certified()).count();
     let hours: f64 = doc.courses.iter().filter_map(|c| c.hours).sum();
@@ -296,7 +297,7 @@ pub async fn dashboard(State(state): State<AppState>, SignedIn { who, .. }: Sign
         (what, a.reasons.clone())
     });
     let page = DashboardPage {
-        page: Page::new(lang, t.dashboard.into()),
+        page: Page::learner(lang, t.dashboard.into(), "/dashboard"),
         t,
         name: doc.learner.name.clone(),
         courses: i18n::integer(lang, doc.courses.len() as u64),

@@ -170,7 +170,7 @@ pub async fn list(
         .map(|c| row(c, lang))
         .collect();
     let page = ListPage {
-        page: Page::new(lang, t.courses.into()),
+        page: Page::learner(lang, t.courses.into(), "/courses"),
         t,
         rows,
         fields: fields.into_iter().map(|f| (f.clone(), field.as_ref() == Some(&f))).collect(),
@@ -327,7 +327,13 @@ impl FormPage {
             None => (String::new(), None),
         };
         FormPage {
-            page: Page::new(lang, heading.into()),
+            // The edit form posts to `/courses/{id}`, which answers POST only: the language switch
+            // must come back to the page that shows the form.
+            page: Page::learner(
+                lang,
+                heading.into(),
+                &if action == "/courses/new" { action.clone() } else { format!("{action}/edit") },
+            ),
             t,
             action,
             heading,
@@ -428,7 +434,13 @@ pub async fn delete_form(
     match state.db.course(who.id, id).await {
         Ok(c) => private(html(
             StatusCode::OK,
-            DeletePage { page: Page::new(lang, t.delete.into()), t, id, title: c.record.title }.render(),
+            DeletePage {
+                page: Page::learner(lang, t.delete.into(), &format!("/courses/{id}/delete")),
+                t,
+                id,
+                title: c.record.title,
+            }
+            .render(),
         )),
         Err(e) => AppError::from(e).into_response(),
     }
