@@ -14,6 +14,7 @@ use crate::domain::Lang;
 
 pub mod account_pages;
 pub mod course_pages;
+pub mod institution_pages;
 pub mod labels;
 pub mod limits;
 pub mod portfolio_pages;
@@ -211,6 +212,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/portfolio/share", axum::routing::post(portfolio_pages::share))
         .route("/shares", get(portfolio_pages::shares))
         .route("/shares/{id}/revoke", axum::routing::post(portfolio_pages::revoke))
+        .route("/institutions", get(institution_pages::list))
+        .route("/institutions/merge", get(institution_pages::merge_review).post(institution_pages::merge))
+        .route("/institutions/{id}", axum::routing::post(institution_pages::update))
+        .route("/institutions/{id}/edit", get(institution_pages::edit_form))
         .route("/settings", get(settings_pages::page).post(settings_pages::save))
         .route("/settings/password", axum::routing::post(settings_pages::change_password))
         .route("/lang", axum::routing::post(settings_pages::switch_lang))

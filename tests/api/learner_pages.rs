@@ -1,0 +1,237 @@
+//! The rest of issue 5's pages: settings and the language switch, institutions, evidence on the
+//! course page, the import page with its preview. Each form: validation next to the field with
+//! nothing saved, GET never changes anything, a cross-site POST is refused.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{Auth, PASSWORD, TestApp, TestResponse};
+use crate::pages::{form, page, session_cookie, signed_in};
+
+/// A form post from another site, as a browser sends it.
+async fn cross_site(app: &TestApp, path: &str, cookie: &str, body: &str) -> TestResponse {
+    let request = TestApp::builder(Method::POST, path, Auth::Cookie(cookie))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .header("host", "127.0.0.1:8080")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    app.send(request).await
+}
+
+/// A GET with only a cookie and an Accept-Language.
+async fn page_in(app: &TestApp, path: &str, cookie: Option<&str>, accept: &str) -> TestResponse {
+    let auth = cookie.map_or(Auth::None, Auth::Cookie);
+    let request =
+        TestApp::builder(Method::GET, path, auth).header("accept-language", accept).body(Body::empty()).unwrap();
+    app.send(request).await
+}
+
+async fn api_token(app: &TestApp) -> String {
+    app.login("camille@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn settings_refuse_a_bad_value_keep_what_was_typed_then_save_and_remember_the_language() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let html = page(&app, "/settings", Some(&cookie)).await.text();
+    assert!(html.contains("<label for=\"name\">Name</label>") && html.contains("aria-current=\"page\""), "{html}");
+
+    let r = form(
+        &app,
+        "/settings",
+        Some(&cookie),
+        &[("name", "  "), ("headline", "Chargée de projets"), ("situation", "employed"), ("lang", "fr")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains("id=\"name-error\"") && html.contains("aria-invalid=\"true\""), "{html}");
+    assert!(html.contains("value=\"Chargée de projets\""), "typed values kept");
+    assert!(html.contains("<option value=\"employed\" selected>"), "choices kept");
+    let me = app.get("/api/v1/me", &api).await.json();
+    assert_eq!(me["name"], "Camille", "nothing saved: {me}");
+    assert!(me.get("headline").is_none(), "nothing half-saved: {me}");
+
+    let r = form(
+        &app,
+        "/settings",
+        Some(&cookie),
+        &[("name", "Camille Lefèvre"), ("headline", "Chargée de projets"), ("situation", "employed"), ("lang", "fr")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(app.get("/api/v1/me", &api).await.text().contains("Chargée de projets"));
+    // The account's choice wins over the browser's.
+    let html = page_in(&app, "/dashboard", Some(&cookie), "en").await.text();
+    assert!(html.contains("<html lang=\"fr\">") && html.contains("Tableau de bord"), "{html}");
+}
+
+#[tokio::test]
+async fn the_language_switch_is_remembered_for_visitors_and_per_account() {
+    let app = TestApp::new();
+    // A visitor: a cookie, then back to the page they were on.
+    let r = form(&app, "/lang", None, &[("lang", "fr"), ("back", "/login")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header("location"), Some("/login"));
+    assert!(r.header("set-cookie").unwrap().starts_with("lang=fr;"));
+    let request = TestApp::builder(Method::GET, "/login", Auth::None)
+        .header("accept-language", "en")
+        .header("cookie", "lang=fr")
+        .body(Body::empty())
+        .unwrap();
+    assert!(app.send(request).await.text().contains("<html lang=\"fr\">"));
+    // Never a way to send someone to another site.
+    let r = form(&app, "/lang", None, &[("lang", "en"), ("back", "//evil.example/")]).await;
+    assert_eq!(r.header("location"), Some("/"));
+    // No choice at all: the browser's language, else French.
+    assert!(page_in(&app, "/", None, "en-GB,en;q=0.8").await.text().contains("<html lang=\"en\">"));
+    assert!(page_in(&app, "/", None, "de").await.text().contains("<html lang=\"fr\">"));
+
+    // Signed in: the account remembers, whatever the browser says next time.
+    let cookie = signed_in(&app).await;
+    assert!(page_in(&app, "/courses", Some(&cookie), "en").await.text().contains("<html lang=\"en\">"));
+    let r = form(&app, "/lang", Some(&cookie), &[("lang", "fr"), ("back", "/courses")]).await;
+    assert_eq!(r.header("location"), Some("/courses"));
+    let html = page_in(&app, "/courses", Some(&cookie), "en").await.text();
+    assert!(html.contains("<html lang=\"fr\">") && html.contains("Mes cours"), "{html}");
+    // Every page has the switch, a skip link and one h1.
+    assert!(html.contains("action=\"/lang\"") && html.contains("href=\"#main\""));
+    assert_eq!(html.matches("<h1").count(), 1);
+}
+
+#[tokio::test]
+async fn a_password_change_checks_the_current_one_and_the_policy_and_ends_other_sessions() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let other = api_token(&app).await;
+    let r = form(
+        &app,
+        "/settings/password",
+        Some(&cookie),
+        &[("current_password", "not my password at all"), ("new_password", "a brand new long passphrase")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("id=\"current_password-error\""));
+    let r =
+        form(&app, "/settings/password", Some(&cookie), &[("current_password", PASSWORD), ("new_password", "short")])
+            .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("id=\"new_password-error\"") && !r.text().contains("short\""));
+    assert_eq!(app.get("/api/v1/me", &other).await.status, StatusCode::OK, "nothing changed yet");
+
+    let r = form(
+        &app,
+        "/settings/password",
+        Some(&cookie),
+        &[("current_password", PASSWORD), ("new_password", "a brand new long passphrase")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/api/v1/me", &other).await.status, StatusCode::UNAUTHORIZED, "other sessions ended");
+    assert_eq!(page(&app, "/settings?done=password", Some(&cookie)).await.status, StatusCode::OK, "this one kept");
+    assert_eq!(app.login("camille@example.org", "a brand new long passphrase").await.status, StatusCode::OK);
+}
+
+async fn course(app: &TestApp, token: &str, title: &str, institution: &str) -> String {
+    let r = app.post("/api/v1/courses", token, &json!({"title": title, "institution": institution})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{title}: {}", r.text());
+    r.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// The id after `prefix` in `html` (`/institutions/<id>/edit`), for the institution named `name`.
+fn institution_id(html: &str, name: &str) -> String {
+    let at = html.find(&format!("<h2 class=\"course-title\">{name}</h2>")).expect("listed");
+    let rest = &html[at..];
+    let start = rest.find("/institutions/").unwrap() + "/institutions/".len();
+    rest[start..].chars().take_while(|c| *c != '/').collect()
+}
+
+#[tokio::test]
+async fn institutions_are_listed_with_their_courses_edited_and_merged_without_losing_a_course() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    course(&app, &api, "Analyse numérique", "EPFL").await;
+    course(&app, &api, "Machine learning", "EPFL").await;
+    course(&app, &api, "Programmation", "École polytechnique fédérale de Lausanne").await;
+
+    let html = page(&app, "/institutions", Some(&cookie)).await.text();
+    assert!(html.contains("Analyse numérique") && html.contains("Programmation"), "{html}");
+    let epfl = institution_id(&html, "EPFL");
+    let long = institution_id(&html, "École polytechnique fédérale de Lausanne");
+
+    // A bad website is refused next to its field; nothing saved.
+    let edit = format!("/institutions/{epfl}");
+    let fields = [("name", "EPFL"), ("country", "ch"), ("kind", "university"), ("website", "javascript:alert(1)")];
+    let r = form(&app, &edit, Some(&cookie), &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains("id=\"website-error\"") && html.contains("value=\"ch\""), "{html}");
+    assert!(!page(&app, "/institutions", Some(&cookie)).await.text().contains("CH"));
+    let fields = [("name", "EPFL"), ("country", "ch"), ("kind", "university"), ("website", "https://www.epfl.ch")];
+    assert_eq!(form(&app, &edit, Some(&cookie), &fields).await.status, StatusCode::SEE_OTHER);
+    let html = page(&app, "/institutions", Some(&cookie)).await.text();
+    assert!(html.contains(">CH<") && html.contains("https://www.epfl.ch") && html.contains(">University<"));
+    // Renaming one to the other's name is refused: that is a merge.
+    let fields = [("name", "epfl"), ("country", ""), ("kind", ""), ("website", "")];
+    let r = form(&app, &format!("/institutions/{long}"), Some(&cookie), &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("id=\"name-error\""));
+
+    // Reviewing a merge changes nothing.
+    let review = page(&app, &format!("/institutions/merge?keep={epfl}&absorbed={long}"), Some(&cookie)).await;
+    assert_eq!(review.status, StatusCode::OK);
+    assert!(review.text().contains("Programmation"));
+    assert!(page(&app, "/institutions", Some(&cookie)).await.text().contains("École polytechnique fédérale"));
+    // The same institution twice is refused.
+    let r = form(&app, "/institutions/merge", Some(&cookie), &[("keep", &epfl), ("absorbed", &epfl)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let r = form(&app, "/institutions/merge", Some(&cookie), &[("keep", &epfl), ("absorbed", &long)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let html = page(&app, "/institutions", Some(&cookie)).await.text();
+    assert!(!html.contains("École polytechnique fédérale"), "the second is gone");
+    assert_eq!(app.course_count(&api).await, 3, "no course lost");
+    let courses = app.get("/api/v1/courses", &api).await.json();
+    assert!(courses["courses"].as_array().unwrap().iter().all(|c| c["institution"] == "EPFL"), "{courses}");
+
+    // Another learner cannot touch them.
+    let bob = {
+        let r =
+            form(&app, "/signup", None, &[("name", "Bob"), ("email", "bob@example.org"), ("password", PASSWORD)]).await;
+        session_cookie(&r)
+    };
+    assert_eq!(page(&app, &format!("/institutions/{epfl}/edit"), Some(&bob)).await.status, StatusCode::NOT_FOUND);
+    let fields = [("name", "Mine"), ("country", ""), ("kind", ""), ("website", "")];
+    assert_eq!(form(&app, &edit, Some(&bob), &fields).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn every_new_form_refuses_a_cross_site_post() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let id = course(&app, &api, "Analyse", "EPFL").await;
+    let institution = app.sqlite().query_row("SELECT id FROM institutions", [], |r| r.get::<_, String>(0)).unwrap();
+    for (path, body) in [
+        ("/settings".to_owned(), "name=Evil&lang=en".to_owned()),
+        ("/settings/password".to_owned(), format!("current_password={PASSWORD}&new_password=evil+evil+evil+evil")),
+        ("/lang".to_owned(), "lang=en&back=/".to_owned()),
+        (format!("/institutions/{institution}"), "name=Evil".to_owned()),
+        ("/institutions/merge".to_owned(), format!("keep={institution}&absorbed={institution}")),
+        (format!("/courses/{id}/evidence"), String::new()),
+        (format!("/courses/{id}/evidence/delete"), String::new()),
+        ("/import".to_owned(), String::new()),
+        ("/import/confirm".to_owned(), "id=x".to_owned()),
+        ("/import/cancel".to_owned(), "id=x".to_owned()),
+    ] {
+        assert_eq!(cross_site(&app, &path, &cookie, &body).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(!app.get("/api/v1/me", &api).await.text().contains("Evil"));
+}
