@@ -206,6 +206,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/courses/new", get(course_pages::new_form).post(course_pages::create))
         .route("/courses/{id}", axum::routing::post(course_pages::update))
         .route("/courses/{id}/edit", get(course_pages::edit_form))
+        .route(
+            "/courses/{id}/evidence",
+            get(course_pages::download_evidence)
+                .post(course_pages::upload_evidence)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/courses/{id}/evidence/delete", axum::routing::post(course_pages::remove_evidence))
         .route("/courses/{id}/delete", get(course_pages::delete_form).post(course_pages::delete))
         .route("/portfolio", get(portfolio_pages::page))
         .route("/portfolio.pdf", get(portfolio_pages::pdf))

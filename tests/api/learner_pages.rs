@@ -235,3 +235,57 @@ async fn every_new_form_refuses_a_cross_site_post() {
     }
     assert!(!app.get("/api/v1/me", &api).await.text().contains("Evil"));
 }
+
+/// A same-origin multipart post, as the course page's upload form sends it.
+async fn upload(app: &TestApp, path: &str, cookie: &str, name: &str, ty: &str, bytes: &[u8]) -> TestResponse {
+    let (content_type, body) = crate::helpers::multipart("file", name, ty, bytes);
+    let request = TestApp::builder(Method::POST, path, Auth::Cookie(cookie))
+        .header("content-type", content_type)
+        .header("accept-language", "en")
+        .header("origin", "http://127.0.0.1:8080")
+        .header("host", "127.0.0.1:8080")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn evidence_is_uploaded_listed_with_its_sha256_downloaded_and_removed_from_the_course_page() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let id = course(&app, &api, "Analyse numérique", "EPFL").await;
+    let edit = format!("/courses/{id}/edit");
+    assert!(page(&app, "/courses/new", Some(&cookie)).await.text().contains("Save the course first"));
+    let html = page(&app, &edit, Some(&cookie)).await.text();
+    assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("<label for=\"file\">"), "{html}");
+
+    // A file that is not what it claims: refused next to the field, nothing stored.
+    let r =
+        upload(&app, &format!("/courses/{id}/evidence"), &cookie, "c.pdf", "application/pdf", b"MZ not a pdf").await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let html = r.text();
+    assert!(html.contains("id=\"file-error\"") && html.contains("aria-invalid=\"true\""), "{html}");
+    assert!(html.contains("value=\"Analyse numérique\""), "the course form is still there");
+    assert_eq!(app.get(&format!("/api/v1/courses/{id}/evidence"), &api).await.status, StatusCode::NOT_FOUND);
+
+    let pdf = crate::helpers::fixture("certificate.pdf");
+    let r = upload(&app, &format!("/courses/{id}/evidence"), &cookie, "certificat.pdf", "application/pdf", &pdf).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let sha = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let html = page(&app, &format!("{edit}?done=uploaded"), Some(&cookie)).await.text();
+    assert!(html.contains(&sha) && html.contains("certificat.pdf") && html.contains("File saved."), "{html}");
+    let file = page(&app, &format!("/courses/{id}/evidence"), Some(&cookie)).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body.as_ref(), pdf.as_slice(), "the exact bytes");
+    assert!(file.header("content-disposition").unwrap().starts_with("attachment"));
+
+    let r = form(&app, &format!("/courses/{id}/evidence/delete"), Some(&cookie), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&format!("/api/v1/courses/{id}/evidence"), &api).await.status, StatusCode::NOT_FOUND);
+    assert!(page(&app, &edit, Some(&cookie)).await.text().contains("No file yet."));
+}
