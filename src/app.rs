@@ -45,6 +45,8 @@ pub struct AppState {
     pub page_cache: Arc<PageCache>,
     /// Share links recently read, by token hash.
     pub token_cache: Arc<TokenCache>,
+    /// Import-page uploads waiting for the learner's confirmation.
+    pub pending_imports: Arc<crate::web::pending::PendingImports>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             miss_budget: Arc::new(MissBudget::new(MISSES_PER_WINDOW, 60)),
             page_cache: Arc::new(PageCache::default()),
             token_cache: Arc::new(TokenCache::default()),
+            pending_imports: Arc::new(crate::web::pending::PendingImports::default()),
         })
     }
 }

@@ -14,9 +14,11 @@ use crate::domain::Lang;
 
 pub mod account_pages;
 pub mod course_pages;
+pub mod import_pages;
 pub mod institution_pages;
 pub mod labels;
 pub mod limits;
+pub mod pending;
 pub mod portfolio_pages;
 pub mod settings_pages;
 pub mod share_page;
@@ -180,6 +182,7 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-ac
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let upload_limit = state.config.evidence_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
+    let import_limit = state.config.import_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
     let shared = Router::new()
         .route("/s/{token}", get(share_page::page))
         .route("/s/{token}/portfolio.pdf", get(share_page::pdf))
@@ -223,6 +226,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/institutions/merge", get(institution_pages::merge_review).post(institution_pages::merge))
         .route("/institutions/{id}", axum::routing::post(institution_pages::update))
         .route("/institutions/{id}/edit", get(institution_pages::edit_form))
+        .route("/import", get(import_pages::page).post(import_pages::upload).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/import/{id}", get(import_pages::preview))
+        .route("/import/confirm", axum::routing::post(import_pages::confirm))
+        .route("/import/cancel", axum::routing::post(import_pages::cancel))
         .route("/settings", get(settings_pages::page).post(settings_pages::save))
         .route("/settings/password", axum::routing::post(settings_pages::change_password))
         .route("/lang", axum::routing::post(settings_pages::switch_lang))

@@ -289,3 +289,109 @@ async fn evidence_is_uploaded_listed_with_its_sha256_downloaded_and_removed_from
     assert_eq!(app.get(&format!("/api/v1/courses/{id}/evidence"), &api).await.status, StatusCode::NOT_FOUND);
     assert!(page(&app, &edit, Some(&cookie)).await.text().contains("No file yet."));
 }
+
+const LINKEDIN: &str = "Name,Url,Authority,Started On,Finished On,License Number\n\
+    Gestion de projet,https://www.fun-mooc.fr/verify/1,Centrale Lille,Feb 2015,Apr 2015,FUN-1\n\
+    Machine Learning,https://www.coursera.org/verify/ABC,Stanford University,Oct 2016,Dec 2016,ABC\n";
+
+/// Uploads `bytes` on the import page; the preview's path.
+async fn upload_for_preview(app: &TestApp, cookie: &str, name: &str, bytes: &[u8]) -> String {
+    let r = upload(app, "/import", cookie, name, "text/csv", bytes).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    r.header("location").unwrap().to_owned()
+}
+
+fn pending_id(preview: &str) -> &str {
+    preview.trim_start_matches("/import/")
+}
+
+#[tokio::test]
+async fn an_import_is_previewed_saves_nothing_until_confirmed_then_saves_everything() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let r = app.post("/api/v1/courses", &api, &json!({"title": "Gestion de projet", "platform": "FUN-MOOC"})).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let html = page(&app, "/import", Some(&cookie)).await.text();
+    assert!(html.contains("<label for=\"file\">") && html.contains("/api/v1/export?format=csv"), "{html}");
+
+    let preview = upload_for_preview(&app, &cookie, "Certifications.csv", LINKEDIN.as_bytes()).await;
+    let r = page(&app, &preview, Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    assert!(html.contains("LinkedIn"), "the format detected: {html}");
+    assert!(html.contains("Machine Learning") && html.contains("Stanford University"), "{html}");
+    assert!(html.contains("change new\">New") && html.contains("change updated\">Updated"), "{html}");
+    // Looking is not importing, however often.
+    page(&app, &preview, Some(&cookie)).await;
+    assert_eq!(app.course_count(&api).await, 1, "nothing saved before confirmation");
+
+    // Another learner can neither see nor confirm it.
+    let bob = {
+        let r =
+            form(&app, "/signup", None, &[("name", "Bob"), ("email", "bob@example.org"), ("password", PASSWORD)]).await;
+        session_cookie(&r)
+    };
+    assert_eq!(page(&app, &preview, Some(&bob)).await.status, StatusCode::GONE);
+    let r = form(&app, "/import/confirm", Some(&bob), &[("id", pending_id(&preview))]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert_eq!(app.course_count(&api).await, 1);
+
+    let r = form(&app, "/import/confirm", Some(&cookie), &[("id", pending_id(&preview))]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let done = r.header("location").unwrap().to_owned();
+    assert_eq!(done, "/import?created=1&updated=1&unchanged=0");
+    assert!(page(&app, &done, Some(&cookie)).await.text().contains("Courses added"));
+    assert_eq!(app.course_count(&api).await, 2, "all of it saved");
+    let courses = app.get("/api/v1/courses", &api).await.json();
+    let gp = courses["courses"].as_array().unwrap().iter().find(|c| c["title"] == "Gestion de projet").unwrap();
+    assert_eq!(gp["attestation"]["credential_id"], "FUN-1", "the existing course was updated: {gp}");
+    // Confirmed once: the same id cannot import twice.
+    let r = form(&app, "/import/confirm", Some(&cookie), &[("id", pending_id(&preview))]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_cancelled_or_expired_import_saves_nothing() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let preview = upload_for_preview(&app, &cookie, "Certifications.csv", LINKEDIN.as_bytes()).await;
+    let r = form(&app, "/import/cancel", Some(&cookie), &[("id", pending_id(&preview))]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(page(&app, &preview, Some(&cookie)).await.status, StatusCode::GONE);
+    let r = form(&app, "/import/confirm", Some(&cookie), &[("id", pending_id(&preview))]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert!(r.text().contains("upload the file again"));
+    assert_eq!(app.course_count(&api).await, 0);
+
+    let preview = upload_for_preview(&app, &cookie, "Certifications.csv", LINKEDIN.as_bytes()).await;
+    app.state.clock.advance(std::time::Duration::from_secs(31 * 60));
+    let r = form(&app, "/import/confirm", Some(&cookie), &[("id", pending_id(&preview))]).await;
+    assert_eq!(r.status, StatusCode::GONE, "an upload waits 30 minutes at most");
+    assert_eq!(app.course_count(&api).await, 0);
+}
+
+#[tokio::test]
+async fn a_bad_file_is_explained_with_its_line_and_column_and_nothing_is_saved() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let bad = format!("{LINKEDIN}Rust,https://example.org/x,Inria,someday,Dec 2016,R-1\n");
+    let r = upload(&app, "/import", &cookie, "Certifications.csv", "text/csv", bad.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains("<code>line 4, column Started On</code>"), "{html}");
+    assert!(html.contains("aria-invalid=\"true\"") && html.contains("role=\"alert\""), "{html}");
+    assert_eq!(app.course_count(&api).await, 0);
+    // Not a format at all.
+    let r = upload(&app, "/import", &cookie, "photo.png", "image/png", b"\x89PNG\r\n\x1a\n").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("unrecognised format"));
+    // A portfolio document: the preview says the profile will be replaced.
+    let doc = crate::helpers::fixture("doc24.json");
+    let preview = upload_for_preview(&app, &cookie, "doc24.json", &doc).await;
+    let html = page(&app, &preview, Some(&cookie)).await.text();
+    assert!(html.contains("portfolio document") && html.contains("Your profile will take the file"), "{html}");
+    assert_eq!(app.course_count(&api).await, 0);
+}
