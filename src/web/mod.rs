@@ -14,6 +14,7 @@ use crate::domain::Lang;
 
 pub mod account_pages;
 pub mod course_pages;
+pub mod dashboard;
 pub mod import_pages;
 pub mod institution_pages;
 pub mod labels;
@@ -203,7 +204,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/signup", get(account_pages::signup_form).post(account_pages::signup))
         .route("/login", get(account_pages::login_form).post(account_pages::login))
         .route("/logout", axum::routing::post(account_pages::logout))
-        .route("/dashboard", get(account_pages::dashboard))
+        .route("/dashboard", get(dashboard::page))
         .route("/dashboard/import-sample", axum::routing::post(account_pages::import_sample))
         .route("/courses", get(course_pages::list))
         .route("/courses/new", get(course_pages::new_form).post(course_pages::create))

@@ -395,3 +395,32 @@ async fn a_bad_file_is_explained_with_its_line_and_column_and_nothing_is_saved()
     assert!(html.contains("portfolio document") && html.contains("Your profile will take the file"), "{html}");
     assert_eq!(app.course_count(&api).await, 0);
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_a_timeline_the_advice_and_what_to_do_next_and_get_changes_nothing() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let html = page(&app, "/dashboard", Some(&cookie)).await.text();
+    assert!(html.contains("Import the sample record") && html.contains("href=\"/courses/new\""), "{html}");
+    form(&app, "/dashboard/import-sample", Some(&cookie), &[]).await;
+    let revision = || app.sqlite().query_row("SELECT revision FROM learners", [], |r| r.get::<_, i64>(0)).unwrap();
+    let before = revision();
+    let html = page(&app, "/dashboard", Some(&cookie)).await.text();
+    assert!(html.contains("<svg role=\"img\"") && html.contains("class=\"bar\""), "a timeline: {html}");
+    assert!(html.contains("Advised framing") && html.contains("What to do next"), "{html}");
+    assert!(html.contains("Create a share link"), "no link yet: {html}");
+    assert!(!html.contains("style="), "no inline style (the CSP forbids it)");
+    // Every page a learner can GET leaves the record as it was.
+    for path in ["/dashboard", "/courses", "/institutions", "/import", "/portfolio", "/shares", "/settings"] {
+        let r = page(&app, path, Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        assert!(r.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"), "{path}");
+        let html = r.text();
+        assert_eq!(html.matches("<h1").count(), 1, "{path}");
+        assert!(html.contains("<main id=\"main\"") && html.contains("aria-current=\"page\""), "{path}");
+    }
+    assert_eq!(revision(), before, "nothing changed");
+    assert_eq!(app.course_count(&api).await, 12);
+}
