@@ -17,12 +17,13 @@ use crate::i18n;
 use crate::storage::StoredCourse;
 use crate::storage::courses::as_document;
 
-/// One year's bar of the timeline, already placed in the SVG's coordinates.
+/// One year's bar of the timeline, already placed in the SVG's coordinates. Bars run
+/// sideways, one row per year, so the chart keeps readable text on a phone.
 pub struct Bar {
-    pub x: u32,
     pub y: u32,
-    pub height: u32,
-    pub centre: u32,
+    pub text_y: u32,
+    pub length: u32,
+    pub count_x: u32,
     pub year: i32,
     pub count: String,
 }
@@ -30,19 +31,23 @@ pub struct Bar {
 pub struct Timeline {
     pub width: u32,
     pub height: u32,
+    pub bar_x: u32,
+    pub bar_height: u32,
     pub bars: Vec<Bar>,
     /// The same data as a sentence, for screen readers.
     pub text: String,
 }
 
-const BAR: u32 = 34;
-const GAP: u32 = 12;
-const PLOT: u32 = 110;
+const WIDTH: u32 = 340;
+const LABEL: u32 = 46;
+const PLOT: u32 = 250;
+const ROW: u32 = 24;
+const BAR_HEIGHT: u32 = 16;
 /// The timeline shows at most this many years, the most recent.
 const MAX_YEARS: i32 = 15;
 
 /// Courses per year (of the start date, else the end date), every year of the span listed so
-/// gaps show; `None` when no course is dated.
+/// gaps show; empty when no course is dated.
 pub fn by_year(courses: &[StoredCourse]) -> Vec<(i32, usize)> {
     let years: Vec<i32> =
         courses.iter().filter_map(|c| c.record.started_on.or(c.record.finished_on)).map(|d| d.year()).collect();
@@ -53,27 +58,25 @@ pub fn by_year(courses: &[StoredCourse]) -> Vec<(i32, usize)> {
 
 fn timeline(lang: Lang, t: &UiLabels, years: &[(i32, usize)]) -> Option<Timeline> {
     let max = years.iter().map(|(_, n)| *n).max().filter(|m| *m > 0)?;
-    let top = 22;
+    let max32 = u32::try_from(max).unwrap_or(1);
     let bars = years
         .iter()
         .enumerate()
         .map(|(i, (year, n))| {
-            let i = u32::try_from(i).unwrap_or(0);
+            let y = u32::try_from(i).unwrap_or(0) * ROW + (ROW - BAR_HEIGHT) / 2;
             let n32 = u32::try_from(*n).unwrap_or(u32::MAX);
-            let max32 = u32::try_from(max).unwrap_or(1);
-            let height = if *n == 0 { 0 } else { (n32 * PLOT / max32).max(3) };
-            let x = GAP + i * (BAR + GAP);
+            let length = if *n == 0 { 0 } else { (n32.min(max32) * PLOT / max32).max(3) };
             Bar {
-                x,
-                y: top + PLOT - height,
-                height,
-                centre: x + BAR / 2,
+                y,
+                text_y: y + BAR_HEIGHT - 3,
+                length,
+                count_x: LABEL + length + 6,
                 year: *year,
                 count: i18n::integer(lang, *n as u64),
             }
         })
         .collect::<Vec<_>>();
-    let width = GAP + u32::try_from(years.len()).unwrap_or(0) * (BAR + GAP);
+    let height = u32::try_from(years.len()).unwrap_or(0) * ROW;
     let text = years
         .iter()
         .map(|(y, n)| {
@@ -82,7 +85,7 @@ fn timeline(lang: Lang, t: &UiLabels, years: &[(i32, usize)]) -> Option<Timeline
         })
         .collect::<Vec<_>>()
         .join(", ");
-    Some(Timeline { width, height: top + PLOT + 24, bars, text })
+    Some(Timeline { width: WIDTH, height, bar_x: LABEL, bar_height: BAR_HEIGHT, bars, text })
 }
 
 /// Something worth doing now, with where to do it.
@@ -207,8 +210,8 @@ mod tests {
         ];
         assert_eq!(by_year(&courses), [(2014, 1), (2015, 0), (2016, 2)]);
         let tl = timeline(Lang::En, ui(Lang::En), &by_year(&courses)).unwrap();
-        assert_eq!(tl.bars[2].height, PLOT);
-        assert_eq!(tl.bars[1].height, 0);
+        assert_eq!(tl.bars[2].length, PLOT);
+        assert_eq!(tl.bars[1].length, 0);
         assert!(tl.text.starts_with("2014: 1\u{a0}course, 2015: 0\u{a0}courses"), "{}", tl.text);
         assert!(by_year(&[stored("x", None)]).is_empty());
     }
