@@ -260,6 +260,8 @@ async fn evidence_is_uploaded_listed_with_its_sha256_downloaded_and_removed_from
     assert!(page(&app, "/courses/new", Some(&cookie)).await.text().contains("Save the course first"));
     let html = page(&app, &edit, Some(&cookie)).await.text();
     assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("<label for=\"file\">"), "{html}");
+    // The language switch comes back to this page (the form posts to `/courses/{id}`, POST only).
+    assert!(html.contains(&format!("name=\"back\" value=\"{edit}\"")), "{html}");
 
     // A file that is not what it claims: refused next to the field, nothing stored.
     let r =
