@@ -48,6 +48,8 @@ pub struct AppState {
     pub token_cache: Arc<TokenCache>,
     /// Issuers whose badge signatures count as verified (`trusted-issuers.json`, read at start).
     pub trust: Arc<TrustStore>,
+    /// Import-page uploads waiting for the learner's confirmation.
+    pub pending_imports: Arc<crate::web::pending::PendingImports>,
 }
 
 /// Why the service could not start on its data folder.
@@ -78,6 +80,7 @@ impl AppState {
             page_cache: Arc::new(PageCache::default()),
             token_cache: Arc::new(TokenCache::default()),
             trust: Arc::new(trust),
+            pending_imports: Arc::new(crate::web::pending::PendingImports::default()),
         })
     }
 }

@@ -177,7 +177,6 @@ async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
 }
 
 async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError> {
-    use crate::interop::{self, Format};
     let bytes = std::fs::read(file).map_err(|e| CliError(format!("{}: cannot read: {e}", file.display())))?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
@@ -187,28 +186,11 @@ async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError
     // Badge signatures are checked against the data folder's trust file, as `serve` does.
     let trust = crate::config::load_trust_store(data).map_err(CliError)?;
     let now = Clock::system().now();
-    let format = interop::detect(&bytes).map_err(located)?;
-    enum Parsed {
-        Document(crate::domain::Document),
-        Foreign(interop::Imported),
-    }
-    let parsed = match format {
-        Format::Document => {
-            let mut doc = parse_document(&bytes).map_err(located)?;
-            interop::openbadges::check_document(&mut doc, &trust, now).map_err(located)?;
-            Parsed::Document(doc)
-        }
-        Format::LinkedIn | Format::Csv | Format::JsonResume | Format::OpenBadges => {
-            Parsed::Foreign(interop::import_foreign(&bytes, &trust, now).map_err(located)?)
-        }
-    };
+    let incoming = crate::interop::incoming::Incoming::read(&bytes, &trust, now).map_err(located)?;
+    let format = incoming.format;
     let db = open_existing(data)?;
     let learner = find_learner(&db, user).await?;
-    let counts = match parsed {
-        Parsed::Document(doc) => db.import_document(learner, doc, now).await?,
-        // The profile stays; the courses merge into the record (see `interop::merge`).
-        Parsed::Foreign(imported) => db.import_courses(learner, imported.courses, now).await?.map_err(located)?,
-    };
+    let counts = db.import_incoming(learner, incoming, now).await?.map_err(located)?;
     let total = db.course_count(learner).await?;
     let mut out = std::io::stdout().lock();
     writeln!(

@@ -241,14 +241,22 @@ pub async fn change_password(
     who: AuthLearner,
     ApiJson(body): ApiJson<PasswordChangeBody>,
 ) -> AppResult<StatusCode> {
+    replace_password(&state, &who, body.current_password, body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks the current password, applies the policy to the new one, stores it and ends every
+/// other session of the account (the API and the settings page alike). A wrong current
+/// password is `Forbidden`; a weak new one is a validation error on `new_password`.
+pub async fn replace_password(state: &AppState, who: &AuthLearner, current: String, new: String) -> AppResult<()> {
     let learner = state.db.learner(who.id).await?;
     let hash = state.db.password_hash(who.id).await?;
-    if !state.passwords.verify(body.current_password, Some(hash)).await? {
+    if !state.passwords.verify(current, Some(hash)).await? {
         return Err(AppError::Forbidden("the current password is wrong".into()));
     }
-    check_new_password("new_password", &body.new_password, &learner.email, &learner.profile.name)?;
-    let new_hash = state.passwords.hash(body.new_password).await?;
+    check_new_password("new_password", &new, &learner.email, &learner.profile.name)?;
+    let new_hash = state.passwords.hash(new).await?;
     state.db.set_password(who.id, new_hash, who.token_hash, state.clock.now()).await?;
     tracing::info!(learner = %who.id, "password changed; other sessions ended");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

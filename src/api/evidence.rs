@@ -62,6 +62,20 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<EvidenceView>)> {
     let course = parse_id(&id)?;
+    let meta = receive(&state, who.id, course, &headers, multipart).await?;
+    Ok((StatusCode::CREATED, Json(meta.into())))
+}
+
+/// Reads one uploaded evidence file (multipart field `file`) under the size limit, checks that
+/// it is the PDF, PNG or JPEG it claims to be, and stores it for the course within the quota.
+/// Shared by the API and the course page, so both accept and refuse exactly the same files.
+pub async fn receive(
+    state: &AppState,
+    learner: uuid::Uuid,
+    course: uuid::Uuid,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<crate::storage::EvidenceMeta> {
     let mut multipart = multipart.map_err(|e| {
         AppError::BadRequest(format!("send the file as multipart/form-data with a field `file` ({})", e.body_text()))
     })?;
@@ -113,8 +127,7 @@ pub async fn upload(
         sha256,
         media_type: kind.mime(),
     };
-    let meta = state.db.put_evidence(who.id, course, file, quota, state.clock.now()).await?;
-    Ok((StatusCode::CREATED, Json(meta.into())))
+    Ok(state.db.put_evidence(learner, course, file, quota, state.clock.now()).await?)
 }
 
 /// Download the evidence file of a course, exactly as uploaded.

@@ -14,9 +14,10 @@ use utoipa::IntoParams;
 use super::extract::AuthLearner;
 use super::views::ImportView;
 use crate::app::AppState;
-use crate::domain::{Document, parse_document};
+use crate::domain::Document;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::interop::{self, Format};
+use crate::interop;
+use crate::interop::incoming::Incoming;
 
 /// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
 /// a disk varies), a JWT, or a badge image (PNG, SVG; also `application/octet-stream`, how
@@ -99,19 +100,9 @@ pub async fn import(
     who: AuthLearner,
     ImportBody(body): ImportBody,
 ) -> AppResult<(StatusCode, Json<ImportView>)> {
-    let format = interop::detect(&body)?;
-    let now = state.clock.now();
-    let counts = match format {
-        Format::Document => {
-            let mut doc = parse_document(&body)?;
-            interop::openbadges::check_document(&mut doc, &state.trust, now)?;
-            state.db.import_document(who.id, doc, now).await?
-        }
-        Format::LinkedIn | Format::Csv | Format::JsonResume | Format::OpenBadges => {
-            let imported = interop::import_foreign(&body, &state.trust, now)?;
-            state.db.import_courses(who.id, imported.courses, now).await??
-        }
-    };
+    let incoming = Incoming::read(&body, &state.trust, state.clock.now())?;
+    let format = incoming.format;
+    let counts = state.db.import_incoming(who.id, incoming, state.clock.now()).await??;
     let total = state.db.course_count(who.id).await?;
     tracing::info!(learner = %who.id, format = format.as_str(), created = counts.created, updated = counts.updated,
         "file imported");

@@ -11,6 +11,7 @@ pub mod course;
 pub mod date;
 pub mod document;
 pub mod evidence;
+pub mod institution;
 pub mod portfolio;
 pub mod text;
 

@@ -11,6 +11,7 @@
 
 pub mod csv;
 pub mod detect;
+pub mod incoming;
 pub mod jsonresume;
 pub mod jws;
 pub mod linkedin;

@@ -123,6 +123,38 @@ impl Db {
         .await
     }
 
+    /// The language the learner chose for their pages; `None` until they choose one (then the
+    /// browser's applies). Not the profile's `lang`: that is the portfolio's language, and
+    /// importing a French record must not turn an English learner's pages into French.
+    pub async fn page_lang(&self, id: Uuid) -> Result<Option<Lang>> {
+        self.read(move |tx| {
+            let ui: Option<String> =
+                tx.query_row("SELECT ui_lang FROM learners WHERE id = ?1", [id.to_string()], |r| r.get(0)).found()?;
+            Ok(ui.as_deref().and_then(Lang::from_str_opt))
+        })
+        .await
+    }
+
+    /// Remembers the language of the learner's pages (the header's switch).
+    pub async fn set_page_lang(&self, id: Uuid, lang: Lang) -> Result<()> {
+        self.write(move |tx| {
+            let n =
+                tx.execute("UPDATE learners SET ui_lang = ?2 WHERE id = ?1", params![id.to_string(), lang.as_str()])?;
+            if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    /// The settings page's save: the profile and the pages' language, together or not at all.
+    pub async fn save_settings(&self, id: Uuid, profile: LearnerRecord, page_lang: Lang, now: i64) -> Result<Learner> {
+        self.write(move |tx| {
+            store_profile(tx, id, &profile, now)?;
+            tx.execute("UPDATE learners SET ui_lang = ?2 WHERE id = ?1", params![id.to_string(), page_lang.as_str()])?;
+            load_learner(tx, id)
+        })
+        .await
+    }
+
     pub async fn password_hash(&self, id: Uuid) -> Result<String> {
         self.read(move |tx| {
             tx.query_row("SELECT password_hash FROM learners WHERE id = ?1", [id.to_string()], |r| r.get(0)).found()

@@ -338,14 +338,15 @@ impl Db {
         self.write(move |tx| import_in(tx, learner, &doc, now)).await
     }
 
-    /// Merges courses read from another tool's file (`interop`) into the record. The record is
-    /// read, merged and written in one write transaction, so a profile or course edited
-    /// meanwhile is neither overwritten with a stale copy nor lost; the profile is kept as it is.
-    /// A rule broken only once merged is the inner error, and nothing is stored.
-    pub async fn import_courses(
+    /// Imports a file read by `Incoming::read`: the record is read, the file applied to it
+    /// (a document as it is, other tools' courses merged) and the result written, all in one
+    /// write transaction, so a profile or course edited meanwhile is neither overwritten with a
+    /// stale copy nor lost. A rule broken only once merged is the inner error, and nothing is
+    /// stored.
+    pub async fn import_incoming(
         &self,
         learner: Uuid,
-        courses: Vec<crate::interop::ImportedCourse>,
+        incoming: crate::interop::incoming::Incoming,
         now: i64,
     ) -> Result<std::result::Result<ImportCounts, crate::domain::ValidationError>> {
         self.write(move |tx| {
@@ -353,7 +354,7 @@ impl Db {
             let records = list(tx, learner)?.into_iter().map(|c| c.record).collect();
             let current =
                 Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses: records };
-            match crate::interop::merge(&current, courses) {
+            match incoming.apply(&current) {
                 Ok(doc) => import_in(tx, learner, &doc, now).map(Ok),
                 Err(e) => Ok(Err(e)),
             }

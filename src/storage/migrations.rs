@@ -7,6 +7,7 @@ const LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0002_shares.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0003_revision.sql")),
+    M::up(include_str!("migrations/0004_pages.sql")),
     M::up(include_str!("migrations/0005_badges.sql")).foreign_key_check(),
 ];
 

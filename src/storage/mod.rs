@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod backup;
 pub mod courses;
 pub mod evidence;
+pub mod institutions;
 mod migrations;
 pub mod sessions;
 pub mod shares;

@@ -11,12 +11,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Page, SignedIn, html, pick_lang, private};
+use super::{Page, SignedIn, html, pick_lang};
 use crate::api::accounts::{close_session, create_account, open_session};
 use crate::api::extract::{AuthLearner, ClientIp};
 use crate::app::AppState;
 use crate::domain::Lang;
-use crate::domain::advice::advise;
 use crate::error::AppError;
 use crate::i18n;
 
@@ -43,6 +42,26 @@ pub struct UiLabels {
     pub import_sample: &'static str,
     pub form_error: &'static str,
     pub shares: &'static str,
+    pub course_one: &'static str,
+    pub course_many: &'static str,
+    pub certified_course_one: &'static str,
+    pub certified_course_many: &'static str,
+    pub timeline: &'static str,
+    pub next: &'static str,
+    pub build_portfolio: &'static str,
+    pub step_add: &'static str,
+    pub step_import: &'static str,
+    /// `{n}` and `{courses}` are replaced by the number and the right form of "certified course".
+    pub step_url: &'static str,
+    pub step_file: &'static str,
+    pub step_situation: &'static str,
+    pub step_share: &'static str,
+    pub step_import_more: &'static str,
+    pub add_course: &'static str,
+    pub import: &'static str,
+    pub courses_link: &'static str,
+    pub settings: &'static str,
+    pub portfolio: &'static str,
 }
 
 pub static FR: UiLabels = UiLabels {
@@ -62,11 +81,30 @@ pub static FR: UiLabels = UiLabels {
     courses: "cours",
     certificates: "attestations",
     hours: "heures d’étude",
-    advice: "Cadrage conseillé",
+    advice: "Cadrage conseillé :",
     empty_record: "Votre dossier est vide. Importez l’exemple pour découvrir certfolio en une minute.",
     import_sample: "Importer le dossier d’exemple",
     form_error: "Le formulaire contient une erreur.",
     shares: "Liens de partage",
+    course_one: "cours",
+    course_many: "cours",
+    certified_course_one: "cours certifié",
+    certified_course_many: "cours certifiés",
+    timeline: "Vos cours, année par année",
+    next: "Et maintenant ?",
+    build_portfolio: "Composer mon portfolio",
+    step_add: "Ajoutez votre premier cours, avec son attestation.",
+    step_import: "Ou importez vos certifications LinkedIn, un tableur ou un autre fichier.",
+    step_url: "Ajoutez l’URL de vérification de l’émetteur à {n} {courses} : le recruteur pourra les contrôler.",
+    step_file: "Joignez le fichier du certificat à {n} {courses}.",
+    step_situation: "Indiquez votre situation : le cadrage conseillé en tient compte.",
+    step_share: "Créez un lien de partage pour un recruteur.",
+    step_import_more: "D’autres certifications ailleurs ? Importez-les.",
+    add_course: "Ajouter un cours",
+    import: "Importer",
+    courses_link: "Mes cours",
+    settings: "Réglages",
+    portfolio: "Mon portfolio",
 };
 
 pub static EN: UiLabels = UiLabels {
@@ -86,14 +124,33 @@ pub static EN: UiLabels = UiLabels {
     courses: "courses",
     certificates: "certificates",
     hours: "hours of study",
-    advice: "Advised framing",
+    advice: "Advised framing:",
     empty_record: "Your record is empty. Import the sample to see certfolio at work in a minute.",
     import_sample: "Import the sample record",
     form_error: "The form has an error.",
     shares: "Share links",
+    course_one: "course",
+    course_many: "courses",
+    certified_course_one: "certified course",
+    certified_course_many: "certified courses",
+    timeline: "Your courses, year by year",
+    next: "What to do next",
+    build_portfolio: "Build my portfolio",
+    step_add: "Add your first course, with its attestation.",
+    step_import: "Or import your LinkedIn certifications, a spreadsheet or another file.",
+    step_url: "Add the issuer’s verification URL to {n} {courses}: recruiters can then check them.",
+    step_file: "Attach the certificate file to {n} {courses}.",
+    step_situation: "Say what your situation is: the advised framing takes it into account.",
+    step_share: "Create a share link for a recruiter.",
+    step_import_more: "Certificates elsewhere? Import them.",
+    add_course: "Add course",
+    import: "Import",
+    courses_link: "My courses",
+    settings: "Settings",
+    portfolio: "My portfolio",
 };
 
-fn ui(lang: Lang) -> &'static UiLabels {
+pub(crate) fn ui(lang: Lang) -> &'static UiLabels {
     match lang {
         Lang::Fr => &FR,
         Lang::En => &EN,
@@ -134,30 +191,17 @@ struct LoginPage {
     error: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage {
-    page: Page,
-    t: &'static UiLabels,
-    name: String,
-    courses: String,
-    certified: String,
-    hours: String,
-    advice: Option<(String, Vec<String>)>,
-    empty: bool,
-}
-
 pub async fn home(headers: HeaderMap) -> Response {
     let lang = pick_lang(&headers);
     let t = ui(lang);
-    html(StatusCode::OK, HomePage { page: Page::new(lang, "certfolio".into()), t }.render())
+    html(StatusCode::OK, HomePage { page: Page::public(lang, "certfolio".into(), "/"), t }.render())
 }
 
 pub async fn signup_form(headers: HeaderMap) -> Response {
     let lang = pick_lang(&headers);
     let t = ui(lang);
     let page = SignupPage {
-        page: Page::new(lang, t.sign_up.into()),
+        page: Page::public(lang, t.sign_up.into(), "/signup"),
         t,
         name: Field::default(),
         email: Field::default(),
@@ -214,7 +258,8 @@ pub async fn signup(
         AppError::Conflict(m) => email.error = Some(m.clone()),
         other => return other_error(other, lang),
     }
-    let page = SignupPage { page: Page::new(lang, t.sign_up.into()), t, name, email, password, error: true };
+    let page =
+        SignupPage { page: Page::public(lang, t.sign_up.into(), "/signup"), t, name, email, password, error: true };
     html(status, page.render())
 }
 
@@ -223,7 +268,8 @@ pub async fn login_form(headers: HeaderMap) -> Response {
     let t = ui(lang);
     html(
         StatusCode::OK,
-        LoginPage { page: Page::new(lang, t.sign_in.into()), t, email: Field::default(), error: None }.render(),
+        LoginPage { page: Page::public(lang, t.sign_in.into(), "/login"), t, email: Field::default(), error: None }
+            .render(),
     )
 }
 
@@ -252,7 +298,7 @@ pub async fn login(
         Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
             let status = e.status();
             let page = LoginPage {
-                page: Page::new(lang, t.sign_in.into()),
+                page: Page::public(lang, t.sign_in.into(), "/login"),
                 t,
                 email: Field { value: form.email, error: None },
                 error: Some(e.public_message()),
@@ -276,35 +322,6 @@ pub async fn logout(State(state): State<AppState>, who: Option<AuthLearner>) -> 
         }
     }
     r
-}
-
-pub async fn dashboard(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
-    let doc = match state.db.export_document(who.id).await {
-        Ok(d) => d,
-        Err(e) => return AppError::from(e).into_response(),
-    };
-    let t = ui(lang);
-    let certified = doc.courses.iter().filter(|c| c.is_certified()).count();
-    let hours: f64 = doc.courses.iter().filter_map(|c| c.hours).sum();
-    let advice = (!doc.courses.is_empty()).then(|| {
-        let a = advise(&doc);
-        let what = match a.field.as_ref().or(a.theme.as_ref()) {
-            Some(scope) => format!("{} — {scope}", framing_name(a.framing, lang)),
-            None => framing_name(a.framing, lang).to_owned(),
-        };
-        (what, a.reasons.clone())
-    });
-    let page = DashboardPage {
-        page: Page::new(lang, t.dashboard.into()),
-        t,
-        name: doc.learner.name.clone(),
-        courses: i18n::integer(lang, doc.courses.len() as u64),
-        certified: i18n::integer(lang, certified as u64),
-        hours: i18n::decimal(lang, hours),
-        advice,
-        empty: doc.courses.is_empty(),
-    };
-    private(html(StatusCode::OK, page.render()))
 }
 
 /// Imports `data/sample-portfolio.json` (compiled in) into an empty record, so that a newcomer
@@ -331,7 +348,7 @@ pub async fn import_sample(State(state): State<AppState>, SignedIn { who, .. }: 
     }
 }
 
-fn framing_name(framing: crate::domain::portfolio::Framing, lang: Lang) -> &'static str {
+pub(crate) fn framing_name(framing: crate::domain::portfolio::Framing, lang: Lang) -> &'static str {
     let l = i18n::labels(lang);
     match framing {
         crate::domain::portfolio::Framing::Appetite => l.appetite_title,

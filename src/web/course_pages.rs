@@ -17,7 +17,7 @@ use crate::app::AppState;
 use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
 use crate::error::AppError;
 use crate::i18n;
-use crate::storage::StoredCourse;
+use crate::storage::{EvidenceMeta, StoredCourse};
 
 pub struct CourseLabels {
     pub courses: &'static str,
@@ -45,6 +45,19 @@ pub struct CourseLabels {
     pub empty: &'static str,
     pub form_error: &'static str,
     pub dashboard: &'static str,
+    pub evidence: &'static str,
+    pub evidence_intro: &'static str,
+    pub evidence_file: &'static str,
+    pub evidence_hint: &'static str,
+    pub upload: &'static str,
+    pub download: &'static str,
+    pub remove_file: &'static str,
+    pub no_evidence: &'static str,
+    pub save_first: &'static str,
+    pub uploaded: &'static str,
+    pub removed: &'static str,
+    pub sha256: &'static str,
+    pub evidence_error: &'static str,
 }
 
 pub static FR: CourseLabels = CourseLabels {
@@ -73,6 +86,19 @@ pub static FR: CourseLabels = CourseLabels {
     empty: "Aucun cours pour l’instant.",
     form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
     dashboard: "Tableau de bord",
+    evidence: "Justificatif",
+    evidence_intro: "Le certificat reçu (PDF ou image) : le recruteur pourra le télécharger, avec son empreinte SHA-256.",
+    evidence_file: "Fichier du certificat",
+    evidence_hint: "PDF, PNG ou JPEG, 10 Mio au plus. Un nouveau fichier remplace l’ancien.",
+    upload: "Téléverser le fichier",
+    download: "Télécharger",
+    remove_file: "Retirer le fichier",
+    no_evidence: "Aucun fichier pour l’instant.",
+    save_first: "Enregistrez d’abord le cours ; vous pourrez ensuite y joindre le fichier du certificat.",
+    uploaded: "Fichier enregistré.",
+    removed: "Fichier retiré.",
+    sha256: "Empreinte SHA-256",
+    evidence_error: "Ce fichier n’a pas été accepté ; rien n’a été enregistré.",
 };
 
 pub static EN: CourseLabels = CourseLabels {
@@ -101,6 +127,19 @@ pub static EN: CourseLabels = CourseLabels {
     empty: "No courses yet.",
     form_error: "The form has an error; nothing was saved.",
     dashboard: "Dashboard",
+    evidence: "Evidence file",
+    evidence_intro: "The certificate you received (PDF or image): recruiters can download it, with its SHA-256 fingerprint.",
+    evidence_file: "Certificate file",
+    evidence_hint: "PDF, PNG or JPEG, 10 MiB at most. A new file replaces the old one.",
+    upload: "Upload file",
+    download: "Download",
+    remove_file: "Remove file",
+    no_evidence: "No file yet.",
+    save_first: "Save the course first; you can then attach its certificate file.",
+    uploaded: "File saved.",
+    removed: "File removed.",
+    sha256: "SHA-256 fingerprint",
+    evidence_error: "This file was not accepted; nothing was saved.",
 };
 
 fn labels(lang: Lang) -> &'static CourseLabels {
@@ -170,7 +209,7 @@ pub async fn list(
         .map(|c| row(c, lang))
         .collect();
     let page = ListPage {
-        page: Page::new(lang, t.courses.into()),
+        page: Page::learner(lang, t.courses.into(), "/courses"),
         t,
         rows,
         fields: fields.into_iter().map(|f| (f.clone(), field.as_ref() == Some(&f))).collect(),
@@ -311,6 +350,12 @@ struct FormPage {
     error: Option<String>,
     outcomes: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
+    /// The course being edited (none on the "add" form): its evidence file can be managed.
+    course: Option<Uuid>,
+    evidence: Option<EvidenceMeta>,
+    evidence_size: String,
+    evidence_error: Option<String>,
+    notice: Option<&'static str>,
 }
 
 impl FormPage {
@@ -327,7 +372,13 @@ impl FormPage {
             None => (String::new(), None),
         };
         FormPage {
-            page: Page::new(lang, heading.into()),
+            // The edit form posts to `/courses/{id}`, which answers POST only: the language switch
+            // must come back to the page that shows the form.
+            page: Page::learner(
+                lang,
+                heading.into(),
+                &if action == "/courses/new" { action.clone() } else { format!("{action}/edit") },
+            ),
             t,
             action,
             heading,
@@ -336,7 +387,22 @@ impl FormPage {
             error,
             outcomes: OUTCOMES.iter().map(|o| (o.as_str(), i18n::outcome(lang, *o))).collect(),
             kinds: KINDS.iter().map(|k| (k.as_str(), i18n::attestation_kind(lang, *k))).collect(),
+            course: None,
+            evidence: None,
+            evidence_size: String::new(),
+            evidence_error: None,
+            notice: None,
         }
+    }
+
+    /// The edit form of a stored course, with its evidence file.
+    fn of_course(lang: Lang, course: &StoredCourse, form: CourseForm, error: Option<(String, String)>) -> Self {
+        let t = labels(lang);
+        let mut page = FormPage::new(lang, format!("/courses/{}", course.id), t.edit_course, form, error);
+        page.course = Some(course.id);
+        page.evidence_size = course.evidence.as_ref().map(|e| file_size(lang, e.size)).unwrap_or_default();
+        page.evidence = course.evidence.clone();
+        page
     }
 
     /// The message for one field, when it is the one at fault.
@@ -369,16 +435,28 @@ pub async fn create(
     private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
 }
 
+#[derive(Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
 pub async fn edit_form(
     State(state): State<AppState>,
     SignedIn { who, lang }: SignedIn,
     Path(id): Path<String>,
+    Query(q): Query<Done>,
 ) -> Response {
     let t = labels(lang);
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     match state.db.course(who.id, id).await {
         Ok(c) => {
-            let page = FormPage::new(lang, format!("/courses/{id}"), t.edit_course, CourseForm::of(&c.record), None);
+            let mut page = FormPage::of_course(lang, &c, CourseForm::of(&c.record), None);
+            page.notice = match q.done.as_deref() {
+                Some("uploaded") => Some(t.uploaded),
+                Some("removed") => Some(t.removed),
+                _ => None,
+            };
             private(html(StatusCode::OK, page.render()))
         }
         Err(e) => AppError::from(e).into_response(),
@@ -391,7 +469,6 @@ pub async fn update(
     Path(id): Path<String>,
     Form(form): Form<CourseForm>,
 ) -> Response {
-    let t = labels(lang);
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     let existing = match state.db.course(who.id, id).await {
         Ok(c) => c,
@@ -405,7 +482,7 @@ pub async fn update(
         },
         Err(refused) => refused,
     };
-    let page = FormPage::new(lang, format!("/courses/{id}"), t.edit_course, form, Some(refused));
+    let page = FormPage::of_course(lang, &existing, form, Some(refused));
     private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
 }
 
@@ -428,7 +505,13 @@ pub async fn delete_form(
     match state.db.course(who.id, id).await {
         Ok(c) => private(html(
             StatusCode::OK,
-            DeletePage { page: Page::new(lang, t.delete.into()), t, id, title: c.record.title }.render(),
+            DeletePage {
+                page: Page::learner(lang, t.delete.into(), &format!("/courses/{id}/delete")),
+                t,
+                id,
+                title: c.record.title,
+            }
+            .render(),
         )),
         Err(e) => AppError::from(e).into_response(),
     }
@@ -438,6 +521,78 @@ pub async fn delete(State(state): State<AppState>, SignedIn { who, .. }: SignedI
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     match state.db.delete_course(who.id, id).await {
         Ok(()) => Redirect::to("/courses").into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// "1,2 Mio" / "1.2 MiB", "35 Kio" / "35 KiB".
+fn file_size(lang: Lang, bytes: i64) -> String {
+    #[allow(clippy::cast_precision_loss)] // sizes are at most a few MiB.
+    let b = bytes.max(0) as f64;
+    let (value, unit) =
+        if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), "Mi") } else { ((b / 1024.0).max(0.1), "Ki") };
+    let unit = match lang {
+        Lang::Fr => format!("{unit}o"),
+        Lang::En => format!("{unit}B"),
+    };
+    format!("{}\u{a0}{unit}", i18n::decimal(lang, value))
+}
+
+/// Uploads the course's evidence file through the API's own checks and limits
+/// (`api::evidence::receive`); a refused file is shown next to the file field, nothing stored.
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    let course = match state.db.course(who.id, id).await {
+        Ok(c) => c,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let refused = match crate::api::evidence::receive(&state, who.id, id, &headers, multipart).await {
+        Ok(_) => return Redirect::to(&format!("/courses/{id}/edit?done=uploaded")).into_response(),
+        Err(
+            e @ (AppError::Validation(_)
+            | AppError::BadRequest(_)
+            | AppError::PayloadTooLarge(_)
+            | AppError::UnsupportedMediaType(_)),
+        ) => e,
+        Err(e) => return e.into_response(),
+    };
+    let mut page = FormPage::of_course(lang, &course, CourseForm::of(&course.record), None);
+    page.evidence_error = Some(match &refused {
+        AppError::Validation(v) => v.message.clone(),
+        other => other.public_message(),
+    });
+    private(html(refused.status(), page.render()))
+}
+
+/// Downloads the course's evidence file, exactly as uploaded (the API's safe attachment).
+pub async fn download_evidence(
+    State(state): State<AppState>,
+    SignedIn { who, .. }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    match state.db.evidence_file(who.id, id).await {
+        Ok((meta, bytes)) => {
+            private(crate::api::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes))
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+pub async fn remove_evidence(
+    State(state): State<AppState>,
+    SignedIn { who, .. }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    match state.db.delete_evidence(who.id, id).await {
+        Ok(()) => Redirect::to(&format!("/courses/{id}/edit?done=removed")).into_response(),
         Err(e) => AppError::from(e).into_response(),
     }
 }

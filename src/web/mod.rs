@@ -14,9 +14,14 @@ use crate::domain::Lang;
 
 pub mod account_pages;
 pub mod course_pages;
+pub mod dashboard;
+pub mod import_pages;
+pub mod institution_pages;
 pub mod labels;
 pub mod limits;
+pub mod pending;
 pub mod portfolio_pages;
+pub mod settings_pages;
 pub mod share_page;
 pub mod verify;
 
@@ -24,16 +29,131 @@ pub mod verify;
 pub struct Page {
     pub lang: &'static str,
     pub title: String,
+    /// The site header (menu and language switch); `None` on the recruiter's pages, whose
+    /// language is the portfolio's and whose bytes are cached per link.
+    pub nav: Option<Nav>,
 }
 
-impl Page {
-    pub fn new(lang: Lang, title: String) -> Page {
-        Page { lang: lang.as_str(), title }
+/// The site header: where the reader is (marked `aria-current`) and the other language.
+pub struct Nav {
+    pub t: &'static NavLabels,
+    pub signed_in: bool,
+    /// The path of this page: the current menu entry, and where the language switch returns.
+    pub here: String,
+}
+
+impl Nav {
+    /// The menu entries: the learner's pages once signed in, else the way in.
+    pub fn links(&self) -> Vec<(&'static str, &'static str)> {
+        let t = self.t;
+        if self.signed_in {
+            vec![
+                ("/dashboard", t.dashboard),
+                ("/courses", t.courses),
+                ("/institutions", t.institutions),
+                ("/import", t.import),
+                ("/portfolio", t.portfolio),
+                ("/shares", t.shares),
+                ("/settings", t.settings),
+            ]
+        } else if self.here == "/login" {
+            vec![("/signup", t.sign_up)]
+        } else {
+            vec![("/login", t.sign_in)]
+        }
+    }
+
+    /// Whether `href` is this page (or the section it belongs to: a course's edit page is
+    /// under "My courses").
+    pub fn is_current(&self, href: &str) -> bool {
+        self.here == href || (href != "/" && self.here.starts_with(&format!("{href}/")))
     }
 }
 
-/// A signed-in learner and the language of their pages (their profile's, else their browser's,
-/// else French). Pages that take it send anyone else to the sign-in page.
+pub struct NavLabels {
+    pub skip: &'static str,
+    pub menu: &'static str,
+    pub dashboard: &'static str,
+    pub courses: &'static str,
+    pub institutions: &'static str,
+    pub import: &'static str,
+    pub portfolio: &'static str,
+    pub shares: &'static str,
+    pub settings: &'static str,
+    pub sign_in: &'static str,
+    pub sign_up: &'static str,
+    pub sign_out: &'static str,
+    pub language: &'static str,
+    /// The other language: its code and its name, written in that language.
+    pub other_code: &'static str,
+    pub other_name: &'static str,
+}
+
+pub static NAV_FR: NavLabels = NavLabels {
+    skip: "Aller au contenu",
+    menu: "Menu principal",
+    dashboard: "Tableau de bord",
+    courses: "Mes cours",
+    institutions: "Établissements",
+    import: "Importer",
+    portfolio: "Portfolio",
+    shares: "Liens de partage",
+    settings: "Réglages",
+    sign_in: "Se connecter",
+    sign_up: "Créer un compte",
+    sign_out: "Se déconnecter",
+    language: "Langue",
+    other_code: "en",
+    other_name: "English",
+};
+
+pub static NAV_EN: NavLabels = NavLabels {
+    skip: "Skip to content",
+    menu: "Main menu",
+    dashboard: "Dashboard",
+    courses: "My courses",
+    institutions: "Institutions",
+    import: "Import",
+    portfolio: "Portfolio",
+    shares: "Share links",
+    settings: "Settings",
+    sign_in: "Sign in",
+    sign_up: "Sign up",
+    sign_out: "Sign out",
+    language: "Language",
+    other_code: "fr",
+    other_name: "Français",
+};
+
+pub fn nav_labels(lang: Lang) -> &'static NavLabels {
+    match lang {
+        Lang::Fr => &NAV_FR,
+        Lang::En => &NAV_EN,
+    }
+}
+
+impl Page {
+    /// A page without the site header (the recruiter's pages, bare messages).
+    pub fn new(lang: Lang, title: String) -> Page {
+        Page { lang: lang.as_str(), title, nav: None }
+    }
+
+    /// A visitor's page at `here`, with the way in and the language switch.
+    pub fn public(lang: Lang, title: String, here: &str) -> Page {
+        let nav = Nav { t: nav_labels(lang), signed_in: false, here: here.to_owned() };
+        Page { lang: lang.as_str(), title, nav: Some(nav) }
+    }
+
+    /// A signed-in learner's page at `here`, with their menu and the language switch.
+    pub fn learner(lang: Lang, title: String, here: &str) -> Page {
+        let nav = Nav { t: nav_labels(lang), signed_in: true, here: here.to_owned() };
+        Page { lang: lang.as_str(), title, nav: Some(nav) }
+    }
+}
+
+/// A signed-in learner and the language of their pages: the one they chose (header switch or
+/// settings), else their profile's, else the `lang` cookie or the browser's, else French.
+/// Pages that take it send anyone else to the sign-in page.
 pub struct SignedIn {
     pub who: crate::api::extract::AuthLearner,
     pub lang: Lang,
@@ -52,16 +172,8 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
                 .await
                 .map_err(IntoResponse::into_response)?;
         let Some(who) = who else { return Err(axum::response::Redirect::to("/login").into_response()) };
-        let lang = state
-            .db
-            .learner(who.id)
-            .await
-            .map_err(|e| crate::error::AppError::from(e).into_response())?
-            .profile
-            .lang
-            // A learner who never chose a language gets their browser's, like a visitor.
-            .unwrap_or_else(|| pick_lang(&parts.headers));
-        Ok(SignedIn { who, lang })
+        let chosen = state.db.page_lang(who.id).await.map_err(|e| crate::error::AppError::from(e).into_response())?;
+        Ok(SignedIn { who, lang: chosen.unwrap_or_else(|| pick_lang(&parts.headers)) })
     }
 }
 
@@ -71,6 +183,7 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-ac
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let upload_limit = state.config.evidence_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
+    let import_limit = state.config.import_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
     let shared = Router::new()
         .route("/s/{token}", get(share_page::page))
         .route("/s/{token}/portfolio.pdf", get(share_page::pdf))
@@ -91,18 +204,36 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/signup", get(account_pages::signup_form).post(account_pages::signup))
         .route("/login", get(account_pages::login_form).post(account_pages::login))
         .route("/logout", axum::routing::post(account_pages::logout))
-        .route("/dashboard", get(account_pages::dashboard))
+        .route("/dashboard", get(dashboard::page))
         .route("/dashboard/import-sample", axum::routing::post(account_pages::import_sample))
         .route("/courses", get(course_pages::list))
         .route("/courses/new", get(course_pages::new_form).post(course_pages::create))
         .route("/courses/{id}", axum::routing::post(course_pages::update))
         .route("/courses/{id}/edit", get(course_pages::edit_form))
+        .route(
+            "/courses/{id}/evidence",
+            get(course_pages::download_evidence)
+                .post(course_pages::upload_evidence)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/courses/{id}/evidence/delete", axum::routing::post(course_pages::remove_evidence))
         .route("/courses/{id}/delete", get(course_pages::delete_form).post(course_pages::delete))
         .route("/portfolio", get(portfolio_pages::page))
         .route("/portfolio.pdf", get(portfolio_pages::pdf))
         .route("/portfolio/share", axum::routing::post(portfolio_pages::share))
         .route("/shares", get(portfolio_pages::shares))
         .route("/shares/{id}/revoke", axum::routing::post(portfolio_pages::revoke))
+        .route("/institutions", get(institution_pages::list))
+        .route("/institutions/merge", get(institution_pages::merge_review).post(institution_pages::merge))
+        .route("/institutions/{id}", axum::routing::post(institution_pages::update))
+        .route("/institutions/{id}/edit", get(institution_pages::edit_form))
+        .route("/import", get(import_pages::page).post(import_pages::upload).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/import/{id}", get(import_pages::preview))
+        .route("/import/confirm", axum::routing::post(import_pages::confirm))
+        .route("/import/cancel", axum::routing::post(import_pages::cancel))
+        .route("/settings", get(settings_pages::page).post(settings_pages::save))
+        .route("/settings/password", axum::routing::post(settings_pages::change_password))
+        .route("/lang", axum::routing::post(settings_pages::switch_lang))
         .route("/robots.txt", get(robots))
         .route("/static/style.css", get(style))
 }
@@ -155,9 +286,23 @@ async fn style() -> impl IntoResponse {
     )
 }
 
-/// The page language from `Accept-Language`: the first of French or English the browser
-/// lists, French when it lists neither.
+/// The cookie that remembers a visitor's language choice (the header's switch).
+pub const LANG_COOKIE: &str = "lang";
+
+/// A visitor's page language: the `lang` cookie set by the header's switch, else the first of
+/// French or English the browser lists in `Accept-Language`, else French.
 pub fn pick_lang(headers: &axum::http::HeaderMap) -> Lang {
+    let chosen = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(name, value)| (name == LANG_COOKIE).then(|| Lang::from_str_opt(value.trim())).flatten());
+    chosen.unwrap_or_else(|| accept_language(headers))
+}
+
+fn accept_language(headers: &axum::http::HeaderMap) -> Lang {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut tags: Vec<(f32, usize, &str)> = accept
         .split(',')

@@ -190,7 +190,7 @@ async fn builder(
         (format!("theme:{th}"), format!("{}{sep}{th}", t.theme_prefix), advised)
     }));
     let page = BuilderPage {
-        page: Page::new(lang, t.portfolio.into()),
+        page: Page::learner(lang, t.portfolio.into(), "/portfolio"),
         t,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
@@ -330,7 +330,10 @@ pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: Signe
             }
         })
         .collect();
-    private(html(StatusCode::OK, SharesPage { page: Page::new(lang, t.shares.into()), t, rows }.render()))
+    private(html(
+        StatusCode::OK,
+        SharesPage { page: Page::learner(lang, t.shares.into(), "/shares"), t, rows }.render(),
+    ))
 }
 
 pub async fn revoke(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {

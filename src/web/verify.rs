@@ -70,7 +70,8 @@ pub async fn form(headers: HeaderMap) -> Response {
     let l = page_labels(lang);
     html(
         StatusCode::OK,
-        VerifyPage { page: Page::new(lang, l.verify_title.into()), l, outcome: None, code: None }.render(),
+        VerifyPage { page: Page::public(lang, l.verify_title.into(), "/verify"), l, outcome: None, code: None }
+            .render(),
     )
 }
 
@@ -87,7 +88,7 @@ pub async fn code(State(state): State<AppState>, headers: HeaderMap, Path(raw): 
     };
     let status = if found.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
     let page = VerifyPage {
-        page: Page::new(lang, l.verify_title.into()),
+        page: Page::public(lang, l.verify_title.into(), "/verify"),
         l,
         outcome: None,
         code: found.map(|f| Found::of(&f, lang)),
@@ -141,7 +142,7 @@ pub async fn check(
     }
     let l = page_labels(lang);
     let page = VerifyPage {
-        page: Page::new(lang, l.verify_title.into()),
+        page: Page::public(lang, l.verify_title.into(), "/verify"),
         l,
         outcome: Some(Outcome {
             recognised: found.is_some(),

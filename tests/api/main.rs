@@ -12,6 +12,7 @@ mod evidence;
 mod helpers;
 mod import;
 mod interop;
+mod learner_pages;
 mod pages;
 mod pdf;
 mod shares;

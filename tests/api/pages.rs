@@ -5,7 +5,7 @@ use axum::http::{Method, StatusCode};
 
 use crate::helpers::{Auth, PASSWORD, TestApp, TestResponse};
 
-async fn form(app: &TestApp, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> TestResponse {
+pub(crate) async fn form(app: &TestApp, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> TestResponse {
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect::<Vec<_>>().join("&");
     let auth = cookie.map_or(Auth::None, Auth::Cookie);
     let request = TestApp::builder(Method::POST, path, auth)
@@ -31,14 +31,14 @@ fn url_encode(v: &str) -> String {
         .collect()
 }
 
-async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> TestResponse {
+pub(crate) async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> TestResponse {
     let auth = cookie.map_or(Auth::None, Auth::Cookie);
     let request =
         TestApp::builder(Method::GET, path, auth).header("accept-language", "en").body(Body::empty()).unwrap();
     app.send(request).await
 }
 
-fn session_cookie(r: &TestResponse) -> String {
+pub(crate) fn session_cookie(r: &TestResponse) -> String {
     let set = r.header("set-cookie").expect("a session cookie");
     set.split(';').next().unwrap().trim_start_matches("certfolio=").to_owned()
 }
@@ -126,7 +126,7 @@ async fn a_cross_site_form_post_is_refused() {
     assert_eq!(app.login("x@example.org", PASSWORD).await.status, StatusCode::UNAUTHORIZED, "nothing created");
 }
 
-async fn signed_in(app: &TestApp) -> String {
+pub(crate) async fn signed_in(app: &TestApp) -> String {
     let r =
         form(app, "/signup", None, &[("name", "Camille"), ("email", "camille@example.org"), ("password", PASSWORD)])
             .await;

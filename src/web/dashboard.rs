@@ -1,0 +1,229 @@
+//! The dashboard: counts and hours, a timeline of courses by year (inline SVG drawn here: no
+//! script, and no inline style, which the page CSP forbids), the advised framing with its
+//! reasons, and what to do next.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::account_pages::{UiLabels, ui};
+use super::{Page, SignedIn, html, private};
+use crate::app::AppState;
+use crate::domain::Lang;
+use crate::domain::advice::advise;
+use crate::error::AppError;
+use crate::i18n;
+use crate::storage::StoredCourse;
+use crate::storage::courses::as_document;
+
+/// One year's bar of the timeline, already placed in the SVG's coordinates. Bars run
+/// sideways, one row per year, so the chart keeps readable text on a phone.
+pub struct Bar {
+    pub y: u32,
+    pub text_y: u32,
+    pub length: u32,
+    pub count_x: u32,
+    pub year: i32,
+    pub count: String,
+}
+
+pub struct Timeline {
+    pub width: u32,
+    pub height: u32,
+    pub bar_x: u32,
+    pub bar_height: u32,
+    pub bars: Vec<Bar>,
+    /// The same data as a sentence, for screen readers.
+    pub text: String,
+}
+
+const WIDTH: u32 = 340;
+const LABEL: u32 = 46;
+const PLOT: u32 = 250;
+const ROW: u32 = 24;
+const BAR_HEIGHT: u32 = 16;
+/// The timeline shows at most this many years, the most recent.
+const MAX_YEARS: i32 = 15;
+
+/// Courses per year (of the start date, else the end date), every year of the span listed so
+/// gaps show; empty when no course is dated.
+pub fn by_year(courses: &[StoredCourse]) -> Vec<(i32, usize)> {
+    let years: Vec<i32> =
+        courses.iter().filter_map(|c| c.record.started_on.or(c.record.finished_on)).map(|d| d.year()).collect();
+    let (Some(first), Some(last)) = (years.iter().min(), years.iter().max()) else { return Vec::new() };
+    let first = (*first).max(last - MAX_YEARS + 1);
+    (first..=*last).map(|y| (y, years.iter().filter(|v| **v == y).count())).collect()
+}
+
+fn timeline(lang: Lang, t: &UiLabels, years: &[(i32, usize)]) -> Option<Timeline> {
+    let max = years.iter().map(|(_, n)| *n).max().filter(|m| *m > 0)?;
+    let max32 = u32::try_from(max).unwrap_or(1);
+    let bars = years
+        .iter()
+        .enumerate()
+        .map(|(i, (year, n))| {
+            let y = u32::try_from(i).unwrap_or(0) * ROW + (ROW - BAR_HEIGHT) / 2;
+            let n32 = u32::try_from(*n).unwrap_or(u32::MAX);
+            let length = if *n == 0 { 0 } else { (n32.min(max32) * PLOT / max32).max(3) };
+            Bar {
+                y,
+                text_y: y + BAR_HEIGHT - 3,
+                length,
+                count_x: LABEL + length + 6,
+                year: *year,
+                count: i18n::integer(lang, *n as u64),
+            }
+        })
+        .collect::<Vec<_>>();
+    let height = u32::try_from(years.len()).unwrap_or(0) * ROW;
+    let text = years
+        .iter()
+        .map(|(y, n)| {
+            let colon = if lang == Lang::Fr { "\u{a0}:" } else { ":" };
+            format!("{y}{colon} {}", i18n::count(lang, *n, t.course_one, t.course_many))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(Timeline { width: WIDTH, height, bar_x: LABEL, bar_height: BAR_HEIGHT, bars, text })
+}
+
+/// Something worth doing now, with where to do it.
+pub struct Step {
+    pub text: String,
+    pub href: &'static str,
+    pub action: &'static str,
+}
+
+/// What to do next, most useful first: fill in what makes certificates checkable, then share.
+pub fn next_steps(
+    lang: Lang,
+    t: &UiLabels,
+    courses: &[StoredCourse],
+    live_shares: usize,
+    has_situation: bool,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let certified: Vec<&StoredCourse> = courses.iter().filter(|c| c.record.is_certified()).collect();
+    let no_url = certified.iter().filter(|c| c.record.attestation.as_ref().is_none_or(|a| a.url.is_none())).count();
+    let no_file = certified.iter().filter(|c| c.evidence.is_none()).count();
+    let n = |k: usize| i18n::integer(lang, k as u64);
+    if courses.is_empty() {
+        steps.push(Step { text: t.step_add.into(), href: "/courses/new", action: t.add_course });
+        steps.push(Step { text: t.step_import.into(), href: "/import", action: t.import });
+        return steps;
+    }
+    if no_url > 0 {
+        let text = t.step_url.replace("{n}", &n(no_url)).replace("{courses}", course_word(lang, t, no_url));
+        steps.push(Step { text, href: "/courses", action: t.courses_link });
+    }
+    if no_file > 0 {
+        let text = t.step_file.replace("{n}", &n(no_file)).replace("{courses}", course_word(lang, t, no_file));
+        steps.push(Step { text, href: "/courses", action: t.courses_link });
+    }
+    if !has_situation {
+        steps.push(Step { text: t.step_situation.into(), href: "/settings", action: t.settings });
+    }
+    if live_shares == 0 {
+        steps.push(Step { text: t.step_share.into(), href: "/portfolio", action: t.portfolio });
+    }
+    steps.push(Step { text: t.step_import_more.into(), href: "/import", action: t.import });
+    steps
+}
+
+fn course_word(lang: Lang, t: &UiLabels, n: usize) -> &'static str {
+    i18n::plural(lang, n as u64, t.certified_course_one, t.certified_course_many)
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    t: &'static UiLabels,
+    name: String,
+    courses: String,
+    certified: String,
+    hours: String,
+    advice: Option<(String, Vec<String>)>,
+    empty: bool,
+    timeline: Option<Timeline>,
+    steps: Vec<Step>,
+}
+
+pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
+    let (profile, courses) = match state.db.record(who.id).await {
+        Ok(r) => r,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let shares = match state.db.list_shares(who.id).await {
+        Ok(s) => s,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let now = state.clock.now();
+    let live_shares = shares.iter().filter(|s| s.is_live(now)).count();
+    let t = ui(lang);
+    let has_situation = profile.situation.is_some();
+    let doc = as_document(profile, &courses);
+    let certified = doc.courses.iter().filter(|c| c.is_certified()).count();
+    let hours: f64 = doc.courses.iter().filter_map(|c| c.hours).sum();
+    let advice = (!doc.courses.is_empty()).then(|| {
+        let a = advise(&doc);
+        let what = match a.field.as_ref().or(a.theme.as_ref()) {
+            Some(scope) => format!("{} — {scope}", super::account_pages::framing_name(a.framing, lang)),
+            None => super::account_pages::framing_name(a.framing, lang).to_owned(),
+        };
+        (what, a.reasons.clone())
+    });
+    let page = DashboardPage {
+        page: Page::learner(lang, t.dashboard.into(), "/dashboard"),
+        t,
+        name: doc.learner.name.clone(),
+        courses: i18n::integer(lang, doc.courses.len() as u64),
+        certified: i18n::integer(lang, certified as u64),
+        hours: i18n::decimal(lang, hours),
+        advice,
+        empty: doc.courses.is_empty(),
+        timeline: timeline(lang, t, &by_year(&courses)),
+        steps: next_steps(lang, t, &courses, live_shares, has_situation),
+    };
+    private(html(StatusCode::OK, page.render()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CourseRecord, IsoDate};
+
+    fn stored(title: &str, start: Option<&str>) -> StoredCourse {
+        let mut record = CourseRecord::titled(title);
+        record.started_on = start.map(|s| IsoDate::parse(s).unwrap());
+        StoredCourse { id: uuid::Uuid::new_v4(), record, evidence: None, created_at: 0, updated_at: 0 }
+    }
+
+    #[test]
+    fn the_timeline_counts_courses_per_year_and_shows_the_gaps() {
+        let courses = [
+            stored("a", Some("2014-03-01")),
+            stored("b", Some("2016-01-10")),
+            stored("c", Some("2016-05-01")),
+            stored("d", None),
+        ];
+        assert_eq!(by_year(&courses), [(2014, 1), (2015, 0), (2016, 2)]);
+        let tl = timeline(Lang::En, ui(Lang::En), &by_year(&courses)).unwrap();
+        assert_eq!(tl.bars[2].length, PLOT);
+        assert_eq!(tl.bars[1].length, 0);
+        assert!(tl.text.starts_with("2014: 1\u{a0}course, 2015: 0\u{a0}courses"), "{}", tl.text);
+        assert!(by_year(&[stored("x", None)]).is_empty());
+    }
+
+    #[test]
+    fn next_steps_point_at_what_makes_certificates_checkable() {
+        let mut certified = stored("a", None);
+        certified.record.attestation = Some(crate::domain::AttestationRecord::default());
+        let steps = next_steps(Lang::En, ui(Lang::En), &[certified], 0, false);
+        let texts: Vec<&str> = steps.iter().map(|s| s.text.as_str()).collect();
+        assert!(texts[0].contains("1 certified course") && texts[0].contains("verification"), "{texts:?}");
+        assert!(steps.iter().any(|s| s.href == "/portfolio") && steps.iter().any(|s| s.href == "/settings"));
+        assert_eq!(next_steps(Lang::En, ui(Lang::En), &[], 0, false)[0].href, "/courses/new");
+    }
+}

@@ -1,0 +1,372 @@
+//! The import page (`/import`): upload a file, see a preview of what it would change, then
+//! confirm (all of it is stored, or nothing) or cancel. Also the export downloads.
+//!
+//! The file is read by `interop::incoming::Incoming`, the same path as the API's
+//! `POST /api/v1/import` and the command line, so every format those learn is accepted here
+//! with no change. Until confirmed, the upload waits in memory (`web::pending`), never in the
+//! database; confirming parses it again and imports it in one transaction.
+
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Page, SignedIn, html, private};
+use crate::app::AppState;
+use crate::domain::{Lang, ValidationError};
+use crate::error::AppError;
+use crate::i18n;
+use crate::interop::incoming::{Change, Incoming, changes};
+
+pub struct ImportLabels {
+    pub import: &'static str,
+    pub intro: &'static str,
+    pub file: &'static str,
+    pub file_hint: &'static str,
+    pub preview_button: &'static str,
+    pub preview: &'static str,
+    pub nothing_yet: &'static str,
+    pub format: &'static str,
+    pub file_name: &'static str,
+    pub profile_replaced: &'static str,
+    pub new: &'static str,
+    pub updated: &'static str,
+    pub unchanged: &'static str,
+    pub confirm: &'static str,
+    pub cancel: &'static str,
+    pub refused: &'static str,
+    pub where_: &'static str,
+    pub expired: &'static str,
+    pub busy: &'static str,
+    pub done: &'static str,
+    pub export: &'static str,
+    pub export_intro: &'static str,
+    pub export_document: &'static str,
+    pub export_jsonresume: &'static str,
+    pub export_csv: &'static str,
+    pub attestation: &'static str,
+    pub empty: &'static str,
+    /// Column heads of the counts (plural, so any number reads right).
+    pub counted: [&'static str; 3],
+    pub see_courses: &'static str,
+}
+
+pub static FR: ImportLabels = ImportLabels {
+    import: "Importer un fichier",
+    intro: "Déposez un document de portfolio certfolio ou l’export d’un autre outil : le format est reconnu d’après le contenu du fichier. Vous verrez ce qui changera avant que quoi que ce soit soit enregistré.",
+    file: "Fichier à importer",
+    file_hint: "8 Mio au plus.",
+    preview_button: "Voir l’aperçu",
+    preview: "Aperçu de l’import",
+    nothing_yet: "Rien n’est encore enregistré : confirmez pour tout importer, ou annulez.",
+    format: "Format reconnu",
+    file_name: "Fichier",
+    profile_replaced: "Votre profil prendra celui du fichier :",
+    new: "Nouveau",
+    updated: "Mis à jour",
+    unchanged: "Inchangé",
+    confirm: "Confirmer l’import",
+    cancel: "Annuler",
+    refused: "Ce fichier ne peut pas être importé ; rien n’a été enregistré.",
+    where_: "Où",
+    expired: "Cet envoi a expiré ou n’existe plus ; déposez le fichier à nouveau.",
+    busy: "Trop d’imports sont en attente sur ce serveur ; réessayez dans quelques minutes.",
+    done: "Import terminé",
+    export: "Exporter mon dossier",
+    export_intro: "Tout votre dossier, pour le sauvegarder ou l’emporter ailleurs.",
+    export_document: "Document de portfolio (JSON)",
+    export_jsonresume: "JSON Resume",
+    export_csv: "Tableur (CSV)",
+    attestation: "Attestation",
+    empty: "Ce fichier ne contient aucun cours.",
+    counted: ["Cours ajoutés", "Cours mis à jour", "Cours inchangés"],
+    see_courses: "Voir mes cours",
+};
+
+pub static EN: ImportLabels = ImportLabels {
+    import: "Import a file",
+    intro: "Upload a certfolio portfolio document or another tool’s export: the format is recognised from the file’s content. You will see what changes before anything is saved.",
+    file: "File to import",
+    file_hint: "8 MiB at most.",
+    preview_button: "Preview",
+    preview: "Import preview",
+    nothing_yet: "Nothing is saved yet: confirm to import all of it, or cancel.",
+    format: "Format recognised",
+    file_name: "File",
+    profile_replaced: "Your profile will take the file’s:",
+    new: "New",
+    updated: "Updated",
+    unchanged: "Unchanged",
+    confirm: "Confirm import",
+    cancel: "Cancel",
+    refused: "This file cannot be imported; nothing was saved.",
+    where_: "Where",
+    expired: "This upload has expired or no longer exists; upload the file again.",
+    busy: "Too many imports are waiting on this server; try again in a few minutes.",
+    done: "Import done",
+    export: "Export my record",
+    export_intro: "Your whole record, to keep a copy or take it elsewhere.",
+    export_document: "Portfolio document (JSON)",
+    export_jsonresume: "JSON Resume",
+    export_csv: "Spreadsheet (CSV)",
+    attestation: "Attestation",
+    empty: "This file holds no course.",
+    counted: ["Courses added", "Courses updated", "Courses unchanged"],
+    see_courses: "See my courses",
+};
+
+fn labels(lang: Lang) -> &'static ImportLabels {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+/// What went wrong with a file: where in it (`line 4, column Started On`) and why.
+pub struct Refusal {
+    pub at: String,
+    pub message: String,
+}
+
+impl From<ValidationError> for Refusal {
+    fn from(e: ValidationError) -> Self {
+        Refusal { at: e.path, message: e.message }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    page: Page,
+    t: &'static ImportLabels,
+    refusal: Option<Refusal>,
+    problem: Option<&'static str>,
+    done: Option<Vec<(&'static str, String)>>,
+}
+
+fn import_page(lang: Lang, status: StatusCode, refusal: Option<Refusal>, problem: Option<&'static str>) -> Response {
+    let t = labels(lang);
+    let page = ImportPage { page: Page::learner(lang, t.import.into(), "/import"), t, refusal, problem, done: None };
+    private(html(status, page.render()))
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    created: Option<usize>,
+    #[serde(default)]
+    updated: Option<usize>,
+    #[serde(default)]
+    unchanged: Option<usize>,
+}
+
+pub async fn page(SignedIn { lang, .. }: SignedIn, Query(q): Query<DoneQuery>) -> Response {
+    let t = labels(lang);
+    let done = match (q.created, q.updated, q.unchanged) {
+        (Some(c), Some(u), Some(n)) => Some(counted(lang, t, [c, u, n])),
+        _ => None,
+    };
+    let page =
+        ImportPage { page: Page::learner(lang, t.import.into(), "/import"), t, refusal: None, problem: None, done };
+    private(html(StatusCode::OK, page.render()))
+}
+
+/// The three counts under their heads, numbers localised.
+fn counted(lang: Lang, t: &'static ImportLabels, n: [usize; 3]) -> Vec<(&'static str, String)> {
+    t.counted.iter().zip(n).map(|(head, n)| (*head, i18n::integer(lang, n as u64))).collect()
+}
+
+/// Reads the multipart field `file` (the only one), at most `limit` bytes.
+async fn read_file(multipart: Result<Multipart, MultipartRejection>, limit: usize) -> Result<(String, Bytes), Refusal> {
+    let refuse = |m: String| Refusal { at: "file".into(), message: m };
+    let mut multipart = multipart.map_err(|e| refuse(e.body_text()))?;
+    let mut found = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| refuse(e.body_text()))? {
+        if field.name() != Some("file") || found.is_some() {
+            return Err(refuse("send one file in the field `file`".into()));
+        }
+        let name = field.file_name().unwrap_or("").to_owned();
+        let mut bytes = Vec::new();
+        // Cut off as soon as the file passes the limit, not after reading all of it.
+        while let Some(chunk) = field.chunk().await.map_err(|e| refuse(e.body_text()))? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(refuse(format!("the file is larger than {} MiB", limit / (1024 * 1024))));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        found = Some((name, Bytes::from(bytes)));
+    }
+    found.filter(|(_, b)| !b.is_empty()).ok_or_else(|| refuse("choose a file".into()))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let t = labels(lang);
+    let (name, bytes) = match read_file(multipart, state.config.import_max_bytes).await {
+        Ok(f) => f,
+        Err(r) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(r), None),
+    };
+    // Checked now, so a bad file is explained at once; checked again on confirmation.
+    if let Err(e) = Incoming::read(&bytes, &state.trust, state.clock.now()) {
+        return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None);
+    }
+    match state.pending_imports.put(who.id, name, bytes, state.clock.now()) {
+        Some(id) => Redirect::to(&format!("/import/{id}")).into_response(),
+        None => import_page(lang, StatusCode::SERVICE_UNAVAILABLE, None, Some(t.busy)),
+    }
+}
+
+pub struct Row {
+    pub title: String,
+    pub place: String,
+    pub period: String,
+    pub attestation: String,
+    pub change: &'static str,
+    pub class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "import_preview.html")]
+struct PreviewPage {
+    page: Page,
+    t: &'static ImportLabels,
+    id: Uuid,
+    file_name: String,
+    format: &'static str,
+    profile: Option<String>,
+    rows: Vec<Row>,
+    counts: Vec<(&'static str, String)>,
+}
+
+/// The preview (a GET: it reads the record and the waiting upload, and changes neither).
+pub async fn preview(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let t = labels(lang);
+    let Some(waiting) =
+        Uuid::parse_str(&id).ok().and_then(|id| state.pending_imports.get(who.id, id, state.clock.now()))
+    else {
+        return import_page(lang, StatusCode::GONE, None, Some(t.expired));
+    };
+    let current = match state.db.export_document(who.id).await {
+        Ok(d) => d,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+        Ok(i) => i,
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+    };
+    let (format, replaces) = (incoming.format, incoming.replaces_profile());
+    let planned = match incoming.apply(&current) {
+        Ok(d) => d,
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+    };
+    let profile = (replaces && planned.learner != current.learner).then(|| {
+        let l = &planned.learner;
+        [Some(l.name.clone()), l.headline.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")
+    });
+    let (mut new, mut updated, mut unchanged) = (0usize, 0usize, 0usize);
+    let rows = changes(&current, &planned)
+        .into_iter()
+        .map(|(change, c)| {
+            let (change, class) = match change {
+                Change::New => {
+                    new += 1;
+                    (t.new, "new")
+                }
+                Change::Updated => {
+                    updated += 1;
+                    (t.updated, "updated")
+                }
+                Change::Unchanged => {
+                    unchanged += 1;
+                    (t.unchanged, "unchanged")
+                }
+            };
+            Row {
+                title: c.title.clone(),
+                place: [c.institution.clone(), c.platform.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                period: i18n::period(lang, c.started_on, c.finished_on).unwrap_or_default(),
+                attestation: c
+                    .attestation
+                    .as_ref()
+                    .map(|a| a.kind.map_or(i18n::attestation_generic(lang), |k| i18n::attestation_kind(lang, k)))
+                    .unwrap_or_default()
+                    .to_owned(),
+                change,
+                class,
+            }
+        })
+        .collect();
+    let counts = counted(lang, t, [new, updated, unchanged]);
+    let page = PreviewPage {
+        page: Page::learner(lang, t.preview.into(), &format!("/import/{id}")),
+        t,
+        id: Uuid::parse_str(&id).unwrap_or_default(),
+        file_name: waiting.file_name,
+        format: format.as_str(),
+        profile,
+        rows,
+        counts,
+    };
+    private(html(StatusCode::OK, page.render()))
+}
+
+#[derive(Deserialize)]
+pub struct IdForm {
+    #[serde(default)]
+    id: String,
+}
+
+/// Stores the waiting upload: parsed again and imported in one transaction, all or nothing.
+pub async fn confirm(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Form(form): Form<IdForm>,
+) -> Response {
+    let t = labels(lang);
+    let Some(waiting) =
+        Uuid::parse_str(&form.id).ok().and_then(|id| state.pending_imports.take(who.id, id, state.clock.now()))
+    else {
+        return import_page(lang, StatusCode::GONE, None, Some(t.expired));
+    };
+    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+        Ok(i) => i,
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+    };
+    match state.db.import_incoming(who.id, incoming, state.clock.now()).await {
+        Ok(Ok(c)) => {
+            tracing::info!(learner = %who.id, created = c.created, updated = c.updated, "file imported from the page");
+            Redirect::to(&format!("/import?created={}&updated={}&unchanged={}", c.created, c.updated, c.unchanged))
+                .into_response()
+        }
+        Ok(Err(e)) => import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// Forgets the waiting upload.
+pub async fn cancel(
+    State(state): State<AppState>,
+    SignedIn { who, .. }: SignedIn,
+    Form(form): Form<IdForm>,
+) -> Response {
+    if let Ok(id) = Uuid::parse_str(&form.id) {
+        state.pending_imports.take(who.id, id, state.clock.now());
+    }
+    Redirect::to("/import").into_response()
+}

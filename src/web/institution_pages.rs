@@ -1,0 +1,360 @@
+//! Institutions (`/institutions`): each with its courses; edit name, country, kind and website;
+//! merge two that are the same institution (pick both, confirm, the courses of the second move
+//! to the first, the second is removed, all in one storage transaction).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Page, SignedIn, html, private};
+use crate::app::AppState;
+use crate::domain::Lang;
+use crate::domain::institution::{InstitutionInfo, InstitutionKind};
+use crate::error::AppError;
+use crate::i18n;
+use crate::storage::institutions::StoredInstitution;
+
+pub struct InstitutionLabels {
+    pub institutions: &'static str,
+    pub intro: &'static str,
+    pub empty: &'static str,
+    pub name: &'static str,
+    pub country: &'static str,
+    pub country_hint: &'static str,
+    pub kind: &'static str,
+    pub website: &'static str,
+    pub website_hint: &'static str,
+    pub none: &'static str,
+    pub courses: &'static str,
+    pub no_courses: &'static str,
+    pub edit: &'static str,
+    pub edit_heading: &'static str,
+    pub save: &'static str,
+    pub cancel: &'static str,
+    pub merge_heading: &'static str,
+    pub merge_intro: &'static str,
+    pub keep: &'static str,
+    pub absorbed: &'static str,
+    pub merge_next: &'static str,
+    pub merge_confirm_heading: &'static str,
+    pub merge_confirm: &'static str,
+    pub merge: &'static str,
+    pub merged: &'static str,
+    pub saved: &'static str,
+    pub same_twice: &'static str,
+    pub form_error: &'static str,
+    pub kinds: [(InstitutionKind, &'static str); 6],
+}
+
+pub static FR: InstitutionLabels = InstitutionLabels {
+    institutions: "Établissements",
+    intro: "Les établissements nommés dans vos cours. Un même établissement écrit de deux façons ? Fusionnez-les.",
+    empty: "Aucun établissement pour l’instant : ils apparaissent quand un cours en nomme un.",
+    name: "Nom",
+    country: "Pays",
+    country_hint: "Code ISO à deux lettres (FR, CH…) ou nom du pays.",
+    kind: "Type",
+    website: "Site web",
+    website_hint: "Une adresse complète, commençant par https:// ou http://.",
+    none: "—",
+    courses: "Cours",
+    no_courses: "Aucun cours ne le nomme.",
+    edit: "Modifier",
+    edit_heading: "Modifier l’établissement",
+    save: "Enregistrer",
+    cancel: "Annuler",
+    merge_heading: "Fusionner deux établissements",
+    merge_intro: "Choisissez celui à garder, puis celui qui le rejoint : ses cours passeront au premier, puis il sera supprimé.",
+    keep: "Garder",
+    absorbed: "Fusionner dans le premier",
+    merge_next: "Vérifier la fusion",
+    merge_confirm_heading: "Confirmer la fusion",
+    merge_confirm: "Les cours suivants passeront à l’établissement gardé, et l’autre sera supprimé. Les informations manquantes du premier (pays, type, site) seront reprises du second.",
+    merge: "Fusionner",
+    merged: "Établissements fusionnés.",
+    saved: "Établissement enregistré.",
+    same_twice: "Choisissez deux établissements différents.",
+    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
+    kinds: [
+        (InstitutionKind::University, "Université"),
+        (InstitutionKind::School, "École"),
+        (InstitutionKind::Company, "Entreprise"),
+        (InstitutionKind::PublicBody, "Organisme public"),
+        (InstitutionKind::Association, "Association"),
+        (InstitutionKind::Other, "Autre"),
+    ],
+};
+
+pub static EN: InstitutionLabels = InstitutionLabels {
+    institutions: "Institutions",
+    intro: "The institutions your courses name. The same institution spelt two ways? Merge them.",
+    empty: "No institutions yet: they appear when a course names one.",
+    name: "Name",
+    country: "Country",
+    country_hint: "A two-letter ISO code (FR, CH…) or the country’s name.",
+    kind: "Kind",
+    website: "Website",
+    website_hint: "A full address, starting with https:// or http://.",
+    none: "—",
+    courses: "Courses",
+    no_courses: "No course names it.",
+    edit: "Edit",
+    edit_heading: "Edit institution",
+    save: "Save",
+    cancel: "Cancel",
+    merge_heading: "Merge two institutions",
+    merge_intro: "Choose the one to keep, then the one that joins it: its courses move to the first, then it is removed.",
+    keep: "Keep",
+    absorbed: "Merge into the first",
+    merge_next: "Review the merge",
+    merge_confirm_heading: "Confirm the merge",
+    merge_confirm: "The courses below move to the institution kept, and the other is removed. What the first lacks (country, kind, website) is taken from the second.",
+    merge: "Merge",
+    merged: "Institutions merged.",
+    saved: "Institution saved.",
+    same_twice: "Choose two different institutions.",
+    form_error: "The form has an error; nothing was saved.",
+    kinds: [
+        (InstitutionKind::University, "University"),
+        (InstitutionKind::School, "School"),
+        (InstitutionKind::Company, "Company"),
+        (InstitutionKind::PublicBody, "Public body"),
+        (InstitutionKind::Association, "Association"),
+        (InstitutionKind::Other, "Other"),
+    ],
+};
+
+fn labels(lang: Lang) -> &'static InstitutionLabels {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+impl InstitutionLabels {
+    pub fn kind_name(&self, kind: Option<&InstitutionKind>) -> &'static str {
+        kind.and_then(|k| self.kinds.iter().find(|(x, _)| x == k)).map_or("", |(_, name)| name)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "institutions.html")]
+struct ListPage {
+    page: Page,
+    t: &'static InstitutionLabels,
+    items: Vec<StoredInstitution>,
+    course_count: Vec<String>,
+    notice: Option<&'static str>,
+    merge_error: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let t = labels(lang);
+    let notice = match q.done.as_deref() {
+        Some("merged") => Some(t.merged),
+        Some("saved") => Some(t.saved),
+        _ => None,
+    };
+    list_page(&state, who.id, lang, notice, None, StatusCode::OK).await
+}
+
+async fn list_page(
+    state: &AppState,
+    learner: Uuid,
+    lang: Lang,
+    notice: Option<&'static str>,
+    merge_error: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let t = labels(lang);
+    let items = match state.db.list_institutions(learner).await {
+        Ok(i) => i,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let course_count = items.iter().map(|i| i18n::integer(lang, i.courses.len() as u64)).collect();
+    let page = ListPage {
+        page: Page::learner(lang, t.institutions.into(), "/institutions"),
+        t,
+        items,
+        course_count,
+        notice,
+        merge_error,
+    };
+    private(html(status, page.render()))
+}
+
+/// What the edit form sends, as typed.
+#[derive(Deserialize, Default)]
+pub struct EditForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    website: String,
+}
+
+#[derive(Template)]
+#[template(path = "institution_form.html")]
+struct EditPage {
+    page: Page,
+    t: &'static InstitutionLabels,
+    id: Uuid,
+    form: EditForm,
+    error_field: String,
+    error: Option<String>,
+}
+
+impl EditPage {
+    fn new(lang: Lang, id: Uuid, form: EditForm, error: Option<(String, String)>) -> EditPage {
+        let t = labels(lang);
+        let (error_field, error) = match error {
+            Some((f, m)) => (f, Some(m)),
+            None => (String::new(), None),
+        };
+        EditPage {
+            page: Page::learner(lang, t.edit_heading.into(), &format!("/institutions/{id}/edit")),
+            t,
+            id,
+            form,
+            error_field,
+            error,
+        }
+    }
+
+    fn error_for(&self, field: &str) -> Option<&str> {
+        (self.error_field == field).then_some(self.error.as_deref()).flatten()
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    match state.db.institution(who.id, id).await {
+        Ok(i) => {
+            let form = EditForm {
+                name: i.info.name,
+                country: i.info.country.unwrap_or_default(),
+                kind: i.info.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+                website: i.info.website.unwrap_or_default(),
+            };
+            private(html(StatusCode::OK, EditPage::new(lang, id, form, None).render()))
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<EditForm>,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
+    let refused = match InstitutionInfo::from_text(&form.name, &form.country, &form.kind, &form.website) {
+        Ok(info) => match state.db.update_institution(who.id, id, info).await {
+            Ok(_) => return Redirect::to("/institutions?done=saved").into_response(),
+            Err(crate::storage::Error::Conflict(m)) => ("name".to_owned(), m),
+            Err(e) => return AppError::from(e).into_response(),
+        },
+        Err(e) => (e.path, e.message),
+    };
+    private(html(StatusCode::UNPROCESSABLE_ENTITY, EditPage::new(lang, id, form, Some(refused)).render()))
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    #[serde(default)]
+    keep: String,
+    #[serde(default)]
+    absorbed: String,
+}
+
+#[derive(Template)]
+#[template(path = "institution_merge.html")]
+struct MergePage {
+    page: Page,
+    t: &'static InstitutionLabels,
+    keep: StoredInstitution,
+    absorbed: StoredInstitution,
+}
+
+/// The two institutions chosen, both the learner's and different, or why not.
+async fn chosen(
+    state: &AppState,
+    learner: Uuid,
+    form: &MergeForm,
+) -> Result<Option<(StoredInstitution, StoredInstitution)>, Response> {
+    let (Ok(keep), Ok(absorbed)) = (Uuid::parse_str(&form.keep), Uuid::parse_str(&form.absorbed)) else {
+        return Ok(None);
+    };
+    if keep == absorbed {
+        return Ok(None);
+    }
+    let get = |id| state.db.institution(learner, id);
+    match (get(keep).await, get(absorbed).await) {
+        (Ok(k), Ok(a)) => Ok(Some((k, a))),
+        (Err(e), _) | (_, Err(e)) => Err(AppError::from(e).into_response()),
+    }
+}
+
+/// The confirmation step (a GET: it only shows what the merge would do).
+pub async fn merge_review(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Query(form): Query<MergeForm>,
+) -> Response {
+    let t = labels(lang);
+    match chosen(&state, who.id, &form).await {
+        Err(r) => r,
+        Ok(None) => list_page(&state, who.id, lang, None, Some(t.same_twice), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Ok(Some((keep, absorbed))) => {
+            let page = MergePage {
+                page: Page::learner(
+                    lang,
+                    t.merge_confirm_heading.into(),
+                    &format!("/institutions/merge?keep={}&absorbed={}", keep.id, absorbed.id),
+                ),
+                t,
+                keep,
+                absorbed,
+            };
+            private(html(StatusCode::OK, page.render()))
+        }
+    }
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Form(form): Form<MergeForm>,
+) -> Response {
+    let t = labels(lang);
+    match chosen(&state, who.id, &form).await {
+        Err(r) => r,
+        Ok(None) => list_page(&state, who.id, lang, None, Some(t.same_twice), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Ok(Some((keep, absorbed))) => match state.db.merge_institutions(who.id, keep.id, absorbed.id).await {
+            Ok(_) => Redirect::to("/institutions?done=merged").into_response(),
+            Err(e) => AppError::from(e).into_response(),
+        },
+    }
+}

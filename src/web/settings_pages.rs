@@ -1,0 +1,330 @@
+//! Settings (`/settings`: name, headline, situation, contact, language; password change) and
+//! the header's language switch (`POST /lang`).
+//!
+//! The profile form maps onto the document's `LearnerRecord`, so it obeys the rules of the API
+//! and of imports; the password form goes through the API's own `replace_password` (same
+//! policy, other sessions ended). A refused value is shown next to its field, everything typed
+//! kept (never a password), and nothing is saved.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::account_pages::Field;
+use super::{LANG_COOKIE, Page, SignedIn, html, private};
+use crate::api::accounts::replace_password;
+use crate::api::extract::AuthLearner;
+use crate::app::AppState;
+use crate::domain::{Lang, LearnerRecord, Situation};
+use crate::error::AppError;
+
+pub struct SettingsLabels {
+    pub settings: &'static str,
+    pub profile: &'static str,
+    pub name: &'static str,
+    pub headline: &'static str,
+    pub headline_hint: &'static str,
+    pub contact_email: &'static str,
+    pub location: &'static str,
+    pub situation: &'static str,
+    pub language: &'static str,
+    pub language_hint: &'static str,
+    pub not_said: &'static str,
+    pub save: &'static str,
+    pub password: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub password_hint: &'static str,
+    pub change_password: &'static str,
+    pub saved: &'static str,
+    pub password_changed: &'static str,
+    pub form_error: &'static str,
+    pub wrong_password: &'static str,
+    pub situations: [(Situation, &'static str); 5],
+}
+
+pub static FR: SettingsLabels = SettingsLabels {
+    settings: "Réglages",
+    profile: "Profil",
+    name: "Nom",
+    headline: "Titre du profil",
+    headline_hint: "Une ligne sous votre nom sur le portfolio, par exemple « Chargée de projets numériques ».",
+    contact_email: "E-mail de contact (affiché sur le portfolio)",
+    location: "Lieu",
+    situation: "Situation",
+    language: "Langue",
+    language_hint: "Celle de ces pages et, par défaut, de vos portfolios.",
+    not_said: "Non précisée",
+    save: "Enregistrer",
+    password: "Mot de passe",
+    current_password: "Mot de passe actuel",
+    new_password: "Nouveau mot de passe",
+    password_hint: "12 caractères au moins. Vos autres sessions seront fermées.",
+    change_password: "Changer le mot de passe",
+    saved: "Réglages enregistrés.",
+    password_changed: "Mot de passe changé ; vos autres sessions sont fermées.",
+    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
+    wrong_password: "Ce n’est pas votre mot de passe actuel.",
+    situations: [
+        (Situation::Student, "Étudiant·e"),
+        (Situation::JobSeeker, "En recherche d’emploi"),
+        (Situation::Employed, "Salarié·e"),
+        (Situation::Independent, "Indépendant·e"),
+        (Situation::Retired, "Retraité·e"),
+    ],
+};
+
+pub static EN: SettingsLabels = SettingsLabels {
+    settings: "Settings",
+    profile: "Profile",
+    name: "Name",
+    headline: "Headline",
+    headline_hint: "One line under your name on the portfolio, for example “Digital project officer”.",
+    contact_email: "Contact email (shown on the portfolio)",
+    location: "Location",
+    situation: "Situation",
+    language: "Language",
+    language_hint: "The language of these pages and, by default, of your portfolios.",
+    not_said: "Not said",
+    save: "Save",
+    password: "Password",
+    current_password: "Current password",
+    new_password: "New password",
+    password_hint: "At least 12 characters. Your other sessions will be signed out.",
+    change_password: "Change password",
+    saved: "Settings saved.",
+    password_changed: "Password changed; your other sessions are signed out.",
+    form_error: "The form has an error; nothing was saved.",
+    wrong_password: "This is not your current password.",
+    situations: [
+        (Situation::Student, "Student"),
+        (Situation::JobSeeker, "Job seeker"),
+        (Situation::Employed, "Employed"),
+        (Situation::Independent, "Independent"),
+        (Situation::Retired, "Retired"),
+    ],
+};
+
+fn labels(lang: Lang) -> &'static SettingsLabels {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+/// What the profile form sends, as typed.
+#[derive(Deserialize, Default)]
+pub struct ProfileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    headline: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    situation: String,
+    #[serde(default)]
+    lang: String,
+}
+
+impl ProfileForm {
+    fn of(p: &LearnerRecord, page_lang: Lang) -> ProfileForm {
+        ProfileForm {
+            name: p.name.clone(),
+            headline: p.headline.clone().unwrap_or_default(),
+            email: p.email.clone().unwrap_or_default(),
+            location: p.location.clone().unwrap_or_default(),
+            situation: p.situation.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            lang: page_lang.as_str().to_owned(),
+        }
+    }
+
+    /// The profile and page language this form describes, or the field at fault and why.
+    fn to_profile(&self) -> Result<(LearnerRecord, Lang), (String, String)> {
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
+        let situation = match opt(&self.situation) {
+            None => None,
+            Some(v) => Some(
+                Situation::from_str_opt(&v)
+                    .ok_or_else(|| ("situation".to_owned(), format!("`{v}` is not a situation")))?,
+            ),
+        };
+        let lang = Lang::from_str_opt(self.lang.trim())
+            .ok_or_else(|| ("lang".to_owned(), "choose French or English".to_owned()))?;
+        let profile = LearnerRecord {
+            name: self.name.trim().to_owned(),
+            headline: opt(&self.headline),
+            email: opt(&self.email),
+            location: opt(&self.location),
+            situation,
+            lang: Some(lang),
+        };
+        profile.validate("").map_err(|e| (e.path, e.message))?;
+        Ok((profile, lang))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    page: Page,
+    t: &'static SettingsLabels,
+    form: ProfileForm,
+    error_field: String,
+    error: Option<String>,
+    current_password: Field,
+    new_password: Field,
+    notice: Option<&'static str>,
+}
+
+impl SettingsPage {
+    fn new(lang: Lang, form: ProfileForm) -> SettingsPage {
+        let t = labels(lang);
+        SettingsPage {
+            page: Page::learner(lang, t.settings.into(), "/settings"),
+            t,
+            form,
+            error_field: String::new(),
+            error: None,
+            current_password: Field::default(),
+            new_password: Field::default(),
+            notice: None,
+        }
+    }
+
+    fn error_for(&self, field: &str) -> Option<&str> {
+        (self.error_field == field).then_some(self.error.as_deref()).flatten()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedIn, Query(q): Query<Done>) -> Response {
+    let learner = match state.db.learner(who.id).await {
+        Ok(l) => l,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let mut page = SettingsPage::new(lang, ProfileForm::of(&learner.profile, lang));
+    page.notice = match q.done.as_deref() {
+        Some("profile") => Some(page.t.saved),
+        Some("password") => Some(page.t.password_changed),
+        _ => None,
+    };
+    private(html(StatusCode::OK, page.render()))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Form(form): Form<ProfileForm>,
+) -> Response {
+    let refused = match form.to_profile() {
+        Ok((profile, page_lang)) => match state.db.save_settings(who.id, profile, page_lang, state.clock.now()).await {
+            Ok(_) => return Redirect::to("/settings?done=profile").into_response(),
+            Err(e) => return AppError::from(e).into_response(),
+        },
+        Err(refused) => refused,
+    };
+    let mut page = SettingsPage::new(lang, form);
+    page.error_field = refused.0;
+    page.error = Some(refused.1);
+    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let t = labels(lang);
+    let failure = match replace_password(&state, &who, form.current_password, form.new_password).await {
+        Ok(()) => return Redirect::to("/settings?done=password").into_response(),
+        Err(e) => e,
+    };
+    let learner = match state.db.learner(who.id).await {
+        Ok(l) => l,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let mut page = SettingsPage::new(lang, ProfileForm::of(&learner.profile, lang));
+    let status = failure.status();
+    match failure {
+        AppError::Forbidden(_) => page.current_password.error = Some(t.wrong_password.to_owned()),
+        AppError::Validation(v) => page.new_password.error = Some(v.message),
+        other => return other.into_response(),
+    }
+    private(html(status, page.render()))
+}
+
+/// The header's language switch.
+#[derive(Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Remembers the chosen language: in the account when signed in, and in a `lang` cookie in any
+/// case (so the pages stay in that language after signing out), then returns to the page.
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    who: Option<AuthLearner>,
+    Form(form): Form<LangForm>,
+) -> Response {
+    let back = local_path(&form.back);
+    let Some(lang) = Lang::from_str_opt(form.lang.trim()) else { return Redirect::to(back).into_response() };
+    if let Some(who) = who
+        && let Err(e) = state.db.set_page_lang(who.id, lang).await
+    {
+        return AppError::from(e).into_response();
+    }
+    let mut r = Redirect::to(back).into_response();
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", lang.as_str());
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// `back` when it is a path of this site, else the home page: the switch must not be usable
+/// to send someone elsewhere (`//evil.example`, `https://…`).
+fn local_path(back: &str) -> &str {
+    let ok = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && back.len() <= 512
+        && back.chars().all(|c| c.is_ascii_graphic());
+    if ok { back } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn the_switch_only_returns_to_this_site() {
+        assert_eq!(local_path("/courses/abc/edit"), "/courses/abc/edit");
+        assert_eq!(local_path("//evil.example/x"), "/");
+        assert_eq!(local_path("https://evil.example"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+}
