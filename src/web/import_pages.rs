@@ -50,6 +50,9 @@ pub struct ImportLabels {
     pub export_jsonresume: &'static str,
     pub export_csv: &'static str,
     pub attestation: &'static str,
+    pub proof: &'static str,
+    /// Between a label and its value: a no-break space before the colon in French.
+    pub colon: &'static str,
     pub empty: &'static str,
     /// Column heads of the counts (plural, so any number reads right).
     pub counted: [&'static str; 3],
@@ -83,6 +86,8 @@ pub static FR: ImportLabels = ImportLabels {
     export_jsonresume: "JSON Resume",
     export_csv: "Tableur (CSV)",
     attestation: "Attestation",
+    proof: "Niveau de preuve",
+    colon: "\u{a0}: ",
     empty: "Ce fichier ne contient aucun cours.",
     counted: ["Cours ajoutés", "Cours mis à jour", "Cours inchangés"],
     see_courses: "Voir mes cours",
@@ -115,6 +120,8 @@ pub static EN: ImportLabels = ImportLabels {
     export_jsonresume: "JSON Resume",
     export_csv: "Spreadsheet (CSV)",
     attestation: "Attestation",
+    proof: "Level of proof",
+    colon: ": ",
     empty: "This file holds no course.",
     counted: ["Courses added", "Courses updated", "Courses unchanged"],
     see_courses: "See my courses",
@@ -229,6 +236,9 @@ pub struct Row {
     pub place: String,
     pub period: String,
     pub attestation: String,
+    /// The level of proof the course will have once imported: a badge's is computed now,
+    /// against the trust file, so the learner sees "signature verified" or not before saving.
+    pub proof: String,
     pub change: &'static str,
     pub class: &'static str,
 }
@@ -307,6 +317,16 @@ pub async fn preview(
                     .map(|a| a.kind.map_or(i18n::attestation_generic(lang), |k| i18n::attestation_kind(lang, k)))
                     .unwrap_or_default()
                     .to_owned(),
+                proof: {
+                    let now = state.clock.now();
+                    let level = i18n::assurance_label(lang, crate::domain::assurance::assurance_of(c, false, now));
+                    match crate::domain::assurance::badge_status(c, now) {
+                        Some(status) if status != crate::domain::badge::BadgeStatus::Valid => {
+                            format!("{level} ({})", i18n::badge_status_label(lang, status))
+                        }
+                        _ => level.to_owned(),
+                    }
+                },
                 change,
                 class,
             }

@@ -430,3 +430,25 @@ async fn the_dashboard_shows_a_timeline_the_advice_and_what_to_do_next_and_get_c
     assert_eq!(revision(), before, "nothing changed");
     assert_eq!(app.course_count(&api).await, 12);
 }
+
+/// A badge's level of proof is computed at preview time, so the learner sees before saving
+/// whether certfolio vouches for it: the DCC fixture (expired, Data Integrity proofs certfolio
+/// does not check) is "badge data", marked expired; a LinkedIn line is self-declared or linked.
+#[tokio::test]
+async fn the_import_preview_shows_each_courses_level_of_proof() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    let badge = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/real/openbadges3/ob3_dcc_revoked_expired_two_proofs.json"
+    ))
+    .unwrap();
+    let preview = upload_for_preview(&app, &cookie, "badge.json", &badge).await;
+    let html = page(&app, &preview, Some(&cookie)).await.text();
+    assert!(html.contains("Level of proof: Badge data imported (badge expired)"), "{html}");
+    let preview = upload_for_preview(&app, &cookie, "Certifications.csv", LINKEDIN.as_bytes()).await;
+    let html = page(&app, &preview, Some(&cookie)).await.text();
+    assert!(html.contains("Level of proof: Issuer verification link"), "{html}");
+    assert_eq!(app.course_count(&api).await, 0, "previews save nothing");
+}

@@ -11,7 +11,8 @@
 // a user finds them; so a renamed button or a lost <label> fails this walk.
 
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,6 +23,9 @@ const SHOTS = process.env.SHOTS_DIR ?? 'target/browser';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOTS, { recursive: true });
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const CERTIFICATE = path.join(HERE, '../fixtures/certificate.pdf');
+const BADGE = path.join(HERE, '../../../shared/fixtures/real/openbadges3/ob3_baked_json_itxt.png');
 
 // Without the background-networking flags Chromium tries to reach Google's hosts at start,
 // which a closed CI network refuses; none of that is part of what is tested.
@@ -164,6 +168,55 @@ try {
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForLoadState();
 
+  // The course's own page: attach the certificate file (a real PDF), shown with its SHA-256.
+  await page.goto(BASE + '/courses');
+  await page.locator('a[href$="/edit"]', { hasText: title }).first().click();
+  await page.waitForLoadState();
+  await axeCheck(page, 'course edit page');
+  await page.getByLabel('Certificate file', { exact: false }).setInputFiles(CERTIFICATE);
+  await page.getByRole('button', { name: 'Upload file' }).click();
+  await page.waitForLoadState();
+  const sha = createHash('sha256').update(readFileSync(CERTIFICATE)).digest('hex');
+  check((await page.locator('main').innerText()).includes(sha), 'the uploaded certificate is listed with its SHA-256');
+  await axeCheck(page, 'course edit page with evidence');
+  await shot(page, 'course-evidence-en');
+
+  // Import with a preview: nothing is stored until "Confirm import"; "Cancel" stores nothing.
+  const linkedin = 'Name,Url,Authority,Started On,Finished On,License Number\n' +
+    'Google Data Analytics,https://coursera.org/verify/ABC123,Coursera,Mar 2023,Jun 2023,ABC123\n';
+  await page.goto(BASE + '/import');
+  await axeCheck(page, 'import');
+  await page.getByLabel('File to import').setInputFiles({ name: 'Certifications.csv', mimeType: 'text/csv', buffer: Buffer.from(linkedin) });
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.waitForLoadState();
+  check((await page.locator('h1').innerText()).includes('Import preview'), 'a LinkedIn export opens the import preview');
+  check((await page.locator('main').innerText()).includes('Google Data Analytics'), 'the preview lists the certificate');
+  await axeCheck(page, 'import preview');
+  await shot(page, 'import-preview-en');
+  const previewUrl = page.url();
+  await page.goto(BASE + '/courses');
+  check(await page.getByText('Google Data Analytics').count() === 0, 'nothing is saved while the preview waits');
+  await page.goto(previewUrl);
+  await page.getByRole('button', { name: 'Confirm import' }).click();
+  await page.waitForLoadState();
+  await page.goto(BASE + '/courses');
+  check(await page.getByText('Google Data Analytics').count() > 0, 'after "Confirm import" the course is saved');
+  if (existsSync(BADGE)) {
+    const before = await page.locator('a[href$="/edit"]').count();
+    await page.goto(BASE + '/import');
+    await page.getByLabel('File to import').setInputFiles(BADGE);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.waitForLoadState();
+    const preview = await page.locator('main').innerText();
+    check(/Open Badges/i.test(preview), 'a baked Open Badges 3.0 PNG is recognised in the preview');
+    await shot(page, 'import-preview-badge-en');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForLoadState();
+    await page.goto(BASE + '/courses');
+    check((await page.locator('a[href$="/edit"]').count()) === before, `after "Cancel" the badge is not saved (still ${before} courses)`);
+  } else {
+    throw new Error(`missing fixture ${BADGE} (the shared fixtures sit beside the project)`);
+  }
   await page.goto(BASE + '/dashboard');
   await axeCheck(page, 'dashboard');
   await shot(page, 'dashboard-en');
