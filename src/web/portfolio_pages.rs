@@ -21,6 +21,10 @@ use crate::i18n;
 
 pub struct BuilderLabels {
     pub portfolio: &'static str,
+    pub preview_heading: &'static str,
+    pub preview_button: &'static str,
+    /// "and N more entries" after the previewed ones.
+    pub more_entries: (&'static str, &'static str),
     pub framing: &'static str,
     pub appetite: &'static str,
     pub legitimacy: &'static str,
@@ -50,6 +54,9 @@ pub struct BuilderLabels {
 }
 
 pub static FR: BuilderLabels = BuilderLabels {
+    preview_heading: "Aperçu de la page 1",
+    preview_button: "Voir l’aperçu de la page 1",
+    more_entries: ("et {} autre entrée dans le PDF", "et {} autres entrées dans le PDF"),
     portfolio: "Mon portfolio",
     framing: "Cadrage",
     appetite: "Appétence pour l’autoformation",
@@ -80,6 +87,9 @@ pub static FR: BuilderLabels = BuilderLabels {
 };
 
 pub static EN: BuilderLabels = BuilderLabels {
+    preview_heading: "Preview of page 1",
+    preview_button: "Preview page 1",
+    more_entries: ("and {} more entry in the PDF", "and {} more entries in the PDF"),
     portfolio: "My portfolio",
     framing: "Framing",
     appetite: "Appetite for self-training",
@@ -126,6 +136,12 @@ struct BuilderPage {
     advised_framing: &'static str,
     reasons: Vec<String>,
     lang: &'static str,
+    selected_framing: &'static str,
+    selected_scope: String,
+    include_uncertified: bool,
+    preview: Option<super::share_page::Preview>,
+    more_text: Option<String>,
+    name: String,
     empty: bool,
     created: Option<(String, String)>,
     error: Option<String>,
@@ -165,10 +181,24 @@ async fn builder(
     created: Option<(String, String)>,
     error: Option<String>,
 ) -> Response {
-    let doc = match state.db.export_document(who.id).await {
-        Ok(d) => d,
+    builder_with(state, who, lang, created, error, None).await
+}
+
+/// The builder with `chosen` options (from its "Preview page 1" button) instead of the advised
+/// ones, and page 1 of what they select previewed.
+async fn builder_with(
+    state: &AppState,
+    who: AuthLearner,
+    lang: Lang,
+    created: Option<(String, String)>,
+    error: Option<String>,
+    chosen: Option<(Spec, Option<Lang>)>,
+) -> Response {
+    let (profile, courses) = match state.db.record(who.id).await {
+        Ok(r) => r,
         Err(e) => return AppError::from(e).into_response(),
     };
+    let doc = crate::storage::courses::as_document(profile, &courses);
     let t = labels(lang);
     let advice = (!doc.courses.is_empty()).then(|| advise(&doc));
     let mut fields: Vec<String> = doc.courses.iter().filter_map(|c| c.field.clone()).collect();
@@ -189,14 +219,47 @@ async fn builder(
         let advised = advised_theme.as_ref() == Some(&th);
         (format!("theme:{th}"), format!("{}{sep}{th}", t.theme_prefix), advised)
     }));
+    // What the form shows selected, and what page 1 previews: the learner's last choice, else
+    // the advice.
+    let advised_spec = Spec {
+        framing: advice.as_ref().map_or(Framing::Appetite, |a| a.framing),
+        scope: match (&advised_field, &advised_theme) {
+            (Some(f), _) => Scope::Field(f.clone()),
+            (None, Some(th)) => Scope::Theme(th.clone()),
+            (None, None) => Scope::All,
+        },
+        include_uncertified: false,
+    };
+    let record_lang = doc.learner.lang.unwrap_or(lang);
+    let (spec, pdf_lang) = match chosen {
+        Some((spec, l)) => (spec, l.unwrap_or(record_lang)),
+        None => (advised_spec, record_lang),
+    };
+    let selected_scope = match &spec.scope {
+        Scope::All => String::new(),
+        Scope::Field(f) => format!("field:{f}"),
+        Scope::Theme(th) => format!("theme:{th}"),
+    };
+    let preview = super::share_page::preview(&doc, &courses, &spec, pdf_lang, state.clock.now());
+    let more_text = preview.as_ref().filter(|p| p.more > 0).map(|p| {
+        let (one, many) = t.more_entries;
+        let n = u64::try_from(p.more).unwrap_or(u64::MAX);
+        (if n == 1 { one } else { many }).replace("{}", &i18n::integer(lang, n))
+    });
     let page = BuilderPage {
         page: Page::learner(lang, t.portfolio.into(), "/portfolio"),
         t,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
         reasons: advice.map(|a| a.reasons).unwrap_or_default(),
-        // The PDF's language: the record's when the learner set one, else the page's.
-        lang: doc.learner.lang.unwrap_or(lang).as_str(),
+        // The PDF's language: the one chosen, else the record's, else the page's.
+        lang: pdf_lang.as_str(),
+        selected_framing: spec.framing.as_str(),
+        selected_scope,
+        include_uncertified: spec.include_uncertified,
+        preview,
+        more_text,
+        name: doc.learner.name.clone(),
         empty: doc.courses.is_empty(),
         created,
         error,
@@ -204,8 +267,20 @@ async fn builder(
     private(html(StatusCode::OK, page.render()))
 }
 
-pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
-    builder(&state, who, lang, None, None).await
+/// `GET /portfolio`, and `GET /portfolio?framing=&scope=&lang=` from the "Preview page 1"
+/// button: the builder with those options chosen and page 1 previewed.
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    Query(choice): Query<Choice>,
+) -> Response {
+    if choice.framing.is_empty() {
+        return builder(&state, who, lang, None, None).await;
+    }
+    match choice.spec() {
+        Ok(chosen) => builder_with(&state, who, lang, None, None, Some(chosen)).await,
+        Err(e) => builder(&state, who, lang, None, Some(e.public_message())).await,
+    }
 }
 
 /// `GET /portfolio.pdf?framing=&scope=&lang=`: the PDF, issued and registered like the API's.

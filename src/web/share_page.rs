@@ -16,7 +16,7 @@ use crate::api::extract::ClientIp;
 use crate::app::AppState;
 use crate::auth::{hash_token, looks_like_token};
 use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of, badge_status};
-use crate::domain::portfolio::{Framing, Portfolio, Scope, select};
+use crate::domain::portfolio::{Framing, Portfolio, Scope, Spec, select};
 use crate::domain::{CourseRecord, Document, Lang};
 use crate::error::AppError;
 use crate::i18n::{self, Labels};
@@ -104,7 +104,7 @@ pub async fn page(
     let changes_with_time = courses
         .iter()
         .any(|c| crate::domain::assurance::badge_check(&c.record).and_then(|b| b.expires_at).is_some_and(|t| t > now));
-    match SharePage::build(&doc, &courses, &share, lang, &token, now).render() {
+    match SharePage::build(&doc, &courses, &share.spec, lang, &token, now).render() {
         Ok(page) => {
             let page = axum::body::Bytes::from(page);
             if !changes_with_time {
@@ -231,9 +231,46 @@ pub struct EvidenceLink {
     pub sha256: String,
 }
 
+/// Page 1 of a portfolio, as the builder previews it before any PDF or link is made: the same
+/// heading, cover sentence, figures and claim summary as the PDF's first page and the
+/// recruiter's page, then its first entries.
+pub struct Preview {
+    pub heading: String,
+    pub cover: String,
+    pub figures: Vec<(String, String)>,
+    pub summary: String,
+    pub section: String,
+    pub entries: Vec<CourseItem>,
+    /// Entries of the portfolio not shown in the preview.
+    pub more: usize,
+}
+
+/// How many entries the builder's preview of page 1 shows.
+const PREVIEW_ENTRIES: usize = 4;
+
+/// The preview of what `spec` selects, or `None` when it selects nothing.
+pub fn preview(doc: &Document, courses: &[StoredCourse], spec: &Spec, lang: Lang, now: i64) -> Option<Preview> {
+    let page = SharePage::build(doc, courses, spec, lang, "preview", now);
+    if page.empty {
+        return None;
+    }
+    let section = page.sections.first().map(|s| s.heading.clone()).unwrap_or_default();
+    let mut all = page.sections.into_iter().flat_map(|s| s.groups).flat_map(|g| g.courses);
+    let entries: Vec<CourseItem> = all.by_ref().take(PREVIEW_ENTRIES).collect();
+    Some(Preview {
+        heading: page.heading,
+        cover: page.cover,
+        figures: page.figures,
+        summary: page.summary,
+        section,
+        entries,
+        more: all.count(),
+    })
+}
+
 impl SharePage {
     /// `now` (Unix seconds) is when badge expiry is read against.
-    fn build(doc: &Document, courses: &[StoredCourse], share: &Share, lang: Lang, token: &str, now: i64) -> SharePage {
+    fn build(doc: &Document, courses: &[StoredCourse], spec: &Spec, lang: Lang, token: &str, now: i64) -> SharePage {
         let l = page_labels(lang);
         let pl = i18n::labels(lang);
         let learner = &doc.learner;
@@ -254,7 +291,7 @@ impl SharePage {
         };
         // The record may have changed since the link was made (a field emptied): an honest
         // empty page, not an error.
-        let Ok(p) = select(doc, &share.spec) else { return base };
+        let Ok(p) = select(doc, spec) else { return base };
         let record = Record { doc, courses, now };
         let item = |c: &CourseRecord| course_item(&record, c, lang, pl, token, p.framing);
         let mut sections = Vec::new();

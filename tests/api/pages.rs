@@ -260,3 +260,33 @@ async fn a_learner_who_never_chose_a_language_gets_their_browsers() {
         .unwrap();
     assert!(app.send(request).await.text().contains("<html lang=\"fr\">"));
 }
+
+/// Issue 5: the builder previews page 1 of the portfolio: by default the advised framing, and
+/// after "Preview page 1" the options chosen, kept selected in the form. Nothing is issued.
+#[tokio::test]
+async fn the_builder_previews_page_one_of_the_chosen_portfolio() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    form(&app, "/dashboard/import-sample", Some(&cookie), &[]).await;
+    let html = page(&app, "/portfolio", Some(&cookie)).await.text();
+    assert!(html.contains("Preview of page 1") && html.contains("class=\"paper\""), "{html}");
+    // The sample's advice is legitimacy in "data": previewed and selected.
+    assert!(html.contains("Legitimacy in the field: data"), "{html}");
+    assert!(html.contains("value=\"field:data\" selected"), "{html}");
+
+    let chosen = page(&app, "/portfolio?framing=appetite&scope=&lang=fr&include_uncertified=1", Some(&cookie)).await;
+    assert_eq!(chosen.status, StatusCode::OK);
+    let html = chosen.text();
+    assert!(html.contains("value=\"appetite\" checked"), "the choice stays selected: {html}");
+    assert!(html.contains("<option value=\"fr\" selected>"), "{html}");
+    assert!(html.contains("name=\"include_uncertified\" value=\"1\" checked"), "{html}");
+    assert!(html.contains("Appétence pour l’autoformation"), "page 1 in the PDF's language (fr): {html}");
+    assert!(html.contains("more entries in the PDF"), "{html}");
+
+    let bad = page(&app, "/portfolio?framing=astrology", Some(&cookie)).await;
+    assert!(bad.text().contains("`astrology` is not a framing"), "{}", bad.text());
+    // Previews issue nothing: no PDF was registered, so no verification code exists.
+    let db = app.sqlite();
+    let issued: i64 = db.query_row("SELECT COUNT(*) FROM generated_pdfs", [], |r| r.get(0)).unwrap();
+    assert_eq!(issued, 0);
+}

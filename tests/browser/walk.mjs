@@ -224,6 +224,13 @@ try {
   // The portfolio builder: download the PDF, then create a share link.
   await page.goto(BASE + '/portfolio');
   await axeCheck(page, 'portfolio builder');
+  await page.getByLabel('Appetite for self-training', { exact: false }).check();
+  await page.getByRole('button', { name: 'Preview page 1' }).click();
+  await page.waitForLoadState();
+  const paper = await page.locator('.paper').innerText();
+  check(paper.includes('Alex Martin') && paper.includes(title), 'the builder previews page 1 with the learner and the course');
+  check(await page.getByLabel('Appetite for self-training', { exact: false }).isChecked(), 'the previewed framing stays chosen');
+  await axeCheck(page, 'portfolio builder with a preview');
   await shot(page, 'portfolio-builder-en');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
