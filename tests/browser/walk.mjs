@@ -119,6 +119,23 @@ try {
   await axeCheck(page, 'dashboard (empty)');
   await shot(page, 'dashboard-empty-en');
 
+  // The visible language switch, remembered for the account (not only for this browser).
+  await page.getByRole('button', { name: 'Français' }).click();
+  await page.waitForLoadState();
+  check(await page.getAttribute('html', 'lang') === 'fr', 'the header switch turns the pages French');
+  const elsewhere = await browser.newContext({ locale: 'en-GB' });
+  const other = await elsewhere.newPage();
+  await other.goto(BASE + '/login');
+  await other.getByLabel('Email', { exact: true }).fill(email);
+  await other.getByLabel('Password', { exact: true }).fill(password);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await other.waitForLoadState();
+  check(await other.getAttribute('html', 'lang') === 'fr', 'the choice is remembered for the account, on another browser too');
+  await elsewhere.close();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForLoadState();
+  check(await page.getAttribute('html', 'lang') === 'en', 'and switched back to English');
+
   // Add a course with an invalid hours value: the error is next to the field, nothing typed is lost.
   await page.goto(BASE + '/courses');
   await axeCheck(page, 'courses (empty)');
