@@ -133,9 +133,7 @@ fn csv_header(body: &[u8]) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
-    fn real(path: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    }
+    use crate::interop::test_support::real;
 
     #[test]
     fn formats_are_told_by_content() {

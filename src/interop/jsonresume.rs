@@ -171,7 +171,7 @@ mod tests {
     use super::*;
 
     fn real(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/../shared/fixtures/real/jsonresume/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        crate::interop::test_support::real(&format!("jsonresume/{name}"))
     }
 
     #[test]

@@ -131,11 +131,7 @@ mod tests {
     use super::*;
 
     fn real(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/../shared/fixtures/real/linkedin/Certifications.{name}.csv",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        crate::interop::test_support::real(&format!("linkedin/Certifications.{name}.csv"))
     }
 
     const HEADER: &str = "Name,Url,Authority,Started On,Finished On,License Number\n";

@@ -274,6 +274,45 @@ impl Collector {
     }
 }
 
+/// What the parsers' own tests share: the real fixture files beside the project, and a small
+/// deterministic mutator (truncations and byte changes) for "never panics" checks that run in
+/// `cargo test` without a fuzzer.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod test_support {
+    /// A file of `../shared/fixtures/real/` (see its SOURCES.md).
+    pub fn real(path: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// Calls `check` with every prefix of each file (every `cut_step` bytes) and with `rounds`
+    /// copies of it where 1 to 4 bytes became one of `interesting`; fails past 60 s in all.
+    pub fn mutations(files: &[Vec<u8>], cut_step: usize, rounds: usize, interesting: &[u8], check: impl Fn(&[u8])) {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let started = std::time::Instant::now();
+        for file in files {
+            for cut in (0..file.len()).step_by(cut_step) {
+                check(&file[..cut]);
+            }
+            for _ in 0..rounds {
+                let mut bytes = file.clone();
+                for _ in 0..=(next() % 4) {
+                    let at = usize::try_from(next() % bytes.len() as u64).unwrap();
+                    bytes[at] = interesting[usize::try_from(next() % interesting.len() as u64).unwrap()];
+                }
+                check(&bytes);
+            }
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,35 +432,13 @@ mod tests {
         .collect();
         files.push(csv::to_csv(&doc).into_bytes());
         let interesting = [b'"', b',', b';', b'\n', b'\r', 0, 0xff, b'{', b'[', b'=', b'-', b' '];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let check = |bytes: &[u8]| {
+        test_support::mutations(&files, 11, 600, &interesting, |bytes| {
             if let Ok(imported) = import_foreign(bytes, &TrustStore::default(), 0) {
                 for c in &imported.courses {
                     assert!(c.record.validate("").is_ok(), "{}: accepted an invalid course", c.at);
                 }
             }
-        };
-        let started = std::time::Instant::now();
-        for file in &files {
-            for cut in (0..file.len()).step_by(11) {
-                check(&file[..cut]);
-            }
-            for _ in 0..600 {
-                let mut bytes = file.clone();
-                for _ in 0..=(next() % 4) {
-                    let at = usize::try_from(next() % bytes.len() as u64).unwrap();
-                    bytes[at] = interesting[usize::try_from(next() % interesting.len() as u64).unwrap()];
-                }
-                check(&bytes);
-            }
-        }
-        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+        });
     }
 
     #[test]

@@ -187,9 +187,7 @@ pub fn baked(width: u32, height: u32, keyword: &str, text: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn real(path: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    }
+    use crate::interop::test_support::real;
 
     #[test]
     fn real_baked_images_give_their_text() {

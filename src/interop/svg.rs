@@ -215,9 +215,7 @@ fn decode_entities(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn real(path: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    }
+    use crate::interop::test_support::real;
 
     #[test]
     fn real_baked_svgs_give_their_payload() {
