@@ -360,6 +360,34 @@ try {
     await v.setViewportSize({ width: 390, height: 844 });
     check(await noSidewaysScroll(v), `no sideways scroll at 390 px on the ${lang} recruiter page with the sample`);
     await shot(v, `docs-recruiter-page-phone-${lang}`);
+    // The recruiter checks the PDF the learner sent: /verify recognises it.
+    if (lang === 'en') {
+      const sent = path.join(SHOTS, 'showcase-en.pdf');
+      writeFileSync(sent, firstPdf);
+      await v.goto(BASE + '/verify');
+      await v.locator('#file').setInputFiles(sent);
+      await v.locator('form[action="/verify"] button[type="submit"]').click();
+      await v.waitForLoadState();
+      check(/recogni[sz]ed/i.test(await v.locator('main').innerText()), 'the recruiter\'s /verify recognises the PDF the learner downloaded');
+      await axeCheck(v, 'verify result');
+      await shot(v, 'verify-result-en');
+      // The pages the walk above did not reach, each checked for accessibility.
+      await p.goto(BASE + '/institutions');
+      const [keep, absorbed] = await p.locator('#keep option').evaluateAll((os) => os.slice(0, 2).map((o) => o.value));
+      await p.locator('a[href$="/edit"]').first().click();
+      await p.waitForLoadState();
+      await axeCheck(p, 'institution edit');
+      await p.goto(`${BASE}/institutions/merge?keep=${keep}&absorbed=${absorbed}`);
+      check(/merge/i.test(await p.locator('h1').innerText()), 'merging two institutions asks for confirmation first');
+      await axeCheck(p, 'institution merge confirmation');
+      await p.goto(BASE + '/courses');
+      await p.locator('a[href$="/delete"]').first().click();
+      await p.waitForLoadState();
+      await axeCheck(p, 'course delete confirmation');
+      await p.goto(BASE + '/settings');
+      await axeCheck(p, 'settings (filled)');
+      await shot(p, 'settings-en');
+    }
     await visitor.close();
     await ctx.close();
   }
