@@ -88,6 +88,18 @@ try {
   await axeCheck(page, 'home');
   await shot(page, 'home-en');
 
+  // Keyboard: the first Tab reaches the skip link, and focus is visible (a 3 px outline).
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { text: el.textContent.trim(), outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+  });
+  check(/skip to content/i.test(focused.text), `the first Tab reaches the skip link ("${focused.text}")`);
+  check(focused.outline !== 'none' && focused.width >= 2, `focus is visible (outline ${focused.outline} ${focused.width}px)`);
+  await page.keyboard.press('Enter');
+  check(new URL(page.url()).hash === '#main', 'the skip link jumps to the content');
+
   // Sign up.
   await page.getByRole('link', { name: 'Sign up' }).first().click();
   check(new URL(page.url()).pathname === '/signup', 'the "Sign up" link leads to /signup');
