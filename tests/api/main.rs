@@ -13,4 +13,5 @@ mod import;
 mod interop;
 mod pages;
 mod pdf;
+mod robustness;
 mod shares;
