@@ -61,7 +61,7 @@ pub(crate) fn join(prefix: &str, field: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Found by the fuzz targets' contract (`fuzz_entry`): a document whose unknown key or bad
+    /// Found writing the fuzz targets' contract (`fuzz_entry`): a document whose unknown key or bad
     /// value is a megabyte long came back whole in the error's path and message.
     #[test]
     fn errors_keep_at_most_max_error_len_bytes_of_path_and_message() {

@@ -348,7 +348,7 @@ mod tests {
         assert_eq!(records(parse(text.as_bytes()).unwrap()), doc.courses);
     }
 
-    /// Found by the fuzz contract: a refused value was quoted whole, so a 7 MiB cell came back
+    /// Found writing the fuzz contract: a refused value was quoted whole, so a 7 MiB cell came back
     /// as a 7 MiB error message (and API answer, and log line).
     #[test]
     fn a_refused_huge_cell_is_quoted_as_an_excerpt() {
