@@ -65,8 +65,8 @@ async fn a_100_mb_upload_is_refused_with_413_quickly_without_being_read_whole() 
     let limit = app.state.config.import_max_bytes;
     for announced in [true, false] {
         let pulled = Arc::new(AtomicUsize::new(0));
-        let mut request = TestApp::builder(Method::POST, "/api/v1/import", Auth::Bearer(&token))
-            .header("content-type", "text/csv");
+        let mut request =
+            TestApp::builder(Method::POST, "/api/v1/import", Auth::Bearer(&token)).header("content-type", "text/csv");
         if announced {
             request = request.header("content-length", (100 * MIB).to_string());
         }
