@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::{AppState, serve, shutdown_signal};
-use crate::config::{Clock, Config};
+use crate::config::{Clock, Config, IMPORT_MAX_BYTES, MIB};
 use crate::domain::{Email, parse_document};
 use crate::storage::{self, DB_FILE, Db};
 
@@ -177,7 +177,7 @@ async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
 }
 
 async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError> {
-    let bytes = std::fs::read(file).map_err(|e| CliError(format!("{}: cannot read: {e}", file.display())))?;
+    let bytes = read_limited(file)?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
         CliError(format!("{}: {at}{}", file.display(), e.message))
@@ -246,9 +246,33 @@ fn run_backup(output: &Path, data: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Reads a file of at most [`IMPORT_MAX_BYTES`], the service's own import limit. A larger file is
+/// refused from its size before any of it is read; one whose size is not known beforehand (a
+/// pipe, `/dev/stdin`) is read no further than one byte past the limit.
+fn read_limited(file: &Path) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| CliError(format!("{}: cannot read: {e}", file.display()));
+    let max = IMPORT_MAX_BYTES / MIB;
+    let too_large = |size: String| {
+        CliError(format!("{}: the file is {size}; at most {max} MiB can be imported (split it)", file.display()))
+    };
+    let limit = u64::try_from(IMPORT_MAX_BYTES).unwrap_or(u64::MAX);
+    let opened = std::fs::File::open(file).map_err(cannot)?;
+    let size = opened.metadata().map_err(cannot)?.len();
+    if size > limit {
+        return Err(too_large(format!("{} MiB ({size} bytes)", size / (1 << 20))));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    opened.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() > IMPORT_MAX_BYTES {
+        return Err(too_large(format!("larger than {max} MiB")));
+    }
+    Ok(bytes)
+}
+
 /// Reads and validates a portfolio document; errors name the file and the JSON path.
 fn read_document(file: &Path) -> Result<crate::domain::Document, CliError> {
-    let bytes = std::fs::read(file).map_err(|e| CliError(format!("{}: cannot read: {e}", file.display())))?;
+    let bytes = read_limited(file)?;
     parse_document(&bytes).map_err(|e| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
         CliError(format!("{}: {at}{}", file.display(), e.message))

@@ -49,6 +49,10 @@ impl Default for LoginLimits {
 
 pub const MIB: usize = 1024 * 1024;
 
+/// The largest file an import takes, over HTTP (`Config::import_max_bytes`) and on the command
+/// line: a 5000-course document is about 3 MiB.
+pub const IMPORT_MAX_BYTES: usize = 8 * MIB;
+
 impl Config {
     pub fn new(data_dir: PathBuf, public_url: String) -> Config {
         Config {
@@ -59,7 +63,7 @@ impl Config {
             evidence_max_bytes: 10 * MIB,
             evidence_quota_files: 200,
             evidence_quota_bytes: 200 * 1024 * 1024,
-            import_max_bytes: 8 * MIB,
+            import_max_bytes: IMPORT_MAX_BYTES,
             login: LoginLimits::default(),
         }
     }

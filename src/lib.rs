@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod fuzz_entry;
 pub mod i18n;
 pub mod interop;
 pub mod issue;

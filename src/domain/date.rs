@@ -15,7 +15,7 @@ impl IsoDate {
     pub fn parse(value: &str) -> Result<Self, String> {
         // `time` accepts some 5-digit and signed years; a CV date is exactly 10 characters.
         if value.len() != 10 {
-            return Err(format!("`{value}` is not a date of the form YYYY-MM-DD"));
+            return Err(format!("`{}` is not a date of the form YYYY-MM-DD", super::text::excerpt(value)));
         }
         Date::parse(value, ISO).map(IsoDate).map_err(|_| format!("`{value}` is not a real date of the form YYYY-MM-DD"))
     }

@@ -144,7 +144,9 @@ impl Document {
 
 /// Parses and validates a document from raw JSON. Errors name the JSON path of the problem:
 /// `courses[3].colour: unknown field`.
+/// A UTF-8 byte-order mark (Windows Notepad writes one) is skipped, as every other importer does.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, ValidationError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Document = parse_strict(bytes)?;
     doc.validate()?;
     Ok(doc)
@@ -155,8 +157,7 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ValidationError> {
 pub fn parse_strict<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
     // Parsed to a tree first: it rejects trailing garbage and nesting deeper than 128 levels,
     // and lets `check_objects` see the shape before serde fills any struct.
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| ValidationError::new("", format!("invalid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| invalid_json(&e))?;
     if !value.is_object() {
         return Err(ValidationError::new("", "the body must be a JSON object"));
     }
@@ -176,6 +177,25 @@ pub fn parse_strict<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, V
         path = super::join(&path, field);
     }
     Err(ValidationError::new(path, message))
+}
+
+/// How deep serde_json nests before it gives up (its fixed recursion limit).
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// A JSON syntax error as a validation error of the whole file. Nesting past serde_json's limit
+/// is said in words: "recursion limit exceeded" names serde's problem, not the file's.
+pub fn invalid_json(e: &serde_json::Error) -> ValidationError {
+    let message = if e.to_string().starts_with("recursion limit exceeded") {
+        format!(
+            "invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep (line {}, column {}); \
+             no document or resume is that deep",
+            e.line(),
+            e.column()
+        )
+    } else {
+        format!("invalid JSON: {e}")
+    };
+    ValidationError::new("", message)
 }
 
 /// serde also accepts a struct written as an array of its field values in declaration order
@@ -281,6 +301,26 @@ mod tests {
         assert!(parse_document(b"{\"certfolio\": 1,").is_err());
         assert!(parse_document(b"{\"certfolio\":1,\"learner\":{\"name\":\"x\"}} trailing").is_err());
         assert_eq!(parse_document(b"[1, {}]").unwrap_err().path, "");
+    }
+
+    /// `detect` skipped a byte-order mark and said "portfolio document", then this parser
+    /// choked on the mark: a document saved by Windows Notepad could not be imported.
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), SAMPLE.as_bytes()].concat();
+        assert_eq!(parse_document(&with_bom).unwrap(), parse_document(SAMPLE.as_bytes()).unwrap());
+        assert!(parse_document(&[b"\xEF\xBB\xBF".as_slice(), &with_bom].concat()).is_err(), "one mark, not two");
+    }
+
+    #[test]
+    fn nesting_too_deep_is_said_in_words() {
+        let deep = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+        let err = parse_document(deep.as_bytes()).unwrap_err();
+        assert_eq!(err.path, "");
+        assert!(err.message.starts_with("invalid JSON: nested more than 128 levels deep (line 1, column"), "{err}");
+        let fine =
+            format!(r#"{{"certfolio": 1, "learner": {{"name": "x"}}, "z": {}1{}}}"#, "[".repeat(120), "]".repeat(120));
+        assert!(!parse_document(fine.as_bytes()).unwrap_err().message.contains("nested"));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! `certificate.pdf` is refused, and so is an image so large that decoding it would flood
 //! memory.
 
+use super::text::excerpt;
+
 /// The accepted types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaType {
@@ -90,10 +92,13 @@ pub fn check(bytes: &[u8], content_type: Option<&str>, file_name: &str) -> Resul
     if let Some(declared) = declared_type
         && MediaType::from_mime(declared) != Some(actual)
     {
-        return Err(EvidenceError::Mismatch { actual: actual.mime(), declared: format!("`{declared}`") });
+        return Err(EvidenceError::Mismatch { actual: actual.mime(), declared: format!("`{}`", excerpt(declared)) });
     }
     if file_name.contains('.') && MediaType::from_extension(file_name) != Some(actual) {
-        return Err(EvidenceError::Mismatch { actual: actual.mime(), declared: format!("a file named `{file_name}`") });
+        return Err(EvidenceError::Mismatch {
+            actual: actual.mime(),
+            declared: format!("a file named `{}`", excerpt(file_name)),
+        });
     }
     if let Some((width, height)) = dimensions(actual, bytes)?
         && u64::from(width) * u64::from(height) > MAX_PIXELS

@@ -29,13 +29,53 @@ pub struct ValidationError {
     pub message: String,
 }
 
+/// The longest path or message a [`ValidationError`] keeps, in bytes. Errors quote what they
+/// refuse (`` `Mar 15` is not a date``); a hostile file's megabyte cell or key must not come back
+/// whole in the error, the API answer and the log.
+pub const MAX_ERROR_LEN: usize = 1000;
+
 impl ValidationError {
+    /// A path and a message, each cut to [`MAX_ERROR_LEN`] bytes (with `…`) when longer.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into() }
+        Self { path: clip(path.into()), message: clip(message.into()) }
     }
+}
+
+/// `text` cut at a character boundary to at most [`MAX_ERROR_LEN`] bytes, `…` included.
+fn clip(mut text: String) -> String {
+    if text.len() > MAX_ERROR_LEN {
+        let mut end = MAX_ERROR_LEN - '…'.len_utf8();
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
 }
 
 /// Joins a JSON path prefix and a field name: `join("courses[2]", "hours")`.
 pub(crate) fn join(prefix: &str, field: &str) -> String {
     if prefix.is_empty() { field.to_owned() } else { format!("{prefix}.{field}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found writing the fuzz targets' contract (`fuzz_entry`): a document whose unknown key or bad
+    /// value is a megabyte long came back whole in the error's path and message.
+    #[test]
+    fn errors_keep_at_most_max_error_len_bytes_of_path_and_message() {
+        let key = "é".repeat(1 << 20);
+        let doc = format!(r#"{{"certfolio": 1, "learner": {{"name": "x", "{key}": 1}}}}"#);
+        let err = parse_document(doc.as_bytes()).unwrap_err();
+        assert!(err.path.starts_with("learner.éé") && err.path.ends_with('…'), "{}", &err.path[..40]);
+        assert!(err.path.len() <= MAX_ERROR_LEN && err.message.len() <= MAX_ERROR_LEN);
+        assert!(err.message.starts_with("unknown field `éé"), "{}", &err.message[..40]);
+        let short = ValidationError::new("courses[0].hours", "must be positive");
+        assert_eq!((short.path.as_str(), short.message.as_str()), ("courses[0].hours", "must be positive"));
+        let exact = ValidationError::new("", "x".repeat(MAX_ERROR_LEN));
+        assert_eq!(exact.message.len(), MAX_ERROR_LEN);
+    }
 }

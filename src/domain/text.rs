@@ -19,6 +19,18 @@ pub const MAX_THEMES: usize = 20;
 pub const LINE_PATTERN: &str =
     "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
+/// At most this many characters of a refused value are quoted back in an error message.
+pub const MAX_QUOTED: usize = 60;
+
+/// A refused value as an error quotes it: whole when short, else its first [`MAX_QUOTED`]
+/// characters and `…`, so that a megabyte cell does not come back whole in the answer.
+pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(MAX_QUOTED) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &value[..end])),
+    }
+}
+
 /// A single-line text: not blank, at most `max` characters, no control characters.
 pub fn check_line(path: &str, value: &str, max: usize) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
@@ -73,6 +85,14 @@ pub fn normalize_name(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_quoted_as_an_excerpt() {
+        assert_eq!(excerpt("Mar 15"), "Mar 15");
+        let long = "é".repeat(MAX_QUOTED + 1);
+        assert_eq!(excerpt(&long), format!("{}…", "é".repeat(MAX_QUOTED)));
+        assert_eq!(excerpt(&"x".repeat(MAX_QUOTED)), "x".repeat(MAX_QUOTED));
+    }
 
     #[test]
     fn accents_case_and_spaces_do_not_make_a_new_name() {

@@ -8,6 +8,7 @@
 
 use super::detect::strip_bom;
 use super::{Collector, Format, Imported, ImportedCourse, MAX_ROWS};
+use crate::domain::text::excerpt;
 use crate::domain::{
     AttestationKind, AttestationRecord, CourseRecord, Document, FollowMode, IsoDate, Outcome, ValidationError,
 };
@@ -168,7 +169,7 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
             continue;
         }
         let text = || Some(value.to_owned());
-        let bad = |what: &str| ValidationError::new(at(name), format!("`{value}` is not {what}"));
+        let bad = |what: &str| ValidationError::new(at(name), format!("`{}` is not {what}", excerpt(value)));
         let date = || IsoDate::parse(value).map(Some).map_err(|m| ValidationError::new(at(name), m));
         has_attestation_cell |= ATTESTATION_COLUMNS.contains(name);
         match *name {
@@ -337,6 +338,19 @@ mod tests {
         assert!(text.contains("\"'-2 ans"), "formula guarded: {text}");
         assert!(!text.lines().any(|l| l.starts_with('=') || l.starts_with("\"=")));
         assert_eq!(records(parse(text.as_bytes()).unwrap()), doc.courses);
+    }
+
+    /// Found writing the fuzz contract: a refused value was quoted whole, so a 7 MiB cell came back
+    /// as a 7 MiB error message (and API answer, and log line).
+    #[test]
+    fn a_refused_huge_cell_is_quoted_as_an_excerpt() {
+        let huge = "9".repeat(7 << 20);
+        for (header, column) in [("hours", "hours"), ("started_on", "started_on"), ("ects", "ects")] {
+            let err = parse(format!("title,{header}\nA,{huge}\n").as_bytes()).unwrap_err();
+            assert_eq!(err.path, format!("line 2, column {column}"));
+            assert!(err.message.len() < 200, "{column}: {} bytes", err.message.len());
+            assert!(err.message.starts_with(&format!("`{}…` is not", "9".repeat(60))), "{}", err.message);
+        }
     }
 
     #[test]

@@ -5,11 +5,12 @@
 use serde_json::{Map, Value, json};
 
 use super::{Collector, Format, Imported, ImportedCourse, MAX_ROWS, certified, kind_from_url, partial_iso_date};
+use crate::domain::text::excerpt;
 use crate::domain::{CourseRecord, Document, Email, LearnerRecord, ValidationError};
 
 pub fn parse(bytes: &[u8]) -> Result<Imported, ValidationError> {
     let root: Value = serde_json::from_slice(super::detect::strip_bom(bytes))
-        .map_err(|e| ValidationError::new("", format!("invalid JSON: {e}")))?;
+        .map_err(|e| crate::domain::document::invalid_json(&e))?;
     let Value::Object(root) = root else {
         return Err(ValidationError::new("", "a JSON Resume is a JSON object"));
     };
@@ -69,13 +70,16 @@ fn certificate(item: &Map<String, Value>, at: &str) -> Result<CourseRecord, Vali
             attestation.issued_on = Some(partial_iso_date(date).ok_or_else(|| {
                 ValidationError::new(
                     field("date"),
-                    format!("`{date}` is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY"),
+                    format!("`{}` is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY", excerpt(date)),
                 )
             })?);
         }
         if let Some(url) = url {
             crate::domain::text::check_url(&field("url"), url).map_err(|e| {
-                ValidationError::new(e.path, format!("{} (`{url}`); only http and https links are imported", e.message))
+                ValidationError::new(
+                    e.path,
+                    format!("{} (`{}`); only http and https links are imported", e.message, excerpt(url)),
+                )
             })?;
             attestation.url = Some(url.to_owned());
             attestation.kind = kind_from_url(url);

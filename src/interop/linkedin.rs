@@ -9,6 +9,7 @@
 
 use super::detect::{LINKEDIN_HEADER, strip_bom};
 use super::{Collector, Imported, ImportedCourse, MAX_ROWS, kind_from_url, platform_from_url};
+use crate::domain::text::excerpt;
 use crate::domain::{IsoDate, ValidationError};
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -67,7 +68,10 @@ fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, Valid
     let mut attestation = super::empty_attestation();
     if !url.is_empty() {
         crate::domain::text::check_url(&at("Url"), url).map_err(|e| {
-            ValidationError::new(e.path, format!("{} (`{url}`); only http and https links are imported", e.message))
+            ValidationError::new(
+                e.path,
+                format!("{} (`{}`); only http and https links are imported", e.message, excerpt(url)),
+            )
         })?;
         attestation.url = Some(url.clone());
         attestation.kind = kind_from_url(url);
@@ -107,7 +111,7 @@ fn month_year(value: &str) -> Result<Option<IsoDate>, String> {
     if value.is_empty() {
         return Ok(None);
     }
-    let bad = || format!("`{value}` is not a date like `Mar 2015` or `2015`");
+    let bad = || format!("`{}` is not a date like `Mar 2015` or `2015`", excerpt(value));
     let (month, year) = match value.split_once(' ') {
         Some((m, y)) => {
             let m = m.to_ascii_lowercase();

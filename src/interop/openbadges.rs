@@ -35,6 +35,8 @@ const NEVER_FETCHES: &str = "certfolio never fetches; import the baked image or 
 pub fn parse(bytes: &[u8], trust: &TrustStore, now: i64) -> Result<Imported, ValidationError> {
     let (payload, at) = extract(bytes)?;
     let record = read(&payload, trust, now).map_err(|e| locate(&at, e))?;
+    // Every imported course says where in the file it came from; a bare badge is the file.
+    let at = if at.is_empty() { "badge".to_owned() } else { at };
     Ok(Imported { format: Format::OpenBadges, learner: None, courses: vec![ImportedCourse { at, record }] })
 }
 

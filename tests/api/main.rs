@@ -15,4 +15,5 @@ mod interop;
 mod learner_pages;
 mod pages;
 mod pdf;
+mod robustness;
 mod shares;
