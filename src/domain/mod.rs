@@ -23,10 +23,17 @@ pub use document::{Document, Lang, LearnerRecord, Situation, parse_document};
 /// A rule broken by some input, with the JSON path of the offending value
 /// (`courses[3].hours`), so that a user can find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
 pub struct ValidationError {
     pub path: String,
     pub message: String,
+}
+
+/// `path: message`, or the message alone when the problem is the whole input (no path): a
+/// lone leading ": " reads as a bug.
+impl std::fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
+    }
 }
 
 /// The longest path or message a [`ValidationError`] keeps, in bytes. Errors quote what they
@@ -52,6 +59,17 @@ fn clip(mut text: String) -> String {
         text.push('…');
     }
     text
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::ValidationError;
+
+    #[test]
+    fn an_error_of_the_whole_input_has_no_leading_colon() {
+        assert_eq!(ValidationError::new("", "invalid JSON").to_string(), "invalid JSON");
+        assert_eq!(ValidationError::new("courses[3].hours", "negative").to_string(), "courses[3].hours: negative");
+    }
 }
 
 /// Joins a JSON path prefix and a field name: `join("courses[2]", "hours")`.

@@ -438,7 +438,9 @@ async fn hostile_images_and_json_are_refused_quickly_and_cleanly() {
     ] {
         let r = upload(&app, &token, ct, bytes).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{ct}: {}", r.text());
-        assert!(message(&r).contains("recursion limit"), "{ct}: {}", r.text());
+        let said = message(&r);
+        assert!(said.contains("nested more than 128 levels") || said.contains("recursion limit"), "{ct}: {}", r.text());
+        assert!(!said.starts_with(':'), "{ct}: {said}");
     }
     assert_eq!(app.course_count(&token).await, 1);
 }
