@@ -194,7 +194,8 @@ async fn builder(
         t,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
-        reasons: advice.map(|a| a.reasons).unwrap_or_default(),
+        // The reasons in the page's language, like the rest of the builder.
+        reasons: advice.map(|a| i18n::advice_reasons(lang, &a.reasons)).unwrap_or_default(),
         // The PDF's language: the record's when the learner set one, else the page's.
         lang: doc.learner.lang.unwrap_or(lang).as_str(),
         empty: doc.courses.is_empty(),
