@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::{AppState, serve, shutdown_signal};
 use crate::config::{Clock, Config, IMPORT_MAX_BYTES, MIB};
-use crate::domain::{Email, parse_document};
+use crate::domain::{Email, Lang, parse_document};
 use crate::storage::{self, DB_FILE, Db};
 
 #[derive(Debug, Parser)]
@@ -338,8 +338,11 @@ fn run_advise(file: &Path, json: bool) -> Result<(), CliError> {
     let doc = read_document(file)?;
     let advice = crate::domain::advice::advise(&doc);
     let mut out = std::io::stdout().lock();
+    // The command has no --lang: its output stays in English, as it always was.
+    let lang = Lang::En;
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&advice)?)?;
+        let view = crate::api::views::AdviceView::new(advice, lang);
+        writeln!(out, "{}", serde_json::to_string_pretty(&view)?)?;
         return Ok(());
     }
     let target = match (&advice.field, &advice.theme) {
@@ -351,7 +354,7 @@ fn run_advise(file: &Path, json: bool) -> Result<(), CliError> {
     writeln!(out, "framing: {}{target}", advice.framing.as_str())?;
     writeln!(out, "register: {}", register.as_str().unwrap_or_default())?;
     for reason in &advice.reasons {
-        writeln!(out, "- {reason}")?;
+        writeln!(out, "- {}", crate::i18n::advice_reason(lang, reason))?;
     }
     writeln!(
         out,

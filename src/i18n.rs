@@ -7,6 +7,7 @@
 //! copy-paste in most viewers) gives back U+0020 for both whatever the file holds, so the
 //! text extracted from a portfolio is exactly the text drawn: "1 240 h", "« computing »".
 
+use crate::domain::advice::{Claim, Reason};
 use crate::domain::assurance::{Assurance, AssuranceSummary};
 use crate::domain::badge::BadgeStatus;
 use crate::domain::{AttestationKind, IsoDate, Lang, Outcome};
@@ -244,6 +245,14 @@ pub fn percent(lang: Lang, ratio: f64) -> String {
     }
 }
 
+/// A word quoted from the record: « computing » (no-break spaces inside) / “computing”.
+pub fn quoted(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::Fr => format!("«{NBSP}{s}{NBSP}»"),
+        Lang::En => format!("“{s}”"),
+    }
+}
+
 /// Chooses the singular or plural form; French treats 0 and 1 as singular, English only 1.
 pub fn plural<'a>(lang: Lang, n: u64, one: &'a str, many: &'a str) -> &'a str {
     let singular = match lang {
@@ -381,6 +390,163 @@ pub fn summary_sentence(lang: Lang, s: &AssuranceSummary) -> String {
     format!("{head} : {}", listed.join(", ")).replace(" : ", if lang == Lang::Fr { "\u{a0}: " } else { ": " })
 }
 
+/// One reason of the framing advice, as a sentence. The English wording is the one the API
+/// and the command line have always given; French follows its typography: a no-break space
+/// before `:` and `%`, a narrow one before `;`, guillemets around words from the record.
+pub fn advice_reason(lang: Lang, r: &Reason) -> String {
+    let n = |v: usize| integer(lang, v as u64);
+    let q = |s: &str| quoted(lang, s);
+    match lang {
+        Lang::Fr => match r {
+            Reason::NoCourses => {
+                format!("Votre dossier ne compte encore aucun cours{NNBSP}; ajoutez-en, puis redemandez conseil.")
+            }
+            Reason::Certified { certified, courses, fields } => format!(
+                "{} cours sur {} ({}) {} par une attestation{NNBSP}; le dossier couvre {}.",
+                n(*certified),
+                n(*courses),
+                percent(lang, ratio(*certified, *courses)),
+                if *certified <= 1 { "a été validé" } else { "ont été validés" },
+                count(lang, *fields, "domaine", "domaines"),
+            ),
+            Reason::Prescribed { prescribed, known } => format!(
+                "Sur {} cours au mode de suivi connu, {} {} comme prescrit (tout le cours, à son rythme).",
+                n(*known),
+                n(*prescribed),
+                if *prescribed <= 1 { "a été suivi" } else { "ont été suivis" },
+            ),
+            Reason::Student => format!(
+                "En cours d’études, vos MOOC complètent votre cursus (registre {}){NBSP}: c’est l’habitude d’apprendre qu’il faut montrer.",
+                q("complémentaire")
+            ),
+            Reason::ForItsOwnSake => format!(
+                "Se former pour le plaisir d’apprendre relève surtout du registre {}{NBSP}: c’est l’habitude d’apprendre qu’il faut montrer.",
+                q("complémentaire")
+            ),
+            Reason::JobSeeker => format!(
+                "En recherche d’emploi, réunir des attestations en vue d’un futur poste relève du registre {} (accumulation).",
+                q("compétitif")
+            ),
+            Reason::SelfTraining => "Des attestations réparties entre plusieurs domaines montrent la capacité et la volonté de se former plus que la maîtrise d’un sujet.".into(),
+            Reason::NoSituation => format!(
+                "Aucune situation n’est renseignée{NNBSP}; le conseil lit le dossier comme celui d’une personne en emploi."
+            ),
+            Reason::CareerChange { motives } => format!(
+                "Pour {} cours, la motivation évoque une reconversion{NBSP}: un projet d’avenir.",
+                n(*motives)
+            ),
+            Reason::IndependentCareerChange => format!(
+                "Préparer une activité indépendante en choisissant les cours par sujet, sans viser les attestations, relève du registre {}.",
+                q("bifurcation professionnelle indépendante")
+            ),
+            Reason::SalariedCareerChange => format!(
+                "Des cours certifiants en vue d’un nouvel emploi relèvent du registre {}.",
+                q("bifurcation professionnelle salariale")
+            ),
+            Reason::CoreOfTrade => format!(
+                "Un usage sélectif, avec peu d’attestations et au service du travail actuel, relève du registre {}.",
+                q("cœur de métier")
+            ),
+            Reason::Legitimation { certificates } => format!(
+                "{} {} des compétences acquises auparavant{NBSP}: c’est le registre {} (compensatoire).",
+                count(lang, *certificates, "attestation", "attestations"),
+                if *certificates <= 1 { "formalise" } else { "formalisent" },
+                q("légitimation")
+            ),
+            Reason::Opportunity => format!(
+                "Des cours certifiants suivis au gré des occasions, pour le travail actuel, relèvent du registre {}.",
+                q("opportunité")
+            ),
+            Reason::Spread => "Ils se répartissent entre plusieurs domaines, si bien que la volonté de continuer à apprendre est le message le plus fort.".into(),
+            Reason::Focus { count: k, field, theme, claim } => {
+                let what = match claim {
+                    Claim::FieldToClaim => "un domaine à revendiquer",
+                    Claim::WholeRecord => "tout le dossier tient dans ce domaine",
+                    Claim::TradeBeingPrepared => "le métier en préparation",
+                    Claim::NewField => "le nouveau domaine où se faire reconnaître",
+                    Claim::TheTrade => "le métier lui-même",
+                    Claim::LegitimateIn => "le domaine où asseoir sa légitimité",
+                    Claim::ProofConcentrates => "là où se concentrent les preuves",
+                };
+                let verb = if *k <= 1 { "relève" } else { "relèvent" };
+                match theme {
+                    Some(t) => format!(
+                        "{} de ces cours {verb} du domaine {}, la plupart sur {}{NBSP}: {what}.",
+                        n(*k),
+                        q(field),
+                        q(t)
+                    ),
+                    None => format!("{} de ces cours {verb} du domaine {}{NBSP}: {what}.", n(*k), q(field)),
+                }
+            }
+        },
+        // Kept word for word as before the advice was localised (API clients and tests read it).
+        Lang::En => match r {
+            Reason::NoCourses => "The record has no courses yet; add some and ask again.".into(),
+            Reason::Certified { certified, courses, fields } => format!(
+                "{} of {} courses ({}) earned an attestation, across {} field{}.",
+                n(*certified),
+                n(*courses),
+                percent(lang, ratio(*certified, *courses)),
+                n(*fields),
+                if *fields == 1 { "" } else { "s" }
+            ),
+            Reason::Prescribed { prescribed, known } => format!(
+                "{} of {} courses with a known follow mode were followed as prescribed (the whole course at its pace).",
+                n(*prescribed),
+                n(*known)
+            ),
+            Reason::Student => "As a student, courses complement your studies (register “complementary”): the habit of learning is what to show.".into(),
+            Reason::ForItsOwnSake => "Learning for its own sake is closest to the “complementary” register: the habit of learning is what to show.".into(),
+            Reason::JobSeeker => "As a job seeker, certificates gathered for a future job are the “competitive” (accumulation) register.".into(),
+            Reason::SelfTraining => "Certificates spread across fields show the capacity and will to self-train more than mastery of one topic.".into(),
+            Reason::NoSituation => "No situation is recorded; the advice reads the record as that of someone in work.".into(),
+            Reason::CareerChange { motives } => format!(
+                "{} course motive{} mention{} a career change: a future project.",
+                n(*motives),
+                if *motives == 1 { "" } else { "s" },
+                if *motives == 1 { "s" } else { "" }
+            ),
+            Reason::IndependentCareerChange => "Preparing an independent activity by subject, certificates aside, is the “independent career change” register.".into(),
+            Reason::SalariedCareerChange => "Certified courses towards a new job are the “salaried career change” register.".into(),
+            Reason::CoreOfTrade => "Selective use with few certificates, for present work, is the “core of the trade” register.".into(),
+            Reason::Legitimation { certificates } => format!(
+                "{} certificate{} formalise{} skills acquired earlier: the “legitimation” (compensatory) register.",
+                n(*certificates),
+                if *certificates == 1 { "" } else { "s" },
+                if *certificates == 1 { "s" } else { "" }
+            ),
+            Reason::Opportunity => "Certified courses taken as they came, for present work, are the “opportunity” register.".into(),
+            Reason::Spread => "They spread across fields, so the will to keep learning is the stronger message.".into(),
+            Reason::Focus { count: k, field, theme, claim } => {
+                let what = match claim {
+                    Claim::FieldToClaim => "a field to claim",
+                    Claim::WholeRecord => "the whole record is one field",
+                    Claim::TradeBeingPrepared => "the trade being prepared",
+                    Claim::NewField => "the new field to be recognised in",
+                    Claim::TheTrade => "the trade itself",
+                    Claim::LegitimateIn => "the field to be legitimate in",
+                    Claim::ProofConcentrates => "where the proof concentrates",
+                };
+                match theme {
+                    Some(t) => format!("{} of them are in {}, most on {}: {what}.", n(*k), q(field), q(t)),
+                    None => format!("{} of them are in {}: {what}.", n(*k), q(field)),
+                }
+            }
+        },
+    }
+}
+
+/// Every reason of the advice, in order.
+pub fn advice_reasons(lang: Lang, reasons: &[Reason]) -> Vec<String> {
+    reasons.iter().map(|r| advice_reason(lang, r)).collect()
+}
+
+/// `part / whole`, 0 for an empty whole.
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,5 +584,137 @@ mod tests {
         assert_eq!(count(Lang::Fr, 0, "attestation", "attestations"), "0\u{a0}attestation");
         assert_eq!(count(Lang::En, 0, "course", "courses"), "0\u{a0}courses");
         assert_eq!(years(Lang::En, 1), "1\u{a0}year");
+    }
+
+    /// Each register's reasons, as `advise` gives them, with the figures they carry.
+    fn register_reasons() -> Vec<Vec<Reason>> {
+        let focus = |count, field: &str, theme: Option<&str>, claim| Reason::Focus {
+            count,
+            field: field.into(),
+            theme: theme.map(Into::into),
+            claim,
+        };
+        vec![
+            vec![Reason::Student],
+            vec![Reason::ForItsOwnSake],
+            vec![Reason::JobSeeker, focus(3, "computing", None, Claim::FieldToClaim)],
+            vec![Reason::JobSeeker, focus(4, "computing", None, Claim::WholeRecord)],
+            vec![Reason::JobSeeker, Reason::SelfTraining],
+            vec![Reason::Legitimation { certificates: 2 }, focus(3, "management", None, Claim::LegitimateIn)],
+            vec![Reason::Opportunity, focus(3, "data", Some("python"), Claim::ProofConcentrates)],
+            vec![Reason::Opportunity, Reason::Spread],
+            vec![Reason::CoreOfTrade, focus(5, "statistics", None, Claim::TheTrade)],
+            vec![
+                Reason::NoSituation,
+                Reason::CareerChange { motives: 2 },
+                Reason::SalariedCareerChange,
+                focus(2, "computing", None, Claim::NewField),
+            ],
+            vec![
+                Reason::CareerChange { motives: 1 },
+                Reason::IndependentCareerChange,
+                focus(1, "entrepreneurship", None, Claim::TradeBeingPrepared),
+            ],
+            vec![Reason::NoCourses],
+        ]
+    }
+
+    #[test]
+    fn each_registers_reasons_are_worded_in_both_languages() {
+        let fr = |rs: &[Reason]| advice_reasons(Lang::Fr, rs).join(" ");
+        let en = |rs: &[Reason]| advice_reasons(Lang::En, rs).join(" ");
+        let r = register_reasons();
+        let expected: [(&str, &str); 12] = [
+            (
+                "En cours d’études, vos MOOC complètent votre cursus (registre «\u{a0}complémentaire\u{a0}»)\u{a0}: c’est l’habitude d’apprendre qu’il faut montrer.",
+                "As a student, courses complement your studies (register “complementary”): the habit of learning is what to show.",
+            ),
+            (
+                "Se former pour le plaisir d’apprendre relève surtout du registre «\u{a0}complémentaire\u{a0}»\u{a0}: c’est l’habitude d’apprendre qu’il faut montrer.",
+                "Learning for its own sake is closest to the “complementary” register: the habit of learning is what to show.",
+            ),
+            (
+                "En recherche d’emploi, réunir des attestations en vue d’un futur poste relève du registre «\u{a0}compétitif\u{a0}» (accumulation). 3 de ces cours relèvent du domaine «\u{a0}computing\u{a0}»\u{a0}: un domaine à revendiquer.",
+                "As a job seeker, certificates gathered for a future job are the “competitive” (accumulation) register. 3 of them are in “computing”: a field to claim.",
+            ),
+            (
+                "En recherche d’emploi, réunir des attestations en vue d’un futur poste relève du registre «\u{a0}compétitif\u{a0}» (accumulation). 4 de ces cours relèvent du domaine «\u{a0}computing\u{a0}»\u{a0}: tout le dossier tient dans ce domaine.",
+                "As a job seeker, certificates gathered for a future job are the “competitive” (accumulation) register. 4 of them are in “computing”: the whole record is one field.",
+            ),
+            (
+                "En recherche d’emploi, réunir des attestations en vue d’un futur poste relève du registre «\u{a0}compétitif\u{a0}» (accumulation). Des attestations réparties entre plusieurs domaines montrent la capacité et la volonté de se former plus que la maîtrise d’un sujet.",
+                "As a job seeker, certificates gathered for a future job are the “competitive” (accumulation) register. Certificates spread across fields show the capacity and will to self-train more than mastery of one topic.",
+            ),
+            (
+                "2\u{a0}attestations formalisent des compétences acquises auparavant\u{a0}: c’est le registre «\u{a0}légitimation\u{a0}» (compensatoire). 3 de ces cours relèvent du domaine «\u{a0}management\u{a0}»\u{a0}: le domaine où asseoir sa légitimité.",
+                "2 certificates formalise skills acquired earlier: the “legitimation” (compensatory) register. 3 of them are in “management”: the field to be legitimate in.",
+            ),
+            (
+                "Des cours certifiants suivis au gré des occasions, pour le travail actuel, relèvent du registre «\u{a0}opportunité\u{a0}». 3 de ces cours relèvent du domaine «\u{a0}data\u{a0}», la plupart sur «\u{a0}python\u{a0}»\u{a0}: là où se concentrent les preuves.",
+                "Certified courses taken as they came, for present work, are the “opportunity” register. 3 of them are in “data”, most on “python”: where the proof concentrates.",
+            ),
+            (
+                "Des cours certifiants suivis au gré des occasions, pour le travail actuel, relèvent du registre «\u{a0}opportunité\u{a0}». Ils se répartissent entre plusieurs domaines, si bien que la volonté de continuer à apprendre est le message le plus fort.",
+                "Certified courses taken as they came, for present work, are the “opportunity” register. They spread across fields, so the will to keep learning is the stronger message.",
+            ),
+            (
+                "Un usage sélectif, avec peu d’attestations et au service du travail actuel, relève du registre «\u{a0}cœur de métier\u{a0}». 5 de ces cours relèvent du domaine «\u{a0}statistics\u{a0}»\u{a0}: le métier lui-même.",
+                "Selective use with few certificates, for present work, is the “core of the trade” register. 5 of them are in “statistics”: the trade itself.",
+            ),
+            (
+                "Aucune situation n’est renseignée\u{202f}; le conseil lit le dossier comme celui d’une personne en emploi. Pour 2 cours, la motivation évoque une reconversion\u{a0}: un projet d’avenir. Des cours certifiants en vue d’un nouvel emploi relèvent du registre «\u{a0}bifurcation professionnelle salariale\u{a0}». 2 de ces cours relèvent du domaine «\u{a0}computing\u{a0}»\u{a0}: le nouveau domaine où se faire reconnaître.",
+                "No situation is recorded; the advice reads the record as that of someone in work. 2 course motives mention a career change: a future project. Certified courses towards a new job are the “salaried career change” register. 2 of them are in “computing”: the new field to be recognised in.",
+            ),
+            (
+                "Pour 1 cours, la motivation évoque une reconversion\u{a0}: un projet d’avenir. Préparer une activité indépendante en choisissant les cours par sujet, sans viser les attestations, relève du registre «\u{a0}bifurcation professionnelle indépendante\u{a0}». 1 de ces cours relève du domaine «\u{a0}entrepreneurship\u{a0}»\u{a0}: le métier en préparation.",
+                "1 course motive mentions a career change: a future project. Preparing an independent activity by subject, certificates aside, is the “independent career change” register. 1 of them are in “entrepreneurship”: the trade being prepared.",
+            ),
+            (
+                "Votre dossier ne compte encore aucun cours\u{202f}; ajoutez-en, puis redemandez conseil.",
+                "The record has no courses yet; add some and ask again.",
+            ),
+        ];
+        for (reasons, (want_fr, want_en)) in r.iter().zip(expected) {
+            assert_eq!(fr(reasons), want_fr);
+            assert_eq!(en(reasons), want_en);
+        }
+    }
+
+    #[test]
+    fn the_figures_of_the_advice_follow_each_languages_typography() {
+        let certified = Reason::Certified { certified: 8, courses: 12, fields: 3 };
+        assert_eq!(
+            advice_reason(Lang::Fr, &certified),
+            "8 cours sur 12 (67\u{a0}%) ont été validés par une attestation\u{202f}; le dossier couvre 3\u{a0}domaines."
+        );
+        assert_eq!(
+            advice_reason(Lang::En, &certified),
+            "8 of 12 courses (67%) earned an attestation, across 3 fields."
+        );
+        let one = Reason::Certified { certified: 1, courses: 1, fields: 1 };
+        assert_eq!(
+            advice_reason(Lang::Fr, &one),
+            "1 cours sur 1 (100\u{a0}%) a été validé par une attestation\u{202f}; le dossier couvre 1\u{a0}domaine."
+        );
+        assert_eq!(advice_reason(Lang::En, &one), "1 of 1 courses (100%) earned an attestation, across 1 field.");
+        let big = Reason::Certified { certified: 1200, courses: 1500, fields: 2 };
+        assert!(advice_reason(Lang::Fr, &big).starts_with("1\u{202f}200 cours sur 1\u{202f}500 (80\u{a0}%)"));
+        let prescribed = Reason::Prescribed { prescribed: 5, known: 9 };
+        assert_eq!(
+            advice_reason(Lang::Fr, &prescribed),
+            "Sur 9 cours au mode de suivi connu, 5 ont été suivis comme prescrit (tout le cours, à son rythme)."
+        );
+        assert_eq!(
+            advice_reason(Lang::En, &prescribed),
+            "5 of 9 courses with a known follow mode were followed as prescribed (the whole course at its pace)."
+        );
+        // No French reason leaves a breakable space before a high punctuation mark or inside guillemets.
+        for reasons in register_reasons().iter().chain([&vec![certified, prescribed]]) {
+            for r in advice_reasons(Lang::Fr, reasons) {
+                for bad in [" :", " ;", " %", " !", " ?", "« ", " »", "“", "”"] {
+                    assert!(!r.contains(bad), "{bad:?} in {r}");
+                }
+            }
+        }
     }
 }

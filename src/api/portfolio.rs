@@ -13,9 +13,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::AuthLearner;
+use super::views::AdviceView;
 use crate::app::AppState;
 use crate::domain::Lang;
-use crate::domain::advice::{Advice, advise};
+use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::{AppError, AppResult, ErrorBody};
 
@@ -57,14 +58,18 @@ fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
             return Err(AppError::validation("include_uncertified", format!("`{other}` is not true or false")));
         }
     };
-    let lang = match q.lang.as_deref().filter(|l| !l.is_empty()) {
-        None => None,
-        Some(l) => Some(
-            Lang::from_str_opt(l)
-                .ok_or_else(|| AppError::validation("lang", format!("`{l}` is not a supported language (fr or en)")))?,
-        ),
-    };
+    let lang = parse_lang(q.lang.as_deref())?;
     Ok((Spec { framing, scope, include_uncertified }, lang))
+}
+
+/// `fr`, `en`, or nothing (empty counts as nothing); anything else is a 422 naming `lang`.
+fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, AppError> {
+    match lang.filter(|l| !l.is_empty()) {
+        None => Ok(None),
+        Some(l) => Lang::from_str_opt(l)
+            .map(Some)
+            .ok_or_else(|| AppError::validation("lang", format!("`{l}` is not a supported language (fr or en)"))),
+    }
 }
 
 /// The learner's portfolio as a PDF, in the framing asked for.
@@ -97,16 +102,33 @@ pub async fn pdf(
         .into_response())
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AdviceQuery {
+    /// Language of the reasons, `fr` or `en`; default: the learner's language, else `en`.
+    lang: Option<String>,
+}
+
 /// The framing advised for the learner's record (registers of use), with the reasons.
 #[utoipa::path(get, path = "/api/v1/advice", tag = "portfolio",
+    params(AdviceQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, body = Advice),
+        (status = 200, body = AdviceView),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Unknown language; `field` names the parameter", body = ErrorBody),
     ))]
-pub async fn advice(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<Advice>> {
+pub async fn advice(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    query: Result<Query<AdviceQuery>, QueryRejection>,
+) -> AppResult<Json<AdviceView>> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let lang = parse_lang(query.lang.as_deref())?;
     let doc = state.db.export_document(who.id).await?;
-    Ok(Json(advise(&doc)))
+    // English by default, as the reasons always were, unless the learner chose a language.
+    let lang = lang.or(doc.learner.lang).unwrap_or(Lang::En);
+    Ok(Json(AdviceView::new(advise(&doc), lang)))
 }
 
 #[cfg(test)]

@@ -6,8 +6,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::config::rfc3339;
+use crate::domain::advice::{Advice, Register};
 use crate::domain::assurance::{Assurance, assurance_of, badge_check};
+use crate::domain::portfolio::Framing;
 use crate::domain::{CourseRecord, Lang, Situation};
+use crate::i18n;
 use crate::storage::accounts::Learner;
 use crate::storage::{EvidenceMeta, ImportCounts, StoredCourse};
 
@@ -158,5 +161,30 @@ pub struct ImportView {
 impl ImportView {
     pub fn new(c: ImportCounts, total: usize) -> Self {
         ImportView { created: c.created, updated: c.updated, unchanged: c.unchanged, total }
+    }
+}
+
+/// The advised framing, with its reasons worded in one language.
+// The domain keeps the reasons as data; this is the API's shape, still named `Advice` in the
+// OpenAPI description as before the reasons were localised.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Advice)]
+pub struct AdviceView {
+    pub framing: Framing,
+    /// The field to pass as `field` (legitimacy in a discipline), if advised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The theme to pass as `theme` (legitimacy in one theme), if advised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    pub register: Register,
+    /// Why, in a few sentences a learner can check against their record, in the language asked for.
+    pub reasons: Vec<String>,
+}
+
+impl AdviceView {
+    pub fn new(a: Advice, lang: Lang) -> Self {
+        let reasons = i18n::advice_reasons(lang, &a.reasons);
+        AdviceView { framing: a.framing, field: a.field, theme: a.theme, register: a.register, reasons }
     }
 }

@@ -29,18 +29,74 @@ pub enum Register {
     IndependentCareerChange,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+/// The advice is data, not prose: the reasons carry their figures and are worded in the
+/// learner's language by `i18n::advice_reason`, so this module stays free of any language.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Advice {
     pub framing: Framing,
     /// The field to pass as `field` (legitimacy in a discipline), if advised.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The theme to pass as `theme` (legitimacy in one theme), if advised.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     pub register: Register,
     /// Why, in a few sentences a learner can check against their record.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
+}
+
+/// One reason for the advice, with the figures a learner can check against their record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// The record is empty: add courses and ask again.
+    NoCourses,
+    /// `certified` of `courses` courses earned an attestation; the record spans `fields` fields.
+    Certified { certified: usize, courses: usize, fields: usize },
+    /// `prescribed` of the `known` courses with a follow mode were followed as prescribed.
+    Prescribed { prescribed: usize, known: usize },
+    /// A student: the complementary register.
+    Student,
+    /// Retired, learning for its own sake: closest to the complementary register.
+    ForItsOwnSake,
+    /// A job seeker: the competitive (accumulation) register.
+    JobSeeker,
+    /// Certificates spread across fields: the will to self-train, not one mastery.
+    SelfTraining,
+    /// No situation recorded: read as someone in work.
+    NoSituation,
+    /// `motives` course motives mention a career change.
+    CareerChange { motives: usize },
+    /// The independent career change register.
+    IndependentCareerChange,
+    /// The salaried career change register.
+    SalariedCareerChange,
+    /// The core of the trade register.
+    CoreOfTrade,
+    /// `certificates` certificates formalise earlier skills: the legitimation register.
+    Legitimation { certificates: usize },
+    /// The opportunity register.
+    Opportunity,
+    /// Opportunity courses spread across fields: the will to keep learning is the message.
+    Spread,
+    /// `count` courses are in `field` (most on `theme`, when one dominates): what it means.
+    Focus { count: usize, field: String, theme: Option<String>, claim: Claim },
+}
+
+/// What the field where the proof concentrates means for the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Job seeker with several fields: a field to claim.
+    FieldToClaim,
+    /// Job seeker with one field: the whole record is that field.
+    WholeRecord,
+    /// Independent career change: the trade being prepared.
+    TradeBeingPrepared,
+    /// Salaried career change: the new field to be recognised in.
+    NewField,
+    /// Core of the trade: the trade itself.
+    TheTrade,
+    /// Legitimation: the field to be legitimate in.
+    LegitimateIn,
+    /// Opportunity: where the proof concentrates.
+    ProofConcentrates,
 }
 
 /// Words in a motive that point to a future project: changing career (horizon "future").
@@ -106,7 +162,7 @@ pub fn advise(doc: &Document) -> Advice {
             field: None,
             theme: None,
             register: Register::Complementary,
-            reasons: vec!["The record has no courses yet; add some and ask again.".into()],
+            reasons: vec![Reason::NoCourses],
         };
     }
     let certified: Vec<&CourseRecord> = all.iter().copied().filter(|c| c.is_certified()).collect();
@@ -126,102 +182,71 @@ pub fn advise(doc: &Document) -> Advice {
         base >= 2 && k * 10 >= base * 6
     });
 
-    let mut reasons = Vec::new();
-    let pct = |r: f64| format!("{:.0}%", r * 100.0);
-    reasons.push(format!(
-        "{} of {n} courses ({}) earned an attestation, across {fields} field{}.",
-        certified.len(),
-        pct(cert_ratio),
-        if fields == 1 { "" } else { "s" }
-    ));
+    let mut reasons = vec![Reason::Certified { certified: certified.len(), courses: n, fields }];
     if !moded.is_empty() {
-        reasons.push(format!(
-            "{prescribed} of {} courses with a known follow mode were followed as prescribed (the whole course at its pace).",
-            moded.len()
-        ));
+        reasons.push(Reason::Prescribed { prescribed, known: moded.len() });
     }
 
-    let legitimacy_in =
-        |focus: Option<(String, usize, Option<String>)>, reasons: &mut Vec<String>, what: &str| match focus {
-            Some((field, k, theme)) => {
-                match &theme {
-                    Some(t) => reasons.push(format!("{k} of them are in “{field}”, most on “{t}”: {what}.")),
-                    None => reasons.push(format!("{k} of them are in “{field}”: {what}.")),
-                }
-                let (field, theme) = match theme {
-                    Some(t) => (None, Some(t)),
-                    None => (Some(field), None),
+    let legitimacy_in = |focus: Option<(String, usize, Option<String>)>, reasons: &mut Vec<Reason>, claim: Claim| {
+        match focus {
+            Some((field, count, theme)) => {
+                // A dominant theme is advised instead of its field.
+                let (advised_field, advised_theme) = match &theme {
+                    Some(t) => (None, Some(t.clone())),
+                    None => (Some(field.clone()), None),
                 };
-                (Framing::Legitimacy, field, theme)
+                reasons.push(Reason::Focus { count, field, theme, claim });
+                (Framing::Legitimacy, advised_field, advised_theme)
             }
             None => (Framing::Appetite, None, None),
-        };
+        }
+    };
 
     let (register, (framing, field, theme)) = match doc.learner.situation {
         Some(Situation::Student) | Some(Situation::Retired) => {
             reasons.push(match doc.learner.situation {
-                Some(Situation::Student) => "As a student, courses complement your studies (register “complementary”): the habit of learning is what to show.".into(),
-                _ => "Learning for its own sake is closest to the “complementary” register: the habit of learning is what to show.".into(),
+                Some(Situation::Student) => Reason::Student,
+                _ => Reason::ForItsOwnSake,
             });
             (Register::Complementary, (Framing::Appetite, None, None))
         }
         Some(Situation::JobSeeker) => {
-            reasons.push("As a job seeker, certificates gathered for a future job are the “competitive” (accumulation) register.".into());
+            reasons.push(Reason::JobSeeker);
             if concentrated && fields > 1 {
-                (Register::Competitive, legitimacy_in(proof_focus, &mut reasons, "a field to claim"))
+                (Register::Competitive, legitimacy_in(proof_focus, &mut reasons, Claim::FieldToClaim))
             } else if concentrated {
-                (Register::Competitive, legitimacy_in(proof_focus, &mut reasons, "the whole record is one field"))
+                (Register::Competitive, legitimacy_in(proof_focus, &mut reasons, Claim::WholeRecord))
             } else {
-                reasons.push("Certificates spread across fields show the capacity and will to self-train more than mastery of one topic.".into());
+                reasons.push(Reason::SelfTraining);
                 (Register::Competitive, (Framing::Appetite, None, None))
             }
         }
         situation => {
             if situation.is_none() {
-                reasons
-                    .push("No situation is recorded; the advice reads the record as that of someone in work.".into());
+                reasons.push(Reason::NoSituation);
             }
             if !career.is_empty() {
                 let target = focus(&career);
-                reasons.push(format!(
-                    "{} course motive{} mention{} a career change: a future project.",
-                    career.len(),
-                    if career.len() == 1 { "" } else { "s" },
-                    if career.len() == 1 { "s" } else { "" }
-                ));
+                reasons.push(Reason::CareerChange { motives: career.len() });
                 if independent * 2 > career.len() || cert_ratio <= 0.2 {
-                    reasons.push("Preparing an independent activity by subject, certificates aside, is the “independent career change” register.".into());
-                    (Register::IndependentCareerChange, legitimacy_in(target, &mut reasons, "the trade being prepared"))
+                    reasons.push(Reason::IndependentCareerChange);
+                    (Register::IndependentCareerChange, legitimacy_in(target, &mut reasons, Claim::TradeBeingPrepared))
                 } else {
-                    reasons
-                        .push("Certified courses towards a new job are the “salaried career change” register.".into());
-                    (
-                        Register::SalariedCareerChange,
-                        legitimacy_in(target, &mut reasons, "the new field to be recognised in"),
-                    )
+                    reasons.push(Reason::SalariedCareerChange);
+                    (Register::SalariedCareerChange, legitimacy_in(target, &mut reasons, Claim::NewField))
                 }
             } else if cert_ratio <= 0.2 || (!mostly_prescribed && cert_ratio < 0.5) {
-                reasons.push(
-                    "Selective use with few certificates, for present work, is the “core of the trade” register."
-                        .into(),
-                );
-                (Register::CoreOfTrade, legitimacy_in(focus(&all), &mut reasons, "the trade itself"))
+                reasons.push(Reason::CoreOfTrade);
+                (Register::CoreOfTrade, legitimacy_in(focus(&all), &mut reasons, Claim::TheTrade))
             } else if mostly_prescribed && prior * 3 >= certified.len().max(1) {
-                reasons.push(format!(
-                    "{prior} certificate{} formalise{} skills acquired earlier: the “legitimation” (compensatory) register.",
-                    if prior == 1 { "" } else { "s" }, if prior == 1 { "s" } else { "" }
-                ));
-                (Register::Legitimation, legitimacy_in(proof_focus, &mut reasons, "the field to be legitimate in"))
+                reasons.push(Reason::Legitimation { certificates: prior });
+                (Register::Legitimation, legitimacy_in(proof_focus, &mut reasons, Claim::LegitimateIn))
             } else {
-                reasons.push(
-                    "Certified courses taken as they came, for present work, are the “opportunity” register.".into(),
-                );
+                reasons.push(Reason::Opportunity);
                 if concentrated {
-                    (Register::Opportunity, legitimacy_in(proof_focus, &mut reasons, "where the proof concentrates"))
+                    (Register::Opportunity, legitimacy_in(proof_focus, &mut reasons, Claim::ProofConcentrates))
                 } else {
-                    reasons.push(
-                        "They spread across fields, so the will to keep learning is the stronger message.".into(),
-                    );
+                    reasons.push(Reason::Spread);
                     (Register::Opportunity, (Framing::Appetite, None, None))
                 }
             }
@@ -285,7 +310,7 @@ mod tests {
         ));
         assert_eq!(a.register, Register::Competitive);
         assert_eq!(a.framing, Framing::Appetite);
-        assert!(a.reasons.iter().any(|r| r.contains("4 of 4 courses")), "{:?}", a.reasons);
+        assert_eq!(a.reasons[0], Reason::Certified { certified: 4, courses: 4, fields: 4 });
     }
 
     #[test]
@@ -317,6 +342,16 @@ mod tests {
         assert_eq!(a.register, Register::Legitimation);
         assert_eq!(a.framing, Framing::Legitimacy);
         assert_eq!(a.field.as_deref(), Some("management"));
+        // The reasons carry the figures; `i18n::advice_reason` words them.
+        assert_eq!(
+            a.reasons,
+            vec![
+                Reason::Certified { certified: 4, courses: 4, fields: 2 },
+                Reason::Prescribed { prescribed: 4, known: 4 },
+                Reason::Legitimation { certificates: 2 },
+                Reason::Focus { count: 3, field: "management".into(), theme: None, claim: Claim::LegitimateIn },
+            ]
+        );
     }
 
     #[test]
@@ -413,6 +448,6 @@ mod tests {
     fn an_empty_record_gets_advice_to_fill_it() {
         let a = advise(&doc("employed", vec![]));
         assert_eq!(a.framing, Framing::Appetite);
-        assert!(a.reasons[0].contains("no courses"));
+        assert_eq!(a.reasons, vec![Reason::NoCourses]);
     }
 }

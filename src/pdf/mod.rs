@@ -17,7 +17,7 @@ use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of, badge_
 use crate::domain::badge::BadgeStatus;
 use crate::domain::portfolio::{self, Framing, Portfolio, Scope, SelectError, Spec, course_date, recency_date};
 use crate::domain::{CourseRecord, Document, Lang};
-use crate::i18n::{self, Labels, NBSP};
+use crate::i18n::{self, Labels, NBSP, quoted};
 
 /// What to render besides the record itself.
 #[derive(Debug, Clone)]
@@ -243,14 +243,6 @@ fn framing_title(p: &Portfolio<'_>, lang: Lang, l: &Labels) -> String {
         Scope::All => l.appetite_title.to_owned(),
         Scope::Field(f) => format!("{} {}", l.legitimacy_field_title, quoted(lang, f)),
         Scope::Theme(t) => format!("{} {}", l.legitimacy_theme_title, quoted(lang, t)),
-    }
-}
-
-/// « computing » / “computing”.
-fn quoted(lang: Lang, s: &str) -> String {
-    match lang {
-        Lang::Fr => format!("«{NBSP}{s}{NBSP}»"),
-        Lang::En => format!("“{s}”"),
     }
 }
 

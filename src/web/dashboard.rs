@@ -172,7 +172,7 @@ pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedI
             Some(scope) => format!("{} — {scope}", super::account_pages::framing_name(a.framing, lang)),
             None => super::account_pages::framing_name(a.framing, lang).to_owned(),
         };
-        (what, a.reasons.clone())
+        (what, i18n::advice_reasons(lang, &a.reasons))
     });
     let page = DashboardPage {
         page: Page::learner(lang, t.dashboard.into(), "/dashboard"),

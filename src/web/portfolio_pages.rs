@@ -251,7 +251,8 @@ async fn builder_with(
         t,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
-        reasons: advice.map(|a| a.reasons).unwrap_or_default(),
+        // The reasons in the page's language, like the rest of the builder.
+        reasons: advice.map(|a| i18n::advice_reasons(lang, &a.reasons)).unwrap_or_default(),
         // The PDF's language: the one chosen, else the record's, else the page's.
         lang: pdf_lang.as_str(),
         selected_framing: spec.framing.as_str(),

@@ -431,6 +431,27 @@ async fn the_dashboard_shows_a_timeline_the_advice_and_what_to_do_next_and_get_c
     assert_eq!(app.course_count(&api).await, 12);
 }
 
+/// The advice's reasons follow the page's language like the rest of the page: they used to be
+/// English sentences on the French dashboard and builder.
+#[tokio::test]
+async fn the_advice_reasons_are_worded_in_the_pages_language() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    form(&app, "/dashboard/import-sample", Some(&cookie), &[]).await;
+    for path in ["/dashboard", "/portfolio"] {
+        let en = page_in(&app, path, Some(&cookie), "en").await.text();
+        assert!(en.contains("<html lang=\"en\">"), "{path}: {en}");
+        assert!(en.contains("8 of 12 courses (67%) earned an attestation, across 4 fields."), "{path}: {en}");
+        assert!(!en.contains("cours sur 12") && !en.contains("registre"), "{path}: no French in {en}");
+        let fr = page_in(&app, path, Some(&cookie), "fr-FR,fr;q=0.9").await.text();
+        assert!(fr.contains("<html lang=\"fr\">"), "{path}: {fr}");
+        let certified = "8 cours sur 12 (67\u{a0}%) ont été validés par une attestation\u{202f}; le dossier couvre 4\u{a0}domaines.";
+        assert!(fr.contains(certified), "{path}: {fr}");
+        assert!(fr.contains("Aucune situation n’est renseignée\u{202f};"), "{path}: {fr}");
+        assert!(!fr.contains("earned an attestation") && !fr.contains("register"), "{path}: no English in {fr}");
+    }
+}
+
 /// A badge's level of proof is computed at preview time, so the learner sees before saving
 /// whether certfolio vouches for it: the DCC fixture (expired, Data Integrity proofs certfolio
 /// does not check) is "badge data", marked expired; a LinkedIn line is self-declared or linked.

@@ -389,8 +389,11 @@ fn the_command_line_advises_a_framing() {
     assert_eq!(advice["register"], "competitive");
     assert_eq!(advice["framing"], "appetite");
     assert!(!advice["reasons"].as_array().expect("reasons").is_empty());
+    assert!(advice["reasons"][0].as_str().expect("a sentence").contains("earned an attestation"), "{advice}");
     let out = Command::new(BIN).arg("advise").arg(&path).output().expect("run");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("framing: appetite"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The command has no --lang: English, whatever the learner's language (French here).
+    assert!(text.contains("framing: appetite") && text.contains("%) earned an attestation"), "{text}");
 }
 
 async fn learner_with_record(app: &TestApp) -> String {
@@ -460,6 +463,14 @@ async fn the_api_advises_a_framing() {
     let a = r.json();
     assert_eq!(a["register"], "competitive");
     assert_eq!(a["framing"], "appetite");
+    // The reasons are sentences in the learner's language (the fixture's is French), or the one asked for.
+    let first = |a: &Value| a["reasons"][0].as_str().expect("a reason").to_owned();
+    assert!(first(&a).contains(" cours sur ") && first(&a).contains("\u{a0}%)"), "{a}");
+    let en = app.get("/api/v1/advice?lang=en", &token).await.json();
+    assert!(first(&en).contains(" courses (") && first(&en).contains("%) earned an attestation"), "{en}");
+    assert_eq!((en["register"].clone(), en["framing"].clone()), (a["register"].clone(), a["framing"].clone()));
+    let r = app.get("/api/v1/advice?lang=de", &token).await;
+    assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "lang".to_owned()));
 }
 
 /// Every word's box from `pdftotext -bbox`: (page width, page height, xMin, yMin, xMax, yMax).
