@@ -399,6 +399,13 @@ try {
       await p.goto(BASE + '/settings');
       await axeCheck(p, 'settings (filled)');
       await shot(p, 'settings-en');
+      // The learner's own pages at phone width, with a full record: nothing scrolls sideways.
+      await p.setViewportSize({ width: 390, height: 844 });
+      for (const route of ['/dashboard', '/courses', '/institutions', '/import', '/portfolio', '/shares', '/settings']) {
+        await p.goto(BASE + route);
+        check(await noSidewaysScroll(p), `no sideways scroll at 390 px on ${route} (12-course record)`);
+      }
+      await shot(p, 'settings-phone-en');
     }
     await visitor.close();
     await ctx.close();
