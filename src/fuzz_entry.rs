@@ -58,22 +58,15 @@ fn check_imported(imported: &Imported, expected: Format) {
     if let Some(learner) = &imported.learner {
         assert!(learner.validate("").is_ok(), "an accepted learner breaks a rule");
     }
-    let empty = Document {
-        certfolio: crate::domain::document::DOCUMENT_VERSION,
-        learner: LearnerRecord {
-            name: "Fuzz".into(),
-            headline: None,
-            email: None,
-            location: None,
-            situation: None,
-            lang: None,
-        },
-        courses: Vec::new(),
-    };
-    match interop::merge(&empty, imported.courses.clone()) {
+    match interop::merge(&record_of(Vec::new()), imported.courses.clone()) {
         Ok(doc) => assert_eq!(doc.courses.len(), imported.courses.len()),
         Err(e) => panic!("accepted courses do not merge into an empty record: {e}"),
     }
+}
+
+/// A learner's record holding `courses`, as the API merges imports into.
+fn record_of(courses: Vec<crate::domain::CourseRecord>) -> Document {
+    Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: LearnerRecord::named("Fuzz"), courses }
 }
 
 /// `parse_document`, the portfolio document (JSON).
@@ -102,18 +95,7 @@ pub fn csv(data: &[u8]) {
         Ok(imported) => {
             check_imported(&imported, Format::Csv);
             let records: Vec<_> = imported.courses.iter().map(|c| c.record.clone()).collect();
-            let doc = Document {
-                certfolio: crate::domain::document::DOCUMENT_VERSION,
-                learner: LearnerRecord {
-                    name: "Fuzz".into(),
-                    headline: None,
-                    email: None,
-                    location: None,
-                    situation: None,
-                    lang: None,
-                },
-                courses: records.clone(),
-            };
+            let doc = record_of(records.clone());
             let again = interop::csv::parse(interop::csv::to_csv(&doc).as_bytes());
             let again: Vec<_> = again.map(|i| i.courses.into_iter().map(|c| c.record).collect()).unwrap_or_default();
             assert_eq!(again, records, "the CSV export of an imported CSV does not read back the same");

@@ -91,6 +91,11 @@ pub enum Lang {
 str_enum!(Lang { Fr => "fr", En => "en" });
 
 impl LearnerRecord {
+    /// A learner with only a name: what a record built from another tool's list starts from.
+    pub fn named(name: impl Into<String>) -> Self {
+        LearnerRecord { name: name.into(), headline: None, email: None, location: None, situation: None, lang: None }
+    }
+
     pub fn validate(&self, prefix: &str) -> Result<(), ValidationError> {
         let at = |field: &str| super::join(prefix, field);
         check_line(&at("name"), &self.name, MAX_NAME)?;

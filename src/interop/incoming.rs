@@ -90,14 +90,7 @@ mod tests {
     fn record(titles: &[&str]) -> Document {
         Document {
             certfolio: crate::domain::document::DOCUMENT_VERSION,
-            learner: LearnerRecord {
-                name: "Camille".into(),
-                headline: None,
-                email: None,
-                location: None,
-                situation: None,
-                lang: None,
-            },
+            learner: LearnerRecord::named("Camille"),
             courses: titles.iter().map(|t| CourseRecord::titled(*t)).collect(),
         }
     }

@@ -387,18 +387,7 @@ mod tests {
     fn a_rule_broken_by_merging_names_the_line() {
         let mut existing = certified("X".into());
         existing.started_on = Some(IsoDate::parse("2020-05-01").unwrap());
-        let current = Document {
-            certfolio: 1,
-            learner: LearnerRecord {
-                name: "C".into(),
-                headline: None,
-                email: None,
-                location: None,
-                situation: None,
-                lang: None,
-            },
-            courses: vec![existing],
-        };
+        let current = Document { certfolio: 1, learner: LearnerRecord::named("C"), courses: vec![existing] };
         let mut bad = certified("X".into());
         bad.started_on = Some(IsoDate::parse("2020-05-01").unwrap());
         bad.finished_on = Some(IsoDate::parse("2019-01-01").unwrap());

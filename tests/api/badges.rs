@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,19 +12,7 @@ use certfolio::interop::jws::{self, SigningKey};
 use certfolio::interop::png;
 use serde_json::{Value, json};
 
-use crate::helpers::{Auth, START, TestApp, TestResponse};
-
-fn real(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).expect("real fixture")
-}
-
-async fn upload(app: &TestApp, token: &str, content_type: &str, bytes: Vec<u8>) -> TestResponse {
-    let request = TestApp::builder(Method::POST, "/api/v1/import", Auth::Bearer(token))
-        .header("content-type", content_type)
-        .body(Body::from(bytes))
-        .unwrap();
-    app.send(request).await
-}
+use crate::helpers::{Auth, START, TestApp, TestResponse, import_raw as upload, real};
 
 async fn course(app: &TestApp, token: &str, title: &str) -> Value {
     let list = app.get("/api/v1/courses", token).await.json();

@@ -18,6 +18,11 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
 }
 
+/// A file of `../shared/fixtures/real/` (real files from other projects; see its SOURCES.md).
+pub fn real(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).expect("real fixture")
+}
+
 pub fn fixture_json(name: &str) -> Value {
     serde_json::from_slice(&fixture(name)).expect("fixture JSON")
 }
@@ -166,4 +171,13 @@ pub fn multipart(field: &str, file_name: &str, content_type: &str, bytes: &[u8])
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// `POST /api/v1/import` with `bytes` as the body, typed `content_type`, as a script sends a file.
+pub async fn import_raw(app: &TestApp, token: &str, content_type: &str, bytes: Vec<u8>) -> TestResponse {
+    let request = TestApp::builder(Method::POST, "/api/v1/import", Auth::Bearer(token))
+        .header("content-type", content_type)
+        .body(Body::from(bytes))
+        .unwrap();
+    app.send(request).await
 }

@@ -1,23 +1,10 @@
 //! Other tools' files through `POST /api/v1/import` and back out of `GET /api/v1/export`: the
 //! real third-party fixtures of ../shared/fixtures/real, the generic CSV, and the CLI.
 
-use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Auth, TestApp, TestResponse, fixture_json};
-
-fn real(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../shared/fixtures/real/{path}", env!("CARGO_MANIFEST_DIR"))).expect("real fixture")
-}
-
-async fn upload(app: &TestApp, token: &str, content_type: &str, bytes: Vec<u8>) -> TestResponse {
-    let request = TestApp::builder(Method::POST, "/api/v1/import", Auth::Bearer(token))
-        .header("content-type", content_type)
-        .body(Body::from(bytes))
-        .unwrap();
-    app.send(request).await
-}
+use crate::helpers::{Auth, TestApp, fixture_json, import_raw as upload, real};
 
 async fn courses(app: &TestApp, token: &str) -> Vec<Value> {
     app.get("/api/v1/courses", token).await.json()["courses"].as_array().unwrap().clone()

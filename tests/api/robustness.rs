@@ -9,17 +9,9 @@ use std::time::{Duration, Instant};
 use axum::body::{Body, Bytes};
 use axum::http::{Method, StatusCode};
 
-use crate::helpers::{Auth, TestApp, TestResponse, fixture};
+use crate::helpers::{Auth, TestApp, TestResponse, fixture, import_raw as upload};
 
 const MIB: usize = 1024 * 1024;
-
-async fn upload(app: &TestApp, token: &str, content_type: &str, bytes: Vec<u8>) -> TestResponse {
-    let request = TestApp::builder(Method::POST, "/api/v1/import", Auth::Bearer(token))
-        .header("content-type", content_type)
-        .body(Body::from(bytes))
-        .unwrap();
-    app.send(request).await
-}
 
 /// A 422 whose message says `says` (and whose `field` is `field`), answered within `within`,
 /// with nothing stored.
