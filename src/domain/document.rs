@@ -187,19 +187,23 @@ pub fn parse_strict<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, V
 /// How deep serde_json nests before it gives up (its fixed recursion limit).
 pub const MAX_JSON_DEPTH: usize = 128;
 
-/// A JSON syntax error as a validation error of the whole file. Nesting past serde_json's limit
-/// is said in words: "recursion limit exceeded" names serde's problem, not the file's.
-pub fn invalid_json(e: &serde_json::Error) -> ValidationError {
-    let message = if e.to_string().starts_with("recursion limit exceeded") {
-        format!(
-            "invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep (line {}, column {}); \
-             no document or resume is that deep",
-            e.line(),
-            e.column()
-        )
+/// What is wrong with some JSON, in the file's terms: nesting past serde_json's limit is said in
+/// words ("recursion limit exceeded" names serde's problem, not the file's); anything else is
+/// serde's own message, which gives line and column.
+pub fn json_problem(e: &serde_json::Error) -> String {
+    if e.to_string().starts_with("recursion limit exceeded") {
+        format!("nested more than {MAX_JSON_DEPTH} levels deep (line {}, column {})", e.line(), e.column())
     } else {
-        format!("invalid JSON: {e}")
-    };
+        e.to_string()
+    }
+}
+
+/// A JSON syntax error as a validation error of the whole file.
+pub fn invalid_json(e: &serde_json::Error) -> ValidationError {
+    let mut message = format!("invalid JSON: {}", json_problem(e));
+    if e.to_string().starts_with("recursion limit exceeded") {
+        message.push_str("; no document or resume is that deep");
+    }
     ValidationError::new("", message)
 }
 

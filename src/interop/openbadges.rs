@@ -140,7 +140,10 @@ fn json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, Validatio
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ValidationError::new("", format!("{what} is JSON but not an object"))),
-        Err(e) => Err(ValidationError::new("", format!("{what} is not valid JSON ({e})"))),
+        Err(e) => Err(ValidationError::new(
+            "",
+            format!("{what} is not valid JSON ({})", crate::domain::document::json_problem(&e)),
+        )),
     }
 }
 
