@@ -16,12 +16,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{LoginThrottle, Passwords};
+use crate::auth::{LoginThrottle, Passwords, WindowBudget};
 use crate::config::{Clock, Config};
 use crate::error::{AppError, log_server_errors};
 use crate::interop::TrustStore;
 use crate::storage::{self, Db};
-use crate::web::limits::{MissBudget, PageCache, TokenCache, ViewCounter};
+use crate::web::limits::{PageCache, TokenCache, ViewCounter};
 
 /// Unknown share tokens one address may ask for per minute before getting 429.
 const MISSES_PER_WINDOW: u32 = 60;
@@ -41,7 +41,9 @@ pub struct AppState {
     /// Share-page views waiting to be written (see `web::limits`).
     pub views: Arc<ViewCounter>,
     /// Per-address budget of unknown share tokens.
-    pub miss_budget: Arc<MissBudget>,
+    pub miss_budget: Arc<WindowBudget>,
+    /// Per-address budget of accounts created.
+    pub signup_budget: Arc<WindowBudget>,
     /// Rendered share pages, by link and record revision.
     pub page_cache: Arc<PageCache>,
     /// Share links recently read, by token hash.
@@ -68,6 +70,7 @@ impl AppState {
     pub fn open(config: Config, clock: Clock) -> Result<AppState, OpenError> {
         let trust = crate::config::load_trust_store(&config.data_dir).map_err(OpenError::Trust)?;
         let db = Db::open_in(&config.data_dir)?;
+        let signups_per_hour = config.signups_per_hour;
         Ok(AppState {
             db,
             throttle: Arc::new(LoginThrottle::new(config.login)),
@@ -76,7 +79,8 @@ impl AppState {
             passwords: Passwords::default(),
             pdf_slots: Arc::new(tokio::sync::Semaphore::new(pdf_slots())),
             views: Arc::new(ViewCounter::default()),
-            miss_budget: Arc::new(MissBudget::new(MISSES_PER_WINDOW, 60)),
+            miss_budget: Arc::new(WindowBudget::new(MISSES_PER_WINDOW, 60)),
+            signup_budget: Arc::new(WindowBudget::new(signups_per_hour, 3600)),
             page_cache: Arc::new(PageCache::default()),
             token_cache: Arc::new(TokenCache::default()),
             trust: Arc::new(trust),

@@ -38,6 +38,11 @@ pub enum Command {
         /// secure cookies when https. Defaults to http://ADDR.
         #[arg(long, env = "CERTFOLIO_PUBLIC_URL")]
         public_url: Option<String>,
+        /// A reverse proxy's address or range (CIDR, repeatable): only requests from these
+        /// peers have their client address read from `Forwarded` / `X-Forwarded-For`.
+        #[arg(long = "trusted-proxy", env = "CERTFOLIO_TRUSTED_PROXIES", value_delimiter = ',',
+              value_parser = parse_cidr, value_name = "CIDR")]
+        trusted_proxies: Vec<crate::auth::client::Cidr>,
     },
     /// Import a file into an existing account: a portfolio document, LinkedIn's
     /// Certifications.csv, a CSV whose header names document fields, or a JSON Resume
@@ -119,7 +124,9 @@ impl<E: std::fmt::Display> From<E> for CliError {
 
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { addr, data, public_url } => run_serve(addr, data, public_url).await,
+        Command::Serve { addr, data, public_url, trusted_proxies } => {
+            run_serve(addr, data, public_url, trusted_proxies).await
+        }
         Command::Import { file, user, data } => run_import(&file, &user, &data).await,
         Command::Export { user, format, data } => run_export(&user, format, &data).await,
         Command::Backup { output, data } => run_backup(&output, &data),
@@ -137,12 +144,22 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-async fn run_serve(addr: SocketAddr, data: PathBuf, public_url: Option<String>) -> Result<(), CliError> {
+fn parse_cidr(text: &str) -> Result<crate::auth::client::Cidr, String> {
+    crate::auth::client::Cidr::parse(text)
+}
+
+async fn run_serve(
+    addr: SocketAddr,
+    data: PathBuf,
+    public_url: Option<String>,
+    trusted_proxies: Vec<crate::auth::client::Cidr>,
+) -> Result<(), CliError> {
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
-    let config = Config::new(data.clone(), public_url.clone());
+    let mut config = Config::new(data.clone(), public_url.clone());
+    config.trusted_proxies = trusted_proxies;
     let state = AppState::open(config, Clock::system()).map_err(|e| match e {
         crate::app::OpenError::Trust(m) => CliError(m),
         e => CliError(format!("{}: {e}", data.display())),

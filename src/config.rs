@@ -21,6 +21,12 @@ pub struct Config {
     pub evidence_quota_bytes: i64,
     pub import_max_bytes: usize,
     pub login: LoginLimits,
+    /// Accounts one client address may create per hour (throwaway accounts are how one
+    /// visitor would multiply every per-account budget).
+    pub signups_per_hour: u32,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers say who the client is (see
+    /// `auth::client`); empty: the socket's peer is the client.
+    pub trusted_proxies: Vec<crate::auth::client::Cidr>,
 }
 
 /// Login throttling (ASVS V6.3.1): per account, a few free failures and then a growing
@@ -65,6 +71,8 @@ impl Config {
             evidence_quota_bytes: 200 * 1024 * 1024,
             import_max_bytes: IMPORT_MAX_BYTES,
             login: LoginLimits::default(),
+            signups_per_hour: 20,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::extract::{ApiJson, AuthLearner, ClientIp};
 use super::views::{AccountView, SessionView};
 use crate::app::AppState;
-use crate::auth::new_token;
+use crate::auth::{Subject, new_token};
 use crate::config::rfc3339;
 use crate::domain::text::{MAX_NAME, check_line};
 use crate::domain::{Email, LearnerRecord, check_password_policy};
@@ -68,37 +68,48 @@ fn check_new_password(path: &str, password: &str, email: &str, name: &str) -> Ap
         (status = 409, description = "An account with this email exists", body = ErrorBody),
         (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Bad email, name or weak password", body = ErrorBody),
+        (status = 429, description = "Too many accounts created from this address; see Retry-After", body = ErrorBody),
     ))]
 pub async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> AppResult<impl IntoResponse> {
-    let learner = create_account(&state, &body.email, body.password, &body.name).await?;
+    let learner = create_account(&state, &body.email, body.password, &body.name, &ip).await?;
     Ok((StatusCode::CREATED, Json(AccountView::from(learner))))
 }
 
 /// Creates an account (API and sign-up page): every rule checked, the password hashed off
-/// the async threads. Errors name the field (`email`, `name`, `password`).
+/// the async threads. Errors name the field (`email`, `name`, `password`). Each client address
+/// may create `Config::signups_per_hour` accounts an hour (429 beyond); the use is taken before
+/// the work, so parallel sign-ups cannot overdraw it, and given back when no account results.
 pub async fn create_account(
     state: &AppState,
     email: &str,
     password: String,
     name: &str,
+    ip: &str,
 ) -> AppResult<crate::storage::accounts::Learner> {
     let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
     check_line("name", name, MAX_NAME)?;
     check_new_password("password", &password, email.as_str(), name)?;
-    let password_hash = state.passwords.hash(password).await?;
-    let learner = state
-        .db
-        .create_learner(NewLearner {
+    if let Err(retry_after) = state.signup_budget.take(ip, state.clock.now()) {
+        tracing::warn!(ip = %ip, "sign-ups throttled");
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let created = async {
+        let password_hash = state.passwords.hash(password).await?;
+        let new = NewLearner {
             id: Uuid::new_v4(),
             email: email.to_string(),
             password_hash,
             name: name.trim().to_owned(),
             now: state.clock.now(),
-        })
-        .await?;
+        };
+        Ok::<_, AppError>(state.db.create_learner(new).await?)
+    }
+    .await;
+    let learner = created.inspect_err(|_| state.signup_budget.give_back(ip))?;
     tracing::info!(learner = %learner.id, "account created");
     Ok(learner)
 }
@@ -136,9 +147,9 @@ pub async fn open_session(state: &AppState, email: &str, password: String, ip: &
     let body_email = email;
     // An unparseable email cannot be an account: same answer as a wrong password.
     let email = Email::parse(body_email).map(|e| e.to_string()).unwrap_or_else(|_| body_email.to_lowercase());
-    let ip = ip.to_owned();
     let now = state.clock.now();
-    if let Err(retry_after) = state.throttle.check(&email, &ip, now) {
+    // Reserved before the password is checked: parallel guesses cannot all pass the check.
+    if let Err(retry_after) = state.throttle.reserve(Subject::Login(&email), ip, now) {
         tracing::warn!(ip = %ip, "login throttled");
         return Err(AppError::TooManyRequests { retry_after });
     }
@@ -149,11 +160,10 @@ pub async fn open_session(state: &AppState, email: &str, password: String, ip: &
     };
     let ok = state.passwords.verify(password, hash).await?;
     let Some(learner_id) = id.filter(|_| ok) else {
-        state.throttle.record_failure(&email, &ip, now);
         tracing::warn!(ip = %ip, "login failed");
         return Err(AppError::InvalidCredentials);
     };
-    state.throttle.record_success(&email);
+    state.throttle.succeeded(Subject::Login(&email), ip);
     let token = new_token()?;
     let absolute = i64::try_from(state.config.session_absolute.as_secs()).unwrap_or(i64::MAX / 2);
     let expires_at = now + absolute;
@@ -235,25 +245,40 @@ pub async fn update_me(
         (status = 403, description = "The current password is wrong", body = ErrorBody),
         (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "The new password is too weak", body = ErrorBody),
+        (status = 429, description = "Too many wrong current passwords; see Retry-After", body = ErrorBody),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
     who: AuthLearner,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<PasswordChangeBody>,
 ) -> AppResult<StatusCode> {
-    replace_password(&state, &who, body.current_password, body.new_password).await?;
+    replace_password(&state, &who, body.current_password, body.new_password, &ip).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Checks the current password, applies the policy to the new one, stores it and ends every
 /// other session of the account (the API and the settings page alike). A wrong current
-/// password is `Forbidden`; a weak new one is a validation error on `new_password`.
-pub async fn replace_password(state: &AppState, who: &AuthLearner, current: String, new: String) -> AppResult<()> {
+/// password is `Forbidden`; a weak new one is a validation error on `new_password`. The check
+/// of the current password is throttled like a login (a stolen session must not become a way
+/// to guess the password), per account and per address.
+pub async fn replace_password(
+    state: &AppState,
+    who: &AuthLearner,
+    current: String,
+    new: String,
+    ip: &str,
+) -> AppResult<()> {
     let learner = state.db.learner(who.id).await?;
     let hash = state.db.password_hash(who.id).await?;
+    if let Err(retry_after) = state.throttle.reserve(Subject::PasswordChange(who.id), ip, state.clock.now()) {
+        tracing::warn!(learner = %who.id, "password change throttled");
+        return Err(AppError::TooManyRequests { retry_after });
+    }
     if !state.passwords.verify(current, Some(hash)).await? {
         return Err(AppError::Forbidden("the current password is wrong".into()));
     }
+    state.throttle.succeeded(Subject::PasswordChange(who.id), ip);
     check_new_password("new_password", &new, &learner.email, &learner.profile.name)?;
     let new_hash = state.passwords.hash(new).await?;
     state.db.set_password(who.id, new_hash, who.token_hash, state.clock.now()).await?;

@@ -69,23 +69,25 @@ pub(crate) fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// The client's address for throttling; "unknown" when the server was not started with
-/// connection info (router tests).
-pub fn client_ip(parts: &Parts) -> String {
-    parts
+/// The client's address for throttling (`auth::client`: the peer, or behind a trusted proxy
+/// the address it forwarded for). Router tests have no connection info: their peer is taken
+/// as the unspecified address, which a test may declare a trusted proxy.
+pub fn client_ip(parts: &Parts, trusted: &[crate::auth::client::Cidr]) -> String {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+        .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip());
+    crate::auth::client::client_addr(peer, &parts.headers, trusted).to_string()
 }
 
-/// The peer address as an extractor.
+/// The client address as an extractor.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, &state.config.trusted_proxies)))
     }
 }
 

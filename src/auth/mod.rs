@@ -14,9 +14,10 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::error::{AppError, AppResult};
 
+pub mod client;
 pub mod throttle;
 
-pub use throttle::LoginThrottle;
+pub use throttle::{LoginThrottle, Subject, WindowBudget};
 
 /// A session token as the client holds it, and the hash the server stores.
 pub struct NewToken {

@@ -230,7 +230,7 @@ pub async fn signup(
     let lang = pick_lang(&headers);
     let t = ui(lang);
     let password = form.password.clone();
-    let created = create_account(&state, &form.email, form.password, &form.name).await;
+    let created = create_account(&state, &form.email, form.password, &form.name, &ip).await;
     let failure = match created {
         Ok(_) => match open_session(&state, &form.email, password, &ip).await {
             Ok(session) => {
@@ -256,7 +256,13 @@ pub async fn signup(
             target.error = Some(v.message.clone());
         }
         AppError::Conflict(m) => email.error = Some(m.clone()),
-        other => return other_error(other, lang),
+        other => {
+            let mut r = other_error(other, lang);
+            if let AppError::TooManyRequests { retry_after } = other {
+                r.headers_mut().insert(header::RETRY_AFTER, (*retry_after).into());
+            }
+            return r;
+        }
     }
     let page =
         SignupPage { page: Page::public(lang, t.sign_up.into(), "/signup"), t, name, email, password, error: true };

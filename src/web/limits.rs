@@ -1,5 +1,5 @@
-//! In-memory bookkeeping for the public pages: view counts waiting to be written, and the
-//! per-address budget of missed share tokens.
+//! In-memory bookkeeping for the public pages: view counts waiting to be written, and caches
+//! of pages and links (the per-address budget of missed tokens is an `auth::WindowBudget`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -110,40 +110,6 @@ impl TokenCache {
     }
 }
 
-/// Share tokens are 256-bit, so guessing one is hopeless; this budget only keeps a flood of
-/// guesses cheap. A client address that misses more than `max` times in `window` seconds
-/// gets 429 instead of 404 for further misses. A valid link is always served: the token is
-/// looked up before the budget is consulted.
-#[derive(Debug)]
-pub struct MissBudget {
-    max: u32,
-    window: i64,
-    misses: Mutex<HashMap<String, (i64, u32)>>,
-}
-
-const MAX_TRACKED: usize = 100_000;
-
-impl MissBudget {
-    pub fn new(max: u32, window: i64) -> Self {
-        MissBudget { max, window, misses: Mutex::new(HashMap::new()) }
-    }
-
-    /// Records a miss; `Err(retry_after)` when the address is over its budget.
-    pub fn miss(&self, ip: &str, now: i64) -> Result<(), u64> {
-        let mut misses = self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if misses.len() >= MAX_TRACKED {
-            let window = self.window;
-            misses.retain(|_, (start, _)| now - *start < window);
-        }
-        let entry = misses.entry(ip.to_owned()).or_insert((now, 0));
-        if now - entry.0 >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > self.max { Err(u64::try_from(entry.0 + self.window - now).unwrap_or(1).max(1)) } else { Ok(()) }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,16 +127,5 @@ mod tests {
         c.record(id, 20);
         c.restore(batch);
         assert_eq!(c.pending(id), Some((3, 10, 20)));
-    }
-
-    #[test]
-    fn misses_past_the_budget_are_refused_until_the_window_ends() {
-        let b = MissBudget::new(3, 60);
-        for _ in 0..3 {
-            assert!(b.miss("1.2.3.4", 100).is_ok());
-        }
-        assert_eq!(b.miss("1.2.3.4", 110), Err(50));
-        assert!(b.miss("5.6.7.8", 110).is_ok(), "other addresses are not affected");
-        assert!(b.miss("1.2.3.4", 160).is_ok(), "a new window");
     }
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::account_pages::Field;
 use super::{LANG_COOKIE, Page, SignedIn, html, private};
 use crate::api::accounts::replace_password;
-use crate::api::extract::AuthLearner;
+use crate::api::extract::{AuthLearner, ClientIp};
 use crate::app::AppState;
 use crate::domain::{Lang, LearnerRecord, Situation};
 use crate::error::AppError;
@@ -43,6 +43,8 @@ pub struct SettingsLabels {
     pub password_changed: &'static str,
     pub form_error: &'static str,
     pub wrong_password: &'static str,
+    /// Too many wrong current passwords: `{}` is the wait, in minutes.
+    pub password_throttled: &'static str,
     pub situations: [(Situation, &'static str); 5],
 }
 
@@ -68,6 +70,7 @@ pub static FR: SettingsLabels = SettingsLabels {
     password_changed: "Mot de passe changé ; vos autres sessions sont fermées.",
     form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
     wrong_password: "Ce n’est pas votre mot de passe actuel.",
+    password_throttled: "Trop d’essais erronés : réessayez dans {} min.",
     situations: [
         (Situation::Student, "Étudiant·e"),
         (Situation::JobSeeker, "En recherche d’emploi"),
@@ -99,6 +102,7 @@ pub static EN: SettingsLabels = SettingsLabels {
     password_changed: "Password changed; your other sessions are signed out.",
     form_error: "The form has an error; nothing was saved.",
     wrong_password: "This is not your current password.",
+    password_throttled: "Too many wrong attempts: try again in {} min.",
     situations: [
         (Situation::Student, "Student"),
         (Situation::JobSeeker, "Job seeker"),
@@ -251,10 +255,11 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     SignedIn { who, lang }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(form): Form<PasswordForm>,
 ) -> Response {
     let t = labels(lang);
-    let failure = match replace_password(&state, &who, form.current_password, form.new_password).await {
+    let failure = match replace_password(&state, &who, form.current_password, form.new_password, &ip).await {
         Ok(()) => return Redirect::to("/settings?done=password").into_response(),
         Err(e) => e,
     };
@@ -267,6 +272,13 @@ pub async fn change_password(
     match failure {
         AppError::Forbidden(_) => page.current_password.error = Some(t.wrong_password.to_owned()),
         AppError::Validation(v) => page.new_password.error = Some(v.message),
+        AppError::TooManyRequests { retry_after } => {
+            let minutes = retry_after.div_ceil(60).to_string();
+            page.current_password.error = Some(t.password_throttled.replace("{}", &minutes));
+            let mut r = private(html(status, page.render()));
+            r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
+            return r;
+        }
         other => return other.into_response(),
     }
     private(html(status, page.render()))

@@ -53,7 +53,7 @@ async fn open(state: &AppState, token: &str, ip: &str, lang: Lang) -> Result<(Sh
 /// language is the reader's, from their browser); 429 instead once this address has missed
 /// too often.
 fn missed(state: &AppState, ip: &str, lang: Lang) -> Response {
-    match state.miss_budget.miss(ip, state.clock.now()) {
+    match state.miss_budget.take(ip, state.clock.now()) {
         Ok(()) => {
             let l = page_labels(lang);
             message_page(StatusCode::NOT_FOUND, lang, l.not_found_title, l.not_found_text)

@@ -181,3 +181,43 @@ pub async fn import_raw(app: &TestApp, token: &str, content_type: &str, bytes: V
         .unwrap();
     app.send(request).await
 }
+
+impl TestApp {
+    /// Sends every request at once (each on its own task of a multi-thread runtime), as many
+    /// clients would, and returns the answers in the same order.
+    pub async fn send_all(&self, requests: Vec<Request<Body>>) -> Vec<TestResponse> {
+        let mut tasks = Vec::new();
+        for request in requests {
+            let router = self.router.clone();
+            tasks.push(tokio::spawn(async move {
+                let response = router.oneshot(request).await.expect("infallible");
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response.into_body().collect().await.expect("body").to_bytes();
+                TestResponse { status, headers, body }
+            }));
+        }
+        let mut out = Vec::new();
+        for task in tasks {
+            out.push(task.await.expect("request task"));
+        }
+        out
+    }
+}
+
+/// A JSON request as a client behind a proxy sends it: `client` in `X-Forwarded-For`.
+pub fn json_request_from(client: &str, method: Method, path: &str, body: &Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-for", client)
+        .body(Body::from(serde_json::to_vec(body).expect("json")))
+        .expect("request")
+}
+
+/// Router tests have no socket: their peer is the unspecified address. Declaring it a trusted
+/// proxy makes `X-Forwarded-For` name the client, so tests can play many clients.
+pub fn behind_test_proxy(config: &mut Config) {
+    config.trusted_proxies = vec![certfolio::auth::client::Cidr::parse("0.0.0.0").expect("cidr")];
+}

@@ -17,3 +17,4 @@ mod pages;
 mod pdf;
 mod robustness;
 mod shares;
+mod throttling;
