@@ -50,6 +50,8 @@ pub struct AppState {
     pub token_cache: Arc<TokenCache>,
     /// Issuers whose badge signatures count as verified (`trusted-issuers.json`, read at start).
     pub trust: Arc<TrustStore>,
+    /// PDFs recently issued, and renders in flight (`issue`).
+    pub issued_pdfs: Arc<crate::issue::IssuedPdfs>,
     /// Import-page uploads waiting for the learner's confirmation.
     pub pending_imports: Arc<crate::web::pending::PendingImports>,
 }
@@ -84,6 +86,7 @@ impl AppState {
             page_cache: Arc::new(PageCache::default()),
             token_cache: Arc::new(TokenCache::default()),
             trust: Arc::new(trust),
+            issued_pdfs: Arc::new(crate::issue::IssuedPdfs::default()),
             pending_imports: Arc::new(crate::web::pending::PendingImports::default()),
         })
     }
@@ -97,13 +100,15 @@ fn pdf_slots() -> usize {
 /// The whole HTTP surface.
 pub fn build_app(state: AppState) -> Router {
     let (api, _) = crate::api::router(state.clone());
+    // Over https (behind a TLS proxy), browsers are told to come back over https only. Not
+    // `includeSubDomains`: the operator's other hosts are not ours to decide for.
+    let hsts = state.config.secure_cookies().then(|| HeaderValue::from_static("max-age=63072000"));
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api)
         .merge(crate::web::router(&state))
         .fallback(not_found)
         .with_state(state)
-        .layer(axum::middleware::from_fn(log_server_errors))
         // Cross-site requests that change state are refused (Fetch Metadata, then Origin);
         // clients that send neither header, like curl or scripts using a bearer token, pass.
         .layer(CsrfLayer::new())
@@ -119,17 +124,25 @@ pub fn build_app(state: AppState) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, move |_: &_| hsts.clone()))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             AppError::internal("a handler panicked").into_response()
         }))
+        // Outside the panic catcher, so that a panic's 500 is logged too; inside the trace
+        // layer, so that every line carries the request's span.
+        .layer(axum::middleware::from_fn(log_server_errors))
         .layer(
             // Spans carry the route template (`/s/{token}`), never the raw path or query,
             // so tokens and ids typed into URLs stay out of the logs.
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let route = req.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
-                tracing::info_span!("request", method = %req.method(), route = %route)
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let route = req.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
+                    tracing::info_span!("request", method = %req.method(), route = %route)
+                })
+                // 5xx are logged by `log_server_errors` (the cause of a 500, a counted warning
+                // for 503s), not once more per request here.
+                .on_failure(()),
         )
 }
 

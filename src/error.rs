@@ -150,6 +150,9 @@ impl IntoResponse for AppError {
         if let AppError::TooManyRequests { retry_after } = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
+        if let AppError::Unavailable = &self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_BUSY_SECS));
+        }
         if let AppError::Internal(cause) = self {
             response.extensions_mut().insert(LoggedCause(Arc::new(cause)));
         }
@@ -157,14 +160,47 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Logs the cause of every 5xx inside the request's span (axum's error-handling example:
-/// `IntoResponse` stays free of side effects).
+/// What a busy service (every render slot taken) tells clients to wait, in seconds.
+pub const RETRY_BUSY_SECS: u64 = 2;
+
+/// Logs the cause of every 500 inside the request's span (axum's error-handling example:
+/// `IntoResponse` stays free of side effects). A 503 is the service shedding load as designed,
+/// not a fault: under a flood one line per request would fill the disk (the probe saw 58 MB of
+/// log in 10 s), so they are counted and logged as one warning a second at most.
 pub async fn log_server_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if let Some(LoggedCause(cause)) = response.extensions().get::<LoggedCause>() {
         tracing::error!(cause = %cause, "request failed");
+    } else if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        BUSY.count();
+    } else if response.status().is_server_error() {
+        tracing::error!(status = %response.status(), "request failed");
     }
     response
+}
+
+/// Answers 503 counted since the last warning, and the second that warning was logged in.
+struct BusyLog {
+    count: std::sync::atomic::AtomicU64,
+    logged_at: std::sync::atomic::AtomicU64,
+}
+
+static BUSY: BusyLog =
+    BusyLog { count: std::sync::atomic::AtomicU64::new(0), logged_at: std::sync::atomic::AtomicU64::new(0) };
+
+impl BusyLog {
+    fn count(&self) {
+        use std::sync::atomic::Ordering;
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let second = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let last = self.logged_at.load(Ordering::Relaxed);
+        // Only the request that moves the second forward logs, and it logs everything counted.
+        if second > last && self.logged_at.compare_exchange(last, second, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
+            let n = self.count.swap(0, Ordering::Relaxed);
+            tracing::warn!(answered_503 = n, "busy: requests refused with 503 since the last warning");
+        }
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;

@@ -2,81 +2,251 @@
 //! short verification code and the address of its verification page, and is registered by
 //! its SHA-256 so that `POST /verify` can later say who it was made for, when, and whether
 //! the bytes are unchanged. (The offline `certfolio render` registers nothing.)
+//!
+//! A PDF whose content has not changed is issued once: its registration is found again by a
+//! fingerprint of what it shows (`content_key`) and the same bytes are handed out, so asking a
+//! share link for its PDF in a loop neither grows the registry nor renders again. Recent PDFs
+//! are kept in memory by record revision, and concurrent requests for one PDF wait for a single
+//! render instead of each taking a render slot.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::domain::Lang;
+use crate::domain::assurance::{badge_check, badge_status};
 use crate::domain::portfolio::{Scope, Spec};
 use crate::error::{AppError, AppResult};
 use crate::pdf::{RenderError, RenderOptions, ShareLink, render};
 use crate::storage::shares::GeneratedPdf;
 
+#[derive(Clone)]
 pub struct Issued {
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
     pub code: String,
 }
 
-/// Renders the learner's portfolio on the blocking pool (at most `pdf_slots` at once, 503
-/// beyond), registers it, and returns its bytes.
-pub async fn issue_pdf(
-    state: &AppState,
+/// Which PDF is asked for: whose, for which link (none: the learner's own download), framed
+/// how, and the record revision it is asked at.
+pub struct PdfRequest {
+    pub learner: Uuid,
+    pub spec: Spec,
+    pub lang: Option<Lang>,
+    pub share: Option<Uuid>,
+    pub revision: i64,
+}
+
+impl PdfRequest {
+    fn cache_key(&self) -> CacheKey {
+        let spec = &self.spec;
+        let scope = match &spec.scope {
+            Scope::All => String::new(),
+            Scope::Field(f) => format!("f:{f}"),
+            Scope::Theme(t) => format!("t:{t}"),
+        };
+        let asked = format!(
+            "{}|{scope}|{}|{}",
+            spec.framing.as_str(),
+            spec.include_uncertified,
+            self.lang.map_or("", Lang::as_str)
+        );
+        CacheKey { learner: self.learner, share: self.share, asked, revision: self.revision }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
     learner: Uuid,
-    spec: Spec,
-    lang: Option<Lang>,
     share: Option<Uuid>,
-) -> AppResult<Issued> {
-    let permit = state.pdf_slots.clone().try_acquire_owned().map_err(|_| AppError::Unavailable)?;
-    let (profile, courses) = state.db.record(learner).await?;
+    asked: String,
+    revision: i64,
+}
+
+struct Cached {
+    issued: Issued,
+    /// The PDF shows a badge that expires at this time: from then on it is stale.
+    stale_at: Option<i64>,
+}
+
+/// Recently issued PDFs, and the renders in flight (see the module comment).
+#[derive(Default)]
+pub struct IssuedPdfs {
+    recent: Mutex<HashMap<CacheKey, Cached>>,
+    flights: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Beyond this many bytes of cached PDFs the cache starts afresh (bounded memory).
+const MAX_CACHED_BYTES: usize = 32 * 1024 * 1024;
+
+impl IssuedPdfs {
+    fn get(&self, key: &CacheKey, now: i64) -> Option<Issued> {
+        let recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        recent.get(key).filter(|c| c.stale_at.is_none_or(|t| now < t)).map(|c| c.issued.clone())
+    }
+
+    fn put(&self, key: CacheKey, issued: Issued, stale_at: Option<i64>) {
+        let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let used: usize = recent.values().map(|c| c.issued.bytes.len()).sum();
+        if used + issued.bytes.len() > MAX_CACHED_BYTES {
+            recent.clear();
+        }
+        recent.insert(key, Cached { issued, stale_at });
+    }
+
+    fn flight(&self, key: &CacheKey) -> Arc<tokio::sync::Mutex<()>> {
+        let mut flights = self.flights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        flights.entry(key.clone()).or_default().clone()
+    }
+
+    fn land(&self, key: &CacheKey) {
+        self.flights.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
+    }
+}
+
+/// The learner's portfolio PDF: the one already issued for this content when there is one,
+/// else rendered on the blocking pool (at most `pdf_slots` at once, 503 beyond) and registered.
+pub async fn issue_pdf(state: &AppState, request: PdfRequest) -> AppResult<Issued> {
+    let key = request.cache_key();
+    let now = state.clock.now();
+    if let Some(hit) = state.issued_pdfs.get(&key, now) {
+        return Ok(hit);
+    }
+    let flight = state.issued_pdfs.flight(&key);
+    let _one_render = flight.lock().await;
+    if let Some(hit) = state.issued_pdfs.get(&key, now) {
+        return Ok(hit);
+    }
+    let result = issue_uncached(state, &request, now).await;
+    state.issued_pdfs.land(&key);
+    let (issued, stale_at) = result?;
+    state.issued_pdfs.put(key, issued.clone(), stale_at);
+    Ok(issued)
+}
+
+async fn issue_uncached(state: &AppState, request: &PdfRequest, now: i64) -> AppResult<(Issued, Option<i64>)> {
+    let (profile, courses) = state.db.record(request.learner).await?;
     let evidence: Vec<bool> = courses.iter().map(|c| c.evidence.is_some()).collect();
     let doc = crate::storage::courses::as_document(profile, &courses);
-    let now = state.clock.now();
+    let content_key = content_key(&doc, &evidence, request, &state.config.public_url, now)?;
+    // The first time a badge shown in it expires, the PDF says something else.
+    let stale_at =
+        doc.courses.iter().filter_map(|c| badge_check(c).and_then(|b| b.expires_at)).filter(|t| *t > now).min();
+    let existing = state.db.pdf_by_content(request.learner, content_key.clone()).await?;
+    let slot = state.pdf_slots.clone().try_acquire_owned().map_err(|_| AppError::Unavailable)?;
+    let job = RenderJob {
+        doc,
+        evidence,
+        spec: request.spec.clone(),
+        lang: request.lang,
+        public_url: state.config.public_url.clone(),
+    };
+    if let Some(pdf) = existing {
+        let bytes = job.render(&pdf.code, pdf.created_at).await?;
+        if hex(&Sha256::digest(&bytes)) == pdf.sha256 {
+            return Ok((Issued { bytes: Bytes::from(bytes), code: pdf.code }, stale_at));
+        }
+        // Same content, other bytes: this version of certfolio lays it out differently. The
+        // registered bytes stay verifiable; the new ones get a code and registration of their own.
+    }
     let code = new_code()?;
-    let created_at = time::OffsetDateTime::from_unix_timestamp(now).map_err(AppError::internal)?;
-    let lang_used = lang.or(doc.learner.lang).unwrap_or_default();
-    let learner_name = doc.learner.name.clone();
-    let scope = match &spec.scope {
+    let bytes = job.render(&code, now).await?;
+    drop(slot);
+    let issued = register(state, request, &job.doc, content_key, code, now, bytes).await?;
+    Ok((issued, stale_at))
+}
+
+/// What a render needs besides the code and date it prints.
+struct RenderJob {
+    doc: crate::domain::Document,
+    evidence: Vec<bool>,
+    spec: Spec,
+    lang: Option<Lang>,
+    public_url: String,
+}
+
+impl RenderJob {
+    /// Renders on the blocking pool (the caller holds a render slot).
+    async fn render(&self, code: &str, created_at: i64) -> AppResult<Vec<u8>> {
+        let opts = RenderOptions {
+            spec: self.spec.clone(),
+            lang: self.lang,
+            share: Some(ShareLink {
+                url: format!("{}/verify/{code}", self.public_url),
+                code: code.to_owned(),
+                evidence: self.evidence.clone(),
+            }),
+            created_at: time::OffsetDateTime::from_unix_timestamp(created_at).map_err(AppError::internal)?,
+        };
+        let doc = self.doc.clone();
+        tokio::task::spawn_blocking(move || render(&doc, &opts))
+            .await
+            // A panic inside printpdf (its subsetter has panicked on odd fonts) is a 500, not a crash.
+            .map_err(|e| AppError::internal(format!("the PDF renderer stopped: {e}")))?
+            .map_err(|e| match e {
+                RenderError::Select(e) => AppError::validation(e.input(), e.to_string()),
+                other => AppError::internal(other),
+            })
+    }
+}
+
+async fn register(
+    state: &AppState,
+    request: &PdfRequest,
+    doc: &crate::domain::Document,
+    content_key: String,
+    code: String,
+    created_at: i64,
+    bytes: Vec<u8>,
+) -> AppResult<Issued> {
+    let scope = match &request.spec.scope {
         Scope::All => None,
         Scope::Field(v) | Scope::Theme(v) => Some(v.clone()),
     };
-    let framing = spec.framing.as_str().to_owned();
-    let opts = RenderOptions {
-        spec,
-        lang,
-        share: Some(ShareLink {
-            url: format!("{}/verify/{code}", state.config.public_url),
-            code: code.clone(),
-            evidence,
-        }),
-        created_at,
-    };
-    let bytes = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        render(&doc, &opts)
-    })
-    .await
-    // A panic inside printpdf (its subsetter has panicked on odd fonts) is a 500, not a crash.
-    .map_err(|e| AppError::internal(format!("the PDF renderer stopped: {e}")))?
-    .map_err(|e| match e {
-        RenderError::Select(e) => AppError::validation(e.input(), e.to_string()),
-        other => AppError::internal(other),
-    })?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let size = i64::try_from(bytes.len()).map_err(AppError::internal)?;
     let record = GeneratedPdf {
-        sha256,
+        sha256: hex(&Sha256::digest(&bytes)),
         code: code.clone(),
-        learner_name,
-        share_id: share,
-        framing,
+        learner_name: doc.learner.name.clone(),
+        share_id: request.share,
+        framing: request.spec.framing.as_str().to_owned(),
         scope,
-        lang: lang_used.as_str().to_owned(),
-        size,
-        created_at: now,
+        lang: request.lang.or(doc.learner.lang).unwrap_or_default().as_str().to_owned(),
+        size: i64::try_from(bytes.len()).map_err(AppError::internal)?,
+        created_at,
+        content_key: Some(content_key),
     };
-    state.db.register_pdf(learner, record).await?;
-    Ok(Issued { bytes, code })
+    state.db.register_pdf(request.learner, record).await?;
+    Ok(Issued { bytes: Bytes::from(bytes), code })
+}
+
+/// A fingerprint of everything a PDF shows apart from its code and date: the record, which
+/// courses have evidence, the framing asked for, the link it is issued for, the address it
+/// points readers to, badge statuses as of `now` (an expiry changes the PDF, not the record),
+/// and the renderer's version.
+fn content_key(
+    doc: &crate::domain::Document,
+    evidence: &[bool],
+    request: &PdfRequest,
+    public_url: &str,
+    now: i64,
+) -> AppResult<String> {
+    let mut h = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        h.update(u64::try_from(bytes.len()).unwrap_or(u64::MAX).to_le_bytes());
+        h.update(bytes);
+    };
+    part(env!("CARGO_PKG_VERSION").as_bytes());
+    part(&serde_json::to_vec(doc).map_err(AppError::internal)?);
+    part(&evidence.iter().map(|e| u8::from(*e)).collect::<Vec<u8>>());
+    part(request.cache_key().asked.as_bytes());
+    part(request.share.map(|s| s.to_string()).unwrap_or_default().as_bytes());
+    part(public_url.as_bytes());
+    let statuses: Vec<&str> = doc.courses.iter().map(|c| badge_status(c, now).map_or("", |s| s.as_str())).collect();
+    part(statuses.join(",").as_bytes());
+    Ok(hex(&h.finalize()))
 }
 
 /// 60 random bits in Crockford's base 32 (no I, L, O, U: nothing to misread when typed from

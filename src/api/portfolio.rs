@@ -90,14 +90,16 @@ pub async fn pdf(
     let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (spec, lang) = parse_query(query)?;
     // Issued like every PDF the service hands out: with a verification code, registered.
-    let issued = crate::issue::issue_pdf(&state, who.id, spec, lang, None).await?;
-    let bytes = issued.bytes;
+    let revision = state.db.revision(who.id).await?;
+    let request = crate::issue::PdfRequest { learner: who.id, spec, lang, share: None, revision };
+    let issued = crate::issue::issue_pdf(&state, request).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf"),
             (header::CONTENT_DISPOSITION, "inline; filename=\"portfolio.pdf\""),
+            (header::CACHE_CONTROL, "no-store"),
         ],
-        bytes,
+        issued.bytes,
     )
         .into_response())
 }

@@ -9,6 +9,7 @@ const LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_revision.sql")),
     M::up(include_str!("migrations/0004_pages.sql")),
     M::up(include_str!("migrations/0005_badges.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0006_pdf_content.sql")),
 ];
 
 pub(super) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(LIST);

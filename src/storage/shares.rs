@@ -94,6 +94,8 @@ pub struct GeneratedPdf {
     pub lang: String,
     pub size: i64,
     pub created_at: i64,
+    /// The fingerprint of what the PDF shows (`issue::content_key`), when it was recorded.
+    pub content_key: Option<String>,
 }
 
 fn pdf_from_row(row: &Row<'_>) -> rusqlite::Result<GeneratedPdf> {
@@ -108,10 +110,11 @@ fn pdf_from_row(row: &Row<'_>) -> rusqlite::Result<GeneratedPdf> {
         lang: row.get(6)?,
         size: row.get(7)?,
         created_at: row.get(8)?,
+        content_key: row.get(9)?,
     })
 }
 
-const PDF_COLUMNS: &str = "sha256, code, learner_name, share_id, framing, scope, lang, size, created_at";
+const PDF_COLUMNS: &str = "sha256, code, learner_name, share_id, framing, scope, lang, size, created_at, content_key";
 
 impl Db {
     pub async fn create_share(&self, learner: Uuid, new: NewShare, now: i64) -> Result<Share> {
@@ -203,8 +206,9 @@ impl Db {
         self.write(move |tx| {
             tx.execute(
                 "INSERT OR IGNORE INTO generated_pdfs
-                    (sha256, code, learner_id, learner_name, share_id, framing, scope, lang, size, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    (sha256, code, learner_id, learner_name, share_id, framing, scope, lang, size, created_at,
+                     content_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     pdf.sha256,
                     pdf.code,
@@ -215,10 +219,33 @@ impl Db {
                     pdf.scope,
                     pdf.lang,
                     pdf.size,
-                    pdf.created_at
+                    pdf.created_at,
+                    pdf.content_key
                 ],
             )?;
             Ok(())
+        })
+        .await
+    }
+
+    /// The PDF last registered for `learner` with this content fingerprint (the key covers the
+    /// link, so one link's PDF is never another's).
+    pub async fn pdf_by_content(&self, learner: Uuid, content_key: String) -> Result<Option<GeneratedPdf>> {
+        self.read(move |tx| {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE learner_id = ?1 AND content_key = ?2
+                 ORDER BY created_at DESC LIMIT 1"
+            ))?;
+            Ok(stmt.query_row(params![learner.to_string(), content_key], pdf_from_row).optional()?)
+        })
+        .await
+    }
+
+    /// The learner's record revision (bumped by every change to what a portfolio shows).
+    pub async fn revision(&self, learner: Uuid) -> Result<i64> {
+        self.read(move |tx| {
+            let mut stmt = tx.prepare_cached("SELECT revision FROM learners WHERE id = ?1")?;
+            stmt.query_row([learner.to_string()], |r| r.get(0)).optional()?.ok_or(Error::NotFound)
         })
         .await
     }

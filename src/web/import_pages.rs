@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::pending::Refused;
 use super::{Page, SignedIn, html, private};
+use crate::api::extract::ClientIp;
 use crate::app::AppState;
 use crate::domain::{Lang, ValidationError};
 use crate::error::AppError;
@@ -43,6 +45,7 @@ pub struct ImportLabels {
     pub where_: &'static str,
     pub expired: &'static str,
     pub busy: &'static str,
+    pub address_busy: &'static str,
     pub done: &'static str,
     pub export: &'static str,
     pub export_intro: &'static str,
@@ -79,6 +82,7 @@ pub static FR: ImportLabels = ImportLabels {
     where_: "Où",
     expired: "Cet envoi a expiré ou n’existe plus ; déposez le fichier à nouveau.",
     busy: "Trop d’imports sont en attente sur ce serveur ; réessayez dans quelques minutes.",
+    address_busy: "Des imports envoyés depuis votre réseau attendent déjà leur confirmation : confirmez-les ou annulez-les, ou réessayez dans 30 minutes.",
     done: "Import terminé",
     export: "Exporter mon dossier",
     export_intro: "Tout votre dossier, pour le sauvegarder ou l’emporter ailleurs.",
@@ -113,6 +117,7 @@ pub static EN: ImportLabels = ImportLabels {
     where_: "Where",
     expired: "This upload has expired or no longer exists; upload the file again.",
     busy: "Too many imports are waiting on this server; try again in a few minutes.",
+    address_busy: "Imports sent from your network are already waiting for confirmation: confirm or cancel them, or try again in 30 minutes.",
     done: "Import done",
     export: "Export my record",
     export_intro: "Your whole record, to keep a copy or take it elsewhere.",
@@ -214,6 +219,7 @@ async fn read_file(multipart: Result<Multipart, MultipartRejection>, limit: usiz
 pub async fn upload(
     State(state): State<AppState>,
     SignedIn { who, lang }: SignedIn,
+    ClientIp(ip): ClientIp,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let t = labels(lang);
@@ -225,9 +231,10 @@ pub async fn upload(
     if let Err(e) = Incoming::read(&bytes, &state.trust, state.clock.now()) {
         return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None);
     }
-    match state.pending_imports.put(who.id, name, bytes, state.clock.now()) {
-        Some(id) => Redirect::to(&format!("/import/{id}")).into_response(),
-        None => import_page(lang, StatusCode::SERVICE_UNAVAILABLE, None, Some(t.busy)),
+    match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()) {
+        Ok(id) => Redirect::to(&format!("/import/{id}")).into_response(),
+        Err(Refused::AddressFull) => import_page(lang, StatusCode::TOO_MANY_REQUESTS, None, Some(t.address_busy)),
+        Err(Refused::PoolFull) => import_page(lang, StatusCode::SERVICE_UNAVAILABLE, None, Some(t.busy)),
     }
 }
 

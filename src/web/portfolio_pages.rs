@@ -18,6 +18,7 @@ use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::AppError;
 use crate::i18n;
+use crate::issue::PdfRequest;
 
 pub struct BuilderLabels {
     pub portfolio: &'static str,
@@ -291,18 +292,27 @@ pub async fn pdf(
     Query(choice): Query<Choice>,
 ) -> Response {
     let issued = match choice.spec() {
-        Ok((spec, lang)) => crate::issue::issue_pdf(&state, who.id, spec, lang, None).await,
+        Ok((spec, lang)) => match state.db.revision(who.id).await {
+            Ok(revision) => {
+                let request = PdfRequest { learner: who.id, spec, lang, share: None, revision };
+                crate::issue::issue_pdf(&state, request).await
+            }
+            Err(e) => Err(e.into()),
+        },
         Err(e) => Err(e),
     };
     match issued {
-        Ok(issued) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"portfolio-{}.pdf\"", issued.code)),
-            ],
-            issued.bytes,
-        )
-            .into_response(),
+        // The learner's own portfolio: never kept by the browser or a proxy.
+        Ok(issued) => super::private(
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"portfolio-{}.pdf\"", issued.code)),
+                ],
+                issued.bytes,
+            )
+                .into_response(),
+        ),
         Err(e) => builder(&state, who, lang, None, Some(e.public_message())).await,
     }
 }

@@ -122,11 +122,19 @@ pub async fn pdf(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Response {
-    let share = match open(&state, &token, &ip, super::pick_lang(&headers)).await {
-        Ok((s, _)) => s,
+    let reader_lang = super::pick_lang(&headers);
+    let (share, revision) = match open(&state, &token, &ip, reader_lang).await {
+        Ok(s) => s,
         Err(r) => return r,
     };
-    match crate::issue::issue_pdf(&state, share.learner_id, share.spec.clone(), share.lang, Some(share.id)).await {
+    let request = crate::issue::PdfRequest {
+        learner: share.learner_id,
+        spec: share.spec.clone(),
+        lang: share.lang,
+        share: Some(share.id),
+        revision,
+    };
+    match crate::issue::issue_pdf(&state, request).await {
         Ok(issued) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -135,6 +143,13 @@ pub async fn pdf(
             issued.bytes,
         )
             .into_response(),
+        // A recruiter's browser gets a page, not JSON, when every render slot is taken.
+        Err(AppError::Unavailable) => {
+            let l = page_labels(reader_lang);
+            let mut r = message_page(StatusCode::SERVICE_UNAVAILABLE, reader_lang, l.busy_title, l.busy_text);
+            r.headers_mut().insert(header::RETRY_AFTER, crate::error::RETRY_BUSY_SECS.into());
+            r
+        }
         Err(e) => e.into_response(),
     }
 }

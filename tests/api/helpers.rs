@@ -84,6 +84,14 @@ impl TestApp {
         TestApp { router: build_app(state.clone()), state, dir }
     }
 
+    /// The same data folder opened again, as after a restart (nothing kept in memory).
+    pub fn reopen(app: &TestApp) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = (*app.state.config).clone();
+        let state = AppState::open(config, app.state.clock.clone()).expect("open state");
+        TestApp { router: build_app(state.clone()), state, dir }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self.router.clone().oneshot(request).await.expect("infallible");
         let status = response.status();

@@ -9,6 +9,7 @@ mod badges;
 mod courses;
 mod e2e;
 mod evidence;
+mod hardening;
 mod helpers;
 mod import;
 mod interop;
