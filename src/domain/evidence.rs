@@ -163,7 +163,9 @@ fn jpeg_dimensions(b: &[u8]) -> Result<(u32, u32), EvidenceError> {
 /// control characters, at most 200 characters. It is never used as a path.
 pub fn display_name(raw: Option<&str>, kind: MediaType) -> String {
     let base = raw.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    // Direction controls are dropped too: `evil\u{202e}fdp.png` must not display as "evilgnp.pdf".
+    let clean: String =
+        base.chars().filter(|c| !c.is_control() && !super::text::is_bidi_control(*c)).take(200).collect();
     let clean = clean.trim();
     if clean.is_empty() || clean == "." || clean == ".." {
         format!("evidence.{}", kind.extension())
@@ -222,5 +224,6 @@ mod tests {
         assert_eq!(display_name(Some("C:\\docs\\cert.png"), MediaType::Png), "cert.png");
         assert_eq!(display_name(Some(".."), MediaType::Pdf), "evidence.pdf");
         assert_eq!(display_name(None, MediaType::Jpeg), "evidence.jpg");
+        assert_eq!(display_name(Some("evil\u{202e}fdp.png"), MediaType::Png), "evilfdp.png", "no reordering");
     }
 }

@@ -31,7 +31,28 @@ pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A single-line text: not blank, at most `max` characters, no control characters.
+/// Unicode's `Bidi_Control` characters: invisible, they reorder the text around them, so that
+/// `evil\u{202e}fdp.png` reads as "evilgnp.pdf" (the "Trojan Source" trick). Letters carry
+/// their own direction; text typed or exported by a person never needs these.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn check_bidi(path: &str, value: &str) -> Result<(), ValidationError> {
+    match value.chars().find(|c| is_bidi_control(*c)) {
+        Some(c) => Err(ValidationError::new(
+            path,
+            format!(
+                "contains the invisible direction control U+{:04X}, which would make the text display in another order; remove it",
+                c as u32
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A single-line text: not blank, at most `max` characters, no control characters, no
+/// direction controls.
 pub fn check_line(path: &str, value: &str, max: usize) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(ValidationError::new(path, "must not be empty"));
@@ -43,7 +64,7 @@ pub fn check_line(path: &str, value: &str, max: usize) -> Result<(), ValidationE
     if value.chars().any(char::is_control) {
         return Err(ValidationError::new(path, "must be a single line without control characters"));
     }
-    Ok(())
+    check_bidi(path, value)
 }
 
 /// A free text that may span lines (motive, notes): tabs and newlines are allowed.
@@ -58,7 +79,7 @@ pub fn check_paragraph(path: &str, value: &str, max: usize) -> Result<(), Valida
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return Err(ValidationError::new(path, "must not contain control characters"));
     }
-    Ok(())
+    check_bidi(path, value)
 }
 
 /// Only absolute `http` and `https` URLs with a host: a `javascript:` or `data:` URL stored
@@ -119,6 +140,20 @@ mod tests {
         {
             assert_eq!(pattern.is_match(sample), check_line("t", sample, MAX_TITLE).is_ok(), "{sample:?}");
         }
+    }
+
+    #[test]
+    fn direction_controls_are_refused_naming_the_field() {
+        for c in ['\u{202e}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{200f}', '\u{061c}'] {
+            let text = format!("evil{c}fdp.png");
+            let err = check_line("courses[0].title", &text, MAX_TITLE).unwrap_err();
+            assert_eq!(err.path, "courses[0].title");
+            assert!(err.message.contains(&format!("U+{:04X}", c as u32)), "{}", err.message);
+            assert!(check_paragraph("notes", &text, MAX_LONG).is_err());
+        }
+        // Right-to-left letters themselves are text, not controls.
+        assert!(check_line("t", "جامعة القاهرة", MAX_TITLE).is_ok());
+        assert!(check_line("t", "האוניברסיטה העברית", MAX_TITLE).is_ok());
     }
 
     #[test]

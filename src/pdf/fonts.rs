@@ -41,6 +41,9 @@ impl Face {
     }
 
     fn advance(&self, c: char) -> u16 {
+        if is_invisible(c) {
+            return 0;
+        }
         // No-break spaces are drawn as spaces (see `layout::printable`), so they measure as one.
         let cp = if is_no_break_space(c) { 0x20 } else { c as usize };
         if cp < TABLE {
@@ -62,6 +65,14 @@ impl Face {
     pub fn has_glyph(&self, c: char) -> bool {
         self.parsed.lookup_glyph_index(c as u32).is_some_and(|g| g != 0)
     }
+}
+
+/// Invisible format characters (soft hyphen, zero-width spaces and joiners, direction marks
+/// and controls, the byte-order mark): Noto Sans has no glyph for them, so drawn they would
+/// show as missing-glyph boxes. They are neither measured nor drawn (see `layout::printable`).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 
 /// U+00A0 and U+202F: they keep "569 h" and "1 240" on one line while wrapping.
@@ -113,6 +124,12 @@ mod tests {
                 assert!(face.has_glyph(c), "missing {c:?} (U+{:04X})", c as u32);
             }
         }
+    }
+
+    #[test]
+    fn invisible_characters_have_no_width() {
+        let r = fonts().expect("embedded fonts parse").face(Weight::Regular);
+        assert_eq!(r.width_mm("evil\u{202e}fdp\u{200b}.png\u{feff}", 10.0), r.width_mm("evilfdp.png", 10.0));
     }
 
     #[test]

@@ -176,11 +176,21 @@ impl<'f> Canvas<'f> {
         format!("{}…", out.trim_end())
     }
 
-    /// Draws one line of text with its baseline at `baseline` (mm from the top).
+    /// Draws one line of text with its baseline at `baseline` (mm from the top). Callers wrap
+    /// or fit what they draw; as a last guard, a line that would still cross the right margin
+    /// is shortened with an ellipsis, so that no input, however long, leaves the text area.
     pub fn text(&mut self, x: f32, baseline: f32, style: Style, text: &str) {
         if text.is_empty() {
             return;
         }
+        let room = MARGIN_X + CONTENT_W - x;
+        let fitted;
+        let text = if self.width(style, text) > room + 0.01 {
+            fitted = self.fit(style, text, room);
+            fitted.as_str()
+        } else {
+            text
+        };
         let id = self.font_ids[style.weight as usize].clone();
         let page = &mut self.page;
         let key = (style.weight, style.size.to_bits());
@@ -280,9 +290,12 @@ pub fn lines_height(n: usize, style: Style) -> f32 {
 /// in the file they become ordinary spaces, because PDF text extraction (poppler, and
 /// copy-paste in most viewers) turns them into spaces anyway. Drawing spaces makes what a
 /// reader copies exactly what the file holds.
+/// Invisible format characters (`fonts::is_invisible`) are left out rather than drawn as
+/// missing-glyph boxes.
 fn printable(text: &str) -> String {
-    if text.chars().any(super::fonts::is_no_break_space) {
-        text.chars().map(|c| if super::fonts::is_no_break_space(c) { ' ' } else { c }).collect()
+    use super::fonts::{is_invisible, is_no_break_space};
+    if text.chars().any(|c| is_no_break_space(c) || is_invisible(c)) {
+        text.chars().filter(|c| !is_invisible(*c)).map(|c| if is_no_break_space(c) { ' ' } else { c }).collect()
     } else {
         text.to_owned()
     }

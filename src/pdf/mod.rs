@@ -657,10 +657,18 @@ fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels
         let name = group.theme.clone().unwrap_or_else(|| l.other_theme.to_owned());
         let count = group.certified.len();
         let note = i18n::count(lang, count, cert_word(lang, false), cert_word(lang, true));
-        c.keep(8.0 + 22.0);
-        let base = c.y + GROUP.cap();
-        c.text(MARGIN_X, base, GROUP, &capitalise_first(&name));
-        c.text(MARGIN_X + c.width(GROUP, &capitalise_first(&name)) + 3.0, base, SECTION_NOTE, &note);
+        // A long theme wraps; the count follows its last line.
+        let lines = c.wrap(GROUP, &capitalise_first(&name), CONTENT_W - c.width(SECTION_NOTE, &note) - 3.0);
+        c.keep(8.0 + 22.0 + layout::lines_height(lines.len(), GROUP));
+        let mut base = c.y + GROUP.cap();
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                base += GROUP.leading();
+            }
+            c.text(MARGIN_X, base, GROUP, line);
+        }
+        let last = lines.last().map_or(0.0, |line| c.width(GROUP, line));
+        c.text(MARGIN_X + last + 3.0, base, SECTION_NOTE, &note);
         c.y = base + 4.5;
         for course in &group.certified {
             certified_entry(c, course, lang, l, true, proofs.level(course), badge_status(course, proofs.now));
@@ -726,7 +734,7 @@ fn certified_entry(
         }
         lines.extend(c.wrap(TITLE, &course.title, BODY_W).into_iter().map(|t| (TITLE, t)));
         if let Some(platform) = &course.platform {
-            lines.push((BODY, platform.clone()));
+            lines.extend(c.wrap(BODY, platform, BODY_W).into_iter().map(|t| (BODY, t)));
         }
     } else {
         lines.extend(c.wrap(TITLE, &course.title, BODY_W).into_iter().map(|t| (TITLE, t)));
@@ -998,14 +1006,18 @@ fn footer(
     let rule_y = FOOTER_BASELINE - 4.2;
     debug_assert!(rule_y > BOTTOM);
     c.hline(MARGIN_X, MARGIN_X + CONTENT_W, rule_y, 0.5, RULE);
-    let left = format!("{name} — {} {n} / {total}", l.page);
-    c.text(MARGIN_X, FOOTER_BASELINE, SMALL, &left);
-    let room = CONTENT_W - c.width(SMALL, &left) - 8.0;
-    match share {
+    // The page number always shows; the name gets what room the right-hand part leaves it
+    // (a 200-character name is shortened with an ellipsis rather than run into the code).
+    let page = format!(" — {} {n} / {total}", l.page);
+    let gap = 8.0;
+    let right_w = match share {
         Some(share) => {
             let label = format!("{} ", l.share_verify);
             let code = format!("  ·  {}{NBSP}{}", l.verification_code, share.code);
-            let url = c.fit(LINK, display_url(&share.url), room - c.width(SMALL, &label) - c.width(SMALL, &code));
+            // The link is what may shrink on the right, down to a third of the line.
+            let fixed = c.width(SMALL, &label) + c.width(SMALL, &code);
+            let url_room = (CONTENT_W / 3.0).max(CONTENT_W - fixed - c.width(SMALL, &format!("{name}{page}")) - gap);
+            let url = c.fit(LINK, display_url(&share.url), url_room);
             let right = MARGIN_X + CONTENT_W;
             let code_x = right - c.width(SMALL, &code);
             let url_x = code_x - c.width(LINK, &url);
@@ -1013,18 +1025,19 @@ fn footer(
             c.text(url_x, FOOTER_BASELINE, LINK, &url);
             c.text(code_x, FOOTER_BASELINE, SMALL, &code);
             c.link(url_x, FOOTER_BASELINE - LINK.cap() - 0.6, c.width(LINK, &url), LINK.cap() + 1.6, &share.url);
+            right - (url_x - c.width(SMALL, &label))
         }
         None => {
             let date = created.date();
             let month = i18n::month_name(lang, u8::from(date.month()));
-            let text = match lang {
-                Lang::Fr => format!("{} {} {month} {}", l.generated_with, date.day(), date.year()),
-                Lang::En => format!("{} {} {month} {}", l.generated_with, date.day(), date.year()),
-            };
-            let text = c.fit(SMALL, &text, room);
+            let text = format!("{} {} {month} {}", l.generated_with, date.day(), date.year());
+            let text = c.fit(SMALL, &text, CONTENT_W / 2.0);
             c.text_right(MARGIN_X + CONTENT_W, FOOTER_BASELINE, SMALL, &text);
+            c.width(SMALL, &text)
         }
-    }
+    };
+    let name = c.fit(SMALL, name, CONTENT_W - right_w - gap - c.width(SMALL, &page));
+    c.text(MARGIN_X, FOOTER_BASELINE, SMALL, &format!("{name}{page}"));
 }
 
 #[cfg(test)]

@@ -524,3 +524,82 @@ fn long_values_wrap_inside_the_margins() {
         }
     }
 }
+
+/// A word as `pdftotext -bbox` places it, in points from the page's top-left corner.
+#[derive(Debug)]
+struct Word {
+    page: usize,
+    text: String,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+fn attr(tag: &str, name: &str) -> f64 {
+    let start = tag.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+    tag[start..].split('"').next().unwrap().parse().expect("number")
+}
+
+/// Every word of every page with its box (poppler's `-bbox` XHTML).
+fn words_of(pdf: &Path) -> (Vec<Word>, f64, f64) {
+    let xhtml = poppler("pdftotext", &["-bbox", pdf.to_str().expect("path"), "-"]);
+    let (mut words, mut page, mut size) = (Vec::new(), 0, (0.0, 0.0));
+    for line in xhtml.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+            size = (attr(line, "width"), attr(line, "height"));
+        } else if line.starts_with("<word ") {
+            let text = line.split('>').nth(1).unwrap_or("").trim_end_matches("</word").to_owned();
+            let (x0, y0, x1, y1) = (attr(line, "xMin"), attr(line, "yMin"), attr(line, "xMax"), attr(line, "yMax"));
+            words.push(Word { page, text, x0, y0, x1, y1 });
+        }
+    }
+    (words, size.0, size.1)
+}
+
+/// Issue 10, point 7: whatever the input length, every word stays inside the page margins and
+/// no two words overlap (a 110-character name used to run into the footer's verification code).
+#[tokio::test]
+async fn every_line_stays_in_its_box_whatever_the_input_length() {
+    let app = TestApp::new();
+    let token = app.learner("long@example.org").await;
+    // `longest.json`: the longest values the document accepts, unbroken where a value can be.
+    let r = app.post("/api/v1/import", &token, &fixture_json("longest.json")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    for (query, name) in [
+        ("framing=appetite", "appetite"),
+        ("framing=legitimacy&field=data&include_uncertified=true", "legitimacy"),
+        ("framing=appetite&lang=en", "appetite-en"),
+    ] {
+        let pdf = app.get(&format!("/api/v1/portfolio.pdf?{query}"), &token).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&path, &pdf.body).unwrap();
+        let (words, width, height) = words_of(&path);
+        assert!(words.len() > 100, "{name}: {} words", words.len());
+        // 20 mm margins, less half a millimetre of rounding.
+        let margin = 20.0 / 25.4 * 72.0 - 1.5;
+        for w in &words {
+            assert!(
+                w.x0 >= margin && w.x1 <= width - margin && w.y0 >= 0.0 && w.y1 <= height,
+                "{name}: `{}` on page {} leaves the text area: {w:?}",
+                w.text.chars().take(40).collect::<String>(),
+                w.page
+            );
+        }
+        for (i, a) in words.iter().enumerate() {
+            for b in words[i + 1..].iter().filter(|b| b.page == a.page) {
+                let across = a.x1.min(b.x1) - a.x0.max(b.x0);
+                let down = a.y1.min(b.y1) - a.y0.max(b.y0);
+                let smaller = (a.y1 - a.y0).min(b.y1 - b.y0);
+                assert!(
+                    !(across > 1.0 && down > smaller * 0.5),
+                    "{name}: words overlap on page {}: {a:?} and {b:?}",
+                    a.page
+                );
+            }
+        }
+    }
+}

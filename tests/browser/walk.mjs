@@ -411,6 +411,34 @@ try {
     await ctx.close();
   }
 
+  // The longest values a record accepts, unbroken (tests/fixtures/longest.json): the recruiter
+  // page and the learner's pages still fit a phone's width (issue 10, point 7).
+  {
+    const email = 'longest@example.org';
+    const json = { 'content-type': 'application/json' };
+    const password = 'une phrase de passe assez longue';
+    await fetch(BASE + '/api/v1/accounts', { method: 'POST', headers: json, body: JSON.stringify({ email, password, name: 'Long' }) });
+    const session = await (await fetch(BASE + '/api/v1/session', { method: 'POST', headers: json, body: JSON.stringify({ email, password }) })).json();
+    const auth = { ...json, authorization: `Bearer ${session.token}` };
+    const doc = readFileSync(path.join(HERE, '../fixtures/longest.json'), 'utf8');
+    check((await fetch(BASE + '/api/v1/import', { method: 'POST', headers: auth, body: doc })).status === 201, 'the longest record imports');
+    const link = await (await fetch(BASE + '/api/v1/shares', { method: 'POST', headers: auth, body: JSON.stringify({ framing: 'legitimacy', field: 'data', include_uncertified: true }) })).json();
+    const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await ctx.addCookies([{ name: 'certfolio', value: session.token, url: BASE }]);
+    const p = await ctx.newPage();
+    check((await p.goto(link.url)).status() === 200, 'the longest record\'s link opens');
+    check(await noSidewaysScroll(p), 'no sideways scroll at 390 px on the recruiter page with the longest values');
+    await shot(p, 'recruiter-page-longest-phone');
+    for (const route of ['/dashboard', '/courses', '/institutions', '/portfolio', '/shares', '/settings']) {
+      await p.goto(BASE + route);
+      check(await noSidewaysScroll(p), `no sideways scroll at 390 px on ${route} with the longest values`);
+    }
+    const courses = await (await fetch(BASE + '/api/v1/courses', { headers: auth })).json();
+    await p.goto(`${BASE}/courses/${courses.courses[0].id}/edit`);
+    check(await noSidewaysScroll(p), 'no sideways scroll at 390 px on a course page with the longest values');
+    await ctx.close();
+  }
+
   log('axe summary:', JSON.stringify(axeChecked));
   writeFileSync(path.join(SHOTS, 'axe.json'), JSON.stringify(axeChecked, null, 2));
   check(axeFailures.length === 0, `no serious or critical accessibility violation on ${axeChecked.length} pages${axeFailures.length ? ':\n  ' + axeFailures.join('\n  ') : ''}`);
