@@ -50,6 +50,8 @@ pub struct AppState {
     pub trust: Arc<TrustStore>,
     /// Import-page uploads waiting for the learner's confirmation.
     pub pending_imports: Arc<crate::web::pending::PendingImports>,
+    /// The only way out to the network, for verification alone (`crate::fetch`).
+    pub fetcher: Arc<crate::fetch::Fetcher>,
 }
 
 /// Why the service could not start on its data folder.
@@ -60,6 +62,9 @@ pub enum OpenError {
     /// The trust file does not read: the message names the file and the entry.
     #[error("{0}")]
     Trust(String),
+    /// The outbound-request settings do not make a client: the message names the setting.
+    #[error("{0}")]
+    Fetch(String),
 }
 
 impl AppState {
@@ -67,6 +72,8 @@ impl AppState {
     /// trust file beside it.
     pub fn open(config: Config, clock: Clock) -> Result<AppState, OpenError> {
         let trust = crate::config::load_trust_store(&config.data_dir).map_err(OpenError::Trust)?;
+        let fetcher =
+            crate::fetch::Fetcher::new(&config.fetch, &config.public_url, clock.clone()).map_err(OpenError::Fetch)?;
         let db = Db::open_in(&config.data_dir)?;
         Ok(AppState {
             db,
@@ -81,6 +88,7 @@ impl AppState {
             token_cache: Arc::new(TokenCache::default()),
             trust: Arc::new(trust),
             pending_imports: Arc::new(crate::web::pending::PendingImports::default()),
+            fetcher: Arc::new(fetcher),
         })
     }
 }

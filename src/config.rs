@@ -21,6 +21,9 @@ pub struct Config {
     pub evidence_quota_bytes: i64,
     pub import_max_bytes: usize,
     pub login: LoginLimits,
+    /// Outbound requests made by verification (`crate::fetch`): offline mode, the test/staging
+    /// resolve rules, extra trusted CAs, http-allowed hosts, limits.
+    pub fetch: crate::fetch::FetchSettings,
 }
 
 /// Login throttling (ASVS V6.3.1): per account, a few free failures and then a growing
@@ -65,6 +68,7 @@ impl Config {
             evidence_quota_bytes: 200 * 1024 * 1024,
             import_max_bytes: IMPORT_MAX_BYTES,
             login: LoginLimits::default(),
+            fetch: crate::fetch::FetchSettings::default(),
         }
     }
 
