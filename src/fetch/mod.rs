@@ -422,19 +422,20 @@ impl Online {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let url = &hop.url;
-        if matches!(status, 301 | 302 | 303 | 307 | 308) {
-            if let Some(location) = headers.get(header::LOCATION) {
-                let location = location.to_str().map_err(|_| FetchError::Malformed {
-                    url: url.to_string(),
-                    message: "the redirect's Location is not text".into(),
-                })?;
-                let mut next = url.join(location).map_err(|e| FetchError::BadUrl {
-                    url: location.to_owned(),
-                    reason: format!("the redirect from {url} does not lead to a URL ({e})"),
-                })?;
-                next.set_fragment(None);
-                return Ok(Answer::Redirect(next));
-            }
+        // A redirect without a Location is left to fail below as its status.
+        if matches!(status, 301 | 302 | 303 | 307 | 308)
+            && let Some(location) = headers.get(header::LOCATION)
+        {
+            let location = location.to_str().map_err(|_| FetchError::Malformed {
+                url: url.to_string(),
+                message: "the redirect's Location is not text".into(),
+            })?;
+            let mut next = url.join(location).map_err(|e| FetchError::BadUrl {
+                url: location.to_owned(),
+                reason: format!("the redirect from {url} does not lead to a URL ({e})"),
+            })?;
+            next.set_fragment(None);
+            return Ok(Answer::Redirect(next));
         }
         if status == 304 && conditional.is_some() {
             return Ok(Answer::NotModified(headers));

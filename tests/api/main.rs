@@ -9,6 +9,7 @@ mod badges;
 mod courses;
 mod e2e;
 mod evidence;
+mod fetch;
 mod helpers;
 mod import;
 mod interop;
