@@ -106,7 +106,7 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
     /// Make no outbound request at all: what needs the network is reported "not checked:
-    /// offline". Also CERTFOLIO_OFFLINE=1 (or true).
+    /// offline" (the variable takes 1/true or 0/false).
     #[arg(long, env = "CERTFOLIO_OFFLINE", value_name = "BOOL", num_args = 0..=1, require_equals = true,
           default_missing_value = "true")]
     offline: Option<String>,
@@ -207,9 +207,12 @@ async fn run_serve(
     let mut config = Config::new(data.clone(), public_url.clone());
     if fetch.offline {
         tracing::info!("offline: no outbound request will be made; verification reports \"not checked: offline\"");
-    }
-    for ((host, port), to) in &fetch.resolve {
-        tracing::warn!("--fetch-resolve (test/staging setting): {host}:{port} connects to {to}, unguarded");
+    } else {
+        for ((host, port), to) in &fetch.resolve {
+            tracing::warn!(
+                "--fetch-resolve (test/staging setting): {host}:{port} connects to {to}, exempt from the address guard"
+            );
+        }
     }
     config.fetch = fetch;
     let state = AppState::open(config, Clock::system()).map_err(|e| match e {

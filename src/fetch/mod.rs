@@ -305,6 +305,7 @@ impl Online {
                             self.cache.put(key, entry.clone());
                         }
                     }
+                    check_type(&hop.url, entry.content_type.as_deref(), accept)?;
                     return Ok(from_entry(hop.url, entry, Source::Revalidated));
                 }
                 Answer::Done { status, headers, body } => {

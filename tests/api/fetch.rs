@@ -729,6 +729,10 @@ async fn an_etag_is_revalidated_and_a_304_serves_the_cached_bytes() {
     assert_eq!(second.status, 200);
     assert_eq!(seen.requests.load(Ordering::SeqCst), 2, "no-cache: the server is asked each time");
     assert_eq!(*seen.conditional.lock().unwrap(), vec!["\"v1\"".to_owned()]);
+    // Confirmed by a 304, but not what this caller expects: the type is checked all the same.
+    let e = f.get("https://issuer.test/etag.json", &[Expect::Json]).await.unwrap_err();
+    assert_eq!(e.code(), "content_type", "{e}");
+    assert_eq!(seen.requests.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]
