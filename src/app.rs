@@ -54,6 +54,8 @@ pub struct AppState {
     pub issued_pdfs: Arc<crate::issue::IssuedPdfs>,
     /// Import-page uploads waiting for the learner's confirmation.
     pub pending_imports: Arc<crate::web::pending::PendingImports>,
+    /// The only way out to the network, for verification alone (`crate::fetch`).
+    pub fetcher: Arc<crate::fetch::Fetcher>,
 }
 
 /// Why the service could not start on its data folder.
@@ -64,6 +66,9 @@ pub enum OpenError {
     /// The trust file does not read: the message names the file and the entry.
     #[error("{0}")]
     Trust(String),
+    /// The outbound-request settings do not make a client: the message names the setting.
+    #[error("{0}")]
+    Fetch(String),
 }
 
 impl AppState {
@@ -71,6 +76,8 @@ impl AppState {
     /// trust file beside it.
     pub fn open(config: Config, clock: Clock) -> Result<AppState, OpenError> {
         let trust = crate::config::load_trust_store(&config.data_dir).map_err(OpenError::Trust)?;
+        let fetcher =
+            crate::fetch::Fetcher::new(&config.fetch, &config.public_url, clock.clone()).map_err(OpenError::Fetch)?;
         let db = Db::open_in(&config.data_dir)?;
         let signups_per_hour = config.signups_per_hour;
         Ok(AppState {
@@ -88,6 +95,7 @@ impl AppState {
             trust: Arc::new(trust),
             issued_pdfs: Arc::new(crate::issue::IssuedPdfs::default()),
             pending_imports: Arc::new(crate::web::pending::PendingImports::default()),
+            fetcher: Arc::new(fetcher),
         })
     }
 }

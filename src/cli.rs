@@ -43,6 +43,8 @@ pub enum Command {
         #[arg(long = "trusted-proxy", env = "CERTFOLIO_TRUSTED_PROXIES", value_delimiter = ',',
               value_parser = parse_cidr, value_name = "CIDR")]
         trusted_proxies: Vec<crate::auth::client::Cidr>,
+        #[command(flatten)]
+        fetch: FetchArgs,
     },
     /// Import a file into an existing account: a portfolio document, LinkedIn's
     /// Certifications.csv, a CSV whose header names document fields, or a JSON Resume
@@ -54,6 +56,8 @@ pub enum Command {
         user: String,
         #[arg(long, env = "CERTFOLIO_DATA", default_value = "./data")]
         data: PathBuf,
+        #[command(flatten)]
+        fetch: FetchArgs,
     },
     /// Write an account's record to stdout.
     Export {
@@ -102,6 +106,58 @@ pub enum Command {
     },
 }
 
+/// Outbound requests, made only by verification (README, "Outbound requests"). Taken as text
+/// and checked here, so that a bad value stops the start with one line naming the flag.
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Make no outbound request at all: what needs the network is reported "not checked:
+    /// offline" (the variable takes 1/true or 0/false).
+    #[arg(long, env = "CERTFOLIO_OFFLINE", value_name = "BOOL", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true")]
+    offline: Option<String>,
+    /// Test/staging only, like curl's --resolve: connect to ADDR:PORT for HOST:PORT, which is
+    /// then exempt from the public-address rule (TLS is still checked for HOST). Repeatable;
+    /// the variable takes a comma-separated list.
+    #[arg(
+        long = "fetch-resolve",
+        env = "CERTFOLIO_FETCH_RESOLVE",
+        value_name = "HOST:PORT=ADDR:PORT",
+        value_delimiter = ','
+    )]
+    fetch_resolve: Vec<String>,
+    /// A PEM file of CA certificates to trust in addition to the built-in roots.
+    #[arg(long = "fetch-ca", env = "CERTFOLIO_FETCH_CA", value_name = "FILE")]
+    fetch_ca: Option<PathBuf>,
+    /// A host that may be fetched over plain http (https is required otherwise). Repeatable;
+    /// the variable takes a comma-separated list.
+    #[arg(long = "fetch-allow-http", env = "CERTFOLIO_FETCH_ALLOW_HTTP", value_name = "HOST", value_delimiter = ',')]
+    fetch_allow_http: Vec<String>,
+}
+
+impl FetchArgs {
+    pub fn settings(&self) -> Result<crate::fetch::FetchSettings, CliError> {
+        use crate::fetch::settings;
+        let mut out = crate::fetch::FetchSettings::default();
+        if let Some(value) = &self.offline {
+            out.offline = settings::parse_switch(value).map_err(|e| CliError(format!("--offline: {e}")))?;
+        }
+        for rule in self.fetch_resolve.iter().filter(|r| !r.trim().is_empty()) {
+            let (key, addr) = settings::parse_resolve(rule).map_err(|e| CliError(format!("--fetch-resolve: {e}")))?;
+            if out.resolve.insert(key.clone(), addr).is_some() {
+                return Err(CliError(format!("--fetch-resolve: {}:{} is given twice", key.0, key.1)));
+            }
+        }
+        if let Some(path) = &self.fetch_ca {
+            out.extra_roots = settings::load_ca(path).map_err(|e| CliError(format!("--fetch-ca: {e}")))?;
+        }
+        for host in self.fetch_allow_http.iter().filter(|h| !h.trim().is_empty()) {
+            out.allow_http
+                .push(settings::parse_allow_http(host).map_err(|e| CliError(format!("--fetch-allow-http: {e}")))?);
+        }
+        Ok(out)
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     /// The portfolio document (JSON, version 1).
@@ -124,10 +180,10 @@ impl<E: std::fmt::Display> From<E> for CliError {
 
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { addr, data, public_url, trusted_proxies } => {
-            run_serve(addr, data, public_url, trusted_proxies).await
+        Command::Serve { addr, data, public_url, trusted_proxies, fetch } => {
+            run_serve(addr, data, public_url, trusted_proxies, &fetch).await
         }
-        Command::Import { file, user, data } => run_import(&file, &user, &data).await,
+        Command::Import { file, user, data, fetch } => run_import(&file, &user, &data, &fetch).await,
         Command::Export { user, format, data } => run_export(&user, format, &data).await,
         Command::Backup { output, data } => run_backup(&output, &data),
         Command::Render { file, framing, field, theme, lang, include_uncertified, output } => {
@@ -153,15 +209,27 @@ async fn run_serve(
     data: PathBuf,
     public_url: Option<String>,
     trusted_proxies: Vec<crate::auth::client::Cidr>,
+    fetch: &FetchArgs,
 ) -> Result<(), CliError> {
+    let fetch = fetch.settings()?;
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
     let mut config = Config::new(data.clone(), public_url.clone());
     config.trusted_proxies = trusted_proxies;
+    if fetch.offline {
+        tracing::info!("offline: no outbound request will be made; verification reports \"not checked: offline\"");
+    } else {
+        for ((host, port), to) in &fetch.resolve {
+            tracing::warn!(
+                "--fetch-resolve (test/staging setting): {host}:{port} connects to {to}, exempt from the address guard"
+            );
+        }
+    }
+    config.fetch = fetch;
     let state = AppState::open(config, Clock::system()).map_err(|e| match e {
-        crate::app::OpenError::Trust(m) => CliError(m),
+        crate::app::OpenError::Trust(m) | crate::app::OpenError::Fetch(m) => CliError(m),
         e => CliError(format!("{}: {e}", data.display())),
     })?;
     tracing::info!("certfolio listening on http://{local} (public URL {public_url}, data in {})", data.display());
@@ -193,7 +261,11 @@ async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
     }
 }
 
-async fn run_import(file: &Path, user: &str, data: &Path) -> Result<(), CliError> {
+async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> Result<(), CliError> {
+    // Import verifies nothing over the network yet; its outbound settings (the same as serve's)
+    // are still checked now, so that a script's bad value fails today and not on the day
+    // import starts to use them.
+    fetch.settings()?;
     let bytes = read_limited(file)?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };

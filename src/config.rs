@@ -27,6 +27,9 @@ pub struct Config {
     /// Proxies whose `Forwarded` / `X-Forwarded-For` headers say who the client is (see
     /// `auth::client`); empty: the socket's peer is the client.
     pub trusted_proxies: Vec<crate::auth::client::Cidr>,
+    /// Outbound requests made by verification (`crate::fetch`): offline mode, the test/staging
+    /// resolve rules, extra trusted CAs, http-allowed hosts, limits.
+    pub fetch: crate::fetch::FetchSettings,
 }
 
 /// Login throttling (ASVS V6.3.1): per account, a few free failures and then a growing
@@ -73,6 +76,7 @@ impl Config {
             login: LoginLimits::default(),
             signups_per_hour: 20,
             trusted_proxies: Vec::new(),
+            fetch: crate::fetch::FetchSettings::default(),
         }
     }
 

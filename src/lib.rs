@@ -2,7 +2,8 @@
 //!
 //! Layout: `domain` (pure types and rules) · `storage` (the only SQL) · `auth` (passwords,
 //! tokens, throttling) · `api` (JSON handlers) · `app` (`build_app`, shared by `serve` and the
-//! tests) · `cli` (the command line) · `error` (one error type, mapped to JSON).
+//! tests) · `cli` (the command line) · `error` (one error type, mapped to JSON) · `fetch` (the
+//! only outbound HTTP client, guarded, for verification).
 
 pub mod api;
 pub mod app;
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod fetch;
 // The fuzz targets' bodies: built for `cargo test` (corpus replay) and for cargo-fuzz (which
 // sets `--cfg fuzzing`), never into the service, whose requests must not reach an assertion.
 #[cfg(any(test, fuzzing))]

@@ -10,6 +10,7 @@ mod courses;
 mod e2e;
 mod evidence;
 mod hardening;
+mod fetch;
 mod helpers;
 mod import;
 mod interop;
