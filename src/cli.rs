@@ -233,7 +233,12 @@ async fn run_export(user: &str, format: ExportFormat, data: &Path) -> Result<(),
 }
 
 fn run_backup(output: &Path, data: &Path) -> Result<(), CliError> {
-    let report = storage::backup_to(&data.join(DB_FILE), output)?;
+    use crate::storage::backup::BackupError;
+    let report = storage::backup_to(data, output).map_err(|e| match e {
+        BackupError::NoDatabase(_) => CliError(e.to_string()),
+        BackupError::Output(m) => CliError(format!("-o {}: {m}", output.display())),
+        BackupError::Copy(e) => CliError(format!("-o {}: the backup failed: {e}", output.display())),
+    })?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
