@@ -380,6 +380,62 @@ fn a_backup_to_a_place_it_cannot_go_says_what_is_wrong() {
     assert_eq!(LiveDb::learners(&good), 1);
 }
 
+/// A usage error is bad input like any other (README, "Command line"): status 1 and one line
+/// on stderr, `certfolio: …`, naming the command, option or value at fault; clap's own answer
+/// was several lines (usage, tip) and status 2.
+#[test]
+fn usage_errors_are_one_line_naming_the_problem_and_exit_1() {
+    let cases: [(&[&str], &str); 9] = [
+        (&["frobnicate"], "`frobnicate` is not a command"),
+        (&["export", "--colour", "red"], "`--colour` is not an option of `certfolio export`"),
+        (&["export"], "--user is required"),
+        (&["import", "--user", "u@example.org"], "<FILE> is required"),
+        (&["backup"], "-o/--output is required"),
+        (&["serve", "--addr", "notanaddress"], "--addr: `notanaddress` is not valid"),
+        (
+            &["export", "--user", "u@example.org", "--format", "xml"],
+            "--format: `xml` is not one of json, jsonresume, csv",
+        ),
+        (&["render", "doc.json", "--framing"], "--framing: a value is required"),
+        (&[], "a command is required"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expected) in cases {
+        let out = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("CERTFOLIO_ADDR")
+            .env_remove("CERTFOLIO_DATA")
+            .output()
+            .expect("run certfolio");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("certfolio: ") && err.ends_with('\n'), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: expected “{expected}” in {err}");
+        assert!(err.contains("--help)"), "{args:?}: points to the help: {err}");
+    }
+    assert!(!dir.path().join("data").exists(), "no usage error started anything");
+}
+
+#[test]
+fn help_and_version_print_to_stdout_and_exit_0() {
+    for (args, expected) in [
+        (&["--help"][..], "Usage: certfolio"),
+        (&["-h"], "Usage: certfolio"),
+        (&["backup", "--help"], "Usage: certfolio backup"),
+        (&["help", "export"], "Usage: certfolio export"),
+        (&["--version"], concat!("certfolio ", env!("CARGO_PKG_VERSION"))),
+    ] {
+        let out = Command::new(BIN).args(args).output().expect("run certfolio");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(expected), "{args:?}: {stdout}");
+    }
+}
+
 #[test]
 fn the_command_line_imports_and_exports() {
     let dir = tempfile::tempdir().unwrap();
