@@ -116,6 +116,8 @@ pub fn build_app(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        // Outside the cross-site check and the timeout, whose answers have no body.
+        .layer(axum::middleware::from_fn(crate::api::json_errors))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             AppError::internal("a handler panicked").into_response()
         }))
