@@ -481,3 +481,19 @@ fn run_advise(file: &Path, json: bool) -> Result<(), CliError> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value typed with a line break (a pasted value) must not split the one error line.
+    #[test]
+    fn a_usage_error_stays_on_one_line_whatever_was_typed() {
+        let args: Vec<OsString> =
+            ["certfolio", "export", "--user", "u@example.org", "--format", "x\ny"].map(OsString::from).to_vec();
+        let e = Cli::try_parse_from(&args).unwrap_err();
+        let line = usage_error(&e, &args);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.starts_with("--format: `x\\ny` is not one of json, jsonresume, csv"), "{line}");
+    }
+}
