@@ -134,6 +134,8 @@ pub fn build_app(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, move |_: &_| hsts.clone()))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        // Outside the cross-site check and the timeout, whose answers have no body.
+        .layer(axum::middleware::from_fn(crate::api::json_errors))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             AppError::internal("a handler panicked").into_response()
         }))

@@ -3,12 +3,13 @@
 //! Bad input exits non-zero with one line on stderr naming the file, the field and what is
 //! wrong; nothing is half-written.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::app::{AppState, serve, shutdown_signal};
 use crate::config::{Clock, Config, IMPORT_MAX_BYTES, MIB};
@@ -178,6 +179,117 @@ impl<E: std::fmt::Display> From<E> for CliError {
     }
 }
 
+/// Reads the command line. A usage error (unknown command or option, missing argument, bad
+/// value) is answered like any other bad input: one line on stderr naming what is wrong, exit
+/// status 1 (clap's own answer is several lines and status 2). `--help` and `--version` print
+/// to stdout and exit 0.
+pub fn parse_args() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    let args: Vec<OsString> = std::env::args_os().collect();
+    Cli::try_parse_from(&args).map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            // Printed where clap prints them (stdout); a closed stdout is not worth a message.
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("certfolio: {}", usage_error(&e, &args));
+            ExitCode::FAILURE
+        }
+    })
+}
+
+/// The one line that says what is wrong with the command line, built from clap's error kind
+/// and context (never from its rendered text), with a pointer to the right `--help`.
+pub fn usage_error(e: &clap::Error, args: &[OsString]) -> String {
+    use clap::error::{ContextKind as K, ContextValue, ErrorKind};
+    let text = |kind: K| match e.get(kind) {
+        Some(ContextValue::String(s)) if !s.is_empty() => Some(one_line(s)),
+        Some(ContextValue::Strings(v)) if !v.is_empty() => {
+            Some(v.iter().map(|s| one_line(s)).collect::<Vec<_>>().join(", "))
+        }
+        _ => None,
+    };
+    let command = Cli::command();
+    let commands: Vec<&str> = command.get_subcommands().map(clap::Command::get_name).filter(|n| *n != "help").collect();
+    let used = args.iter().skip(1).filter_map(|a| a.to_str()).find(|a| commands.contains(a));
+    let used_command = used.and_then(|c| command.find_subcommand(c)).unwrap_or(&command);
+    // Clap names an option with its value placeholder (`--output <OUTPUT>`); the flag is
+    // enough, with its short form when it has one (`-o/--output`), as the user may have typed it.
+    let flag = |s: &str| {
+        let name = s.split_once(" <").map_or(s, |(f, _)| f);
+        let short = name.strip_prefix("--").and_then(|long| {
+            used_command.get_arguments().find(|a| a.get_long() == Some(long)).and_then(clap::Arg::get_short)
+        });
+        short.map_or_else(|| name.to_owned(), |c| format!("-{c}/{name}"))
+    };
+    let arg = || text(K::InvalidArg).map_or_else(|| "an argument".to_owned(), |a| flag(&a));
+    let value = || text(K::InvalidValue).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::InvalidSubcommand => {
+            let did_you_mean = match e.get(K::SuggestedSubcommand) {
+                Some(ContextValue::Strings(s)) if !s.is_empty() => {
+                    let s: Vec<String> = s.iter().map(|c| format!("`{c}`")).collect();
+                    format!("; did you mean {}?", s.join(" or "))
+                }
+                _ => String::new(),
+            };
+            format!(
+                "`{}` is not a command (the commands are {}){did_you_mean}",
+                text(K::InvalidSubcommand).unwrap_or_default(),
+                commands.join(", ")
+            )
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            format!("a command is required: {}", commands.join(", "))
+        }
+        ErrorKind::UnknownArgument => {
+            let given = text(K::InvalidArg).unwrap_or_default();
+            let did_you_mean = text(K::SuggestedArg).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            if given.starts_with('-') {
+                let of = used.map_or_else(|| "certfolio".to_owned(), |c| format!("certfolio {c}"));
+                format!("`{given}` is not an option of `{of}`{did_you_mean}")
+            } else {
+                format!("unexpected argument `{given}`")
+            }
+        }
+        ErrorKind::MissingRequiredArgument => match e.get(K::InvalidArg) {
+            Some(ContextValue::Strings(missing)) if missing.len() > 1 => {
+                let missing: Vec<String> = missing.iter().map(|m| flag(&one_line(m))).collect();
+                format!("{} are required", missing.join(" and "))
+            }
+            _ => format!("{} is required", arg()),
+        },
+        ErrorKind::InvalidValue => match (value(), text(K::ValidValue)) {
+            (v, Some(valid)) if v.is_empty() => format!("{}: a value is required ({valid})", arg()),
+            (v, None) if v.is_empty() => format!("{}: a value is required", arg()),
+            (v, Some(valid)) => format!("{}: `{v}` is not one of {valid}", arg()),
+            (v, None) => format!("{}: `{v}` is not a valid value", arg()),
+        },
+        ErrorKind::ValueValidation => match std::error::Error::source(e) {
+            Some(why) => format!("{}: `{}` is not valid: {}", arg(), value(), one_line(&why.to_string())),
+            None => format!("{}: `{}` is not valid", arg(), value()),
+        },
+        ErrorKind::ArgumentConflict => match text(K::PriorArg) {
+            Some(prior) => format!("{} cannot be used with {}", arg(), flag(&prior)),
+            None => format!("{} cannot be used here", arg()),
+        },
+        ErrorKind::TooManyValues => format!("{}: unexpected extra value `{}`", arg(), value()),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!("{}: wrong number of values", arg()),
+        ErrorKind::NoEquals => format!("{}: give the value after `=`", arg()),
+        ErrorKind::InvalidUtf8 => "an argument is not valid UTF-8".to_owned(),
+        other => other.as_str().unwrap_or("the command line cannot be read").to_owned(),
+    };
+    let help = used.map_or_else(|| "certfolio --help".to_owned(), |c| format!("certfolio {c} --help"));
+    format!("{what} (see {help})")
+}
+
+/// A value quoted back on the one error line: control characters (a newline typed in a
+/// value) escaped so that the line stays one line.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve { addr, data, public_url, trusted_proxies, fetch } => {
@@ -322,7 +434,12 @@ async fn run_export(user: &str, format: ExportFormat, data: &Path) -> Result<(),
 }
 
 fn run_backup(output: &Path, data: &Path) -> Result<(), CliError> {
-    let report = storage::backup_to(&data.join(DB_FILE), output)?;
+    use crate::storage::backup::BackupError;
+    let report = storage::backup_to(data, output).map_err(|e| match e {
+        BackupError::NoDatabase(_) => CliError(e.to_string()),
+        BackupError::Output(m) => CliError(format!("-o {}: {m}", output.display())),
+        BackupError::Copy(e) => CliError(format!("-o {}: the backup failed: {e}", output.display())),
+    })?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -452,4 +569,20 @@ fn run_advise(file: &Path, json: bool) -> Result<(), CliError> {
         advice.framing.as_str()
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value typed with a line break (a pasted value) must not split the one error line.
+    #[test]
+    fn a_usage_error_stays_on_one_line_whatever_was_typed() {
+        let args: Vec<OsString> =
+            ["certfolio", "export", "--user", "u@example.org", "--format", "x\ny"].map(OsString::from).to_vec();
+        let e = Cli::try_parse_from(&args).unwrap_err();
+        let line = usage_error(&e, &args);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.starts_with("--format: `x\\ny` is not one of json, jsonresume, csv"), "{line}");
+    }
 }

@@ -1,10 +1,11 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = certfolio::cli::Cli::parse();
+    let cli = match certfolio::cli::parse_args() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     certfolio::telemetry::init();
     certfolio::cli::run(cli).await
 }

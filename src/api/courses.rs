@@ -12,7 +12,7 @@ use crate::domain::CourseRecord;
 use crate::error::{AppResult, ErrorBody};
 
 /// The learner's courses, in the learner's order.
-#[utoipa::path(get, path = "/api/v1/courses", tag = "courses",
+#[utoipa::path(get, path = "/api/v1/courses", operation_id = "list_courses", tag = "courses",
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = CourseList),
@@ -26,7 +26,7 @@ pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<
 }
 
 /// Add a course.
-#[utoipa::path(post, path = "/api/v1/courses", tag = "courses", request_body = CourseRecord,
+#[utoipa::path(post, path = "/api/v1/courses", operation_id = "create_course", tag = "courses", request_body = CourseRecord,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, body = CourseView),
@@ -48,7 +48,7 @@ pub async fn create(
 }
 
 /// One course.
-#[utoipa::path(get, path = "/api/v1/courses/{id}", tag = "courses",
+#[utoipa::path(get, path = "/api/v1/courses/{id}", operation_id = "show_course", tag = "courses",
     params(("id" = uuid::Uuid, Path, description = "Course id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
@@ -65,7 +65,7 @@ pub async fn show(
 }
 
 /// Replace a course's fields (its id, position and evidence are kept).
-#[utoipa::path(put, path = "/api/v1/courses/{id}", tag = "courses", request_body = CourseRecord,
+#[utoipa::path(put, path = "/api/v1/courses/{id}", operation_id = "replace_course", tag = "courses", request_body = CourseRecord,
     params(("id" = uuid::Uuid, Path, description = "Course id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
@@ -90,7 +90,7 @@ pub async fn replace(
 }
 
 /// Delete a course, with its attestation and evidence.
-#[utoipa::path(delete, path = "/api/v1/courses/{id}", tag = "courses",
+#[utoipa::path(delete, path = "/api/v1/courses/{id}", operation_id = "delete_course", tag = "courses",
     params(("id" = uuid::Uuid, Path, description = "Course id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(

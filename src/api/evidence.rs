@@ -20,11 +20,13 @@ use crate::storage::evidence::{NewEvidence, Quota};
 pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
 /// The multipart form of an upload (for the OpenAPI description).
+// `deny_unknown_fields`: the only field is `file` (another one is refused with 422).
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadForm {
-    /// A PDF, PNG or JPEG of at most 10 MiB.
-    #[schema(format = Binary, value_type = String)]
+    /// A PDF, PNG or JPEG of at most 10 MiB, not empty.
+    #[schema(format = Binary, value_type = String, min_length = 1)]
     file: Vec<u8>,
 }
 
@@ -41,7 +43,7 @@ fn multipart_error(e: &MultipartError, limit: usize) -> AppError {
 }
 
 /// Upload the evidence file of a course (replacing any earlier one).
-#[utoipa::path(post, path = "/api/v1/courses/{id}/evidence", tag = "evidence",
+#[utoipa::path(post, path = "/api/v1/courses/{id}/evidence", operation_id = "upload_evidence", tag = "evidence",
     params(("id" = uuid::Uuid, Path, description = "Course id")),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     security(("bearer" = []), ("cookie" = [])),
@@ -131,7 +133,7 @@ pub async fn receive(
 }
 
 /// Download the evidence file of a course, exactly as uploaded.
-#[utoipa::path(get, path = "/api/v1/courses/{id}/evidence", tag = "evidence",
+#[utoipa::path(get, path = "/api/v1/courses/{id}/evidence", operation_id = "download_evidence", tag = "evidence",
     params(("id" = uuid::Uuid, Path, description = "Course id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
@@ -146,7 +148,7 @@ pub async fn download(State(state): State<AppState>, who: AuthLearner, Path(id):
 }
 
 /// Remove the evidence file of a course.
-#[utoipa::path(delete, path = "/api/v1/courses/{id}/evidence", tag = "evidence",
+#[utoipa::path(delete, path = "/api/v1/courses/{id}/evidence", operation_id = "remove_evidence", tag = "evidence",
     params(("id" = uuid::Uuid, Path, description = "Course id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(

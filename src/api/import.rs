@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use super::extract::AuthLearner;
 use super::views::ImportView;
@@ -109,12 +109,70 @@ pub async fn import(
     Ok((StatusCode::CREATED, Json(ImportView::new(counts, total))))
 }
 
+/// The JSON an export answers, for the description: the document, or a JSON Resume.
+#[derive(ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Describes `to_json_resume`'s output; never built.
+pub enum ExportedJson {
+    Document(Document),
+    JsonResume(JsonResume),
+}
+
+/// A JSON Resume as `interop::jsonresume::to_json_resume` writes it: `basics` and one
+/// certificate per course with an attestation.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonResume {
+    basics: JsonResumeBasics,
+    certificates: Vec<JsonResumeCertificate>,
+}
+
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonResumeBasics {
+    name: String,
+    label: Option<String>,
+    email: Option<String>,
+    location: Option<JsonResumeLocation>,
+}
+
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonResumeLocation {
+    address: String,
+}
+
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonResumeCertificate {
+    name: String,
+    date: Option<String>,
+    issuer: Option<String>,
+    url: Option<String>,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `json` (the portfolio document, default), `jsonresume` or `csv`.
+    #[param(schema_with = export_formats)]
     format: Option<String>,
 }
+
+/// The values `format` takes, as the description declares them (read as text by the handler,
+/// so that another value is a 422 naming `format`).
+fn export_formats() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(EXPORT_FORMATS))
+        .build()
+}
+
+const EXPORT_FORMATS: [&str; 3] = ["json", "jsonresume", "csv"];
 
 /// Export the whole record: as a portfolio document (the input of import and of offline
 /// rendering), as a JSON Resume (the courses with an attestation, as `certificates[]`), or as
@@ -123,8 +181,9 @@ pub struct ExportQuery {
     params(ExportQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The record", content(
-            (Document = "application/json"),
+        (status = 200, description = "The record: a portfolio document (`json`) or a JSON Resume \
+            (`jsonresume`) as application/json, or the generic CSV (`csv`)", content(
+            (ExportedJson = "application/json"),
             (String = "text/csv"),
         )),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -136,8 +195,8 @@ pub async fn export(
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> AppResult<Response> {
     let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let format = query.format.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or("json");
-    if !matches!(format, "json" | "jsonresume" | "csv") {
+    let format = query.format.as_deref().unwrap_or("json");
+    if !EXPORT_FORMATS.contains(&format) {
         return Err(AppError::validation(
             "format",
             format!("`{format}` is not an export format (json, jsonresume or csv)"),

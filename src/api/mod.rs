@@ -85,6 +85,8 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(portfolio::pdf))
         .routes(routes!(portfolio::advice))
         .split_for_parts();
+    let mut openapi = openapi;
+    add_shared_responses(&mut openapi);
     let spec = Arc::new(spec_json(&openapi));
     let router = router
         .route(
@@ -95,9 +97,69 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
             }),
         )
         .route("/api/{*rest}", axum::routing::any(api_not_found))
-        .layer(axum::middleware::map_response(no_store))
-        .layer(axum::middleware::map_response(json_method_errors));
+        .layer(axum::middleware::map_response(no_store));
     (router, openapi)
+}
+
+/// Statuses that shared extractors and layers answer, added in one place to every operation
+/// they apply to (each handler's annotation lists its own), so that the description names
+/// every status the service can send, each with its JSON error body.
+fn add_shared_responses(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::Operation;
+    let shared = |op: &mut Operation, unsafe_method: bool| {
+        let has_body = op.request_body.is_some();
+        let json_body = op
+            .request_body
+            .as_ref()
+            .is_some_and(|b| matches!(b, utoipa::openapi::RefOr::T(b) if b.content.contains_key("application/json")));
+        let has_query = op.parameters.as_ref().is_some_and(|ps| {
+            ps.iter().any(|p| matches!(p, utoipa::openapi::RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Query))
+        });
+        let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+        let mut add = |status: &str, description: &str| {
+            op.responses.responses.entry(status.to_owned()).or_insert_with(|| error_response(description).into());
+        };
+        if secured {
+            add("401", "Not logged in");
+        }
+        if has_query {
+            add("400", "The query cannot be read (a parameter given twice, bad percent-encoding)");
+        }
+        if has_body {
+            add("400", "The body cannot be read");
+            add("413", "The body is larger than this route accepts");
+        }
+        if json_body {
+            add("415", "The body is not JSON (`Content-Type: application/json`)");
+            add("422", "The body is not valid JSON of this shape, or a value breaks a rule; `field` names it");
+        }
+        if unsafe_method {
+            add("403", "A cross-site request (Fetch Metadata or Origin of another site): refused");
+        }
+        add("408", "The request took longer than 60 seconds");
+        add("500", "An internal error (logged; the answer says nothing of the cause)");
+    };
+    for item in openapi.paths.paths.values_mut() {
+        for (op, unsafe_method) in [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.delete, true),
+            (&mut item.patch, true),
+        ] {
+            if let Some(op) = op {
+                shared(op, unsafe_method);
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{Content, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+        .build()
 }
 
 async fn api_not_found() -> AppError {
@@ -110,29 +172,35 @@ async fn no_store(mut response: axum::response::Response) -> axum::response::Res
     response
 }
 
-/// axum answers a wrong method with an empty 405; under `/api` every error is JSON.
-async fn json_method_errors(response: axum::response::Response) -> axum::response::Response {
-    if response.status() == axum::http::StatusCode::METHOD_NOT_ALLOWED
-        && !response.headers().contains_key(header::CONTENT_TYPE)
+/// Under `/api` every error is JSON (the contract), also those answered with no body before or
+/// around any handler: axum's 405 for a wrong method, the cross-site check's 403, the
+/// timeout's 408. Installed around the whole app (`app::build_app`), outside those layers.
+pub async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::StatusCode;
+    let under_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    if !under_api
+        || !(status.is_client_error() || status.is_server_error())
+        || response.headers().contains_key(header::CONTENT_TYPE)
     {
-        let allow = response.headers().get(header::ALLOW).cloned();
-        let mut json = (
-            axum::http::StatusCode::METHOD_NOT_ALLOWED,
-            Json(crate::error::ErrorBody {
-                error: crate::error::ErrorDetail {
-                    code: "method_not_allowed".into(),
-                    message: "this method is not allowed on this route".into(),
-                    field: None,
-                },
-            }),
-        )
-            .into_response();
-        if let Some(allow) = allow {
-            json.headers_mut().insert(header::ALLOW, allow);
-        }
-        return json;
+        return response;
     }
-    response
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this method is not allowed on this route"),
+        StatusCode::FORBIDDEN => ("forbidden", "cross-site requests that change state are refused"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
+        _ => ("error", status.canonical_reason().unwrap_or("error")),
+    };
+    let body = crate::error::ErrorBody {
+        error: crate::error::ErrorDetail { code: code.into(), message: message.into(), field: None },
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let json = Json(body).into_response();
+    parts.headers.extend(json.headers().clone());
+    parts.headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    axum::response::Response::from_parts(parts, json.into_body())
 }
 
 /// The OpenAPI description as served.

@@ -20,24 +20,31 @@ use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::{AppError, AppResult, ErrorBody};
 
+// The parameters are read as text and checked here, so that a bad value is a 422 naming its
+// parameter; the description still declares exactly the values accepted (`value_type`).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PdfQuery {
     /// `appetite` (default) or `legitimacy`.
+    #[param(value_type = Option<Framing>)]
     framing: Option<String>,
-    /// Legitimacy in a discipline: every course of this field, grouped by theme.
+    /// Legitimacy in a discipline: every course of this field, grouped by theme (empty: none).
     field: Option<String>,
-    /// Legitimacy in one theme: only the courses with this theme.
+    /// Legitimacy in one theme: only the courses with this theme (empty: none).
     theme: Option<String>,
     /// `fr` or `en`; default: the learner's language, else `fr`.
+    #[param(value_type = Option<Lang>)]
     lang: Option<String>,
-    /// Legitimacy: also list courses of the field followed without a certificate (`true`/`false`).
+    /// Legitimacy: also list courses of the field followed without a certificate.
+    #[param(value_type = Option<bool>)]
     include_uncertified: Option<String>,
 }
 
-/// Reads the query into a render spec; each bad value is a 422 naming its parameter.
+/// Reads the query into a render spec; each bad value is a 422 naming its parameter. A
+/// parameter given must have one of its values (an empty `framing=` is refused, not read as the
+/// default), as the description says.
 fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
-    let framing = match q.framing.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+    let framing = match q.framing.as_deref() {
         None => Framing::Appetite,
         Some(f) => Framing::from_str_opt(f).ok_or_else(|| {
             AppError::validation("framing", format!("`{f}` is not a framing (appetite or legitimacy)"))
@@ -52,8 +59,8 @@ fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
         (None, None) => Scope::All,
     };
     let include_uncertified = match q.include_uncertified.as_deref() {
-        None | Some("" | "false" | "0") => false,
-        Some("true" | "1") => true,
+        None | Some("false") => false,
+        Some("true") => true,
         Some(other) => {
             return Err(AppError::validation("include_uncertified", format!("`{other}` is not true or false")));
         }
@@ -62,9 +69,9 @@ fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
     Ok((Spec { framing, scope, include_uncertified }, lang))
 }
 
-/// `fr`, `en`, or nothing (empty counts as nothing); anything else is a 422 naming `lang`.
+/// `fr`, `en`, or nothing; anything else (an empty value too) is a 422 naming `lang`.
 fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, AppError> {
-    match lang.filter(|l| !l.is_empty()) {
+    match lang {
         None => Ok(None),
         Some(l) => Lang::from_str_opt(l)
             .map(Some)
@@ -108,6 +115,7 @@ pub async fn pdf(
 #[into_params(parameter_in = Query)]
 pub struct AdviceQuery {
     /// Language of the reasons, `fr` or `en`; default: the learner's language, else `en`.
+    #[param(value_type = Option<Lang>)]
     lang: Option<String>,
 }
 
@@ -176,6 +184,16 @@ mod tests {
         assert_eq!(field_of(parse_query(q(&[("framing", "vanity")])).unwrap_err()), "framing");
         assert_eq!(field_of(parse_query(q(&[("lang", "de")])).unwrap_err()), "lang");
         assert_eq!(field_of(parse_query(q(&[("include_uncertified", "yes")])).unwrap_err()), "include_uncertified");
+        // A parameter given has one of the values the description lists: no empty or padded value.
+        for (name, value) in [
+            ("framing", ""),
+            ("framing", " appetite"),
+            ("lang", ""),
+            ("include_uncertified", ""),
+            ("include_uncertified", "1"),
+        ] {
+            assert_eq!(field_of(parse_query(q(&[(name, value)])).unwrap_err()), name, "{name}={value:?}");
+        }
         assert_eq!(field_of(parse_query(q(&[("field", "a"), ("theme", "b")])).unwrap_err()), "theme");
     }
 }

@@ -133,7 +133,7 @@ fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
 }
 
 /// Create a share link.
-#[utoipa::path(post, path = "/api/v1/shares", tag = "shares", request_body = NewShareBody,
+#[utoipa::path(post, path = "/api/v1/shares", operation_id = "create_share", tag = "shares", request_body = NewShareBody,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Created; the token and URL are shown this once", body = CreatedShare),
@@ -203,7 +203,7 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
 }
 
 /// The learner's share links with their views, newest first.
-#[utoipa::path(get, path = "/api/v1/shares", tag = "shares",
+#[utoipa::path(get, path = "/api/v1/shares", operation_id = "list_shares", tag = "shares",
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = ShareList),
@@ -221,7 +221,7 @@ pub async fn list_shares(state: &AppState, who: AuthLearner) -> AppResult<ShareL
 }
 
 /// Revoke a share link: it answers 404 from the next request on.
-#[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "shares",
+#[utoipa::path(delete, path = "/api/v1/shares/{id}", operation_id = "revoke_share", tag = "shares",
     params(("id" = uuid::Uuid, Path, description = "Share link id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(

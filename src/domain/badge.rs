@@ -22,7 +22,8 @@ pub const MAX_BADGE_PAYLOAD: usize = 256 * 1024;
 pub struct BadgeData {
     /// The badge as issued: an Open Badges 2.0 assertion or 3.0 credential as JSON, or a compact
     /// JWS (a signed 2.0 assertion, a 3.0 VC-JWT). From a baked PNG or SVG, the payload it held.
-    #[schema(max_length = 262144)]
+    /// Not blank; at most 262144 bytes.
+    #[schema(max_length = 262144, pattern = "^[\\s\\S]*\\S[\\s\\S]*$")]
     pub payload: String,
     /// What certfolio found when it checked `payload`: computed at import, never read from a
     /// document.

@@ -3,8 +3,12 @@
 //! UTF-8, with or without a byte-order mark.
 //!
 //! Export writes the same format, so a file exported can be edited in a spreadsheet and
-//! imported back. Cells that a spreadsheet would run as a formula are written with a leading `'`
-//! (OWASP "CSV injection"), which import removes again.
+//! imported back, and export → import gives back exactly the same courses. Cells that a
+//! spreadsheet would run as a formula are written with a leading `'` (OWASP "CSV injection");
+//! so are cells that import would otherwise read differently: one that itself starts with `'`
+//! (else `'=1` and `=1` would come back the same), or starts or ends with white space (import
+//! trims cells typed by hand). Import removes exactly that one `'` again (see [`guard`] and
+//! [`unguard`], each the other's inverse).
 
 use super::detect::strip_bom;
 use super::{Collector, Format, Imported, ImportedCourse, MAX_ROWS};
@@ -69,6 +73,15 @@ pub(crate) fn read_error(e: &::csv::Error) -> ValidationError {
 
 /// The row's cells as trimmed UTF-8 strings; invalid UTF-8 is an error naming the cell.
 pub(crate) fn cells(record: &::csv::ByteRecord, header: &[&str], line: u64) -> Result<Vec<String>, ValidationError> {
+    let mut cells = untrimmed_cells(record, header, line)?;
+    for cell in &mut cells {
+        *cell = cell.trim().to_owned();
+    }
+    Ok(cells)
+}
+
+/// The row's cells exactly as written (the generic CSV trims them itself: see [`unguard`]).
+fn untrimmed_cells(record: &::csv::ByteRecord, header: &[&str], line: u64) -> Result<Vec<String>, ValidationError> {
     if record.len() != header.len() {
         return Err(ValidationError::new(
             format!("line {line}"),
@@ -79,7 +92,7 @@ pub(crate) fn cells(record: &::csv::ByteRecord, header: &[&str], line: u64) -> R
         .iter()
         .zip(header)
         .map(|(cell, column)| {
-            std::str::from_utf8(cell).map(|s| s.trim().to_owned()).map_err(|_| {
+            std::str::from_utf8(cell).map(str::to_owned).map_err(|_| {
                 ValidationError::new(
                     format!("line {line}, column {column}"),
                     "is not UTF-8 text; save the file as UTF-8",
@@ -113,8 +126,8 @@ pub fn parse(bytes: &[u8]) -> Result<Imported, ValidationError> {
                 format!("more than {MAX_ROWS} courses in one file; split it"),
             ));
         }
-        let cells = cells(&record, &names, line)?;
-        if cells.iter().all(String::is_empty) {
+        let cells = untrimmed_cells(&record, &names, line)?;
+        if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         let course = row(&names, &cells, line)?;
@@ -148,11 +161,13 @@ fn header(record: &::csv::ByteRecord) -> Result<Vec<String>, ValidationError> {
     Ok(names)
 }
 
-/// A cell as written by export: its formula guard removed.
+/// A cell as export wrote it: one leading `'` removed when what follows is something
+/// [`guard`] puts a `'` before, kept as typed otherwise (`'Tis` stays `'Tis`); a cell without
+/// that guard is trimmed, as hand-typed cells often carry stray spaces.
 fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => cell,
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell.trim(),
     }
 }
 
@@ -177,9 +192,7 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
             "platform" => course.platform = text(),
             "institution" => course.institution = text(),
             "field" => course.field = text(),
-            "themes" => {
-                course.themes = value.split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
-            }
+            "themes" => course.themes = read_themes(value),
             "language" => course.language = text(),
             "started_on" => course.started_on = date()?,
             "finished_on" => course.finished_on = date()?,
@@ -235,6 +248,27 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
     Ok(course)
 }
 
+/// The themes as separated by `;` (`python; data`), or as the JSON array export writes when
+/// `;` cannot carry them (see [`themes_cell`]).
+fn read_themes(value: &str) -> Vec<String> {
+    if value.starts_with('[')
+        && let Ok(themes) = serde_json::from_str::<Vec<String>>(value)
+    {
+        return themes;
+    }
+    value.split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
+
+/// The themes cell: `python; data`, readable and editable in a spreadsheet; but a JSON array
+/// (`["a;b"," c"]`) when that form would not read back the same themes: a theme holding `;`,
+/// with outer white space, or empty, or a first theme starting with `[` (which import takes
+/// for the JSON form).
+fn themes_cell(themes: &[String]) -> String {
+    let plain = themes.iter().all(|t| !t.is_empty() && !t.contains(';') && t.trim() == t)
+        && !themes.first().is_some_and(|t| t.starts_with('['));
+    if plain { themes.join("; ") } else { serde_json::to_string(themes).unwrap_or_default() }
+}
+
 /// `20`, `1.5`, or `1,5` as a French spreadsheet writes it.
 fn number(value: &str) -> Option<f64> {
     value.replace(',', ".").parse::<f64>().ok().filter(|n| n.is_finite())
@@ -249,8 +283,8 @@ fn yes_no(value: &str) -> Option<bool> {
 }
 
 /// The record as a generic CSV, one row per course in the record's order, every column.
-/// A theme containing `;` cannot be told from two themes on import; themes are short labels
-/// and none written by the web forms has one.
+/// Importing it gives back the same courses, value for value (the badge payload aside: the
+/// CSV has no column for it, and importing onto the record keeps the one stored).
 pub fn to_csv(doc: &Document) -> String {
     let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
     let rows = std::iter::once(COLUMNS.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>())
@@ -265,8 +299,17 @@ pub fn to_csv(doc: &Document) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// A cell as export writes it: with a leading `'` when a spreadsheet would run it as a formula,
+/// or when import would not read it back as it is (it starts with `'`, or has outer white space).
 fn guard(cell: &str) -> String {
-    if cell.starts_with(FORMULA_STARTS) { format!("'{cell}") } else { cell.to_owned() }
+    if needs_guard(cell) { format!("'{cell}") } else { cell.to_owned() }
+}
+
+fn needs_guard(cell: &str) -> bool {
+    cell.starts_with(FORMULA_STARTS)
+        || cell.starts_with('\'')
+        || cell.starts_with(char::is_whitespace)
+        || cell.ends_with(char::is_whitespace)
 }
 
 fn cells_of(c: &CourseRecord) -> Vec<String> {
@@ -280,7 +323,7 @@ fn cells_of(c: &CourseRecord) -> Vec<String> {
         s(&c.platform),
         s(&c.institution),
         s(&c.field),
-        c.themes.join("; "),
+        themes_cell(&c.themes),
         s(&c.language),
         d(c.started_on),
         d(c.finished_on),
@@ -338,6 +381,185 @@ mod tests {
         assert!(text.contains("\"'-2 ans"), "formula guarded: {text}");
         assert!(!text.lines().any(|l| l.starts_with('=') || l.starts_with("\"=")));
         assert_eq!(records(parse(text.as_bytes()).unwrap()), doc.courses);
+    }
+
+    /// Values that a CSV round trip can get wrong: the guard character itself, once or several
+    /// times, before and after formula characters, outer white space, quotes, separators,
+    /// brackets (the themes' JSON form), non-ASCII and invisible characters.
+    const TRICKY: [&str; 40] = [
+        "'",
+        "''",
+        "'''",
+        "'=1+1 quoted",
+        "''=1+1",
+        "'''quoted'''",
+        "'Tis the season",
+        "it's",
+        "=1+1",
+        "=HYPERLINK(\"http://evil.example\",\"x\")",
+        "+33 6 12 34 56 78",
+        "-2 ans",
+        "@admin",
+        "'@admin",
+        "'-",
+        "=",
+        "+",
+        "-",
+        "@",
+        " leading space",
+        "trailing space ",
+        "  both  ",
+        "' ",
+        " '",
+        "'\u{a0}",
+        "\u{a0}no-break space",
+        "ideographic space\u{3000}",
+        "\"quoted\"",
+        "\"",
+        "a,b;c",
+        "; semicolon first",
+        "[draft]",
+        "[\"json\"]",
+        "École — 日本語 🎓",
+        "\u{feff}byte-order mark",
+        "zero\u{200b}width",
+        "ﬁ ligature",
+        "x",
+        "1",
+        "yes",
+    ];
+
+    /// Paragraphs (motive, notes) may also hold tabs and line breaks, even at their ends.
+    const TRICKY_PARAGRAPHS: [&str; 8] =
+        ["\t=1+1", "\tindented", "two\nlines", "ends with a line break\n", "\r\nleading break", "'\t", "a\r", "=\n'"];
+
+    fn round_trip(doc: &Document) -> Vec<CourseRecord> {
+        let text = to_csv(doc);
+        // No exported cell starts with a formula character, whatever the value.
+        let mut reader = ::csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(!cell.starts_with(FORMULA_STARTS), "unguarded cell {cell:?} in {text}");
+            }
+        }
+        records(parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e} in {text}")))
+    }
+
+    /// Course by course, so that a failure shows the one course that came back different.
+    fn assert_same(back: &[CourseRecord], sent: &[CourseRecord], case: &str) {
+        assert_eq!(back.len(), sent.len(), "{case}");
+        for (b, s) in back.iter().zip(sent) {
+            assert_eq!(b, s, "{case}");
+        }
+    }
+
+    fn attestation(c: &mut CourseRecord) -> &mut AttestationRecord {
+        c.attestation.get_or_insert_with(AttestationRecord::default)
+    }
+
+    /// Issue 10: `'=1+1 quoted` came back `=1+1 quoted` (a duplicate at re-import). Every text
+    /// column, set to every tricky value, comes back exactly as it was.
+    #[test]
+    fn every_text_value_survives_export_then_import() {
+        type Set = fn(&mut CourseRecord, &str);
+        let columns: [(&str, Set); 11] = [
+            ("title", |c, v| c.title = v.into()),
+            ("platform", |c, v| c.platform = Some(v.into())),
+            ("institution", |c, v| c.institution = Some(v.into())),
+            ("field", |c, v| c.field = Some(v.into())),
+            ("themes", |c, v| c.themes = vec![v.into()]),
+            ("themes (first of two)", |c, v| c.themes = vec![v.into(), "data".into()]),
+            ("themes (second of two)", |c, v| c.themes = vec!["data".into(), v.into()]),
+            ("motive", |c, v| c.motive = Some(v.into())),
+            ("notes", |c, v| c.notes = Some(v.into())),
+            ("credential_id", |c, v| attestation(c).credential_id = Some(v.into())),
+            ("grade", |c, v| attestation(c).grade = Some(v.into())),
+        ];
+        let base = doc24();
+        let mut tested = 0;
+        for (column, set) in columns {
+            let paragraphs = if matches!(column, "motive" | "notes") { &TRICKY_PARAGRAPHS[..] } else { &[] };
+            for value in TRICKY.iter().chain(paragraphs) {
+                let mut doc = base.clone();
+                set(&mut doc.courses[0], value);
+                set(&mut doc.courses[3], value);
+                doc.validate().unwrap_or_else(|e| panic!("{column}: {value:?}: {e}"));
+                assert_same(&round_trip(&doc), &doc.courses, &format!("{column}: {value:?}"));
+                tested += 1;
+            }
+        }
+        assert_eq!(tested, 11 * TRICKY.len() + 2 * TRICKY_PARAGRAPHS.len());
+    }
+
+    /// The same for values side by side (every column of a course tricky at once), the URL
+    /// column (any http(s) URL the record accepts), empty values, and theme lists that `;`
+    /// cannot carry.
+    #[test]
+    fn whole_tricky_courses_and_theme_lists_survive_export_then_import() {
+        let mut doc = doc24();
+        doc.courses.truncate(1);
+        let mut empty = doc.courses[0].clone();
+        empty.title = "only a title".into();
+        (empty.platform, empty.institution, empty.field, empty.motive, empty.notes) = (None, None, None, None, None);
+        empty.themes = vec![];
+        empty.attestation = Some(AttestationRecord::default());
+        doc.courses.push(empty);
+        for (i, value) in TRICKY.iter().enumerate() {
+            let mut c = doc.courses[0].clone();
+            c.title = format!("{value}{i}");
+            c.platform = Some((*value).into());
+            c.institution = Some((*value).into());
+            c.field = Some((*value).into());
+            c.motive = Some(format!("{value}{}", TRICKY_PARAGRAPHS[i % TRICKY_PARAGRAPHS.len()]));
+            c.notes = Some(format!("{}{value}", TRICKY_PARAGRAPHS[i % TRICKY_PARAGRAPHS.len()]));
+            c.themes = vec![(*value).into(), TRICKY[(i + 1) % TRICKY.len()].into()];
+            c.attestation = Some(AttestationRecord {
+                credential_id: Some((*value).into()),
+                grade: Some((*value).into()),
+                url: Some(format!("https://example.org/verify?q={i}")),
+                ..AttestationRecord::default()
+            });
+            doc.courses.push(c);
+        }
+        let theme_lists: [&[&str]; 7] = [
+            &["a;b"],
+            &["a; b", "c"],
+            &[" padded", "padded "],
+            &["[x]"],
+            &["[\"x\"]", "y"],
+            &["x", "[y"],
+            &["'", "''"],
+        ];
+        for (i, themes) in theme_lists.iter().enumerate() {
+            let mut c = doc.courses[0].clone();
+            c.title = format!("themes {i}");
+            c.themes = themes.iter().map(|t| (*t).to_owned()).collect();
+            doc.courses.push(c);
+        }
+        let urls = [" https://example.org/lead", "https://example.org/trail ", "https://example.org/'=1"];
+        for (i, url) in urls.iter().enumerate() {
+            let mut c = doc.courses[0].clone();
+            c.title = format!("url {i}");
+            c.attestation = Some(AttestationRecord { url: Some((*url).into()), ..AttestationRecord::default() });
+            doc.courses.push(c);
+        }
+        doc.validate().unwrap();
+        assert_same(&round_trip(&doc), &doc.courses, "whole courses");
+    }
+
+    /// Cells typed by hand keep reading as before: trimmed, a `'` before a formula removed (as
+    /// spreadsheets write text that looks like one), any other leading `'` kept.
+    #[test]
+    fn hand_typed_quotes_and_spaces_read_as_meant() {
+        let text = "title,grade,notes,themes\n  Padded  ,'=A1, 'Tis ,\" a ; b \"\n'Tis,'+1,'',\n";
+        let courses = records(parse(text.as_bytes()).unwrap());
+        assert_eq!(courses[0].title, "Padded");
+        assert_eq!(courses[0].attestation.as_ref().unwrap().grade.as_deref(), Some("=A1"));
+        assert_eq!(courses[0].notes.as_deref(), Some("'Tis"));
+        assert_eq!(courses[0].themes, ["a", "b"]);
+        assert_eq!(courses[1].title, "'Tis");
+        assert_eq!(courses[1].attestation.as_ref().unwrap().grade.as_deref(), Some("+1"));
+        assert_eq!(courses[1].notes.as_deref(), Some("'"));
     }
 
     /// Found writing the fuzz contract: a refused value was quoted whole, so a 7 MiB cell came back

@@ -183,7 +183,9 @@ fn a_backup_taken_while_serving_and_writing_is_consistent() {
     std::thread::sleep(Duration::from_millis(300));
     let (_, before) = http(&server.addr, "GET", "/api/v1/courses", Some(&token), None);
     let before = before["count"].as_u64().unwrap();
-    let out_path = dir.path().join("backup.sqlite3");
+    // Outside the data folder: a backup inside it is refused.
+    let backups = tempfile::tempdir().unwrap();
+    let out_path = backups.path().join("backup.sqlite3");
     let out = cli(&["backup", "-o", out_path.to_str().unwrap()], dir.path());
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let written = writer.join().unwrap();
@@ -205,6 +207,233 @@ fn a_backup_taken_while_serving_and_writing_is_consistent() {
     let (status, body) = http(&server2.addr, "GET", "/api/v1/courses", Some(&token), None);
     assert_eq!(status, 200);
     assert_eq!(body["count"].as_i64().unwrap(), rows);
+}
+
+/// What a refused backup must leave as it was: the live database, by inode (a rename over it
+/// swaps the file under the service), its learners and its integrity.
+struct LiveDb {
+    path: std::path::PathBuf,
+    inode: u64,
+    learners: i64,
+}
+
+impl LiveDb {
+    fn of(data: &Path) -> LiveDb {
+        use std::os::unix::fs::MetadataExt;
+        let path = data.join("certfolio.sqlite3");
+        let inode = std::fs::metadata(&path).unwrap().ino();
+        let learners = Self::learners(&path);
+        LiveDb { path, inode, learners }
+    }
+
+    fn learners(path: &Path) -> i64 {
+        let db = rusqlite::Connection::open(path).unwrap();
+        let ok: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok");
+        db.query_row("SELECT count(*) FROM learners", [], |r| r.get(0)).unwrap()
+    }
+
+    fn assert_unchanged(&self, case: &str) {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(std::fs::metadata(&self.path).unwrap().ino(), self.inode, "{case}: the database file was replaced");
+        assert_eq!(Self::learners(&self.path), self.learners, "{case}: learners changed");
+    }
+}
+
+/// Runs `certfolio backup -o OUTPUT --data DATA` and checks the refusal: status 1, nothing on
+/// stdout, exactly one line on stderr, `certfolio: -o OUTPUT: …` containing `expected`.
+fn refused_backup(output: &Path, data: &Path, expected: &str) -> String {
+    let out = cli(&["backup", "-o", output.to_str().unwrap()], data);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let case = output.display();
+    assert_eq!(out.status.code(), Some(1), "{case}: {err}{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stdout.is_empty(), "{case}: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(err.lines().count(), 1, "{case}: {err}");
+    assert!(err.starts_with(&format!("certfolio: -o {case}: ")), "{case}: {err}");
+    assert!(err.contains(expected), "{case}: expected “{expected}” in {err}");
+    err
+}
+
+/// No temporary file of a backup is left in (or was made in) `dir`.
+fn assert_no_temp_file(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "a temporary file was created in {}: {name}", dir.display());
+    }
+}
+
+/// Issue 10: `backup -o` onto the live database (or its WAL, its shared-memory file, a link to
+/// it, anything in the data folder) answered "integrity check ok" and destroyed the database
+/// at the next writes and kill -9. Each is refused before anything is written; the service
+/// keeps writing, survives kill -9, and its database is intact with everything in it.
+#[test]
+fn a_backup_onto_the_live_database_or_into_its_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut server = Server::start(data);
+    let token = account(&server.addr, "bk@example.org");
+    for i in 0..3 {
+        let (status, _) =
+            http(&server.addr, "POST", "/api/v1/courses", Some(&token), Some(&json!({"title": format!("b{i}")})));
+        assert_eq!(status, 201);
+    }
+    let live = LiveDb::of(data);
+    assert_eq!(live.learners, 1);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let link = elsewhere.path().join("looks-like-a-backup.sqlite3");
+    std::os::unix::fs::symlink(data.join("certfolio.sqlite3"), &link).unwrap();
+    let wal_link = elsewhere.path().join("wal-link.sqlite3");
+    std::os::unix::fs::symlink(data.join("certfolio.sqlite3-wal"), &wal_link).unwrap();
+    std::fs::create_dir(data.join("sub")).unwrap();
+    let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (data.join("certfolio.sqlite3"), "is the live database;"),
+        (data.join("certfolio.sqlite3-wal"), "is the live database's write-ahead log;"),
+        (data.join("certfolio.sqlite3-shm"), "is the live database's shared-memory file;"),
+        // Spelled another way, it is the same file.
+        (data.join("sub/../certfolio.sqlite3"), "the live database;"),
+        (link.clone(), "the live database;"),
+        (wal_link, "the live database's write-ahead log;"),
+        (data.join("backup.sqlite3"), "is inside the data folder"),
+        (data.join("sub/backup.sqlite3"), "is inside the data folder"),
+    ];
+    for (output, expected) in &cases {
+        let err = refused_backup(output, data, expected);
+        assert!(err.contains("write the backup outside"), "{err}");
+        live.assert_unchanged(&output.display().to_string());
+        assert_no_temp_file(data);
+        assert_no_temp_file(&data.join("sub"));
+        assert!(!data.join("backup.sqlite3").exists() && !data.join("sub/backup.sqlite3").exists());
+    }
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was left alone");
+
+    // The probe's sequence after its bad backups: more writes, kill -9, restart.
+    for i in 0..20 {
+        let (status, _) =
+            http(&server.addr, "POST", "/api/v1/courses", Some(&token), Some(&json!({"title": format!("a{i}")})));
+        assert_eq!(status, 201);
+    }
+    server.kill9();
+    live.assert_unchanged("after kill -9");
+    let server = Server::start(data);
+    let (status, body) = http(&server.addr, "GET", "/api/v1/courses", Some(&token), None);
+    assert_eq!(status, 200);
+    assert_eq!(body["count"], 23);
+}
+
+/// A folder we cannot write in, as whoever runs the tests: a folder without write permission
+/// for a user; as root (CI), where permission bits do not stop writes, a kernel file system
+/// that refuses new files even to root. Checked by trying, so the test always tests something.
+fn unwritable_dir(scratch: &Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let read_only = scratch.join("read-only");
+    std::fs::create_dir(&read_only).unwrap();
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let refuses = |dir: &Path| {
+        let probe = dir.join(".certfolio-probe");
+        let made = std::fs::File::create(&probe).is_ok();
+        if made {
+            let _ = std::fs::remove_file(&probe);
+        }
+        !made
+    };
+    [read_only, "/sys".into(), "/proc".into()]
+        .into_iter()
+        .find(|d| d.is_dir() && refuses(d))
+        .expect("no folder on this machine refuses writes: cannot test an unwritable backup target")
+}
+
+/// A directory, a missing folder, a "folder" that is a file, a folder we may not write in:
+/// one line naming what is wrong (not "cannot use the data folder" nor "unable to open
+/// database: .NAME.PID.tmp"), status 1, nothing left behind, the live database untouched.
+#[test]
+fn a_backup_to_a_place_it_cannot_go_says_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    account(&server.addr, "place@example.org");
+    let live = LiveDb::of(&data);
+    let scratch = tempfile::tempdir().unwrap();
+    let a_file = scratch.path().join("a-file");
+    std::fs::write(&a_file, "not a folder").unwrap();
+    let unwritable = unwritable_dir(scratch.path());
+    let cases = [
+        (scratch.path().to_owned(), "is a folder; give the backup a file name".to_owned()),
+        (
+            scratch.path().join("missing/backup.sqlite3"),
+            format!("the folder {} does not exist", scratch.path().join("missing").display()),
+        ),
+        (a_file.join("backup.sqlite3"), format!("{} is not a folder", a_file.display())),
+        (unwritable.join("backup.sqlite3"), format!("cannot write in {}", unwritable.display())),
+    ];
+    for (output, expected) in &cases {
+        let err = refused_backup(output, &data, expected);
+        assert!(!err.contains("data folder") && !err.contains(".backup.sqlite3."), "{err}");
+        live.assert_unchanged(&output.display().to_string());
+        assert_no_temp_file(scratch.path());
+    }
+    assert!(!scratch.path().join("missing").exists());
+    assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "not a folder");
+    // And a good place still works.
+    let good = scratch.path().join("backup.sqlite3");
+    let out = cli(&["backup", "-o", good.to_str().unwrap()], &data);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(LiveDb::learners(&good), 1);
+}
+
+/// A usage error is bad input like any other (README, "Command line"): status 1 and one line
+/// on stderr, `certfolio: …`, naming the command, option or value at fault; clap's own answer
+/// was several lines (usage, tip) and status 2.
+#[test]
+fn usage_errors_are_one_line_naming_the_problem_and_exit_1() {
+    let cases: [(&[&str], &str); 9] = [
+        (&["frobnicate"], "`frobnicate` is not a command"),
+        (&["export", "--colour", "red"], "`--colour` is not an option of `certfolio export`"),
+        (&["export"], "--user is required"),
+        (&["import", "--user", "u@example.org"], "<FILE> is required"),
+        (&["backup"], "-o/--output is required"),
+        (&["serve", "--addr", "notanaddress"], "--addr: `notanaddress` is not valid"),
+        (
+            &["export", "--user", "u@example.org", "--format", "xml"],
+            "--format: `xml` is not one of json, jsonresume, csv",
+        ),
+        (&["render", "doc.json", "--framing"], "--framing: a value is required"),
+        (&[], "a command is required"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expected) in cases {
+        let out = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("CERTFOLIO_ADDR")
+            .env_remove("CERTFOLIO_DATA")
+            .output()
+            .expect("run certfolio");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("certfolio: ") && err.ends_with('\n'), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: expected “{expected}” in {err}");
+        assert!(err.contains("--help)"), "{args:?}: points to the help: {err}");
+    }
+    assert!(!dir.path().join("data").exists(), "no usage error started anything");
+}
+
+#[test]
+fn help_and_version_print_to_stdout_and_exit_0() {
+    for (args, expected) in [
+        (&["--help"][..], "Usage: certfolio"),
+        (&["-h"], "Usage: certfolio"),
+        (&["backup", "--help"], "Usage: certfolio backup"),
+        (&["help", "export"], "Usage: certfolio export"),
+        (&["--version"], concat!("certfolio ", env!("CARGO_PKG_VERSION"))),
+    ] {
+        let out = Command::new(BIN).args(args).output().expect("run certfolio");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(expected), "{args:?}: {stdout}");
+    }
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod helpers;
 mod import;
 mod interop;
 mod learner_pages;
+mod openapi;
 mod pages;
 mod pdf;
 mod robustness;
