@@ -1,9 +1,14 @@
-//! `render()` alone, in process: `cargo bench --bench render`. The whole-process comparison
-//! with Typst is `scripts/bench_render.sh`; figures in docs/PERFORMANCE.md.
+//! The portfolio in process: `cargo bench --bench render`. `present` builds the presentation
+//! model (what the builder's preview and the recruiter's page need); `render` is model + PDF. The
+//! whole-process comparison with Typst is `scripts/bench_render.sh`; figures in
+//! docs/PERFORMANCE.md.
 
+use certfolio::domain::Lang;
+use certfolio::domain::parse_document;
 use certfolio::domain::portfolio::{Framing, Scope, Spec};
-use certfolio::domain::{Document, parse_document};
+use certfolio::domain::record::Record;
 use certfolio::pdf::{RenderOptions, render};
+use certfolio::presentation::present;
 
 fn main() {
     divan::main();
@@ -11,7 +16,7 @@ fn main() {
 
 /// The 24-course fixture, repeated with distinct titles to reach `n` courses (the 240-course
 /// case checks that time grows linearly).
-fn document(n: usize) -> Document {
+fn record(n: usize) -> Record {
     let base = parse_document(include_bytes!("../tests/fixtures/doc24.json")).expect("fixture parses");
     let mut doc = base.clone();
     doc.courses = (0..n)
@@ -23,31 +28,45 @@ fn document(n: usize) -> Document {
             c
         })
         .collect();
-    doc
+    Record::from_document(doc)
 }
 
-fn options(framing: Framing, scope: Scope) -> RenderOptions {
-    RenderOptions {
-        spec: Spec { framing, scope, include_uncertified: false },
-        lang: None,
-        share: None,
-        created_at: time::OffsetDateTime::UNIX_EPOCH,
-    }
+fn spec(framing: Framing, scope: Scope) -> Spec {
+    Spec { framing, scope, include_uncertified: false, include_expired: false }
+}
+
+const NOW: i64 = 1_795_262_400;
+
+fn options() -> RenderOptions {
+    RenderOptions { share: None, created_at: time::OffsetDateTime::UNIX_EPOCH }
+}
+
+fn pdf(record: &Record, spec: &Spec) -> Vec<u8> {
+    let p = present(record, spec, Lang::Fr, NOW).expect("presents");
+    render(&p, &options()).expect("renders")
 }
 
 #[divan::bench(args = [24, 240])]
 fn appetite(bencher: divan::Bencher, n: usize) {
-    let doc = document(n);
-    let opts = options(Framing::Appetite, Scope::All);
+    let record = record(n);
+    let spec = spec(Framing::Appetite, Scope::All);
     // Parse the embedded fonts once, as a long-running server does.
-    render(&doc, &opts).expect("renders");
-    bencher.bench(|| render(divan::black_box(&doc), &opts).expect("renders"));
+    pdf(&record, &spec);
+    bencher.bench(|| pdf(divan::black_box(&record), &spec));
 }
 
 #[divan::bench(args = [24, 240])]
 fn legitimacy_field(bencher: divan::Bencher, n: usize) {
-    let doc = document(n);
-    let opts = options(Framing::Legitimacy, Scope::Field("computing".into()));
-    render(&doc, &opts).expect("renders");
-    bencher.bench(|| render(divan::black_box(&doc), &opts).expect("renders"));
+    let record = record(n);
+    let spec = spec(Framing::Legitimacy, Scope::Field("computing".into()));
+    pdf(&record, &spec);
+    bencher.bench(|| pdf(divan::black_box(&record), &spec));
+}
+
+/// The presentation model alone: what a preview or a recruiter's page costs before HTML.
+#[divan::bench(args = [24, 240])]
+fn present_appetite(bencher: divan::Bencher, n: usize) {
+    let record = record(n);
+    let spec = spec(Framing::Appetite, Scope::All);
+    bencher.bench(|| present(divan::black_box(&record), &spec, Lang::Fr, NOW).expect("presents"));
 }

@@ -95,6 +95,9 @@ pub enum Command {
         /// Legitimacy: also list the field's courses followed without a certificate.
         #[arg(long)]
         include_uncertified: bool,
+        /// Legitimacy: also list expired certificates (marked as expired).
+        #[arg(long)]
+        include_expired: bool,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
@@ -298,8 +301,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import { file, user, data, fetch } => run_import(&file, &user, &data, &fetch).await,
         Command::Export { user, format, data } => run_export(&user, format, &data).await,
         Command::Backup { output, data } => run_backup(&output, &data),
-        Command::Render { file, framing, field, theme, lang, include_uncertified, output } => {
-            run_render(&file, &framing, field, theme, lang.as_deref(), include_uncertified, &output)
+        Command::Render { file, framing, field, theme, lang, include_uncertified, include_expired, output } => {
+            let include = Include { uncertified: include_uncertified, expired: include_expired };
+            run_render(&file, &framing, field, theme, lang.as_deref(), include, &output)
         }
         Command::Advise { file, json } => run_advise(&file, json),
     };
@@ -486,11 +490,18 @@ fn read_document(file: &Path) -> Result<crate::domain::Document, CliError> {
 }
 
 /// Turns the command-line choices into a portfolio spec, naming any bad value.
+/// What a legitimacy portfolio also shows when asked (`--include-uncertified`, `--include-expired`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Include {
+    pub uncertified: bool,
+    pub expired: bool,
+}
+
 pub fn portfolio_spec(
     framing: &str,
     field: Option<String>,
     theme: Option<String>,
-    include_uncertified: bool,
+    include: Include,
 ) -> Result<crate::domain::portfolio::Spec, CliError> {
     use crate::domain::portfolio::{Framing, Scope, Spec};
     let framing = Framing::from_str_opt(framing)
@@ -501,7 +512,7 @@ pub fn portfolio_spec(
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
     };
-    Ok(Spec { framing, scope, include_uncertified })
+    Ok(Spec { framing, scope, include_uncertified: include.uncertified, include_expired: include.expired })
 }
 
 fn run_render(
@@ -510,11 +521,11 @@ fn run_render(
     field: Option<String>,
     theme: Option<String>,
     lang: Option<&str>,
-    include_uncertified: bool,
+    include: Include,
     output: &Path,
 ) -> Result<(), CliError> {
-    use crate::pdf::{RenderError, RenderOptions};
-    let spec = portfolio_spec(framing, field, theme, include_uncertified)?;
+    use crate::pdf::RenderOptions;
+    let spec = portfolio_spec(framing, field, theme, include)?;
     let lang = lang
         .map(|l| {
             crate::domain::Lang::from_str_opt(l)
@@ -528,9 +539,14 @@ fn run_render(
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
         .unwrap_or_else(time::OffsetDateTime::now_utc);
-    let opts = RenderOptions { spec, lang, share: None, created_at };
-    let bytes = crate::pdf::render(&doc, &opts).map_err(|e| match e {
-        RenderError::Select(e) => CliError(format!("{}: --{}: {e}", file.display(), e.input())),
+    let record = crate::domain::record::Record::from_document(doc);
+    let lang = lang.or(record.learner.lang).unwrap_or_default();
+    // Expiry is read against the document's date, so a pinned date gives the same marks.
+    let p = crate::presentation::present(&record, &spec, lang, created_at.unix_timestamp())
+        .map_err(|e| CliError(format!("{}: --{}: {e}", file.display(), e.input())))?;
+    let opts = RenderOptions { share: None, created_at };
+    let bytes = crate::pdf::render(&p, &opts).map_err(|e| match e {
+        crate::pdf::RenderError::Empty(m) => CliError(format!("{}: {m}", file.display())),
         other => CliError(other.to_string()),
     })?;
     // Write beside the target, then rename: a failed run never leaves half a PDF behind.
@@ -542,7 +558,7 @@ fn run_render(
 
 fn run_advise(file: &Path, json: bool) -> Result<(), CliError> {
     let doc = read_document(file)?;
-    let advice = crate::domain::advice::advise(&doc);
+    let advice = crate::domain::advice::advise(&doc, Clock::system().now());
     let mut out = std::io::stdout().lock();
     // The command has no --lang: its output stays in English, as it always was.
     let lang = Lang::En;

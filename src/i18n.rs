@@ -69,8 +69,8 @@ pub static FR: Labels = Labels {
     fig_ects: ("crédit ECTS", "crédits ECTS"),
     fig_institutions: ("établissement", "établissements"),
     regularity: "Régularité",
-    regularity_by_year: "cours commencés par année, par domaine",
-    regularity_by_quarter: "cours commencés par trimestre, par domaine",
+    regularity_by_year: "cours par année, par domaine",
+    regularity_by_quarter: "cours par trimestre, par domaine",
     diversity: "Diversité",
     fields: "domaines",
     institutions: "établissements",
@@ -107,8 +107,8 @@ pub static EN: Labels = Labels {
     fig_ects: ("ECTS credit", "ECTS credits"),
     fig_institutions: ("institution", "institutions"),
     regularity: "Regularity",
-    regularity_by_year: "courses started per year, by field",
-    regularity_by_quarter: "courses started per quarter, by field",
+    regularity_by_year: "courses per year, by field",
+    regularity_by_quarter: "courses per quarter, by field",
     diversity: "Diversity",
     fields: "fields",
     institutions: "institutions",
@@ -428,6 +428,11 @@ pub fn advice_reason(lang: Lang, r: &Reason) -> String {
                 q("compétitif")
             ),
             Reason::SelfTraining => "Des attestations réparties entre plusieurs domaines montrent la capacité et la volonté de se former plus que la maîtrise d’un sujet.".into(),
+            Reason::FewToClaim => format!("Trop peu d’attestations encore pour faire valoir un domaine{NBSP}: c’est l’habitude d’apprendre qu’il faut montrer."),
+            Reason::WithoutCertificates { scope } => format!(
+                "Aucun cours de {} n’a encore d’attestation valide{NNBSP}: le portfolio les montre comme des cours suivis, sans prétendre davantage.",
+                q(scope)
+            ),
             Reason::NoSituation => format!(
                 "Aucune situation n’est renseignée{NNBSP}; le conseil lit le dossier comme celui d’une personne en emploi."
             ),
@@ -484,12 +489,16 @@ pub fn advice_reason(lang: Lang, r: &Reason) -> String {
         Lang::En => match r {
             Reason::NoCourses => "The record has no courses yet; add some and ask again.".into(),
             Reason::Certified { certified, courses, fields } => format!(
-                "{} of {} courses ({}) earned an attestation, across {} field{}.",
+                "{} of {} course{} ({}) earned an attestation, {}.",
                 n(*certified),
                 n(*courses),
+                if *courses == 1 { "" } else { "s" },
                 percent(lang, ratio(*certified, *courses)),
-                n(*fields),
-                if *fields == 1 { "" } else { "s" }
+                match fields {
+                    0 => "in no recorded field".to_owned(),
+                    1 => "in 1 field".to_owned(),
+                    f => format!("across {} fields", n(*f)),
+                }
             ),
             Reason::Prescribed { prescribed, known } => format!(
                 "{} of {} courses with a known follow mode were followed as prescribed (the whole course at its pace).",
@@ -500,6 +509,11 @@ pub fn advice_reason(lang: Lang, r: &Reason) -> String {
             Reason::ForItsOwnSake => "Learning for its own sake is closest to the “complementary” register: the habit of learning is what to show.".into(),
             Reason::JobSeeker => "As a job seeker, certificates gathered for a future job are the “competitive” (accumulation) register.".into(),
             Reason::SelfTraining => "Certificates spread across fields show the capacity and will to self-train more than mastery of one topic.".into(),
+            Reason::FewToClaim => "Too few certificates yet to make one field the point: the habit of learning is what to show.".into(),
+            Reason::WithoutCertificates { scope } => format!(
+                "No course in {} has a valid certificate yet: the portfolio shows them as courses followed, claiming nothing more.",
+                q(scope)
+            ),
             Reason::NoSituation => "No situation is recorded; the advice reads the record as that of someone in work.".into(),
             Reason::CareerChange { motives } => format!(
                 "{} course motive{} mention{} a career change: a future project.",
@@ -528,9 +542,10 @@ pub fn advice_reason(lang: Lang, r: &Reason) -> String {
                     Claim::LegitimateIn => "the field to be legitimate in",
                     Claim::ProofConcentrates => "where the proof concentrates",
                 };
+                let are = if *k == 1 { "is" } else { "are" };
                 match theme {
-                    Some(t) => format!("{} of them are in {}, most on {}: {what}.", n(*k), q(field), q(t)),
-                    None => format!("{} of them are in {}: {what}.", n(*k), q(field)),
+                    Some(t) => format!("{} of them {are} in {}, most on {}: {what}.", n(*k), q(field), q(t)),
+                    None => format!("{} of them {are} in {}: {what}.", n(*k), q(field)),
                 }
             }
         },
@@ -540,6 +555,494 @@ pub fn advice_reason(lang: Lang, r: &Reason) -> String {
 /// Every reason of the advice, in order.
 pub fn advice_reasons(lang: Lang, reasons: &[Reason]) -> Vec<String> {
     reasons.iter().map(|r| advice_reason(lang, r)).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The portfolio's sentences and figures (`presentation`): worded here from the figures alone, so
+// that a sentence never says more than a figure supports.
+
+use crate::domain::portfolio::{FigureKey, Measure, Scope, Spread};
+
+/// "Level of proof" / "Niveau de preuve".
+pub fn level_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Niveau de preuve",
+        Lang::En => "Level of proof",
+    }
+}
+
+pub fn evidence_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Justificatif",
+        Lang::En => "Evidence",
+    }
+}
+
+pub fn evidence_sha_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "empreinte SHA-256",
+        Lang::En => "SHA-256",
+    }
+}
+
+pub fn other_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "autres",
+        Lang::En => "other",
+    }
+}
+
+/// ": " in English, "\u{a0}: " in French.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "\u{a0}: ",
+        Lang::En => ": ",
+    }
+}
+
+pub fn quarter(lang: Lang, q: u8) -> &'static str {
+    match (lang, q) {
+        (Lang::Fr, 1) => "T1",
+        (Lang::Fr, 2) => "T2",
+        (Lang::Fr, 3) => "T3",
+        (Lang::Fr, _) => "T4",
+        (Lang::En, 1) => "Q1",
+        (Lang::En, 2) => "Q2",
+        (Lang::En, 3) => "Q3",
+        (Lang::En, _) => "Q4",
+    }
+}
+
+/// "at least 3 fields": a count over the courses that record the dimension is a lower bound.
+pub fn at_least(lang: Lang, word: &str) -> String {
+    match lang {
+        Lang::Fr => format!("{word} au moins"),
+        Lang::En => format!("{word} at least"),
+    }
+}
+
+pub fn course_word(lang: Lang, many: bool) -> &'static str {
+    match (lang, many) {
+        (Lang::Fr, _) => "cours",
+        (Lang::En, false) => "course",
+        (Lang::En, true) => "courses",
+    }
+}
+
+pub fn cert_word(lang: Lang, many: bool) -> &'static str {
+    match (lang, many) {
+        (Lang::Fr, false) => "attestation",
+        (Lang::Fr, true) => "attestations",
+        (Lang::En, false) => "certificate",
+        (Lang::En, true) => "certificates",
+    }
+}
+
+pub fn capitalise_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// "31 janvier 2025" / "31 January 2025".
+pub fn day_month_year(lang: Lang, date: IsoDate) -> String {
+    let month = month_name(lang, u8::from(date.0.month()));
+    let day = date.0.day();
+    match lang {
+        Lang::Fr if day == 1 => format!("1er {month} {}", date.year()),
+        _ => format!("{day} {month} {}", date.year()),
+    }
+}
+
+/// The mark of an expired certificate: "expired on 31 January 2025" / "expiré le …".
+pub fn expired_on(lang: Lang, on: Option<&str>) -> String {
+    match (lang, on) {
+        (Lang::Fr, Some(d)) => format!("expiré le {d}"),
+        (Lang::Fr, None) => "expiré".to_owned(),
+        (Lang::En, Some(d)) => format!("expired on {d}"),
+        (Lang::En, None) => "expired".to_owned(),
+    }
+}
+
+fn n_of(lang: Lang, v: f64) -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // counts: small, non-negative.
+    let n = v.max(0.0).round() as u64;
+    let _ = lang;
+    n
+}
+
+/// A figure's value as printed.
+pub fn figure_value(lang: Lang, m: &Measure) -> String {
+    match m.key {
+        FigureKey::Hours => hours(lang, m.value),
+        FigureKey::Ects => decimal(lang, m.value),
+        FigureKey::Completion => percent(lang, m.value),
+        FigureKey::ContinuousYears => years(lang, n_of(lang, m.value) as usize),
+        _ => integer(lang, n_of(lang, m.value)),
+    }
+}
+
+/// What a figure counts, and over which courses when not every course carries the data:
+/// "hours of study declared for 12 of 24 courses".
+pub fn figure_label(lang: Lang, m: &Measure) -> String {
+    let n = n_of(lang, m.value);
+    let partial = m.known < m.of;
+    let (known, of) = (integer(lang, m.known as u64), integer(lang, m.of as u64));
+    match (lang, m.key) {
+        (Lang::Fr, FigureKey::Courses) => plural(lang, n, "cours suivi", "cours suivis").to_owned(),
+        (Lang::En, FigureKey::Courses) => plural(lang, n, "course taken", "courses taken").to_owned(),
+        (Lang::Fr, FigureKey::Certificates) => {
+            plural(lang, n, "attestation obtenue", "attestations obtenues").to_owned()
+        }
+        (Lang::En, FigureKey::Certificates) => plural(lang, n, "certificate earned", "certificates earned").to_owned(),
+        (Lang::Fr, FigureKey::Hours) if partial => format!("d’étude, déclarées pour {known} cours sur {of}"),
+        (Lang::Fr, FigureKey::Hours) => "d’étude".to_owned(),
+        (Lang::En, FigureKey::Hours) if partial => format!("of study, declared for {known} of {of} courses"),
+        (Lang::En, FigureKey::Hours) => "of study".to_owned(),
+        (Lang::Fr, FigureKey::ContinuousYears) => {
+            format!("d’apprentissage continu (depuis {})", m.since.map(|y| y.to_string()).unwrap_or_default())
+        }
+        (Lang::En, FigureKey::ContinuousYears) => {
+            format!("of continuous learning (since {})", m.since.map(|y| y.to_string()).unwrap_or_default())
+        }
+        (Lang::Fr, FigureKey::Completion) if partial => format!("des cours terminés (sur {known} à l’issue connue)"),
+        (Lang::Fr, FigureKey::Completion) => "des cours terminés".to_owned(),
+        (Lang::En, FigureKey::Completion) if partial => {
+            format!("of courses completed (of {known} with a known outcome)")
+        }
+        (Lang::En, FigureKey::Completion) => "of courses completed".to_owned(),
+        (Lang::Fr, FigureKey::Institutions) => {
+            let word = plural(lang, n, "établissement émetteur", "établissements émetteurs");
+            if partial { format!("{word} (connus pour {known} attestations sur {of})") } else { word.to_owned() }
+        }
+        (Lang::En, FigureKey::Institutions) => {
+            let word = plural(lang, n, "issuing institution", "issuing institutions");
+            if partial { format!("{word} (named for {known} of {of} certificates)") } else { word.to_owned() }
+        }
+        (Lang::Fr, FigureKey::Ects) => plural_f(lang, m.value, ("crédit ECTS", "crédits ECTS")).to_owned(),
+        (Lang::En, FigureKey::Ects) => plural_f(lang, m.value, ("ECTS credit", "ECTS credits")).to_owned(),
+        (Lang::Fr, FigureKey::PriorMastery) => {
+            let word = plural(
+                lang,
+                n,
+                "formalise des compétences acquises auparavant",
+                "formalisent des compétences acquises auparavant",
+            );
+            if partial { format!("{word} (renseigné pour {known} attestations sur {of})") } else { word.to_owned() }
+        }
+        (Lang::En, FigureKey::PriorMastery) => {
+            let word = plural(lang, n, "formalises skills acquired earlier", "formalise skills acquired earlier");
+            if partial { format!("{word} (recorded for {known} of {of} certificates)") } else { word.to_owned() }
+        }
+        (Lang::Fr, FigureKey::NewSkills) => {
+            let word = plural(lang, n, "valide des compétences nouvelles", "valident des compétences nouvelles");
+            if partial { format!("{word} (renseigné pour {known} attestations sur {of})") } else { word.to_owned() }
+        }
+        (Lang::En, FigureKey::NewSkills) => {
+            let word = plural(lang, n, "validates new skills", "validate new skills");
+            if partial { format!("{word} (recorded for {known} of {of} certificates)") } else { word.to_owned() }
+        }
+    }
+}
+
+fn measure(measures: &[Measure], key: FigureKey) -> Option<&Measure> {
+    measures.iter().find(|m| m.key == key)
+}
+
+fn count_of(measures: &[Measure], key: FigureKey) -> usize {
+    measure(measures, key).map_or(0, |m| m.courses.len())
+}
+
+/// The appetite portfolio's opening sentences, from its figures and the spread of its courses.
+pub fn cover_appetite(lang: Lang, name: &str, measures: &[Measure], s: &Spread) -> Vec<String> {
+    let courses = s.courses;
+    let certified = count_of(measures, FigureKey::Certificates);
+    let hours_m = measure(measures, FigureKey::Hours);
+    let mut out = Vec::new();
+    let when = match (s.first_year, s.last_year) {
+        (Some(a), Some(b)) if a != b => match lang {
+            Lang::Fr => format!(" entre {a} et {b}"),
+            Lang::En => format!(" between {a} and {b}"),
+        },
+        (Some(a), _) => match lang {
+            Lang::Fr => format!(" en {a}"),
+            Lang::En => format!(" in {a}"),
+        },
+        _ => String::new(),
+    };
+    let n = |v: usize| integer(lang, v as u64);
+    let first = match lang {
+        Lang::Fr => {
+            let mut t = format!("{name} a suivi {}{when}", count(lang, courses, "cours en ligne", "cours en ligne"));
+            t.push_str(&match (certified, courses) {
+                (0, 1) => ", sans attestation à ce jour".to_owned(),
+                (0, _) => ", aucun encore sanctionné par une attestation".to_owned(),
+                (1, 1) => ", sanctionné par une attestation".to_owned(),
+                (c, all) if c == all => ", tous sanctionnés par une attestation".to_owned(),
+                (c, _) => format!(
+                    ", dont {} {} par une attestation",
+                    n(c),
+                    plural(lang, c as u64, "sanctionné", "sanctionnés")
+                ),
+            });
+            if let Some(h) = hours_m {
+                if h.known < h.of {
+                    t.push_str(&format!(
+                        ", et déclare {} d’étude pour {} d’entre eux",
+                        hours(lang, h.value),
+                        n(h.known)
+                    ));
+                } else {
+                    t.push_str(&format!(", soit {} d’étude au total", hours(lang, h.value)));
+                }
+            }
+            t.push('.');
+            t
+        }
+        Lang::En => {
+            let mut t = format!("{name} has taken {}{when}", count(lang, courses, "online course", "online courses"));
+            t.push_str(&match (certified, courses) {
+                (0, 1) => ", not certified yet".to_owned(),
+                (0, _) => ", none of them certified yet".to_owned(),
+                (1, 1) => ", certified".to_owned(),
+                (c, all) if c == all => ", all of them certified".to_owned(),
+                (c, _) => format!(", {} of them certified", n(c)),
+            });
+            if let Some(h) = hours_m {
+                if h.known < h.of {
+                    t.push_str(&format!(", and declares {} of study for {} of them", hours(lang, h.value), n(h.known)));
+                } else {
+                    t.push_str(&format!(", for {} of study in all", hours(lang, h.value)));
+                }
+            }
+            t.push('.');
+            t
+        }
+    };
+    out.push(first);
+    // Where they come from: only what the record names, and "at least" when some courses do not.
+    if courses > 1 {
+        let part = |names: &[(String, usize)], known: usize, one: &str, many: &str| -> Option<String> {
+            if names.is_empty() {
+                return None;
+            }
+            let c = count(lang, names.len(), one, many);
+            Some(if known < courses {
+                match lang {
+                    Lang::Fr => format!("au moins {c}"),
+                    Lang::En => format!("at least {c}"),
+                }
+            } else {
+                c
+            })
+        };
+        let parts: Vec<String> = match lang {
+            Lang::Fr => [
+                part(&s.fields, s.fields_known, "domaine", "domaines"),
+                part(&s.institutions, s.institutions_known, "établissement", "établissements"),
+                part(&s.platforms, s.platforms_known, "plateforme", "plateformes"),
+            ],
+            Lang::En => [
+                part(&s.fields, s.fields_known, "field", "fields"),
+                part(&s.institutions, s.institutions_known, "institution", "institutions"),
+                part(&s.platforms, s.platforms_known, "platform", "platforms"),
+            ],
+        }
+        .into_iter()
+        .flatten()
+        .collect();
+        if !parts.is_empty() {
+            let list = join_and(lang, &parts);
+            out.push(match lang {
+                Lang::Fr => format!("Ces cours couvrent {list}."),
+                Lang::En => format!("They span {list}."),
+            });
+        }
+    }
+    if s.in_progress > 0 {
+        let k = s.in_progress as u64;
+        out.push(match lang {
+            Lang::Fr => format!(
+                "{} {} en cours de suivi.",
+                count(lang, s.in_progress, "cours", "cours"),
+                plural(lang, k, "est", "sont")
+            ),
+            Lang::En => {
+                format!(
+                    "{} {} in progress.",
+                    count(lang, s.in_progress, "course", "courses"),
+                    plural(lang, k, "is", "are")
+                )
+            }
+        });
+    }
+    out
+}
+
+/// "a, b and c" / "a, b et c".
+fn join_and(lang: Lang, parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => {
+            let and = match lang {
+                Lang::Fr => "et",
+                Lang::En => "and",
+            };
+            format!("{} {and} {last}", init.join(", "))
+        }
+    }
+}
+
+/// The legitimacy portfolio's opening sentences, from its figures.
+pub fn cover_legitimacy(lang: Lang, name: &str, scope: &Scope, measures: &[Measure]) -> Vec<String> {
+    let (fr_where, en_where) = match scope {
+        Scope::Field(f) => (format!("dans le domaine {}", quoted(Lang::Fr, f)), format!("in {}", quoted(Lang::En, f))),
+        Scope::Theme(t) => {
+            (format!("sur la thématique {}", quoted(Lang::Fr, t)), format!("on {}", quoted(Lang::En, t)))
+        }
+        Scope::All => (String::new(), String::new()),
+    };
+    let certified = count_of(measures, FigureKey::Certificates);
+    let hours_m = measure(measures, FigureKey::Hours);
+    let n = |v: usize| integer(lang, v as u64);
+    let mut out = Vec::new();
+    if certified == 0 {
+        out.push(match lang {
+            Lang::Fr => format!("{name} a suivi des cours {fr_where}, sans attestation à ce jour."),
+            Lang::En => format!("{name} has taken courses {en_where}, none certified yet."),
+        });
+        return out;
+    }
+    let institutions = measure(measures, FigureKey::Institutions);
+    let mut first = match lang {
+        Lang::Fr => format!("{name} présente {} {fr_where}", count(lang, certified, "attestation", "attestations")),
+        Lang::En => format!("{name} holds {} {en_where}", count(lang, certified, "certificate", "certificates")),
+    };
+    if let Some(i) = institutions {
+        let k = n_of(lang, i.value) as usize;
+        first.push_str(&match lang {
+            Lang::Fr => format!(
+                ", {} par {}",
+                plural(lang, certified as u64, "délivrée", "délivrées"),
+                count(lang, k, "établissement", "établissements")
+            ),
+            Lang::En => format!(", issued by {}", count(lang, k, "institution", "institutions")),
+        });
+        if i.known < i.of {
+            first.push_str(&match lang {
+                Lang::Fr => format!(" (nommés pour {} d’entre elles)", n(i.known)),
+                Lang::En => format!(" (named for {} of them)", n(i.known)),
+            });
+        }
+    }
+    if let Some(h) = hours_m {
+        first.push_str(&match (lang, h.known < h.of) {
+            (Lang::Fr, false) => format!(", pour {} d’étude", hours(lang, h.value)),
+            (Lang::Fr, true) => {
+                format!(", pour {} d’étude déclarées pour {} d’entre elles", hours(lang, h.value), n(h.known))
+            }
+            (Lang::En, false) => format!(", for {} of study", hours(lang, h.value)),
+            (Lang::En, true) => format!(", for {} of study declared for {} of them", hours(lang, h.value), n(h.known)),
+        });
+    }
+    if let Some(e) = measure(measures, FigureKey::Ects) {
+        first.push_str(&match lang {
+            Lang::Fr => {
+                format!(" et {} {}", decimal(lang, e.value), plural_f(lang, e.value, ("crédit ECTS", "crédits ECTS")))
+            }
+            Lang::En => {
+                format!(" and {} {}", decimal(lang, e.value), plural_f(lang, e.value, ("ECTS credit", "ECTS credits")))
+            }
+        });
+    }
+    first.push('.');
+    out.push(first);
+    let prior = measure(measures, FigureKey::PriorMastery);
+    let new = measure(measures, FigureKey::NewSkills);
+    let known = prior.or(new).map_or(0, |m| m.known);
+    let mut parts = Vec::new();
+    if let Some(p) = prior {
+        let k = p.courses.len();
+        parts.push(match lang {
+            Lang::Fr => format!(
+                "{} {} des compétences acquises auparavant",
+                n(k),
+                plural(lang, k as u64, "formalise", "formalisent")
+            ),
+            Lang::En => {
+                format!("{} {} skills acquired earlier", n(k), plural(lang, k as u64, "formalises", "formalise"))
+            }
+        });
+    }
+    if let Some(p) = new {
+        let k = p.courses.len();
+        parts.push(match lang {
+            Lang::Fr => format!("{} {} des compétences nouvelles", n(k), plural(lang, k as u64, "valide", "valident")),
+            Lang::En => format!("{} {} new skills", n(k), plural(lang, k as u64, "validates", "validate")),
+        });
+    }
+    if !parts.is_empty() {
+        let sep = match lang {
+            Lang::Fr => "\u{202f}; ",
+            Lang::En => "; ",
+        };
+        let lead = if known < certified {
+            match lang {
+                Lang::Fr => format!("Sur les {} où c’est renseigné, ", n(known)),
+                Lang::En => format!("Of the {} where it is recorded, ", n(known)),
+            }
+        } else {
+            String::new()
+        };
+        let body = parts.join(sep);
+        out.push(if lead.is_empty() { format!("{}.", capitalise_first(&body)) } else { format!("{lead}{body}.") });
+    }
+    out
+}
+
+/// Why a portfolio shows nothing.
+pub fn empty_message(lang: Lang, scope: &Scope) -> String {
+    match (lang, scope) {
+        (Lang::Fr, Scope::Field(f)) => {
+            format!("Aucune attestation valide dans le domaine {} pour l’instant.", quoted(lang, f))
+        }
+        (Lang::Fr, Scope::Theme(t)) => {
+            format!("Aucune attestation valide sur la thématique {} pour l’instant.", quoted(lang, t))
+        }
+        (Lang::Fr, Scope::All) => "Ce portfolio ne contient aucun cours.".to_owned(),
+        (Lang::En, Scope::Field(f)) => format!("No valid certificate in {} yet.", quoted(lang, f)),
+        (Lang::En, Scope::Theme(t)) => format!("No valid certificate on {} yet.", quoted(lang, t)),
+        (Lang::En, Scope::All) => "This portfolio has no course.".to_owned(),
+    }
+}
+
+/// What would fill an empty portfolio.
+pub fn empty_fill(lang: Lang, uncertified: usize, expired: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let n = |v: usize| integer(lang, v as u64);
+    if uncertified > 0 {
+        out.push(match (lang, uncertified) {
+            (Lang::Fr, 1) => "Inclure le cours suivi sans attestation.".to_owned(),
+            (Lang::Fr, k) => format!("Inclure les {} cours suivis sans attestation.", n(k)),
+            (Lang::En, 1) => "Include the course followed without a certificate.".to_owned(),
+            (Lang::En, k) => format!("Include the {} courses followed without a certificate.", n(k)),
+        });
+    }
+    if expired > 0 {
+        out.push(match (lang, expired) {
+            (Lang::Fr, 1) => "Inclure l’attestation expirée.".to_owned(),
+            (Lang::Fr, k) => format!("Inclure les {} attestations expirées.", n(k)),
+            (Lang::En, 1) => "Include the expired certificate.".to_owned(),
+            (Lang::En, k) => format!("Include the {} expired certificates.", n(k)),
+        });
+    }
+    if out.is_empty() {
+        out.push(match lang {
+            Lang::Fr => "Ajouter un cours de ce domaine, ou choisir un autre cadrage.".to_owned(),
+            Lang::En => "Add a course of this field, or choose another framing.".to_owned(),
+        });
+    }
+    out
 }
 
 /// `part / whole`, 0 for an empty whole.
@@ -667,7 +1170,7 @@ mod tests {
             ),
             (
                 "Pour 1 cours, la motivation évoque une reconversion\u{a0}: un projet d’avenir. Préparer une activité indépendante en choisissant les cours par sujet, sans viser les attestations, relève du registre «\u{a0}bifurcation professionnelle indépendante\u{a0}». 1 de ces cours relève du domaine «\u{a0}entrepreneurship\u{a0}»\u{a0}: le métier en préparation.",
-                "1 course motive mentions a career change: a future project. Preparing an independent activity by subject, certificates aside, is the “independent career change” register. 1 of them are in “entrepreneurship”: the trade being prepared.",
+                "1 course motive mentions a career change: a future project. Preparing an independent activity by subject, certificates aside, is the “independent career change” register. 1 of them is in “entrepreneurship”: the trade being prepared.",
             ),
             (
                 "Votre dossier ne compte encore aucun cours\u{202f}; ajoutez-en, puis redemandez conseil.",
@@ -696,7 +1199,7 @@ mod tests {
             advice_reason(Lang::Fr, &one),
             "1 cours sur 1 (100\u{a0}%) a été validé par une attestation\u{202f}; le dossier couvre 1\u{a0}domaine."
         );
-        assert_eq!(advice_reason(Lang::En, &one), "1 of 1 courses (100%) earned an attestation, across 1 field.");
+        assert_eq!(advice_reason(Lang::En, &one), "1 of 1 course (100%) earned an attestation, in 1 field.");
         let big = Reason::Certified { certified: 1200, courses: 1500, fields: 2 };
         assert!(advice_reason(Lang::Fr, &big).starts_with("1\u{202f}200 cours sur 1\u{202f}500 (80\u{a0}%)"));
         let prescribed = Reason::Prescribed { prescribed: 5, known: 9 };

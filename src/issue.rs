@@ -18,16 +18,19 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::domain::Lang;
-use crate::domain::assurance::{badge_check, badge_status};
-use crate::domain::portfolio::{Scope, Spec};
+use crate::domain::assurance::badge_check;
+use crate::domain::portfolio::{Scope, SelectError, Spec};
 use crate::error::{AppError, AppResult};
 use crate::pdf::{RenderError, RenderOptions, ShareLink, render};
+use crate::presentation::{Portfolio, present};
 use crate::storage::shares::GeneratedPdf;
 
 #[derive(Clone)]
 pub struct Issued {
     pub bytes: Bytes,
     pub code: String,
+    /// What the downloaded file is called (`file_name`).
+    pub file_name: String,
 }
 
 /// Which PDF is asked for: whose, for which link (none: the learner's own download), framed
@@ -49,9 +52,10 @@ impl PdfRequest {
             Scope::Theme(t) => format!("t:{t}"),
         };
         let asked = format!(
-            "{}|{scope}|{}|{}",
+            "{}|{scope}|{}|{}|{}",
             spec.framing.as_str(),
             spec.include_uncertified,
+            spec.include_expired,
             self.lang.map_or("", Lang::as_str)
         );
         CacheKey { learner: self.learner, share: self.share, asked, revision: self.revision }
@@ -129,25 +133,20 @@ pub async fn issue_pdf(state: &AppState, request: PdfRequest) -> AppResult<Issue
 
 async fn issue_uncached(state: &AppState, request: &PdfRequest, now: i64) -> AppResult<(Issued, Option<i64>)> {
     let (profile, courses) = state.db.record(request.learner).await?;
-    let evidence: Vec<bool> = courses.iter().map(|c| c.evidence.is_some()).collect();
-    let doc = crate::storage::courses::as_document(profile, &courses);
-    let content_key = content_key(&doc, &evidence, request, &state.config.public_url, now)?;
-    // The first time a badge shown in it expires, the PDF says something else.
-    let stale_at =
-        doc.courses.iter().filter_map(|c| badge_check(c).and_then(|b| b.expires_at)).filter(|t| *t > now).min();
+    let record = crate::storage::courses::as_record(profile, &courses);
+    let lang = request.lang.or(record.learner.lang).unwrap_or_default();
+    let portfolio = present(&record, &request.spec, lang, now).map_err(select_error)?;
+    refuse_empty(&portfolio)?;
+    let content_key = content_key(&portfolio, request, &state.config.public_url)?;
+    let stale_at = next_change(&record, now);
     let existing = state.db.pdf_by_content(request.learner, content_key.clone()).await?;
     let slot = state.pdf_slots.clone().try_acquire_owned().map_err(|_| AppError::Unavailable)?;
-    let job = RenderJob {
-        doc,
-        evidence,
-        spec: request.spec.clone(),
-        lang: request.lang,
-        public_url: state.config.public_url.clone(),
-    };
+    let job = RenderJob { portfolio, public_url: state.config.public_url.clone() };
     if let Some(pdf) = existing {
         let bytes = job.render(&pdf.code, pdf.created_at).await?;
         if hex(&Sha256::digest(&bytes)) == pdf.sha256 {
-            return Ok((Issued { bytes: Bytes::from(bytes), code: pdf.code }, stale_at));
+            let file_name = file_name(&job.portfolio);
+            return Ok((Issued { bytes: Bytes::from(bytes), code: pdf.code, file_name }, stale_at));
         }
         // Same content, other bytes: this version of certfolio lays it out differently. The
         // registered bytes stay verifiable; the new ones get a code and registration of their own.
@@ -155,16 +154,96 @@ async fn issue_uncached(state: &AppState, request: &PdfRequest, now: i64) -> App
     let code = new_code()?;
     let bytes = job.render(&code, now).await?;
     drop(slot);
-    let issued = register(state, request, &job.doc, content_key, code, now, bytes).await?;
+    let issued = register(state, request, &job.portfolio, content_key, code, now, bytes).await?;
     Ok((issued, stale_at))
+}
+
+/// The PDF as an HTTP answer, named after the learner and the framing (`Camille-Lefevre-
+/// appetite.pdf`), never kept by a browser cache or a proxy.
+pub fn pdf_response(issued: &Issued, disposition: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let value = crate::api::evidence::content_disposition_as(disposition, &issued.file_name);
+    let mut r =
+        ([(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"))], issued.bytes.clone()).into_response();
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// `Camille Lefèvre`, appetite → `Camille Lefèvre – portfolio appetite.pdf`: what a recruiter
+/// sees in their downloads, in the portfolio's language.
+fn file_name(p: &Portfolio) -> String {
+    let what = match (p.lang, p.framing, &p.field, &p.theme) {
+        (Lang::Fr, crate::domain::portfolio::Framing::Appetite, _, _) => "portfolio autoformation".to_owned(),
+        (Lang::En, crate::domain::portfolio::Framing::Appetite, _, _) => "portfolio self-training".to_owned(),
+        (Lang::Fr, _, f, t) => format!("portfolio {}", f.as_deref().or(t.as_deref()).unwrap_or("légitimité")),
+        (Lang::En, _, f, t) => format!("portfolio {}", f.as_deref().or(t.as_deref()).unwrap_or("legitimacy")),
+    };
+    let name: String =
+        format!("{} – {what}", p.learner.name)
+            .chars()
+            .map(|c| {
+                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                    '-'
+                } else {
+                    c
+                }
+            })
+            .take(150)
+            .collect();
+    format!("{}.pdf", name.trim())
+}
+
+/// A selection that cannot be made is the learner's to fix: a 422 naming the input.
+pub fn select_error(e: SelectError) -> AppError {
+    AppError::validation(e.input(), e.to_string())
+}
+
+/// An empty portfolio is never issued or shared: the learner is told what would fill it.
+pub fn refuse_empty(p: &Portfolio) -> AppResult<()> {
+    match &p.empty {
+        None => Ok(()),
+        Some(empty) => {
+            let input = if empty.include_uncertified {
+                "include_uncertified"
+            } else if empty.include_expired {
+                "include_expired"
+            } else {
+                "framing"
+            };
+            Err(AppError::validation(input, format!("{} {}", empty.message, empty.fill.join(" "))))
+        }
+    }
+}
+
+/// The first time, after `now`, that something the PDF shows changes with time alone: a
+/// certificate or badge expires.
+pub fn next_change(record: &crate::domain::record::Record, now: i64) -> Option<i64> {
+    record
+        .courses
+        .iter()
+        .flat_map(|c| {
+            let badge = badge_check(&c.record).and_then(|b| b.expires_at);
+            // Valid through its expiry day: the mark appears the next day (UTC).
+            let day = c
+                .record
+                .attestation
+                .as_ref()
+                .and_then(|a| a.expires_on)
+                .map(|d| d.0.next_day().map_or(i64::MAX, |n| n.midnight().assume_utc().unix_timestamp()));
+            [badge, day]
+        })
+        .flatten()
+        .filter(|t| *t > now)
+        .min()
 }
 
 /// What a render needs besides the code and date it prints.
 struct RenderJob {
-    doc: crate::domain::Document,
-    evidence: Vec<bool>,
-    spec: Spec,
-    lang: Option<Lang>,
+    portfolio: Portfolio,
     public_url: String,
 }
 
@@ -172,22 +251,16 @@ impl RenderJob {
     /// Renders on the blocking pool (the caller holds a render slot).
     async fn render(&self, code: &str, created_at: i64) -> AppResult<Vec<u8>> {
         let opts = RenderOptions {
-            spec: self.spec.clone(),
-            lang: self.lang,
-            share: Some(ShareLink {
-                url: format!("{}/verify/{code}", self.public_url),
-                code: code.to_owned(),
-                evidence: self.evidence.clone(),
-            }),
+            share: Some(ShareLink { url: format!("{}/verify/{code}", self.public_url), code: code.to_owned() }),
             created_at: time::OffsetDateTime::from_unix_timestamp(created_at).map_err(AppError::internal)?,
         };
-        let doc = self.doc.clone();
-        tokio::task::spawn_blocking(move || render(&doc, &opts))
+        let portfolio = self.portfolio.clone();
+        tokio::task::spawn_blocking(move || render(&portfolio, &opts))
             .await
             // A panic inside printpdf (its subsetter has panicked on odd fonts) is a 500, not a crash.
             .map_err(|e| AppError::internal(format!("the PDF renderer stopped: {e}")))?
             .map_err(|e| match e {
-                RenderError::Select(e) => AppError::validation(e.input(), e.to_string()),
+                RenderError::Empty(m) => AppError::validation("framing", m),
                 other => AppError::internal(other),
             })
     }
@@ -196,56 +269,41 @@ impl RenderJob {
 async fn register(
     state: &AppState,
     request: &PdfRequest,
-    doc: &crate::domain::Document,
+    p: &Portfolio,
     content_key: String,
     code: String,
     created_at: i64,
     bytes: Vec<u8>,
 ) -> AppResult<Issued> {
-    let scope = match &request.spec.scope {
-        Scope::All => None,
-        Scope::Field(v) | Scope::Theme(v) => Some(v.clone()),
-    };
     let record = GeneratedPdf {
         sha256: hex(&Sha256::digest(&bytes)),
         code: code.clone(),
-        learner_name: doc.learner.name.clone(),
+        learner_name: p.learner.name.clone(),
         share_id: request.share,
-        framing: request.spec.framing.as_str().to_owned(),
-        scope,
-        lang: request.lang.or(doc.learner.lang).unwrap_or_default().as_str().to_owned(),
+        framing: p.framing.as_str().to_owned(),
+        scope: p.field.clone().or_else(|| p.theme.clone()),
+        lang: p.lang.as_str().to_owned(),
         size: i64::try_from(bytes.len()).map_err(AppError::internal)?,
         created_at,
         content_key: Some(content_key),
     };
     state.db.register_pdf(request.learner, record).await?;
-    Ok(Issued { bytes: Bytes::from(bytes), code })
+    Ok(Issued { bytes: Bytes::from(bytes), code, file_name: file_name(p) })
 }
 
-/// A fingerprint of everything a PDF shows apart from its code and date: the record, which
-/// courses have evidence, the framing asked for, the link it is issued for, the address it
-/// points readers to, badge statuses as of `now` (an expiry changes the PDF, not the record),
-/// and the renderer's version.
-fn content_key(
-    doc: &crate::domain::Document,
-    evidence: &[bool],
-    request: &PdfRequest,
-    public_url: &str,
-    now: i64,
-) -> AppResult<String> {
+/// A fingerprint of everything a PDF shows apart from its code and date: the portfolio as
+/// presented (expiry marks included, so a certificate expiring changes it), the link it is
+/// issued for, the address it points readers to, and the renderer's version.
+fn content_key(p: &Portfolio, request: &PdfRequest, public_url: &str) -> AppResult<String> {
     let mut h = Sha256::new();
     let mut part = |bytes: &[u8]| {
         h.update(u64::try_from(bytes.len()).unwrap_or(u64::MAX).to_le_bytes());
         h.update(bytes);
     };
     part(env!("CARGO_PKG_VERSION").as_bytes());
-    part(&serde_json::to_vec(doc).map_err(AppError::internal)?);
-    part(&evidence.iter().map(|e| u8::from(*e)).collect::<Vec<u8>>());
-    part(request.cache_key().asked.as_bytes());
+    part(&serde_json::to_vec(p).map_err(AppError::internal)?);
     part(request.share.map(|s| s.to_string()).unwrap_or_default().as_bytes());
     part(public_url.as_bytes());
-    let statuses: Vec<&str> = doc.courses.iter().map(|c| badge_status(c, now).map_or("", |s| s.as_str())).collect();
-    part(statuses.join(",").as_bytes());
     Ok(hex(&h.finalize()))
 }
 

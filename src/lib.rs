@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod interop;
 pub mod issue;
 pub mod pdf;
+pub mod presentation;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

@@ -181,7 +181,9 @@ pub fn file_response(media_type: &str, file_name: &str, sha256: &str, bytes: Vec
 }
 
 /// RFC 6266: an ASCII fallback plus the exact name percent-encoded in `filename*`.
-fn content_disposition(name: &str) -> String {
+/// `attachment` (or `inline`) with the name twice: ASCII for old clients, UTF-8 (RFC 6266) for
+/// the rest; nothing in the name can break out of the header.
+pub fn content_disposition_as(disposition: &str, name: &str) -> String {
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || "._- ()".contains(c) { c } else { '_' }).collect();
     let mut encoded = String::new();
@@ -192,7 +194,11 @@ fn content_disposition(name: &str) -> String {
             encoded.push_str(&format!("%{b:02X}"));
         }
     }
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+fn content_disposition(name: &str) -> String {
+    content_disposition_as("attachment", name)
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(shares::create, shares::list))
         .routes(routes!(shares::revoke))
         .routes(routes!(portfolio::pdf))
+        .routes(routes!(portfolio::portfolio))
         .routes(routes!(portfolio::advice))
         .split_for_parts();
     let mut openapi = openapi;

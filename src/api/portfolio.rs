@@ -7,8 +7,7 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -19,6 +18,7 @@ use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::presentation::Portfolio;
 
 // The parameters are read as text and checked here, so that a bad value is a 422 naming its
 // parameter; the description still declares exactly the values accepted (`value_type`).
@@ -38,6 +38,9 @@ pub struct PdfQuery {
     /// Legitimacy: also list courses of the field followed without a certificate.
     #[param(value_type = Option<bool>)]
     include_uncertified: Option<String>,
+    /// Legitimacy: also list expired certificates (marked as such).
+    #[param(value_type = Option<bool>)]
+    include_expired: Option<String>,
 }
 
 /// Reads the query into a render spec; each bad value is a 422 naming its parameter. A
@@ -58,15 +61,15 @@ fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
     };
-    let include_uncertified = match q.include_uncertified.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(AppError::validation("include_uncertified", format!("`{other}` is not true or false")));
-        }
+    let flag = |name: &str, value: Option<&str>| match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(AppError::validation(name, format!("`{other}` is not true or false"))),
     };
+    let include_uncertified = flag("include_uncertified", q.include_uncertified.as_deref())?;
+    let include_expired = flag("include_expired", q.include_expired.as_deref())?;
     let lang = parse_lang(q.lang.as_deref())?;
-    Ok((Spec { framing, scope, include_uncertified }, lang))
+    Ok((Spec { framing, scope, include_uncertified, include_expired }, lang))
 }
 
 /// `fr`, `en`, or nothing; anything else (an empty value too) is a 422 naming `lang`.
@@ -100,15 +103,34 @@ pub async fn pdf(
     let revision = state.db.revision(who.id).await?;
     let request = crate::issue::PdfRequest { learner: who.id, spec, lang, share: None, revision };
     let issued = crate::issue::issue_pdf(&state, request).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf"),
-            (header::CONTENT_DISPOSITION, "inline; filename=\"portfolio.pdf\""),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        issued.bytes,
-    )
-        .into_response())
+    Ok(crate::issue::pdf_response(&issued, "inline"))
+}
+
+/// The learner's portfolio as every output shows it (`presentation::Portfolio`): heading,
+/// cover sentences, each figure with the ids of the courses it was computed from and its
+/// coverage, sections and entries with their levels of proof and marks. The PDF and the
+/// recruiter's page print exactly these texts.
+#[utoipa::path(get, path = "/api/v1/portfolio", tag = "portfolio",
+    params(PdfQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = Portfolio),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Unknown framing or language, a field or theme with no course, or an empty record; `field` names the parameter", body = ErrorBody),
+    ))]
+pub async fn portfolio(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    query: Result<Query<PdfQuery>, QueryRejection>,
+) -> AppResult<Json<Portfolio>> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let (spec, lang) = parse_query(query)?;
+    let (profile, courses) = state.db.record(who.id).await?;
+    let record = crate::storage::courses::as_record(profile, &courses);
+    let lang = lang.or(record.learner.lang).unwrap_or_default();
+    let p =
+        crate::presentation::present(&record, &spec, lang, state.clock.now()).map_err(crate::issue::select_error)?;
+    Ok(Json(p))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -138,7 +160,7 @@ pub async fn advice(
     let doc = state.db.export_document(who.id).await?;
     // English by default, as the reasons always were, unless the learner chose a language.
     let lang = lang.or(doc.learner.lang).unwrap_or(Lang::En);
-    Ok(Json(AdviceView::new(advise(&doc), lang)))
+    Ok(Json(AdviceView::new(advise(&doc, state.clock.now()), lang)))
 }
 
 #[cfg(test)]
@@ -153,6 +175,7 @@ mod tests {
             theme: get("theme"),
             lang: get("lang"),
             include_uncertified: get("include_uncertified"),
+            include_expired: get("include_expired"),
         }
     }
 

@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::auth::new_token;
 use crate::config::rfc3339;
 use crate::domain::Lang;
-use crate::domain::portfolio::{Framing, Scope, Spec, select};
+use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::domain::text::{MAX_NAME, MAX_SHORT, check_line};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::storage::shares::{NewShare, Share};
@@ -36,6 +36,9 @@ pub struct NewShareBody {
     /// Legitimacy: also show the field's courses followed without a certificate.
     #[serde(default)]
     pub include_uncertified: bool,
+    /// Legitimacy: also show expired certificates (marked as expired).
+    #[serde(default)]
+    pub include_expired: bool,
     /// Who the link is for ("Acme, tech lead"): shown to the learner only.
     #[serde(default)]
     #[schema(
@@ -60,6 +63,7 @@ pub struct ShareView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<Lang>,
     pub include_uncertified: bool,
+    pub include_expired: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,6 +125,7 @@ fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
         theme,
         lang: share.lang,
         include_uncertified: share.spec.include_uncertified,
+        include_expired: share.spec.include_expired,
         label: share.label.clone(),
         expires_at: share.expires_at.map(rfc3339),
         status: status.into(),
@@ -170,7 +175,12 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
     };
-    let spec = Spec { framing: body.framing, scope, include_uncertified: body.include_uncertified };
+    let spec = Spec {
+        framing: body.framing,
+        scope,
+        include_uncertified: body.include_uncertified,
+        include_expired: body.include_expired,
+    };
     let expires_at = match body.expires_at.as_deref() {
         None => None,
         Some(raw) => {
@@ -185,8 +195,11 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         }
     };
     // The link must show something today: the same check as making the PDF.
-    let doc = state.db.export_document(who.id).await?;
-    select(&doc, &spec).map_err(|e| AppError::validation(e.input(), e.to_string()))?;
+    let (profile, courses) = state.db.record(who.id).await?;
+    let record = crate::storage::courses::as_record(profile, &courses);
+    let lang = body.lang.or(record.learner.lang).unwrap_or_default();
+    let shown = crate::presentation::present(&record, &spec, lang, now).map_err(crate::issue::select_error)?;
+    crate::issue::refuse_empty(&shown)?;
 
     let token = new_token()?;
     let share = state

@@ -178,6 +178,9 @@ pub struct AdviceView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     pub register: Register,
+    /// Pass as `include_uncertified`: the advised field or theme holds no valid certificate, so
+    /// its courses are shown as followed (the advised portfolio is never empty).
+    pub include_uncertified: bool,
     /// Why, in a few sentences a learner can check against their record, in the language asked for.
     pub reasons: Vec<String>,
 }
@@ -185,6 +188,13 @@ pub struct AdviceView {
 impl AdviceView {
     pub fn new(a: Advice, lang: Lang) -> Self {
         let reasons = i18n::advice_reasons(lang, &a.reasons);
-        AdviceView { framing: a.framing, field: a.field, theme: a.theme, register: a.register, reasons }
+        AdviceView {
+            framing: a.framing,
+            field: a.field,
+            theme: a.theme,
+            register: a.register,
+            include_uncertified: a.include_uncertified,
+            reasons,
+        }
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::portfolio::{Framing, stats_of};
+use super::portfolio::{Framing, spread};
 use super::text::normalize_name;
 use super::{CourseRecord, Document, FollowMode, Situation};
 
@@ -39,6 +39,9 @@ pub struct Advice {
     /// The theme to pass as `theme` (legitimacy in one theme), if advised.
     pub theme: Option<String>,
     pub register: Register,
+    /// Legitimacy: also show the scope's courses followed without a certificate — advised when
+    /// the scope holds no valid certificate, so that the advised portfolio is never empty.
+    pub include_uncertified: bool,
     /// Why, in a few sentences a learner can check against their record.
     pub reasons: Vec<Reason>,
 }
@@ -60,6 +63,11 @@ pub enum Reason {
     JobSeeker,
     /// Certificates spread across fields: the will to self-train, not one mastery.
     SelfTraining,
+    /// Too few certificates, or too few fields, to make one field the point: the habit shows.
+    FewToClaim,
+    /// No course of the advised field or theme has a valid certificate: they are shown as
+    /// courses followed.
+    WithoutCertificates { scope: String },
     /// No situation recorded: read as someone in work.
     NoSituation,
     /// `motives` course motives mention a career change.
@@ -130,8 +138,7 @@ fn mentions(course: &CourseRecord, words: &[&str]) -> bool {
 
 /// The field (and, when one theme dominates it, the theme) where the proof concentrates.
 fn focus(courses: &[&CourseRecord]) -> Option<(String, usize, Option<String>)> {
-    let stats = stats_of(courses);
-    let (field, n) = stats.fields.first()?.clone();
+    let (field, n) = spread(courses).fields.first()?.clone();
     let key = normalize_name(&field);
     let in_field: Vec<&CourseRecord> =
         courses.iter().copied().filter(|c| c.field.as_deref().map(normalize_name).as_deref() == Some(&key)).collect();
@@ -153,8 +160,9 @@ fn focus(courses: &[&CourseRecord]) -> Option<(String, usize, Option<String>)> {
     Some((field, n, theme))
 }
 
-/// Advises a framing for this record.
-pub fn advise(doc: &Document) -> Advice {
+/// Advises a framing for this record; `now` is when certificates' expiry is read against, so
+/// that the advised portfolio is never empty (an expired certificate is not shown unless asked).
+pub fn advise(doc: &Document, now: i64) -> Advice {
     let all: Vec<&CourseRecord> = doc.courses.iter().collect();
     if all.is_empty() {
         return Advice {
@@ -162,6 +170,7 @@ pub fn advise(doc: &Document) -> Advice {
             field: None,
             theme: None,
             register: Register::Complementary,
+            include_uncertified: false,
             reasons: vec![Reason::NoCourses],
         };
     }
@@ -174,7 +183,7 @@ pub fn advise(doc: &Document) -> Advice {
     let prior = certified.iter().filter(|c| c.prior_mastery == Some(true)).count();
     let career: Vec<&CourseRecord> = all.iter().copied().filter(|c| mentions(c, &CAREER_CHANGE)).collect();
     let independent = all.iter().filter(|c| mentions(c, &INDEPENDENT)).count();
-    let fields = stats_of(&all).fields.len();
+    let fields = spread(&all).fields.len();
     let proof_focus = focus(if certified.is_empty() { &all } else { &certified });
     // Concentrated: most of the proof sits in one field.
     let concentrated = proof_focus.as_ref().is_some_and(|(_, k, _)| {
@@ -217,7 +226,9 @@ pub fn advise(doc: &Document) -> Advice {
             } else if concentrated {
                 (Register::Competitive, legitimacy_in(proof_focus, &mut reasons, Claim::WholeRecord))
             } else {
-                reasons.push(Reason::SelfTraining);
+                // "Spread across fields" only when they are: one field with few certificates
+                // is not a spread, just not yet a field to claim.
+                reasons.push(if fields > 1 { Reason::SelfTraining } else { Reason::FewToClaim });
                 (Register::Competitive, (Framing::Appetite, None, None))
             }
         }
@@ -246,13 +257,28 @@ pub fn advise(doc: &Document) -> Advice {
                 if concentrated {
                     (Register::Opportunity, legitimacy_in(proof_focus, &mut reasons, Claim::ProofConcentrates))
                 } else {
-                    reasons.push(Reason::Spread);
+                    reasons.push(if fields > 1 { Reason::Spread } else { Reason::FewToClaim });
                     (Register::Opportunity, (Framing::Appetite, None, None))
                 }
             }
         }
     };
-    Advice { framing, field, theme, register, reasons }
+    // The advised portfolio must show something: a legitimacy scope without a valid
+    // certificate shows its courses as followed, and says so.
+    let scope = match (&field, &theme) {
+        (Some(f), _) => Some(super::portfolio::Scope::Field(f.clone())),
+        (None, Some(t)) => Some(super::portfolio::Scope::Theme(t.clone())),
+        (None, None) => None,
+    };
+    let include_uncertified = scope.as_ref().is_some_and(|scope| {
+        !all.iter()
+            .any(|c| super::portfolio::in_scope(c, scope) && c.is_certified() && !super::portfolio::is_expired(c, now))
+    });
+    if include_uncertified {
+        reasons
+            .push(Reason::WithoutCertificates { scope: field.clone().or_else(|| theme.clone()).unwrap_or_default() });
+    }
+    Advice { framing, field, theme, register, include_uncertified, reasons }
 }
 
 #[cfg(test)]
@@ -260,6 +286,10 @@ mod tests {
     use super::*;
     use crate::domain::parse_document;
     use serde_json::{Value, json};
+
+    fn advise_now(doc: &Document) -> Advice {
+        advise(doc, 1_800_000_000)
+    }
 
     /// `certified`: whether it has an attestation; `prior`: prior mastery.
     fn course(title: &str, field: &str, theme: &str, mode: &str, certified: bool, prior: bool, motive: &str) -> Value {
@@ -286,7 +316,7 @@ mod tests {
 
     #[test]
     fn a_student_is_complementary() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "student",
             vec![
                 course("Python", "computing", "python", "selective", false, false, "curiosité"),
@@ -299,7 +329,7 @@ mod tests {
 
     #[test]
     fn a_job_seeker_with_certificates_across_fields_is_competitive_and_shows_appetite() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "job_seeker",
             vec![
                 course("Python", "computing", "python", "selective", true, false, ""),
@@ -315,7 +345,7 @@ mod tests {
 
     #[test]
     fn a_job_seeker_concentrated_in_one_field_claims_it() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "job_seeker",
             vec![
                 course("Python", "computing", "python", "selective", true, false, ""),
@@ -330,7 +360,7 @@ mod tests {
 
     #[test]
     fn employed_with_prior_mastery_in_one_field_is_legitimation() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "employed",
             vec![
                 course("Gestion de projet", "management", "gestion de projet", "prescribed", true, true, ""),
@@ -356,7 +386,7 @@ mod tests {
 
     #[test]
     fn a_dominant_theme_is_advised_instead_of_its_field() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "employed",
             vec![
                 course("Gestion de projet", "management", "gestion de projet", "prescribed", true, true, ""),
@@ -371,7 +401,7 @@ mod tests {
 
     #[test]
     fn employed_certified_without_prior_mastery_is_opportunity() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "employed",
             vec![
                 course("Python", "computing", "python", "prescribed", true, false, "proposé par mon employeur"),
@@ -385,7 +415,7 @@ mod tests {
 
     #[test]
     fn employed_selective_without_certificates_is_core_of_the_trade() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "employed",
             vec![
                 course("Statistique", "statistics", "r", "selective", false, false, ""),
@@ -402,7 +432,7 @@ mod tests {
 
     #[test]
     fn employed_preparing_a_salaried_career_change() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "employed",
             vec![
                 course("Python", "computing", "python", "prescribed", true, false, "reconversion professionnelle"),
@@ -416,7 +446,7 @@ mod tests {
 
     #[test]
     fn employed_preparing_an_independent_activity() {
-        let a = advise(&doc(
+        let a = advise_now(&doc(
             "employed",
             vec![
                 course(
@@ -446,7 +476,7 @@ mod tests {
 
     #[test]
     fn an_empty_record_gets_advice_to_fill_it() {
-        let a = advise(&doc("employed", vec![]));
+        let a = advise_now(&doc("employed", vec![]));
         assert_eq!(a.framing, Framing::Appetite);
         assert_eq!(a.reasons, vec![Reason::NoCourses]);
     }

@@ -141,6 +141,10 @@ pub struct AttestationRecord {
     pub kind: Option<AttestationKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_on: Option<IsoDate>,
+    /// The last day the certificate is valid, when it expires (a cloud certification, a
+    /// first-aid certificate). Not before `issued_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<IsoDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(
         max_length = 200,
@@ -282,6 +286,14 @@ impl AttestationRecord {
         }
         if let Some(e) = self.ects {
             check_range(&at("ects"), e, MAX_ECTS)?;
+        }
+        if let (Some(issued), Some(expires)) = (self.issued_on, self.expires_on)
+            && expires < issued
+        {
+            return Err(ValidationError::new(
+                at("expires_on"),
+                format!("{expires} is before issued_on {issued}; a certificate cannot expire before it is issued"),
+            ));
         }
         if let Some(b) = &self.badge {
             b.validate(&at("badge.payload"))?;

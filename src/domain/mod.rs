@@ -13,6 +13,7 @@ pub mod document;
 pub mod evidence;
 pub mod institution;
 pub mod portfolio;
+pub mod record;
 pub mod text;
 
 pub use account::{Email, PasswordPolicyError, check_password_policy};

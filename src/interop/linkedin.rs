@@ -4,8 +4,7 @@
 //! LinkedIn's form calls the two dates "Issue date" and "Expiration date" (its Profile API
 //! `startMonthYear` / `endMonthYear`, its add-to-profile link `issueYear` / `expirationYear`), so
 //! `Started On` is when the certificate was issued, not when a course began: it becomes
-//! `attestation.issued_on`. The document has no expiry field; an expiration date is kept, as
-//! written, in the course's notes rather than dropped.
+//! `attestation.issued_on`, and `Finished On` its `expires_on` (the first day of that month).
 
 use super::detect::{LINKEDIN_HEADER, strip_bom};
 use super::{Collector, Imported, ImportedCourse, MAX_ROWS, kind_from_url, platform_from_url};
@@ -88,7 +87,9 @@ fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, Valid
                 format!("the expiration date `{finished}` is before the issue date (Started On) `{started}`"),
             ));
         }
-        course.notes = Some(format!("LinkedIn expiration date: {finished}"));
+        // LinkedIn asks for a month: the first day of it, so that a certificate is never shown
+        // as valid for longer than the learner said.
+        attestation.expires_on = expires;
     }
     course.attestation = Some(attestation);
     course.validate("").map_err(|e| {
@@ -97,7 +98,7 @@ fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, Valid
             "platform" | "institution" => "Authority",
             "attestation.url" => "Url",
             "attestation.credential_id" => "License Number",
-            "notes" => "Finished On",
+            "attestation.expires_on" => "Finished On",
             other => other,
         };
         ValidationError::new(at(column), e.message)
@@ -215,12 +216,14 @@ mod tests {
     }
 
     #[test]
-    fn expiry_goes_to_the_notes_and_crlf_and_bom_are_read() {
+    fn expiry_becomes_the_attestations_and_crlf_and_bom_are_read() {
         let text =
             format!("\u{feff}{}A,,X,Mar 2020,Mar 2023,\r\nA,,X,Mar 2020,Mar 2023,\r\n", HEADER.replace('\n', "\r\n"));
         let imported = parse(text.as_bytes()).unwrap();
         assert_eq!(imported.courses.len(), 1, "a row repeated word for word is read once");
-        assert_eq!(imported.courses[0].record.notes.as_deref(), Some("LinkedIn expiration date: Mar 2023"));
+        let att = imported.courses[0].record.attestation.as_ref().unwrap();
+        assert_eq!(att.expires_on.map(|d| d.to_string()).as_deref(), Some("2023-03-01"));
+        assert_eq!(imported.courses[0].record.notes, None);
     }
 
     #[test]

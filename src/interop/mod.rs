@@ -98,6 +98,7 @@ fn overlay(base: CourseRecord, new: CourseRecord) -> CourseRecord {
         (Some(b), Some(n)) => Some(AttestationRecord {
             kind: n.kind.or(b.kind),
             issued_on: n.issued_on.or(b.issued_on),
+            expires_on: n.expires_on.or(b.expires_on),
             credential_id: n.credential_id.or(b.credential_id),
             url: n.url.or(b.url),
             grade: n.grade.or(b.grade),

@@ -375,6 +375,8 @@ fn build(
     let attestation = AttestationRecord {
         kind: Some(AttestationKind::Badge),
         issued_on: issued,
+        // The badge's own expiry (2.0 `expires`, 3.0 `validUntil` / `expirationDate`), as a day.
+        expires_on: expires_at.and_then(crate::domain::portfolio::day_of),
         credential_id,
         url,
         ..AttestationRecord::default()

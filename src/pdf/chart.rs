@@ -1,10 +1,10 @@
-//! The regularity chart of the appetite framing: courses started per year (or per quarter
-//! for short records), stacked by field, drawn as vector rectangles with a legend.
+//! The regularity chart of the appetite framing: courses per year (or per quarter for short
+//! records, placed by `domain::portfolio::course_date`), stacked by field, drawn as vector
+//! rectangles with a legend.
 
 use super::fonts::Weight;
 use super::layout::{CONTENT_W, Canvas, Colour, MARGIN_X, MUTED, RULE, Style};
-use crate::domain::Lang;
-use crate::domain::portfolio::{Granularity, Timeline};
+use crate::presentation::Chart;
 
 /// Distinct, print-safe colours for the most frequent fields; the rest share the grey.
 const PALETTE: [Colour; 6] = [
@@ -19,69 +19,46 @@ const OTHER: Colour = Colour::hex(0xa3abb6);
 
 const BARS_H: f32 = 30.0;
 
-/// Draws the chart with its top at `top`; returns the height used.
-pub fn draw(c: &mut Canvas<'_>, top: f32, t: &Timeline, lang: Lang) -> f32 {
-    if t.buckets.is_empty() {
+/// Draws the chart with its top at `top`; returns the height used. Every string (bar labels,
+/// counts, legend) comes from the presentation model.
+pub fn draw(c: &mut Canvas<'_>, top: f32, chart: &Chart) -> f32 {
+    if chart.bars.is_empty() {
         return 0.0;
     }
-    // Series: the six most frequent named fields, then everything else together.
-    let named = t.fields.iter().take_while(|f| f.is_some()).count().min(PALETTE.len());
-    let series = |field_index: usize| if field_index < named { field_index } else { named };
-    let n_series = named + usize::from(t.fields.len() > named);
-    let mut totals = vec![0usize; n_series];
-    let stacks: Vec<Vec<usize>> = t
-        .buckets
-        .iter()
-        .map(|b| {
-            let mut s = vec![0usize; n_series];
-            for (i, &n) in b.counts.iter().enumerate() {
-                s[series(i)] += n;
-                totals[series(i)] += n;
-            }
-            s
-        })
-        .collect();
-    let max = t.buckets.iter().map(|b| b.total()).max().unwrap_or(0).max(1);
+    let max = chart.bars.iter().map(|b| b.total).max().unwrap_or(0).max(1);
 
     let count_style = Style::new(Weight::Regular, 7.0, MUTED);
     let label_style = Style::new(Weight::Regular, 7.0, MUTED);
-    let n = t.buckets.len();
+    let n = chart.bars.len();
     let slot = CONTENT_W / n as f32;
     let bar_w = (slot * 0.62).min(9.0);
-    let base = top + 4.0 + BARS_H;
+    // Room above the tallest bar for its count, like every other bar's.
+    let count_room = 3.4;
+    let base = top + count_room + BARS_H;
     let unit = BARS_H / max as f32;
     // A faint grid at half and full height gives the bars a scale without an axis.
     c.hline(MARGIN_X, MARGIN_X + CONTENT_W, base - BARS_H, 0.4, RULE);
     c.hline(MARGIN_X, MARGIN_X + CONTENT_W, base - BARS_H / 2.0, 0.4, RULE);
-    let max_label = crate::i18n::integer(lang, max as u64);
-    c.text(MARGIN_X, base - BARS_H - 0.8, count_style, &max_label);
     let label_every = n.div_ceil(16).max(1);
-    for (i, (bucket, stack)) in t.buckets.iter().zip(&stacks).enumerate() {
+    for (i, bar) in chart.bars.iter().enumerate() {
         let cx = MARGIN_X + slot * (i as f32 + 0.5);
         let x = cx - bar_w / 2.0;
         let mut y = base;
-        for (s, &count) in stack.iter().enumerate() {
+        for (s, &count) in bar.stack.iter().enumerate() {
             if count == 0 {
                 continue;
             }
             let h = count as f32 * unit;
-            c.rect(x, y - h, bar_w, h, colour(s, named));
+            c.rect(x, y - h, bar_w, h, colour(chart, s));
             y -= h;
         }
-        let total = bucket.total();
-        if total > 0 && total != max {
-            let label = crate::i18n::integer(lang, total as u64);
-            let w = c.width(count_style, &label);
-            c.text(cx - w / 2.0, y - 1.0, count_style, &label);
+        if bar.total > 0 {
+            let w = c.width(count_style, &bar.total_text);
+            c.text(cx - w / 2.0, y - 1.0, count_style, &bar.total_text);
         }
         if i % label_every == 0 {
-            let label = match (t.granularity, bucket.quarter) {
-                (Granularity::Quarter, Some(q)) if q == 1 => format!("{} {}", quarter(lang, q), bucket.year),
-                (Granularity::Quarter, Some(q)) => quarter(lang, q).to_owned(),
-                _ => bucket.year.to_string(),
-            };
-            let w = c.width(label_style, &label);
-            c.text(cx - w / 2.0, base + 3.6, label_style, &label);
+            let w = c.width(label_style, &bar.label);
+            c.text(cx - w / 2.0, base + 3.6, label_style, &bar.label);
         }
     }
     c.hline(MARGIN_X, MARGIN_X + CONTENT_W, base, 0.8, MUTED);
@@ -91,41 +68,23 @@ pub fn draw(c: &mut Canvas<'_>, top: f32, t: &Timeline, lang: Lang) -> f32 {
     let legend_style = Style::new(Weight::Regular, 8.0, super::layout::INK);
     let mut x = MARGIN_X;
     let mut y = base + 9.0;
-    for (s, &total) in totals.iter().enumerate() {
-        let name = if s < named {
-            t.fields[s].clone().unwrap_or_default()
-        } else {
-            match lang {
-                Lang::Fr => "autres".to_owned(),
-                Lang::En => "other".to_owned(),
-            }
-        };
-        let label = format!("{name} ({total})");
+    for (s, series) in chart.series.iter().enumerate() {
+        let label = c.fit(legend_style, &series.label, CONTENT_W - 4.5);
         let w = 3.0 + 1.5 + c.width(legend_style, &label) + 6.0;
         if x + w > MARGIN_X + CONTENT_W && x > MARGIN_X {
             x = MARGIN_X;
             y += 5.0;
         }
-        c.rect(x, y - 2.6, 3.0, 3.0, colour(s, named));
+        c.rect(x, y - 2.6, 3.0, 3.0, colour(chart, s));
         c.text(x + 4.5, y, legend_style, &label);
         x += w;
     }
     y + 2.0 - top
 }
 
-fn colour(series: usize, named: usize) -> Colour {
-    if series < named { PALETTE[series] } else { OTHER }
-}
-
-fn quarter(lang: Lang, q: u8) -> &'static str {
-    match (lang, q) {
-        (Lang::Fr, 1) => "T1",
-        (Lang::Fr, 2) => "T2",
-        (Lang::Fr, 3) => "T3",
-        (Lang::Fr, _) => "T4",
-        (Lang::En, 1) => "Q1",
-        (Lang::En, 2) => "Q2",
-        (Lang::En, 3) => "Q3",
-        (Lang::En, _) => "Q4",
+fn colour(chart: &Chart, series: usize) -> Colour {
+    match chart.series.get(series) {
+        Some(s) if !s.other => PALETTE.get(series).copied().unwrap_or(OTHER),
+        _ => OTHER,
     }
 }

@@ -42,6 +42,8 @@ pub const MUTED: Colour = Colour::hex(0x5d6675);
 pub const ACCENT: Colour = Colour::hex(0x1d4e89);
 pub const RULE: Colour = Colour::hex(0xd5dbe3);
 pub const PANEL: Colour = Colour::hex(0xf2f5f9);
+/// Marks that take something away from a claim (expired, revoked).
+pub const ALERT: Colour = Colour::hex(0x8a1c1c);
 
 /// A text style: face, size in points, colour.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,8 +1,11 @@
-//! The portfolio PDF: one learner's record typeset in one of two framings (PRODUCT.md).
+//! The portfolio PDF: a [`Portfolio`] (the presentation model, `crate::presentation`) typeset
+//! on A4 pages.
 //!
-//! [`render`] is pure (no I/O, no async, no clock: the creation date comes in the options),
-//! so `certfolio render`, `GET /api/v1/portfolio.pdf` and the tests share it, and the same
-//! inputs give the same bytes.
+//! [`render`] is pure (no I/O, no async, no clock: the creation date comes in the options), so
+//! `certfolio render`, the issued PDFs and the tests share it, and the same inputs give the same
+//! bytes. It words nothing itself: every sentence, figure and label comes from the model, so the
+//! PDF says exactly what the recruiter's page and the API say; this module only decides where
+//! each string goes.
 
 pub mod chart;
 pub mod fonts;
@@ -13,19 +16,15 @@ use sha2::{Digest, Sha256};
 
 use self::fonts::Weight;
 use self::layout::{ACCENT, BOTTOM, CONTENT_W, Canvas, FOOTER_BASELINE, INK, MARGIN_X, MUTED, PANEL, RULE, Style};
-use crate::domain::assurance::{Assurance, AssuranceSummary, assurance_of, badge_status};
-use crate::domain::badge::BadgeStatus;
-use crate::domain::portfolio::{self, Framing, Portfolio, Scope, SelectError, Spec, course_date, recency_date};
-use crate::domain::{CourseRecord, Document, Lang};
-use crate::i18n::{self, Labels, NBSP, quoted};
+use crate::domain::Lang;
+use crate::i18n::{self, Labels, NBSP};
+use crate::presentation::{Entry, EntryStyle, Group, Portfolio, Section};
 
-/// What to render besides the record itself.
+/// What to print besides the portfolio itself.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    pub spec: Spec,
-    /// `None`: the learner's preferred language, else French.
-    pub lang: Option<Lang>,
-    /// A share link and its verification code, printed in the footer (issue 4).
+    /// A verification address and code, printed in the footer and the closing block of a PDF
+    /// the service issues; `None` for an offline render.
     pub share: Option<ShareLink>,
     /// Written into the PDF metadata and the footer.
     pub created_at: time::OffsetDateTime,
@@ -35,38 +34,13 @@ pub struct RenderOptions {
 pub struct ShareLink {
     pub url: String,
     pub code: String,
-    /// What the service knows beyond the document, course by course (document order):
-    /// whether an evidence file was uploaded. An offline render knows none.
-    pub evidence: Vec<bool>,
-}
-
-/// The level of proof of each claim (`domain::assurance`), from the document and what the
-/// service knows about evidence files.
-struct Proofs<'a> {
-    doc: &'a Document,
-    evidence: &'a [bool],
-    /// The PDF's creation time: badge expiry is read against it.
-    now: i64,
-}
-
-impl Proofs<'_> {
-    fn level(&self, course: &CourseRecord) -> Assurance {
-        let index = self.doc.courses.iter().position(|c| std::ptr::eq(c, course));
-        let has_evidence = index.and_then(|i| self.evidence.get(i)).copied().unwrap_or(false);
-        assurance_of(course, has_evidence, self.now)
-    }
-
-    /// Every course the portfolio shows, once, by level.
-    fn summary(&self, p: &Portfolio<'_>) -> AssuranceSummary {
-        AssuranceSummary::of(p.shown().into_iter().map(|c| self.level(c)))
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    /// The request does not fit the record (unknown field, no course…): the user's to fix.
-    #[error(transparent)]
-    Select(#[from] SelectError),
+    /// The selection shows nothing: the message says what would fill it.
+    #[error("{0}")]
+    Empty(String),
     /// The embedded fonts did not parse: a broken build, never the user's input.
     #[error("the embedded fonts could not be read")]
     Fonts,
@@ -96,52 +70,66 @@ const DATE: Style = Style::new(Weight::Regular, 8.5, MUTED);
 const EFFORT_TITLE: Style = Style::new(Weight::Bold, 9.5, INK);
 const CLAIMS: Style = Style::new(Weight::Bold, 8.5, MUTED);
 const LEVEL: Style = Style::new(Weight::Regular, 7.5, MUTED);
+const MARK: Style = Style::new(Weight::Bold, 7.5, layout::ALERT);
 
 /// Entries: a date column on the left, the body to its right.
 const DATE_W: f32 = 30.0;
 const BODY_X: f32 = MARGIN_X + DATE_W;
 const BODY_W: f32 = CONTENT_W - DATE_W;
-const ENTRY_GAP: f32 = 4.2;
 
-/// Renders the portfolio PDF.
-pub fn render(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    let p = portfolio::select(doc, &opts.spec)?;
-    let lang = opts.lang.or(doc.learner.lang).unwrap_or_default();
-    let l = i18n::labels(lang);
+/// Vertical rhythm: the gap after an entry and before a section. A document whose last page
+/// would hold only a few lines is set once more with them tightened (see `render`).
+#[derive(Debug, Clone, Copy)]
+struct Spacing {
+    entry_gap: f32,
+    section_gap: f32,
+}
+
+const REGULAR: Spacing = Spacing { entry_gap: 4.2, section_gap: 1.0 };
+const TIGHT: Spacing = Spacing { entry_gap: 2.6, section_gap: 0.4 };
+/// A last page with less than this much content (mm) is worth one tighter setting.
+const SHORT_LAST_PAGE: f32 = 45.0;
+
+/// Renders the portfolio PDF; an empty portfolio is refused with what would fill it.
+pub fn render(p: &Portfolio, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    if let Some(empty) = &p.empty {
+        let mut message = empty.message.clone();
+        for fill in &empty.fill {
+            message.push(' ');
+            message.push_str(fill);
+        }
+        return Err(RenderError::Empty(message));
+    }
     let fonts = fonts::fonts().ok_or(RenderError::Fonts)?;
-
-    let heading = framing_title(&p, lang, l);
-    let mut pdf = PdfDocument::new(&format!("{} — {heading}", doc.learner.name));
     // Fixed resource names (printpdf's are random) keep the output reproducible; six capitals
     // are the subset tag that PDF readers expect before a subset font's name.
     let ids = [FontId("CFREGU".into()), FontId("CFBOLD".into()), FontId("CFITAL".into())];
+    let lay = |spacing: Spacing| {
+        let mut c = Canvas::new(fonts, ids.clone());
+        body(&mut c, p, opts, spacing)?;
+        Ok::<_, RenderError>(c)
+    };
+    let mut c = lay(REGULAR)?;
+    if c.page_count() > 1 && c.y - layout::TOP < SHORT_LAST_PAGE {
+        let tight = lay(TIGHT)?;
+        if tight.page_count() < c.page_count() {
+            c = tight;
+        }
+    }
+    let l = i18n::labels(p.lang);
+    let name = p.learner.name.clone();
+    let created = opts.created_at;
+    let share = opts.share.clone();
+    let lang = p.lang;
+    let pages = c.finish(|c, n, total| footer(c, &name, n, total, lang, l, created, share.as_ref()));
+
+    let mut pdf = PdfDocument::new(&p.title);
     for (id, face) in ids.iter().zip(fonts.all()) {
         pdf.resources.fonts.map.insert(id.clone(), PdfFont::new(face.parsed.clone()));
     }
-
-    let mut c = Canvas::new(fonts, ids);
-    let proofs = Proofs {
-        doc,
-        evidence: opts.share.as_ref().map_or(&[][..], |s| s.evidence.as_slice()),
-        now: opts.created_at.unix_timestamp(),
-    };
-    let summary = i18n::summary_sentence(lang, &proofs.summary(&p));
-    header(&mut c, &p, lang, &heading, &summary);
-    match p.framing {
-        Framing::Appetite => appetite_body(&mut c, &p, lang, l, &proofs),
-        Framing::Legitimacy => legitimacy_body(&mut c, &p, lang, l, &proofs),
-    }
-    if let Some(share) = &opts.share {
-        verification_block(&mut c, share, lang)?;
-    }
-    let name = doc.learner.name.clone();
-    let created = opts.created_at;
-    let share = opts.share.clone();
-    let pages = c.finish(|c, n, total| footer(c, &name, n, total, lang, l, created, share.as_ref()));
-
     let info = &mut pdf.metadata.info;
-    info.author = doc.learner.name.clone();
-    info.subject = heading.clone();
+    info.author = p.learner.name.clone();
+    info.subject = p.heading.clone();
     info.creator = "certfolio".into();
     info.producer = format!("certfolio {} (printpdf 0.12.8)", env!("CARGO_PKG_VERSION"));
     let when = printpdf::DateTime::from_unix_timestamp(opts.created_at.unix_timestamp())
@@ -157,11 +145,47 @@ pub fn render(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>, RenderErr
     for w in warnings.iter().filter(|w| w.severity != printpdf::PdfParseErrorSeverity::Info) {
         tracing::warn!(page = w.page, message = %w.msg, "printpdf warning while rendering a portfolio");
     }
-    finish_catalog(&mut lo, lang, doc, opts)?;
+    finish_catalog(&mut lo, p, opts)?;
     compress(&mut lo);
     let mut bytes = Vec::with_capacity(64 * 1024);
     lo.save_to(&mut bytes).map_err(|e| RenderError::Write(e.to_string()))?;
     Ok(bytes)
+}
+
+/// Everything above the footer: header, figures, the framing's blocks, the entries, and the
+/// verification block of an issued PDF.
+fn body(c: &mut Canvas<'_>, p: &Portfolio, opts: &RenderOptions, sp: Spacing) -> Result<(), RenderError> {
+    header(c, p);
+    figures(c, &p.figures);
+    if let Some(chart) = &p.chart {
+        section(c, &chart.heading, Some(&chart.caption), 52.0, sp);
+        let top = c.y;
+        let h = chart::draw(c, top, chart);
+        c.y = top + h + 6.0;
+    }
+    if let Some(d) = &p.diversity {
+        diversity(c, d, sp);
+    }
+    if let Some(brands) = &p.issued_by {
+        let text = brands.names.join("  ·  ");
+        let lines = c.wrap(INSTITUTION_FIRST, &text, CONTENT_W - 28.0);
+        let h = layout::lines_height(lines.len(), INSTITUTION_FIRST);
+        c.keep(h);
+        let top = c.y;
+        c.text(MARGIN_X, top + INSTITUTION_FIRST.cap(), META, &brands.label);
+        for (i, line) in lines.iter().enumerate() {
+            let base = top + INSTITUTION_FIRST.cap() + i as f32 * INSTITUTION_FIRST.leading();
+            c.text(MARGIN_X + 28.0, base, INSTITUTION_FIRST, line);
+        }
+        c.y = top + h + 8.0;
+    }
+    for s in &p.sections {
+        entries_section(c, p, s, sp);
+    }
+    if let Some(share) = &opts.share {
+        verification_block(c, share, p.lang)?;
+    }
+    Ok(())
 }
 
 /// Deflates every stream that is not yet filtered, with one fast compressor reused across
@@ -201,17 +225,12 @@ fn deflate(z: &mut flate2::Compress, input: &[u8]) -> Option<Vec<u8>> {
 
 /// What printpdf cannot say itself: the document language (`/Lang`, read by screen readers
 /// and search) and a file identifier derived from the inputs instead of random, so that the
-/// same record, options and date always give the same bytes.
-fn finish_catalog(
-    lo: &mut lopdf::Document,
-    lang: Lang,
-    doc: &Document,
-    opts: &RenderOptions,
-) -> Result<(), RenderError> {
+/// same portfolio, options and date always give the same bytes.
+fn finish_catalog(lo: &mut lopdf::Document, p: &Portfolio, opts: &RenderOptions) -> Result<(), RenderError> {
     let write = |e: lopdf::Error| RenderError::Write(e.to_string());
     let root = lo.trailer.get(b"Root").and_then(lopdf::Object::as_reference).map_err(write)?;
     let catalog = lo.get_object_mut(root).and_then(lopdf::Object::as_dict_mut).map_err(write)?;
-    catalog.set("Lang", lopdf::Object::string_literal(lang.as_str()));
+    catalog.set("Lang", lopdf::Object::string_literal(p.lang.as_str()));
     // printpdf always writes a `GTS_PDFXVersion` (empty here), which makes readers announce
     // PDF/X conformance that this file does not claim; empty entries say nothing either.
     if let Ok(info) = lo.trailer.get(b"Info").and_then(lopdf::Object::as_reference)
@@ -223,14 +242,8 @@ fn finish_catalog(
     }
 
     let mut h = Sha256::new();
-    h.update(serde_json::to_vec(doc).unwrap_or_default());
-    h.update(format!(
-        "{:?}|{:?}|{:?}|{}",
-        opts.spec,
-        lang,
-        opts.share.as_ref().map(|s| (&s.url, &s.code)),
-        opts.created_at.unix_timestamp()
-    ));
+    h.update(serde_json::to_vec(p).unwrap_or_default());
+    h.update(format!("{:?}|{}", opts.share.as_ref().map(|s| (&s.url, &s.code)), opts.created_at.unix_timestamp()));
     let digest = h.finalize();
     let id: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     let id = lopdf::Object::String(id.into_bytes(), lopdf::StringFormat::Literal);
@@ -238,27 +251,19 @@ fn finish_catalog(
     Ok(())
 }
 
-fn framing_title(p: &Portfolio<'_>, lang: Lang, l: &Labels) -> String {
-    match &p.scope {
-        Scope::All => l.appetite_title.to_owned(),
-        Scope::Field(f) => format!("{} {}", l.legitimacy_field_title, quoted(lang, f)),
-        Scope::Theme(t) => format!("{} {}", l.legitimacy_theme_title, quoted(lang, t)),
-    }
-}
-
-fn header(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, heading: &str, summary: &str) {
-    let learner = &p.doc.learner;
+fn header(c: &mut Canvas<'_>, p: &Portfolio) {
+    let learner = &p.learner;
     let mut y = c.y;
     y += c.paragraph(MARGIN_X, y, CONTENT_W, NAME, &learner.name) + 2.0;
     if let Some(h) = &learner.headline {
         y += c.paragraph(MARGIN_X, y, CONTENT_W, HEADLINE, h) + 1.6;
     }
-    let contact: Vec<&str> = [learner.email.as_deref(), learner.location.as_deref()].into_iter().flatten().collect();
+    let contact = learner.contact();
     if !contact.is_empty() {
         let line = contact.join("  ·  ");
         y += c.paragraph(MARGIN_X, y, CONTENT_W, CONTACT, &line);
         if let Some(email) = &learner.email {
-            let w = c.width(CONTACT, email);
+            let w = c.width(CONTACT, email).min(CONTENT_W);
             let top = y - layout::lines_height(1, CONTACT);
             c.link(MARGIN_X, top - 0.5, w, CONTACT.cap() + 1.5, &format!("mailto:{email}"));
         }
@@ -266,197 +271,17 @@ fn header(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, heading: &str, summ
     y += 4.0;
     c.hline(MARGIN_X, MARGIN_X + CONTENT_W, y, 1.4, ACCENT);
     y += 6.0;
-    y += c.paragraph(MARGIN_X, y, CONTENT_W, FRAMING, heading) + 3.0;
-    y += c.paragraph(MARGIN_X, y, CONTENT_W, COVER, &cover(p, lang)) + 3.2;
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, FRAMING, &p.heading) + 3.0;
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, COVER, &p.cover.join(" ")) + 3.2;
     // The "not inflated" line: how much of each claim a reader can check.
-    y += c.paragraph(MARGIN_X, y, CONTENT_W, CLAIMS, summary) + 7.0;
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, CLAIMS, &p.claims.sentence) + 7.0;
     c.y = y;
-}
-
-/// Two or three sentences, every figure taken from the record and nothing it cannot back.
-pub fn cover(p: &Portfolio<'_>, lang: Lang) -> String {
-    let s = &p.stats;
-    let name = &p.doc.learner.name;
-    let n = |v: usize| i18n::integer(lang, v as u64);
-    let pl = |v: usize, one: &'static str, many: &'static str| i18n::plural(lang, v as u64, one, many);
-    match (&p.scope, lang) {
-        (Scope::All, Lang::Fr) => {
-            let mut out =
-                format!("{name} a suivi {}", i18n::count(lang, s.courses, "cours en ligne", "cours en ligne"));
-            match (s.first_year, s.last_year) {
-                (Some(a), Some(b)) if a != b => out.push_str(&format!(" entre {a} et {b}")),
-                (Some(a), _) => out.push_str(&format!(" en {a}")),
-                _ => {}
-            }
-            out.push_str(&format!(
-                ", dont {} par une attestation",
-                format_args!("{} {}", n(s.certified), pl(s.certified, "sanctionné", "sanctionnés"))
-            ));
-            if s.hours > 0.0 {
-                out.push_str(&format!(", soit {} d’étude au total", i18n::hours(lang, s.hours)));
-            }
-            out.push_str(". ");
-            out.push_str(&format!(
-                "Ces cours couvrent {}, auprès de {} et sur {}.",
-                i18n::count(lang, s.fields.len(), "domaine", "domaines"),
-                i18n::count(lang, s.institutions.len(), "établissement", "établissements"),
-                i18n::count(lang, s.platforms.len(), "plateforme", "plateformes"),
-            ));
-            if s.in_progress > 0 {
-                out.push_str(&format!(
-                    " {} en cours de suivi.",
-                    format_args!(
-                        "{} {}",
-                        i18n::count(lang, s.in_progress, "cours", "cours"),
-                        pl(s.in_progress, "est", "sont")
-                    )
-                ));
-            }
-            out
-        }
-        (Scope::All, Lang::En) => {
-            let mut out =
-                format!("{name} has taken {}", i18n::count(lang, s.courses, "online course", "online courses"));
-            match (s.first_year, s.last_year) {
-                (Some(a), Some(b)) if a != b => out.push_str(&format!(" between {a} and {b}")),
-                (Some(a), _) => out.push_str(&format!(" in {a}")),
-                _ => {}
-            }
-            out.push_str(&format!(", {} of them certified", n(s.certified)));
-            if s.hours > 0.0 {
-                out.push_str(&format!(", for {} of study in all", i18n::hours(lang, s.hours)));
-            }
-            out.push_str(". ");
-            out.push_str(&format!(
-                "They span {}, {} and {}.",
-                i18n::count(lang, s.fields.len(), "field", "fields"),
-                i18n::count(lang, s.institutions.len(), "institution", "institutions"),
-                i18n::count(lang, s.platforms.len(), "platform", "platforms"),
-            ));
-            if s.in_progress > 0 {
-                out.push_str(&format!(
-                    " {} {} in progress.",
-                    i18n::count(lang, s.in_progress, "course", "courses"),
-                    pl(s.in_progress, "is", "are")
-                ));
-            }
-            out
-        }
-        (scope, lang) => legitimacy_cover(p, scope, lang),
-    }
-}
-
-fn legitimacy_cover(p: &Portfolio<'_>, scope: &Scope, lang: Lang) -> String {
-    let s = &p.stats;
-    let name = &p.doc.learner.name;
-    let pl = |v: usize, one: &'static str, many: &'static str| i18n::plural(lang, v as u64, one, many);
-    let (fr_where, en_where) = match scope {
-        Scope::Field(f) => (format!("dans le domaine {}", quoted(Lang::Fr, f)), format!("in {}", quoted(Lang::En, f))),
-        Scope::Theme(t) => {
-            (format!("sur la thématique {}", quoted(Lang::Fr, t)), format!("on {}", quoted(Lang::En, t)))
-        }
-        Scope::All => (String::new(), String::new()),
-    };
-    let ects = s.ects > 0.0;
-    if s.certified == 0 {
-        return match lang {
-            Lang::Fr => format!(
-                "{name} a suivi {} {fr_where}, sans attestation à ce jour, pour {} d’étude.",
-                i18n::count(lang, s.courses, "cours", "cours"),
-                i18n::hours(lang, s.hours)
-            ),
-            Lang::En => format!(
-                "{name} has taken {} {en_where}, none certified yet, for {} of study.",
-                i18n::count(lang, s.courses, "course", "courses"),
-                i18n::hours(lang, s.hours)
-            ),
-        };
-    }
-    match lang {
-        Lang::Fr => {
-            let mut out = format!(
-                "{name} présente {} {fr_where}, {} par {}",
-                i18n::count(lang, s.certified, "attestation", "attestations"),
-                pl(s.certified, "délivrée", "délivrées"),
-                i18n::count(lang, s.certifying_institutions.len(), "établissement", "établissements"),
-            );
-            if s.certified_hours > 0.0 {
-                out.push_str(&format!(", pour {} d’étude attestées", i18n::hours(lang, s.certified_hours)));
-            }
-            if ects {
-                out.push_str(&format!(
-                    " et {} {}",
-                    i18n::decimal(lang, s.ects),
-                    i18n::plural_f(lang, s.ects, ("crédit ECTS", "crédits ECTS"))
-                ));
-            }
-            out.push('.');
-            let mut parts = Vec::new();
-            if s.prior_mastery > 0 {
-                parts.push(format!(
-                    "{} des compétences acquises auparavant",
-                    format_args!("{} {}", s.prior_mastery, pl(s.prior_mastery, "formalise", "formalisent"))
-                ));
-            }
-            if s.new_skills > 0 {
-                parts.push(format!(
-                    "{} des compétences nouvelles",
-                    format_args!("{} {}", s.new_skills, pl(s.new_skills, "valide", "valident"))
-                ));
-            }
-            if !parts.is_empty() {
-                out.push_str(&format!(" {}{}.", capitalise_first(&parts[0]), tail(&parts[1..], " ; ")));
-            }
-            out
-        }
-        Lang::En => {
-            let mut out = format!(
-                "{name} holds {} {en_where}, issued by {}",
-                i18n::count(lang, s.certified, "certificate", "certificates"),
-                i18n::count(lang, s.certifying_institutions.len(), "institution", "institutions"),
-            );
-            if s.certified_hours > 0.0 {
-                out.push_str(&format!(", for {} of certified study", i18n::hours(lang, s.certified_hours)));
-            }
-            if ects {
-                out.push_str(&format!(
-                    " and {} {}",
-                    i18n::decimal(lang, s.ects),
-                    i18n::plural_f(lang, s.ects, ("ECTS credit", "ECTS credits"))
-                ));
-            }
-            out.push('.');
-            let mut parts = Vec::new();
-            if s.prior_mastery > 0 {
-                parts.push(format!(
-                    "{} {} skills acquired earlier",
-                    s.prior_mastery,
-                    pl(s.prior_mastery, "formalises", "formalise")
-                ));
-            }
-            if s.new_skills > 0 {
-                parts.push(format!("{} {} new skills", s.new_skills, pl(s.new_skills, "validates", "validate")));
-            }
-            if !parts.is_empty() {
-                out.push_str(&format!(" {}{}.", capitalise_first(&parts[0]), tail(&parts[1..], "; ")));
-            }
-            out
-        }
-    }
-}
-
-fn tail(parts: &[String], sep: &str) -> String {
-    parts.iter().map(|p| format!("{sep}{p}")).collect()
-}
-
-fn capitalise_first(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A section title with a rule under it; kept with at least `first_block` millimetres of
 /// what follows, so that a title never ends a page alone.
-fn section(c: &mut Canvas<'_>, title: &str, note: Option<&str>, first_block: f32) {
+fn section(c: &mut Canvas<'_>, title: &str, note: Option<&str>, first_block: f32, sp: Spacing) {
+    c.y += sp.section_gap;
     c.keep(12.0 + first_block);
     let base = c.y + SECTION.cap();
     c.text(MARGIN_X, base, SECTION, title);
@@ -470,24 +295,24 @@ fn section(c: &mut Canvas<'_>, title: &str, note: Option<&str>, first_block: f32
 }
 
 /// A row of key figures in panels: a big number over a short label.
-fn figures(c: &mut Canvas<'_>, items: &[(String, String)]) {
+fn figures(c: &mut Canvas<'_>, items: &[crate::presentation::Figure]) {
     if items.is_empty() {
         return;
     }
     let gap = 3.0;
     let n = items.len() as f32;
     let w = (CONTENT_W - gap * (n - 1.0)) / n;
-    let label_lines: Vec<Vec<String>> = items.iter().map(|(_, label)| c.wrap(FIGURE_LABEL, label, w - 6.0)).collect();
-    let max_lines = label_lines.iter().map(Vec::len).max().unwrap_or(1).min(3);
+    let label_lines: Vec<Vec<String>> = items.iter().map(|f| c.wrap(FIGURE_LABEL, &f.label, w - 6.0)).collect();
+    let max_lines = label_lines.iter().map(Vec::len).max().unwrap_or(1).min(4);
     let h = 4.0 + FIGURE.cap() + 2.6 + layout::lines_height(max_lines, FIGURE_LABEL) + 3.6;
     c.keep(h);
     let top = c.y;
-    for (i, ((big, _), lines)) in items.iter().zip(&label_lines).enumerate() {
+    for (i, (f, lines)) in items.iter().zip(&label_lines).enumerate() {
         let x = MARGIN_X + i as f32 * (w + gap);
         c.rect(x, top, w, h, PANEL);
         c.rect(x, top, 0.9, h, ACCENT);
         let base = top + 4.0 + FIGURE.cap();
-        let big = c.fit(FIGURE, big, w - 6.0);
+        let big = c.fit(FIGURE, &f.text, w - 6.0);
         c.text(x + 3.5, base, FIGURE, &big);
         for (j, line) in lines.iter().take(max_lines).enumerate() {
             c.text(x + 3.5, base + 2.6 + FIGURE_LABEL.cap() + j as f32 * FIGURE_LABEL.leading(), FIGURE_LABEL, line);
@@ -496,83 +321,18 @@ fn figures(c: &mut Canvas<'_>, items: &[(String, String)]) {
     c.y = top + h + 7.0;
 }
 
-fn appetite_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels, proofs: &Proofs<'_>) {
-    let s = &p.stats;
-    let mut items = vec![
-        (i18n::integer(lang, s.courses as u64), i18n::plural_f(lang, s.courses as f64, l.fig_courses).to_owned()),
-        (
-            i18n::integer(lang, s.certified as u64),
-            i18n::plural_f(lang, s.certified as f64, l.fig_certificates).to_owned(),
-        ),
-        (i18n::hours(lang, s.hours), l.fig_hours.to_owned()),
-    ];
-    if let Some(last) = s.last_year
-        && s.continuous_years > 0
-    {
-        let since = last - s.continuous_years as i32 + 1;
-        items.push((
-            i18n::years(lang, s.continuous_years),
-            format!("{} ({} {since})", l.fig_years, l.in_progress_since),
-        ));
-    }
-    if let Some(rate) = s.completion_rate() {
-        items.push((i18n::percent(lang, rate), l.fig_completion.to_owned()));
-    }
-    figures(c, &items);
-
-    let all: Vec<&CourseRecord> = p.doc.courses.iter().collect();
-    let timeline = portfolio::timeline(&all);
-    if !timeline.buckets.is_empty() {
-        let note = match timeline.granularity {
-            portfolio::Granularity::Year => l.regularity_by_year,
-            portfolio::Granularity::Quarter => l.regularity_by_quarter,
-        };
-        section(c, l.regularity, Some(note), 52.0);
-        let top = c.y;
-        let h = chart::draw(c, top, &timeline, lang);
-        c.y = top + h + 6.0;
-    }
-
-    diversity(c, p, lang, l);
-
-    if !p.in_progress.is_empty() {
-        section(c, l.learning_now, None, 10.0);
-        for course in &p.in_progress {
-            effort_entry(c, course, lang, true);
-        }
-        c.y += 3.0;
-    }
-
-    if !p.certified.is_empty() {
-        section(c, l.certified_courses, Some(&i18n::integer(lang, p.certified.len() as u64)), 24.0);
-        for course in &p.certified {
-            certified_entry(c, course, lang, l, false, proofs.level(course), badge_status(course, proofs.now));
-        }
-    }
-
-    if !p.uncertified.is_empty() {
-        c.y += 2.0;
-        section(c, l.uncertified_courses, Some(&i18n::integer(lang, p.uncertified.len() as u64)), 20.0);
-        c.y += c.paragraph(MARGIN_X, c.y, CONTENT_W, TAG, l.uncertified_intro) + 4.0;
-        for course in &p.uncertified {
-            effort_entry(c, course, lang, false);
-        }
-    }
-}
-
 /// Three aligned columns: how many fields, institutions and platforms, with the main names.
-fn diversity(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels) {
-    let s = &p.stats;
-    let cols = [(&s.fields, l.fields), (&s.institutions, l.institutions), (&s.platforms, l.platforms)];
+fn diversity(c: &mut Canvas<'_>, d: &crate::presentation::DiversityBlock, sp: Spacing) {
+    let cols = &d.columns;
     let gap = 6.0;
     let w = (CONTENT_W - 2.0 * gap) / 3.0;
     let num = Style::new(Weight::Bold, 13.0, ACCENT);
     let label = Style::new(Weight::Regular, 9.0, INK);
     let names: Vec<Vec<String>> = cols
         .iter()
-        .map(|(counts, _)| {
+        .map(|col| {
             // As many names as fit on three lines, the rest summed up as "+N".
-            let items: Vec<String> = counts.iter().map(|(n, k)| format!("{n}{NBSP}({k})")).collect();
+            let items = &col.names;
             (1..=items.len())
                 .rev()
                 .map(|k| {
@@ -588,14 +348,14 @@ fn diversity(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels) {
         .collect();
     let max_lines = names.iter().map(Vec::len).max().unwrap_or(0);
     let h = num.cap() + 2.5 + layout::lines_height(max_lines, SMALL);
-    section(c, l.diversity, None, h);
+    section(c, &d.heading, None, h, sp);
     let top = c.y;
-    for (i, ((counts, name), lines)) in cols.iter().zip(&names).enumerate() {
+    for (i, (col, lines)) in cols.iter().zip(&names).enumerate() {
         let x = MARGIN_X + i as f32 * (w + gap);
         let base = top + num.cap();
-        let figure = i18n::integer(lang, counts.len() as u64);
-        c.text(x, base, num, &figure);
-        c.text(x + c.width(num, &figure) + 1.8, base, label, name);
+        c.text(x, base, num, &col.count);
+        let name = c.fit(label, &col.label, w - c.width(num, &col.count) - 1.8);
+        c.text(x + c.width(num, &col.count) + 1.8, base, label, &name);
         for (j, line) in lines.iter().enumerate() {
             c.text(x, base + 2.5 + SMALL.cap() + j as f32 * SMALL.leading(), SMALL, line);
         }
@@ -603,63 +363,28 @@ fn diversity(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels) {
     c.y = top + h + 8.0;
 }
 
-fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels, proofs: &Proofs<'_>) {
-    let s = &p.stats;
-    let mut items = vec![
-        (
-            i18n::integer(lang, s.certified as u64),
-            i18n::plural_f(lang, s.certified as f64, l.fig_certificates).to_owned(),
-        ),
-        (i18n::hours(lang, s.certified_hours), certified_hours_label(lang).to_owned()),
-        (
-            i18n::integer(lang, s.certifying_institutions.len() as u64),
-            i18n::plural_f(lang, s.certifying_institutions.len() as f64, l.fig_institutions).to_owned(),
-        ),
-    ];
-    if s.ects > 0.0 {
-        items.push((i18n::decimal(lang, s.ects), i18n::plural_f(lang, s.ects, l.fig_ects).to_owned()));
+/// A section of entries; legitimacy groups them by theme.
+fn entries_section(c: &mut Canvas<'_>, p: &Portfolio, s: &Section, sp: Spacing) {
+    // The title stays with the first entry (or the first group's heading and entry).
+    let first = s.groups.first().and_then(|g| g.entries.first()).map_or(10.0, |e| entry_height(c, p, e) + 8.0);
+    section(c, &s.heading, s.note.as_deref(), first, sp);
+    if let Some(intro) = &s.intro {
+        c.y += c.paragraph(MARGIN_X, c.y, CONTENT_W, TAG, intro) + 4.0;
     }
-    if s.prior_mastery > 0 {
-        items.push((i18n::integer(lang, s.prior_mastery as u64), prior_label(lang, s.prior_mastery).to_owned()));
+    for g in &s.groups {
+        group(c, p, g, sp);
     }
-    figures(c, &items);
+    c.y += 1.0;
+}
 
-    if !s.certifying_institutions.is_empty() {
-        let brands = s.certifying_institutions.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("  ·  ");
-        let lines = c.wrap(INSTITUTION_FIRST, &brands, CONTENT_W - 28.0);
-        let h = layout::lines_height(lines.len(), INSTITUTION_FIRST);
-        c.keep(h);
-        let top = c.y;
-        c.text(MARGIN_X, top + INSTITUTION_FIRST.cap(), META, l.issued_by);
-        for (i, line) in lines.iter().enumerate() {
-            let base = top + INSTITUTION_FIRST.cap() + i as f32 * INSTITUTION_FIRST.leading();
-            c.text(MARGIN_X + 28.0, base, INSTITUTION_FIRST, line);
-        }
-        c.y = top + h + 8.0;
-    }
-
-    let total = p.certified.len() + p.uncertified.len();
-    section(c, l.proof, Some(&i18n::count(lang, total, course_word(lang, false), course_word(lang, true))), 24.0);
-    if p.groups.is_empty() {
-        for course in &p.certified {
-            certified_entry(c, course, lang, l, true, proofs.level(course), badge_status(course, proofs.now));
-        }
-        if !p.uncertified.is_empty() {
-            c.y += 2.0;
-            section(c, l.uncertified_courses, Some(&i18n::integer(lang, p.uncertified.len() as u64)), 16.0);
-            for course in &p.uncertified {
-                effort_entry(c, course, lang, false);
-            }
-        }
-        return;
-    }
-    for group in &p.groups {
-        let name = group.theme.clone().unwrap_or_else(|| l.other_theme.to_owned());
-        let count = group.certified.len();
-        let note = i18n::count(lang, count, cert_word(lang, false), cert_word(lang, true));
+fn group(c: &mut Canvas<'_>, p: &Portfolio, g: &Group, sp: Spacing) {
+    if let Some(heading) = &g.heading {
+        let note = g.note.clone().unwrap_or_default();
         // A long theme wraps; the count follows its last line.
-        let lines = c.wrap(GROUP, &capitalise_first(&name), CONTENT_W - c.width(SECTION_NOTE, &note) - 3.0);
-        c.keep(8.0 + 22.0 + layout::lines_height(lines.len(), GROUP));
+        let lines = c.wrap(GROUP, heading, CONTENT_W - c.width(SECTION_NOTE, &note) - 3.0);
+        // A heading never ends a page without its first entry.
+        let first = g.entries.first().map_or(0.0, |e| entry_height(c, p, e));
+        c.keep(layout::lines_height(lines.len(), GROUP) + 4.5 + first);
         let mut base = c.y + GROUP.cap();
         for (i, line) in lines.iter().enumerate() {
             if i > 0 {
@@ -670,174 +395,153 @@ fn legitimacy_body(c: &mut Canvas<'_>, p: &Portfolio<'_>, lang: Lang, l: &Labels
         let last = lines.last().map_or(0.0, |line| c.width(GROUP, line));
         c.text(MARGIN_X + last + 3.0, base, SECTION_NOTE, &note);
         c.y = base + 4.5;
-        for course in &group.certified {
-            certified_entry(c, course, lang, l, true, proofs.level(course), badge_status(course, proofs.now));
+    }
+    for e in &g.entries {
+        match e.style {
+            EntryStyle::Certified => certified_entry(c, p, e, sp),
+            EntryStyle::Effort | EntryStyle::InProgress => effort_entry(c, e, sp),
         }
-        for course in &group.uncertified {
-            effort_entry(c, course, lang, false);
-        }
+    }
+    if g.heading.is_some() {
         c.y += 2.5;
     }
 }
 
-fn course_word(lang: Lang, many: bool) -> &'static str {
-    match (lang, many) {
-        (Lang::Fr, _) => "cours",
-        (Lang::En, false) => "course",
-        (Lang::En, true) => "courses",
+/// How tall an entry will be, measured the way it is drawn.
+fn entry_height(c: &Canvas<'_>, p: &Portfolio, e: &Entry) -> f32 {
+    match e.style {
+        EntryStyle::Certified => CertifiedLayout::new(c, p, e).height,
+        EntryStyle::Effort | EntryStyle::InProgress => EffortLayout::new(c, e).height,
     }
 }
 
-fn cert_word(lang: Lang, many: bool) -> &'static str {
-    match (lang, many) {
-        (Lang::Fr, false) => "attestation",
-        (Lang::Fr, true) => "attestations",
-        (Lang::En, false) => "certificate",
-        (Lang::En, true) => "certificates",
+/// A certified entry, measured before it is drawn.
+struct CertifiedLayout {
+    lines: Vec<(Style, String)>,
+    kind: String,
+    facts: String,
+    facts_inline: bool,
+    facts_lines: Vec<String>,
+    mastery: Option<String>,
+    prior: bool,
+    proof: Option<ProofLayout>,
+    level: String,
+    marks: String,
+    height: f32,
+}
+
+impl CertifiedLayout {
+    fn new(c: &Canvas<'_>, p: &Portfolio, e: &Entry) -> CertifiedLayout {
+        let legitimacy = p.framing == crate::domain::portfolio::Framing::Legitimacy;
+        // Lines of the body: (style, text). Legitimacy leads with the institution, as a brand.
+        let mut lines: Vec<(Style, String)> = Vec::new();
+        if legitimacy {
+            if let Some(inst) = &e.institution {
+                lines.extend(c.wrap(INSTITUTION_FIRST, inst, BODY_W).into_iter().map(|t| (INSTITUTION_FIRST, t)));
+            }
+            lines.extend(c.wrap(TITLE, &e.title, BODY_W).into_iter().map(|t| (TITLE, t)));
+            if let Some(platform) = &e.platform {
+                lines.extend(c.wrap(BODY, platform, BODY_W).into_iter().map(|t| (BODY, t)));
+            }
+        } else {
+            lines.extend(c.wrap(TITLE, &e.title, BODY_W).into_iter().map(|t| (TITLE, t)));
+            let where_ = [e.institution.as_deref(), e.platform.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+            if !where_.is_empty() {
+                lines.extend(c.wrap(BODY, &where_.join("  ·  "), BODY_W).into_iter().map(|t| (BODY, t)));
+            }
+        }
+        let kind = e.kind.clone().unwrap_or_default();
+        let facts = [&e.grade, &e.ects, &e.hours, &e.period].into_iter().flatten().cloned().collect::<Vec<_>>();
+        let facts = facts.join("  ·  ");
+        let sep = "  ·  ";
+        let kind_w = c.width(KIND, &kind);
+        let facts_inline = !facts.is_empty() && kind_w + c.width(META, sep) + c.width(META, &facts) <= BODY_W;
+        let facts_lines = if facts.is_empty() || facts_inline { Vec::new() } else { c.wrap(META, &facts, BODY_W) };
+        let proof = proof_layout(c, e, &p.labels);
+        let level = format!("{}{}{}", p.labels.level, i18n::colon(p.lang), e.level.label);
+        let marks = e.marks.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("  ·  ");
+        let mut height = 0.0;
+        for (i, (style, _)) in lines.iter().enumerate() {
+            height += if i == 0 { style.cap() } else { style.leading() };
+        }
+        height += KIND.leading() + facts_lines.len() as f32 * META.leading();
+        if e.mastery.is_some() {
+            height += TAG.leading();
+        }
+        if let Some(p) = &proof {
+            height += p.lines() as f32 * LINK.leading();
+        }
+        height += LEVEL.leading() + 1.2;
+        CertifiedLayout {
+            lines,
+            kind,
+            facts,
+            facts_inline,
+            facts_lines,
+            mastery: e.mastery.as_ref().map(|m| m.text.clone()),
+            prior: e.mastery.as_ref().is_some_and(|m| m.code == "prior"),
+            proof,
+            level,
+            marks,
+            height,
+        }
     }
 }
 
-fn certified_hours_label(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "heures d’étude attestées",
-        Lang::En => "hours of certified study",
-    }
-}
-
-fn prior_label(lang: Lang, n: usize) -> &'static str {
-    match lang {
-        Lang::Fr => {
-            i18n::plural(lang, n as u64, "compétence antérieure formalisée", "compétences antérieures formalisées")
-        }
-        Lang::En => i18n::plural(lang, n as u64, "earlier skill formalised", "earlier skills formalised"),
-    }
-}
-
-/// One certified course. The appetite framing leads with the title; the legitimacy framing
-/// leads with the institution, as a brand, and says what the certificate proved.
-fn certified_entry(
-    c: &mut Canvas<'_>,
-    course: &CourseRecord,
-    lang: Lang,
-    l: &Labels,
-    legitimacy: bool,
-    level: Assurance,
-    badge: Option<BadgeStatus>,
-) {
-    let Some(att) = &course.attestation else { return };
-    // Lines of the body: (style, text), measured before anything is drawn.
-    let mut lines: Vec<(Style, String)> = Vec::new();
-    let place = [course.institution.as_deref(), course.platform.as_deref()];
-    if legitimacy {
-        if let Some(inst) = &course.institution {
-            lines.extend(c.wrap(INSTITUTION_FIRST, inst, BODY_W).into_iter().map(|t| (INSTITUTION_FIRST, t)));
-        }
-        lines.extend(c.wrap(TITLE, &course.title, BODY_W).into_iter().map(|t| (TITLE, t)));
-        if let Some(platform) = &course.platform {
-            lines.extend(c.wrap(BODY, platform, BODY_W).into_iter().map(|t| (BODY, t)));
-        }
-    } else {
-        lines.extend(c.wrap(TITLE, &course.title, BODY_W).into_iter().map(|t| (TITLE, t)));
-        let where_ = place.into_iter().flatten().collect::<Vec<_>>().join("  ·  ");
-        if !where_.is_empty() {
-            lines.extend(c.wrap(BODY, &where_, BODY_W).into_iter().map(|t| (BODY, t)));
-        }
-    }
-    let kind = att.kind.map_or_else(|| i18n::attestation_generic(lang), |k| i18n::attestation_kind(lang, k));
-    let mut facts = Vec::new();
-    if let Some(g) = &att.grade {
-        facts.push(format!("{}{NBSP}{g}", l.grade));
-    }
-    if let Some(e) = att.ects {
-        facts.push(format!("{}{NBSP}{}", i18n::decimal(lang, e), l.ects_unit));
-    }
-    if let Some(h) = course.hours {
-        facts.push(i18n::hours(lang, h));
-    }
-    if let Some(period) = i18n::period(lang, course.started_on, course.finished_on) {
-        facts.push(period);
-    }
-    let facts = facts.join("  ·  ");
-    let kind_w = c.width(KIND, kind);
-    let sep = "  ·  ";
-    let facts_inline = !facts.is_empty() && kind_w + c.width(META, sep) + c.width(META, &facts) <= BODY_W;
-    let facts_lines = if facts.is_empty() || facts_inline { Vec::new() } else { c.wrap(META, &facts, BODY_W) };
-    let tag = legitimacy.then(|| if course.prior_mastery == Some(true) { l.prior_mastery } else { l.new_skills });
-    let proof = proof_text(course, l).map(|(id, url)| proof_layout(c, id, url, l));
-
-    let kind_h = KIND.leading();
-    let mut h = 0.0;
-    for (i, (style, _)) in lines.iter().enumerate() {
-        h += if i == 0 { style.cap() } else { style.leading() };
-    }
-    h += kind_h + facts_lines.len() as f32 * META.leading();
-    if tag.is_some() {
-        h += TAG.leading();
-    }
-    if let Some(p) = &proof {
-        h += p.lines() as f32 * LINK.leading();
-    }
-    let mut level = format!("{}{NBSP}: {}", level_word(lang), i18n::assurance_label(lang, level));
-    if let Some(status) = badge {
-        level = format!("{level}  ·  {}", i18n::badge_status_label(lang, status));
-    }
-    let level = if lang == Lang::En { level.replace(&format!("{NBSP}:"), ":") } else { level };
-    h += LEVEL.leading();
-    h += 1.2;
-    c.keep(h + ENTRY_GAP);
-
+/// One certified course.
+fn certified_entry(c: &mut Canvas<'_>, p: &Portfolio, e: &Entry, sp: Spacing) {
+    let lay = CertifiedLayout::new(c, p, e);
+    c.keep(lay.height + sp.entry_gap);
     let top = c.y;
-    // Date column: when the proof was issued, else when the course ended.
-    if let Some(d) = att.issued_on.or(course.finished_on).or(course.started_on) {
-        c.text(MARGIN_X, top + lines[0].0.cap(), DATE, &i18n::month_year(lang, d));
+    if let Some(d) = &e.date {
+        let d = c.fit(DATE, d, DATE_W - 2.0);
+        c.text(MARGIN_X, top + lay.lines[0].0.cap(), DATE, &d);
     }
     let mut base = top;
-    for (i, (style, text)) in lines.iter().enumerate() {
+    for (i, (style, text)) in lay.lines.iter().enumerate() {
         base += if i == 0 { style.cap() } else { style.leading() };
         c.text(BODY_X, base, *style, text);
     }
-    base += kind_h;
-    c.text(BODY_X, base, KIND, kind);
-    if facts_inline {
-        c.text(BODY_X + kind_w, base, META, &format!("{sep}{facts}"));
+    base += KIND.leading();
+    c.text(BODY_X, base, KIND, &lay.kind);
+    if lay.facts_inline {
+        c.text(BODY_X + c.width(KIND, &lay.kind), base, META, &format!("  ·  {}", lay.facts));
     }
-    for line in &facts_lines {
+    for line in &lay.facts_lines {
         base += META.leading();
         c.text(BODY_X, base, META, line);
     }
-    if let Some(tag) = tag {
+    if let Some(tag) = &lay.mastery {
         base += TAG.leading();
         // A filled square for skills formalised, a pale one for new skills: visible at a glance.
-        let colour = if course.prior_mastery == Some(true) { ACCENT } else { RULE };
+        let colour = if lay.prior { ACCENT } else { RULE };
         c.rect(BODY_X, base - 2.0, 2.0, 2.0, colour);
         c.text(BODY_X + 3.2, base, TAG, tag);
     }
-    if let Some(p) = proof {
+    if let Some(proof) = &lay.proof {
         // The credential id (wrapped if it must be), then "Verify <url>", on one line when
         // both fit.
-        for (i, line) in p.id_lines.iter().enumerate() {
+        for (i, line) in proof.id_lines.iter().enumerate() {
             base += LINK.leading();
             c.text(BODY_X, base, SMALL, line);
-            if i + 1 == p.id_lines.len() && p.inline {
+            if i + 1 == proof.id_lines.len() && proof.inline {
                 let x = BODY_X + c.width(SMALL, line);
-                verify_link(c, x, base, "  ·  ", p.url.as_deref(), l);
+                verify_link(c, x, base, "  ·  ", proof.url.as_deref(), &p.labels);
             }
         }
-        if !p.inline {
+        if !proof.inline {
             base += LINK.leading();
-            verify_link(c, BODY_X, base, "", p.url.as_deref(), l);
+            verify_link(c, BODY_X, base, "", proof.url.as_deref(), &p.labels);
         }
     }
     base += LEVEL.leading();
-    c.text(BODY_X, base, LEVEL, &level);
-    c.y = base + 1.2 + ENTRY_GAP;
-}
-
-fn level_word(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "Niveau de preuve",
-        Lang::En => "Level of proof",
+    c.text(BODY_X, base, LEVEL, &lay.level);
+    if !lay.marks.is_empty() {
+        let x = BODY_X + c.width(LEVEL, &lay.level) + 2.5;
+        let marks = c.fit(MARK, &lay.marks, BODY_X + BODY_W - x);
+        c.text(x, base, MARK, &marks);
     }
+    c.y = base + 1.2 + sp.entry_gap;
 }
 
 /// The closing block of an issued PDF: a QR code (drawn as vector squares) to the
@@ -916,24 +620,36 @@ impl ProofLayout {
 /// Below this, a URL is better on its own line than cut short beside a long identifier.
 const MIN_URL_W: f32 = 40.0;
 
-fn proof_layout(c: &Canvas<'_>, id: String, url: Option<String>, l: &Labels) -> ProofLayout {
+fn proof_layout(c: &Canvas<'_>, e: &Entry, labels: &crate::presentation::EntryLabels) -> Option<ProofLayout> {
+    let id = e.credential_id.as_ref().map(|id| format!("{}{NBSP}{id}", labels.credential)).unwrap_or_default();
+    if id.is_empty() && e.verify_url.is_none() {
+        return None;
+    }
+    let url = e.verify_url.clone();
     let id_lines = if id.is_empty() { Vec::new() } else { c.wrap(SMALL, &id, BODY_W) };
     let inline = match (&url, id_lines.as_slice()) {
         (None, _) => true,
         (Some(_), []) => false,
         (Some(_), [only]) => {
-            c.width(SMALL, only) + c.width(SMALL, &format!("  ·  {} ", l.verify)) + MIN_URL_W <= BODY_W
+            c.width(SMALL, only) + c.width(SMALL, &format!("  ·  {} ", labels.verify)) + MIN_URL_W <= BODY_W
         }
         (Some(_), _) => false,
     };
-    ProofLayout { id_lines, url, inline }
+    Some(ProofLayout { id_lines, url, inline })
 }
 
 /// "Vérifier verify.example.org/…", the URL clickable; cut with an ellipsis if it is too long
 /// for the line (the link keeps the whole URL).
-fn verify_link(c: &mut Canvas<'_>, x: f32, base: f32, lead: &str, url: Option<&str>, l: &Labels) {
+fn verify_link(
+    c: &mut Canvas<'_>,
+    x: f32,
+    base: f32,
+    lead: &str,
+    url: Option<&str>,
+    labels: &crate::presentation::EntryLabels,
+) {
     let Some(url) = url else { return };
-    let label = format!("{lead}{} ", l.verify);
+    let label = format!("{lead}{} ", labels.verify);
     c.text(x, base, SMALL, &label);
     let x = x + c.width(SMALL, &label);
     let shown = c.fit(LINK, display_url(url), BODY_X + BODY_W - x);
@@ -942,54 +658,48 @@ fn verify_link(c: &mut Canvas<'_>, x: f32, base: f32, lead: &str, url: Option<&s
     c.link(x, base - LINK.cap() - 0.6, w, LINK.cap() + 1.6, url);
 }
 
-/// "Identifiant FUN-8B9D2434" and the verification URL, when the record has them.
-fn proof_text(course: &CourseRecord, l: &Labels) -> Option<(String, Option<String>)> {
-    let att = course.attestation.as_ref()?;
-    let id = att.credential_id.as_ref().map(|id| format!("{}{NBSP}{id}", l.credential)).unwrap_or_default();
-    if id.is_empty() && att.url.is_none() {
-        return None;
-    }
-    Some((id, att.url.clone()))
-}
-
 /// The URL as printed: without its scheme, which a reader does not need to type.
 fn display_url(url: &str) -> &str {
     url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(url)
 }
 
+/// A course followed without a certificate, or in progress, measured before it is drawn.
+struct EffortLayout {
+    title: Vec<String>,
+    facts: Vec<String>,
+    height: f32,
+}
+
+impl EffortLayout {
+    fn new(c: &Canvas<'_>, e: &Entry) -> EffortLayout {
+        let title = c.wrap(EFFORT_TITLE, &e.title, BODY_W);
+        let facts =
+            [&e.institution, &e.platform, &e.hours, &e.outcome].into_iter().flatten().cloned().collect::<Vec<_>>();
+        let facts = c.wrap(META, &facts.join("  ·  "), BODY_W);
+        let height = layout::lines_height(title.len(), EFFORT_TITLE) + facts.len() as f32 * META.leading() + 1.0;
+        EffortLayout { title, facts, height }
+    }
+}
+
 /// A course followed without a certificate, or in progress: shown as the effort it was.
-fn effort_entry(c: &mut Canvas<'_>, course: &CourseRecord, lang: Lang, now: bool) {
-    let title = c.wrap(EFFORT_TITLE, &course.title, BODY_W);
-    let mut facts: Vec<String> =
-        [course.institution.clone(), course.platform.clone()].into_iter().flatten().collect::<Vec<_>>();
-    if let Some(h) = course.hours {
-        facts.push(i18n::hours(lang, h));
-    }
-    if let Some(o) = course.outcome
-        && !now
-    {
-        facts.push(i18n::outcome(lang, o).to_owned());
-    }
-    let facts = c.wrap(META, &facts.join("  ·  "), BODY_W);
-    let h = layout::lines_height(title.len(), EFFORT_TITLE) + facts.len() as f32 * META.leading() + 1.0;
-    c.keep(h + 3.2);
+fn effort_entry(c: &mut Canvas<'_>, e: &Entry, sp: Spacing) {
+    let lay = EffortLayout::new(c, e);
+    c.keep(lay.height + sp.entry_gap * 0.75);
     let top = c.y;
-    // In progress: when it started (the section title says it is ongoing).
-    let date = if now { course.started_on } else { course_date(course).or_else(|| recency_date(course)) };
-    if let Some(d) = date.map(|d| i18n::month_year(lang, d)) {
-        let d = c.fit(DATE, &d, DATE_W - 2.0);
+    if let Some(d) = &e.date {
+        let d = c.fit(DATE, d, DATE_W - 2.0);
         c.text(MARGIN_X, top + EFFORT_TITLE.cap(), DATE, &d);
     }
     let mut base = top;
-    for (i, line) in title.iter().enumerate() {
+    for (i, line) in lay.title.iter().enumerate() {
         base += if i == 0 { EFFORT_TITLE.cap() } else { EFFORT_TITLE.leading() };
         c.text(BODY_X, base, EFFORT_TITLE, line);
     }
-    for line in &facts {
+    for line in &lay.facts {
         base += META.leading();
         c.text(BODY_X, base, META, line);
     }
-    c.y = base + 1.0 + 3.2;
+    c.y = base + 1.0 + sp.entry_gap * 0.75;
 }
 
 #[allow(clippy::too_many_arguments)] // the footer needs each of these, once per page.
@@ -1044,35 +754,34 @@ fn footer(
 mod tests {
     use super::*;
     use crate::domain::parse_document;
+    use crate::domain::portfolio::{Framing, Scope, Spec};
+    use crate::domain::record::Record;
 
-    fn sample() -> Document {
-        parse_document(include_bytes!("../../tests/fixtures/doc24.json")).unwrap()
+    fn portfolio(spec: &Spec, lang: Lang) -> Portfolio {
+        let record = Record::from_document(parse_document(include_bytes!("../../tests/fixtures/doc24.json")).unwrap());
+        crate::presentation::present(&record, spec, lang, NOW).unwrap()
     }
 
-    fn opts(framing: Framing, scope: Scope) -> RenderOptions {
-        RenderOptions {
-            spec: Spec { framing, scope, include_uncertified: false },
-            lang: None,
-            share: None,
-            created_at: time::macros::datetime!(2026-11-21 12:00 UTC),
-        }
+    const NOW: i64 = 1_795_262_400;
+
+    fn opts() -> RenderOptions {
+        RenderOptions { share: None, created_at: time::macros::datetime!(2026-11-21 12:00 UTC) }
     }
 
     #[test]
     fn the_same_inputs_give_the_same_bytes() {
-        let doc = sample();
-        let a = render(&doc, &opts(Framing::Appetite, Scope::All)).unwrap();
-        let b = render(&doc, &opts(Framing::Appetite, Scope::All)).unwrap();
+        let p = portfolio(&Spec::appetite(), Lang::Fr);
+        let a = render(&p, &opts()).unwrap();
+        let b = render(&p, &opts()).unwrap();
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b);
-        let en = render(&doc, &RenderOptions { lang: Some(Lang::En), ..opts(Framing::Appetite, Scope::All) }).unwrap();
+        let en = render(&portfolio(&Spec::appetite(), Lang::En), &opts()).unwrap();
         assert_ne!(a, en);
     }
 
     #[test]
     fn the_catalog_names_the_language() {
-        let doc = sample();
-        let pdf = render(&doc, &RenderOptions { lang: Some(Lang::En), ..opts(Framing::Appetite, Scope::All) }).unwrap();
+        let pdf = render(&portfolio(&Spec::appetite(), Lang::En), &opts()).unwrap();
         let lo = lopdf::Document::load_mem(&pdf).unwrap();
         let root = lo.trailer.get(b"Root").unwrap().as_reference().unwrap();
         let catalog = lo.get_object(root).unwrap().as_dict().unwrap();
@@ -1080,18 +789,21 @@ mod tests {
     }
 
     #[test]
-    fn covers_only_state_figures_from_the_record() {
-        let doc = sample();
-        let spec = Spec { framing: Framing::Appetite, scope: Scope::All, include_uncertified: false };
-        let p = portfolio::select(&doc, &spec).unwrap();
-        let text = cover(&p, Lang::En);
-        assert!(text.starts_with("Camille Lefèvre has taken 24\u{a0}online courses between "), "{text}");
-        assert!(text.contains(&format!("{} of them certified", p.stats.certified)), "{text}");
-        let spec =
-            Spec { framing: Framing::Legitimacy, scope: Scope::Field("computing".into()), include_uncertified: false };
-        let p = portfolio::select(&doc, &spec).unwrap();
-        let text = cover(&p, Lang::Fr);
-        assert!(text.contains("dans le domaine «\u{a0}computing\u{a0}»"), "{text}");
-        assert!(text.contains(&i18n::count(Lang::Fr, p.stats.certified, "attestation", "attestations")), "{text}");
+    fn an_empty_portfolio_is_refused_with_what_would_fill_it() {
+        let doc = parse_document(
+            br#"{"certfolio": 1, "learner": {"name": "A"},
+            "courses": [{"title": "SQL", "field": "data"}]}"#,
+        )
+        .unwrap();
+        let spec = Spec {
+            framing: Framing::Legitimacy,
+            scope: Scope::Field("data".into()),
+            include_uncertified: false,
+            include_expired: false,
+        };
+        let p = crate::presentation::present(&Record::from_document(doc), &spec, Lang::En, NOW).unwrap();
+        let err = render(&p, &opts()).unwrap_err();
+        assert!(matches!(err, RenderError::Empty(_)), "{err}");
+        assert!(err.to_string().contains("Include the course followed without a certificate"), "{err}");
     }
 }

@@ -29,6 +29,26 @@ pub fn as_document(learner: crate::domain::LearnerRecord, courses: &[StoredCours
     }
 }
 
+/// The record a portfolio is built from: the profile, and each stored course with its id and
+/// evidence file (same order).
+pub fn as_record(learner: crate::domain::LearnerRecord, courses: &[StoredCourse]) -> crate::domain::record::Record {
+    use crate::domain::record::{EvidenceRef, HeldCourse, Record};
+    Record {
+        learner,
+        courses: courses
+            .iter()
+            .map(|c| HeldCourse {
+                id: c.id,
+                record: c.record.clone(),
+                evidence: c
+                    .evidence
+                    .as_ref()
+                    .map(|e| EvidenceRef { file_name: e.file_name.clone(), sha256: e.sha256.clone() }),
+            })
+            .collect(),
+    }
+}
+
 /// What is known of an evidence file without reading its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceMeta {
@@ -53,7 +73,8 @@ const COURSE_SELECT: &str = "
            c.hours, c.follow_mode, c.outcome, c.motive, c.notes, c.prior_mastery, c.created_at, c.updated_at,
            a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
            e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at,
-           b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked
+           b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked,
+           a.expires_on
     FROM courses c
     LEFT JOIN platforms p ON p.id = c.platform_id
     LEFT JOIN institutions i ON i.id = c.institution_id
@@ -102,6 +123,7 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
         Some(_) => Some(AttestationRecord {
             kind: opt_enum(row, 18, AttestationKind::from_str_opt)?,
             issued_on: opt_date(row, 19)?,
+            expires_on: opt_date(row, 38)?,
             credential_id: row.get(20)?,
             url: row.get(21)?,
             grade: row.get(22)?,
@@ -243,8 +265,8 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
     conn.execute("DELETE FROM attestations WHERE course_id = ?1", [id.to_string()])?;
     if let Some(a) = &c.attestation {
         conn.execute(
-            "INSERT INTO attestations (course_id, kind, issued_on, credential_id, url, grade, ects)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO attestations (course_id, kind, issued_on, credential_id, url, grade, ects, expires_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 id.to_string(),
                 a.kind.map(AttestationKind::as_str),
@@ -252,7 +274,8 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
                 a.credential_id,
                 a.url,
                 a.grade,
-                a.ects
+                a.ects,
+                a.expires_on.map(|d| d.to_string())
             ],
         )?;
         if let Some(b) = &a.badge {

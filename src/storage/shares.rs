@@ -40,7 +40,7 @@ impl Share {
 }
 
 const SHARE_COLUMNS: &str = "id, learner_id, framing, field, theme, lang, include_uncertified, label, expires_at, \
-                             revoked_at, created_at, view_count, first_viewed_at, last_viewed_at";
+                             revoked_at, created_at, view_count, first_viewed_at, last_viewed_at, include_expired";
 
 fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
     let framing: String = row.get(2)?;
@@ -59,6 +59,7 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
             framing: Framing::from_str_opt(&framing).unwrap_or(Framing::Appetite),
             scope,
             include_uncertified: row.get(6)?,
+            include_expired: row.get(14)?,
         },
         lang: lang.as_deref().and_then(Lang::from_str_opt),
         label: row.get(7)?,
@@ -123,8 +124,8 @@ impl Db {
             let (field, theme) = scope_columns(&new.spec.scope);
             tx.execute(
                 "INSERT INTO shares (id, learner_id, token_hash, framing, field, theme, lang, include_uncertified,
-                                     label, expires_at, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                     label, expires_at, created_at, include_expired)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     id.to_string(),
                     learner.to_string(),
@@ -136,7 +137,8 @@ impl Db {
                     new.spec.include_uncertified,
                     new.label,
                     new.expires_at,
-                    now
+                    now,
+                    new.spec.include_expired
                 ],
             )?;
             Ok(tx.query_row(
@@ -180,7 +182,7 @@ impl Db {
                 "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
                  FROM shares WHERE token_hash = ?1"
             ))?;
-            Ok(stmt.query_row([token_hash.as_slice()], |r| Ok((share_from_row(r)?, r.get(14)?))).optional()?)
+            Ok(stmt.query_row([token_hash.as_slice()], |r| Ok((share_from_row(r)?, r.get(15)?))).optional()?)
         })
         .await
     }
@@ -237,6 +239,41 @@ impl Db {
                  ORDER BY created_at DESC LIMIT 1"
             ))?;
             Ok(stmt.query_row(params![learner.to_string(), content_key], pdf_from_row).optional()?)
+        })
+        .await
+    }
+
+    /// Keeps a link's token until `expires_at`, for the page that shows it; drops expired ones.
+    pub async fn put_share_reveal(
+        &self,
+        learner: Uuid,
+        share: Uuid,
+        token: String,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<()> {
+        self.write(move |tx| {
+            tx.execute("DELETE FROM share_reveals WHERE expires_at <= ?1", [now])?;
+            tx.execute(
+                "INSERT INTO share_reveals (share_id, learner_id, token, expires_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (share_id) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at",
+                params![share.to_string(), learner.to_string(), token, expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The token of a link `learner` just made, while it may still be shown.
+    pub async fn share_reveal(&self, learner: Uuid, share: Uuid, now: i64) -> Result<Option<String>> {
+        self.read(move |tx| {
+            Ok(tx
+                .query_row(
+                    "SELECT token FROM share_reveals WHERE share_id = ?1 AND learner_id = ?2 AND expires_at > ?3",
+                    params![share.to_string(), learner.to_string(), now],
+                    |r| r.get(0),
+                )
+                .optional()?)
         })
         .await
     }

@@ -167,7 +167,7 @@ pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedI
     let certified = doc.courses.iter().filter(|c| c.is_certified()).count();
     let hours: f64 = doc.courses.iter().filter_map(|c| c.hours).sum();
     let advice = (!doc.courses.is_empty()).then(|| {
-        let a = advise(&doc);
+        let a = advise(&doc, state.clock.now());
         let what = match a.field.as_ref().or(a.theme.as_ref()) {
             Some(scope) => format!("{} — {scope}", super::account_pages::framing_name(a.framing, lang)),
             None => super::account_pages::framing_name(a.framing, lang).to_owned(),

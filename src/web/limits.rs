@@ -52,25 +52,31 @@ impl ViewCounter {
 /// another) bumps the revision, so a stale page is never served.
 #[derive(Debug, Default)]
 pub struct PageCache {
-    pages: Mutex<HashMap<Uuid, (i64, axum::body::Bytes)>>,
+    pages: Mutex<HashMap<Uuid, CachedPage>>,
 }
+
+/// A link's page: the record revision and the time it goes stale (an expiry it shows).
+type CachedPage = (i64, Option<i64>, axum::body::Bytes);
 
 /// Beyond this many cached pages the cache starts afresh (bounded memory).
 const MAX_PAGES: usize = 10_000;
 
 impl PageCache {
-    /// The page, shared (no copy), if cached for this revision.
-    pub fn get(&self, share: Uuid, revision: i64) -> Option<axum::body::Bytes> {
+    /// The page, shared (no copy), if cached for this revision and not stale at `now`.
+    pub fn get(&self, share: Uuid, revision: i64, now: i64) -> Option<axum::body::Bytes> {
         let pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        pages.get(&share).filter(|(r, _)| *r == revision).map(|(_, page)| page.clone())
+        pages
+            .get(&share)
+            .filter(|(r, stale_at, _)| *r == revision && stale_at.is_none_or(|t| now < t))
+            .map(|(_, _, page)| page.clone())
     }
 
-    pub fn put(&self, share: Uuid, revision: i64, page: axum::body::Bytes) {
+    pub fn put(&self, share: Uuid, revision: i64, stale_at: Option<i64>, page: axum::body::Bytes) {
         let mut pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if pages.len() >= MAX_PAGES {
             pages.clear();
         }
-        pages.insert(share, (revision, page));
+        pages.insert(share, (revision, stale_at, page));
     }
 }
 

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -19,13 +19,12 @@ use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::AppError;
 use crate::i18n;
 use crate::issue::PdfRequest;
+use crate::presentation::Portfolio;
 
 pub struct BuilderLabels {
     pub portfolio: &'static str,
     pub preview_heading: &'static str,
     pub preview_button: &'static str,
-    /// "and N more entries" after the previewed ones.
-    pub more_entries: (&'static str, &'static str),
     pub framing: &'static str,
     pub appetite: &'static str,
     pub legitimacy: &'static str,
@@ -49,15 +48,18 @@ pub struct BuilderLabels {
     pub status: &'static str,
     pub revoke: &'static str,
     pub no_shares: &'static str,
+    /// After "Create share link", when the link can no longer be shown.
+    pub link_gone: &'static str,
+    pub include_expired: &'static str,
+    pub preview_empty: &'static str,
     pub dashboard: &'static str,
     pub courses: &'static str,
     pub empty: &'static str,
 }
 
 pub static FR: BuilderLabels = BuilderLabels {
-    preview_heading: "Aperçu de la page 1",
-    preview_button: "Voir l’aperçu de la page 1",
-    more_entries: ("et {} autre entrée dans le PDF", "et {} autres entrées dans le PDF"),
+    preview_heading: "Aperçu du portfolio",
+    preview_button: "Mettre à jour l’aperçu",
     portfolio: "Mon portfolio",
     framing: "Cadrage",
     appetite: "Appétence pour l’autoformation",
@@ -76,21 +78,23 @@ pub static FR: BuilderLabels = BuilderLabels {
     create_share: "Créer le lien de partage",
     shares: "Mes liens de partage",
     link_created: "Lien créé",
-    link_once: "Copiez ce lien maintenant : il ne sera plus affiché.",
+    link_once: "Copiez ce lien maintenant : il n’est plus affiché au-delà de 15 minutes.",
     views: "Vues",
     last_view: "Dernière vue",
     status: "État",
     revoke: "Révoquer",
     no_shares: "Aucun lien pour l’instant.",
+    link_gone: "Ce lien a été créé, mais il ne peut plus être affiché : il n’est montré qu’une fois. S’il est perdu, révoquez-le et créez-en un autre.",
+    include_expired: "Inclure les attestations expirées (marquées comme telles)",
+    preview_empty: "Ce choix ne montre aucun cours pour l’instant.",
     dashboard: "Tableau de bord",
     courses: "Mes cours",
     empty: "Ajoutez un cours avant de composer un portfolio.",
 };
 
 pub static EN: BuilderLabels = BuilderLabels {
-    preview_heading: "Preview of page 1",
-    preview_button: "Preview page 1",
-    more_entries: ("and {} more entry in the PDF", "and {} more entries in the PDF"),
+    preview_heading: "Preview of the portfolio",
+    preview_button: "Update the preview",
     portfolio: "My portfolio",
     framing: "Framing",
     appetite: "Appetite for self-training",
@@ -109,12 +113,15 @@ pub static EN: BuilderLabels = BuilderLabels {
     create_share: "Create share link",
     shares: "My share links",
     link_created: "Link created",
-    link_once: "Copy this link now: it will not be shown again.",
+    link_once: "Copy this link now: it is not shown again after 15 minutes.",
     views: "Views",
     last_view: "Last view",
     status: "Status",
     revoke: "Revoke",
     no_shares: "No links yet.",
+    link_gone: "This link was created, but it can no longer be shown: it is shown only once. If it is lost, revoke it and create another.",
+    include_expired: "Include expired certificates (marked as such)",
+    preview_empty: "This choice shows no course yet.",
     dashboard: "Dashboard",
     courses: "My courses",
     empty: "Add a course before composing a portfolio.",
@@ -132,6 +139,8 @@ fn labels(lang: Lang) -> &'static BuilderLabels {
 struct BuilderPage {
     page: Page,
     t: &'static BuilderLabels,
+    /// The recruiter page's words, for the preview (the same partial renders both).
+    l: &'static super::labels::PageLabels,
     /// (value, label, advised) for the scope select: "", "field:X", "theme:Y".
     scopes: Vec<(String, String, bool)>,
     advised_framing: &'static str,
@@ -140,16 +149,19 @@ struct BuilderPage {
     selected_framing: &'static str,
     selected_scope: String,
     include_uncertified: bool,
-    preview: Option<super::share_page::Preview>,
-    more_text: Option<String>,
-    name: String,
+    include_expired: bool,
+    /// The whole portfolio as it will print, or why it shows nothing (`p.empty`).
+    preview: Option<Portfolio>,
+    /// The learner's own evidence downloads: `/courses/{id}/evidence`.
+    evidence_base: &'static str,
+    evidence_suffix: &'static str,
     empty: bool,
     created: Option<(String, String)>,
     error: Option<String>,
 }
 
 /// The framing, scope and language a builder form sends.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct Choice {
     #[serde(default)]
     framing: String,
@@ -159,19 +171,38 @@ pub struct Choice {
     lang: String,
     #[serde(default)]
     include_uncertified: Option<String>,
+    #[serde(default)]
+    include_expired: Option<String>,
 }
 
 impl Choice {
-    fn spec(&self) -> Result<(Spec, Option<Lang>), AppError> {
-        let framing = Framing::from_str_opt(&self.framing)
-            .ok_or_else(|| AppError::validation("framing", format!("`{}` is not a framing", self.framing)))?;
+    /// What the form asked for, as it asked (even when it cannot be made, so that a refused
+    /// form shows the learner's choice again, not the advice).
+    fn asked(&self) -> (Spec, Option<Lang>) {
+        let framing = Framing::from_str_opt(&self.framing).unwrap_or(Framing::Appetite);
         let scope = match self.scope.split_once(':') {
             Some(("field", f)) if framing == Framing::Legitimacy => Scope::Field(f.to_owned()),
             Some(("theme", t)) if framing == Framing::Legitimacy => Scope::Theme(t.to_owned()),
             _ => Scope::All,
         };
-        let lang = Lang::from_str_opt(&self.lang);
-        Ok((Spec { framing, scope, include_uncertified: self.include_uncertified.is_some() }, lang))
+        let spec = Spec {
+            framing,
+            scope,
+            include_uncertified: self.include_uncertified.is_some(),
+            include_expired: self.include_expired.is_some(),
+        };
+        (spec, Lang::from_str_opt(&self.lang))
+    }
+
+    fn spec(&self) -> Result<(Spec, Option<Lang>), AppError> {
+        if Framing::from_str_opt(&self.framing).is_none() {
+            return Err(AppError::validation("framing", format!("`{}` is not a framing", self.framing)));
+        }
+        let (spec, lang) = self.asked();
+        if spec.framing == Framing::Legitimacy && spec.scope == Scope::All {
+            return Err(AppError::validation("scope", "the legitimacy framing needs a field or a theme"));
+        }
+        Ok((spec, lang))
     }
 }
 
@@ -185,8 +216,8 @@ async fn builder(
     builder_with(state, who, lang, created, error, None).await
 }
 
-/// The builder with `chosen` options (from its "Preview page 1" button) instead of the advised
-/// ones, and page 1 of what they select previewed.
+/// The builder with `chosen` options (from its "Preview" button, or a refused form) instead of
+/// the advised ones, and the whole portfolio they select previewed.
 async fn builder_with(
     state: &AppState,
     who: AuthLearner,
@@ -199,9 +230,11 @@ async fn builder_with(
         Ok(r) => r,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let doc = crate::storage::courses::as_document(profile, &courses);
+    let record = crate::storage::courses::as_record(profile, &courses);
+    let doc = record.to_document();
+    let now = state.clock.now();
     let t = labels(lang);
-    let advice = (!doc.courses.is_empty()).then(|| advise(&doc));
+    let advice = (!doc.courses.is_empty()).then(|| advise(&doc, now));
     let mut fields: Vec<String> = doc.courses.iter().filter_map(|c| c.field.clone()).collect();
     fields.sort();
     fields.dedup();
@@ -210,7 +243,7 @@ async fn builder_with(
     themes.dedup();
     let advised_field = advice.as_ref().and_then(|a| a.field.clone());
     let advised_theme = advice.as_ref().and_then(|a| a.theme.clone());
-    let sep = if lang == Lang::Fr { "\u{a0}: " } else { ": " };
+    let sep = i18n::colon(lang);
     let mut scopes = vec![(String::new(), t.whole_record.to_owned(), false)];
     scopes.extend(fields.into_iter().map(|f| {
         let advised = advised_field.as_ref() == Some(&f);
@@ -220,8 +253,8 @@ async fn builder_with(
         let advised = advised_theme.as_ref() == Some(&th);
         (format!("theme:{th}"), format!("{}{sep}{th}", t.theme_prefix), advised)
     }));
-    // What the form shows selected, and what page 1 previews: the learner's last choice, else
-    // the advice.
+    // What the form shows selected, and what is previewed: the learner's last choice, else the
+    // advice (which never selects an empty portfolio).
     let advised_spec = Spec {
         framing: advice.as_ref().map_or(Framing::Appetite, |a| a.framing),
         scope: match (&advised_field, &advised_theme) {
@@ -229,7 +262,8 @@ async fn builder_with(
             (None, Some(th)) => Scope::Theme(th.clone()),
             (None, None) => Scope::All,
         },
-        include_uncertified: false,
+        include_uncertified: advice.as_ref().is_some_and(|a| a.include_uncertified),
+        include_expired: false,
     };
     let record_lang = doc.learner.lang.unwrap_or(lang);
     let (spec, pdf_lang) = match chosen {
@@ -241,15 +275,11 @@ async fn builder_with(
         Scope::Field(f) => format!("field:{f}"),
         Scope::Theme(th) => format!("theme:{th}"),
     };
-    let preview = super::share_page::preview(&doc, &courses, &spec, pdf_lang, state.clock.now());
-    let more_text = preview.as_ref().filter(|p| p.more > 0).map(|p| {
-        let (one, many) = t.more_entries;
-        let n = u64::try_from(p.more).unwrap_or(u64::MAX);
-        (if n == 1 { one } else { many }).replace("{}", &i18n::integer(lang, n))
-    });
+    let preview = crate::presentation::present(&record, &spec, pdf_lang, now).ok();
     let page = BuilderPage {
         page: Page::learner(lang, t.portfolio.into(), "/portfolio"),
         t,
+        l: super::labels::page_labels(pdf_lang),
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
         // The reasons in the page's language, like the rest of the builder.
@@ -259,30 +289,53 @@ async fn builder_with(
         selected_framing: spec.framing.as_str(),
         selected_scope,
         include_uncertified: spec.include_uncertified,
+        include_expired: spec.include_expired,
         preview,
-        more_text,
-        name: doc.learner.name.clone(),
+        evidence_base: "/courses/",
+        evidence_suffix: "/evidence",
         empty: doc.courses.is_empty(),
         created,
         error,
     };
-    private(html(StatusCode::OK, page.render()))
+    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    private(html(status, page.render()))
 }
 
-/// `GET /portfolio`, and `GET /portfolio?framing=&scope=&lang=` from the "Preview page 1"
-/// button: the builder with those options chosen and page 1 previewed.
+/// `GET /portfolio`; with `framing=&scope=&lang=` (the "Preview" button) the builder with those
+/// options chosen and the portfolio previewed; with `created=ID` (after "Create share link"),
+/// the link just made.
 pub async fn page(
     State(state): State<AppState>,
     SignedIn { who, lang }: SignedIn,
-    Query(choice): Query<Choice>,
+    Query(query): Query<BuilderQuery>,
 ) -> Response {
+    if let Some(id) = query.created.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok()) {
+        let created = match state.db.share_reveal(who.id, id, state.clock.now()).await {
+            Ok(Some(token)) => {
+                Some((labels(lang).link_created.to_owned(), format!("{}/s/{token}", state.config.public_url)))
+            }
+            Ok(None) => None,
+            Err(e) => return AppError::from(e).into_response(),
+        };
+        let error = created.is_none().then(|| labels(lang).link_gone.to_owned());
+        return builder(&state, who, lang, created, error).await;
+    }
+    let choice = query.choice;
     if choice.framing.is_empty() {
         return builder(&state, who, lang, None, None).await;
     }
     match choice.spec() {
         Ok(chosen) => builder_with(&state, who, lang, None, None, Some(chosen)).await,
-        Err(e) => builder(&state, who, lang, None, Some(e.public_message())).await,
+        Err(e) => builder_with(&state, who, lang, None, Some(e.public_message()), Some(choice.asked())).await,
     }
+}
+
+#[derive(Deserialize, Default)]
+pub struct BuilderQuery {
+    #[serde(flatten)]
+    choice: Choice,
+    #[serde(default)]
+    created: Option<String>,
 }
 
 /// `GET /portfolio.pdf?framing=&scope=&lang=`: the PDF, issued and registered like the API's.
@@ -302,18 +355,8 @@ pub async fn pdf(
         Err(e) => Err(e),
     };
     match issued {
-        // The learner's own portfolio: never kept by the browser or a proxy.
-        Ok(issued) => super::private(
-            (
-                [
-                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"portfolio-{}.pdf\"", issued.code)),
-                ],
-                issued.bytes,
-            )
-                .into_response(),
-        ),
-        Err(e) => builder(&state, who, lang, None, Some(e.public_message())).await,
+        Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
+        Err(e) => builder_with(&state, who, lang, None, Some(e.public_message()), Some(choice.asked())).await,
     }
 }
 
@@ -327,6 +370,12 @@ pub struct ShareForm {
     expires_in_days: String,
 }
 
+/// How long a link just made can be shown again (a refresh, a back button) before only its
+/// replacement can give the learner a URL to copy.
+const REVEAL_SECS: i64 = 15 * 60;
+
+/// `POST /portfolio/share`: creates the link, then redirects (post/redirect/get) to the builder
+/// showing it, so that refreshing the page never creates a second link.
 pub async fn share(
     State(state): State<AppState>,
     SignedIn { who, lang: ui_lang }: SignedIn,
@@ -358,17 +407,19 @@ pub async fn share(
             theme,
             lang,
             include_uncertified: spec.include_uncertified,
+            include_expired: spec.include_expired,
             label: Some(form.label.trim().to_owned()).filter(|l| !l.is_empty()),
             expires_at,
         };
-        create_share(&state, who, body).await
+        let created = create_share(&state, who, body).await?;
+        let now = state.clock.now();
+        state.db.put_share_reveal(who.id, created.share.id, created.token.clone(), now + REVEAL_SECS, now).await?;
+        Ok::<_, AppError>(created.share.id)
     }
     .await;
     match result {
-        Ok(created) => {
-            builder(&state, who, ui_lang, Some((labels(ui_lang).link_created.to_owned(), created.url)), None).await
-        }
-        Err(e) => builder(&state, who, ui_lang, None, Some(e.public_message())).await,
+        Ok(id) => Redirect::to(&format!("/portfolio?created={id}")).into_response(),
+        Err(e) => builder_with(&state, who, ui_lang, None, Some(e.public_message()), Some(form.choice.asked())).await,
     }
 }
 

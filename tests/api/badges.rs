@@ -333,7 +333,7 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     let url = r.json()["url"].as_str().unwrap().to_owned();
     let page_path = format!("/s/{}", url.rsplit('/').next().unwrap());
     let html = app.call(Method::GET, &page_path, Auth::None, None).await.text();
-    assert_eq!(html.matches("badge expired").count(), 2, "{html}");
+    assert_eq!(html.matches("class=\"mark expired\">expired on ").count(), 2, "{html}");
     assert_eq!(html.matches("badge revoked").count(), 1, "{html}");
     assert_eq!(html.matches("level signature_verified").count(), 1, "{html}");
 
@@ -342,7 +342,7 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     let c = course(&app, &token, "Expires Later").await;
     assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("badge_data"), &json!("expired")), "{c}");
     let html = app.call(Method::GET, &page_path, Auth::None, None).await.text();
-    assert_eq!(html.matches("badge expired").count(), 3, "{html}");
+    assert_eq!(html.matches("class=\"mark expired\">expired on ").count(), 3, "{html}");
     assert_eq!(html.matches("level signature_verified").count(), 0, "{html}");
 
     let r = app.get("/api/v1/portfolio.pdf?framing=appetite&lang=en", &token).await;
@@ -350,7 +350,7 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     let path = app.dir.path().join("badges.pdf");
     std::fs::write(&path, &r.body).unwrap();
     let text = crate::pdf::flat(&crate::pdf::text_of(&path));
-    assert!(text.contains("badge expired") && text.contains("badge revoked"), "{text}");
+    assert!(text.contains("expired on 31 December 2026") && text.contains("badge revoked"), "{text}");
 }
 
 #[tokio::test]

@@ -229,10 +229,22 @@ async fn build_a_portfolio_download_it_share_it_and_revoke_the_link() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK);
-    let html = r.text();
-    let start = html.find("/s/").expect("the new link is shown once");
+    // Post/redirect/get: the link is shown on the page the post redirects to, and reloading
+    // that page shows it again without making another.
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let shown = r.header("location").unwrap().to_owned();
+    assert!(shown.starts_with("/portfolio?created="), "{shown}");
+    let html = page(&app, &shown, Some(&cookie)).await.text();
+    let start = html.find("/s/").expect("the new link is shown");
     let path: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    assert_eq!(page(&app, &path, None).await.status, StatusCode::OK);
+    assert!(page(&app, &shown, Some(&cookie)).await.text().contains(&path), "a reload shows the same link");
+    let links: i64 = app.sqlite().query_row("SELECT count(*) FROM shares", [], |r| r.get(0)).unwrap();
+    assert_eq!(links, 1, "reloading never creates a second link");
+    // After a quarter of an hour the link is no longer shown; it still works.
+    app.state.clock.advance(std::time::Duration::from_secs(16 * 60));
+    let later = page(&app, &shown, Some(&cookie)).await.text();
+    assert!(!later.contains(&path) && later.contains("can no longer be shown"), "{later}");
     assert_eq!(page(&app, &path, None).await.status, StatusCode::OK);
 
     let shares = page(&app, "/shares", Some(&cookie)).await.text();
@@ -261,17 +273,17 @@ async fn a_learner_who_never_chose_a_language_gets_their_browsers() {
     assert!(app.send(request).await.text().contains("<html lang=\"fr\">"));
 }
 
-/// Issue 5: the builder previews page 1 of the portfolio: by default the advised framing, and
-/// after "Preview page 1" the options chosen, kept selected in the form. Nothing is issued.
+/// The builder previews the whole portfolio: by default the advised framing, and after
+/// "Update the preview" the options chosen, kept selected in the form. Nothing is issued.
 #[tokio::test]
-async fn the_builder_previews_page_one_of_the_chosen_portfolio() {
+async fn the_builder_previews_the_chosen_portfolio() {
     let app = TestApp::new();
     let cookie = signed_in(&app).await;
     form(&app, "/dashboard/import-sample", Some(&cookie), &[]).await;
     let html = page(&app, "/portfolio", Some(&cookie)).await.text();
-    assert!(html.contains("Preview of page 1") && html.contains("class=\"paper\""), "{html}");
+    assert!(html.contains("Preview of the portfolio") && html.contains("class=\"paper\""), "{html}");
     // The sample's advice is legitimacy in "data": previewed and selected.
-    assert!(html.contains("Legitimacy in the field: data"), "{html}");
+    assert!(html.contains("Legitimacy in the field “data”"), "{html}");
     assert!(html.contains("value=\"field:data\" selected"), "{html}");
 
     let chosen = page(&app, "/portfolio?framing=appetite&scope=&lang=fr&include_uncertified=1", Some(&cookie)).await;
@@ -280,8 +292,18 @@ async fn the_builder_previews_page_one_of_the_chosen_portfolio() {
     assert!(html.contains("value=\"appetite\" checked"), "the choice stays selected: {html}");
     assert!(html.contains("<option value=\"fr\" selected>"), "{html}");
     assert!(html.contains("name=\"include_uncertified\" value=\"1\" checked"), "{html}");
-    assert!(html.contains("Appétence pour l’autoformation"), "page 1 in the PDF's language (fr): {html}");
-    assert!(html.contains("more entries in the PDF"), "{html}");
+    assert!(html.contains("Appétence pour l’autoformation"), "the preview in the PDF's language (fr): {html}");
+    assert!(
+        html.contains("Attestations obtenues") && html.contains("Suivis sans attestation"),
+        "every section: {html}"
+    );
+
+    // A refused choice keeps what was chosen (legitimacy stays checked) and says why.
+    let refused = page(&app, "/portfolio?framing=legitimacy&scope=&lang=en", Some(&cookie)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text();
+    assert!(html.contains("value=\"legitimacy\" checked"), "{html}");
+    assert!(html.contains("needs a field or a theme"), "{html}");
 
     let bad = page(&app, "/portfolio?framing=astrology", Some(&cookie)).await;
     assert!(bad.text().contains("`astrology` is not a framing"), "{}", bad.text());

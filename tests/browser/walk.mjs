@@ -254,10 +254,10 @@ try {
   await page.goto(BASE + '/portfolio');
   await axeCheck(page, 'portfolio builder');
   await page.getByLabel('Appetite for self-training', { exact: false }).check();
-  await page.getByRole('button', { name: 'Preview page 1' }).click();
+  await page.getByRole('button', { name: 'Update the preview' }).click();
   await page.waitForLoadState();
   const paper = await page.locator('.paper').innerText();
-  check(paper.includes('Alex Martin') && paper.includes(title), 'the builder previews page 1 with the learner and the course');
+  check(paper.includes('Alex Martin') && paper.includes(title), 'the builder previews the portfolio with the learner and the course');
   check(await page.getByLabel('Appetite for self-training', { exact: false }).isChecked(), 'the previewed framing stays chosen');
   await axeCheck(page, 'portfolio builder with a preview');
   await shot(page, 'portfolio-builder-en');
@@ -281,6 +281,12 @@ try {
   const found = shown.match(new RegExp(`${BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/s/[A-Za-z0-9_-]{20,}`));
   check(found !== null, 'creating a share link shows its URL');
   const shareUrl = found[0];
+  // Reloading the page that shows it creates no second link (post/redirect/get).
+  const linksBefore = await page.request.get(BASE + '/api/v1/shares').then((r) => r.json());
+  await page.reload();
+  check((await page.locator('main input[readonly]').first().inputValue()) === shareUrl, 'a reload shows the same link');
+  const linksAfter = await page.request.get(BASE + '/api/v1/shares').then((r) => r.json());
+  check(linksAfter.count === linksBefore.count, `a reload creates no second link (${linksAfter.count} links)`);
   await axeCheck(page, 'share link created');
   await shot(page, 'share-created-en');
 
