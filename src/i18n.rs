@@ -613,6 +613,27 @@ pub fn quarter(lang: Lang, q: u8) -> &'static str {
     }
 }
 
+/// What the diversity block counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Dimension {
+    Fields,
+    Institutions,
+    Platforms,
+}
+
+/// "field" / "fields" (by the count), "domaine" / "domaines"…
+pub fn dimension_word(lang: Lang, which: Dimension, n: usize) -> &'static str {
+    let (one, many) = match (lang, which) {
+        (Lang::Fr, Dimension::Fields) => ("domaine", "domaines"),
+        (Lang::Fr, Dimension::Institutions) => ("établissement", "établissements"),
+        (Lang::Fr, Dimension::Platforms) => ("plateforme", "plateformes"),
+        (Lang::En, Dimension::Fields) => ("field", "fields"),
+        (Lang::En, Dimension::Institutions) => ("institution", "institutions"),
+        (Lang::En, Dimension::Platforms) => ("platform", "platforms"),
+    };
+    plural(lang, n as u64, one, many)
+}
+
 /// "at least 3 fields": a count over the courses that record the dimension is a lower bound.
 pub fn at_least(lang: Lang, word: &str) -> String {
     match lang {
@@ -650,6 +671,14 @@ pub fn day_month_year(lang: Lang, date: IsoDate) -> String {
     match lang {
         Lang::Fr if day == 1 => format!("1er {month} {}", date.year()),
         _ => format!("{day} {month} {}", date.year()),
+    }
+}
+
+/// "expires on 31 January 2027" / "expire le …".
+pub fn expires_on(lang: Lang, on: &str) -> String {
+    match lang {
+        Lang::Fr => format!("expire le {on}"),
+        Lang::En => format!("expires on {on}"),
     }
 }
 

@@ -398,8 +398,8 @@ pub struct Measure {
     pub since: Option<i32>,
 }
 
-/// Hours are summed only when at least half the courses declare theirs: a total over a few of
-/// them reads as a total over all.
+/// Hours are summed (and a completion rate given) only when at least half the courses carry
+/// the data: a total over a few of them reads as a total over all.
 fn enough(known: usize, of: usize) -> bool {
     known > 0 && known * 2 >= of
 }
@@ -453,9 +453,10 @@ pub fn measures(sel: &Selection<'_>) -> Vec<Measure> {
             }
             let settled: Vec<&HeldCourse> =
                 shown.iter().copied().filter(|c| c.record.outcome.is_some_and(|o| o != Outcome::InProgress)).collect();
-            if !settled.is_empty() {
+            let not_in_progress = shown.iter().filter(|c| c.record.outcome != Some(Outcome::InProgress)).count();
+            // A rate over a few known outcomes reads as a rate over all: left out below half.
+            if enough(settled.len(), not_in_progress) {
                 let completed = settled.iter().filter(|c| c.record.outcome == Some(Outcome::Completed)).count();
-                let not_in_progress = shown.iter().filter(|c| c.record.outcome != Some(Outcome::InProgress)).count();
                 out.push(Measure {
                     key: FigureKey::Completion,
                     value: completed as f64 / settled.len() as f64,

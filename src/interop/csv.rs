@@ -19,7 +19,7 @@ use crate::domain::{
 
 /// Every column, in the order export writes them. `certified` (yes/no) keeps a course whose
 /// attestation has no details apart from one with none.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "title",
     "platform",
     "institution",
@@ -37,6 +37,7 @@ pub const COLUMNS: [&str; 21] = [
     "certified",
     "attestation_kind",
     "issued_on",
+    "expires_on",
     "credential_id",
     "url",
     "grade",
@@ -44,7 +45,8 @@ pub const COLUMNS: [&str; 21] = [
 ];
 
 /// Columns describing the attestation: any of them filled means the course is certified.
-const ATTESTATION_COLUMNS: [&str; 6] = ["attestation_kind", "issued_on", "credential_id", "url", "grade", "ects"];
+const ATTESTATION_COLUMNS: [&str; 7] =
+    ["attestation_kind", "issued_on", "expires_on", "credential_id", "url", "grade", "ects"];
 
 /// Characters that make a spreadsheet read a cell as a formula.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -217,6 +219,7 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
                 })?);
             }
             "issued_on" => attestation.issued_on = date()?,
+            "expires_on" => attestation.expires_on = date()?,
             "credential_id" => attestation.credential_id = text(),
             "url" => attestation.url = text(),
             "grade" => attestation.grade = text(),
@@ -336,6 +339,7 @@ fn cells_of(c: &CourseRecord) -> Vec<String> {
         yn(Some(a.is_some())),
         a.and_then(|a| a.kind).map(|k| k.as_str().to_owned()).unwrap_or_default(),
         d(a.and_then(|a| a.issued_on)),
+        d(a.and_then(|a| a.expires_on)),
         a.map(|a| s(&a.credential_id)).unwrap_or_default(),
         a.map(|a| s(&a.url)).unwrap_or_default(),
         a.map(|a| s(&a.grade)).unwrap_or_default(),

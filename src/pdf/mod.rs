@@ -110,7 +110,7 @@ pub fn render(p: &Portfolio, opts: &RenderOptions) -> Result<Vec<u8>, RenderErro
         Ok::<_, RenderError>(c)
     };
     let mut c = lay(REGULAR)?;
-    if c.page_count() > 1 && c.y - layout::TOP < SHORT_LAST_PAGE {
+    if short_last_page(&c) {
         let tight = lay(TIGHT)?;
         if tight.page_count() < c.page_count() {
             c = tight;
@@ -150,6 +150,11 @@ pub fn render(p: &Portfolio, opts: &RenderOptions) -> Result<Vec<u8>, RenderErro
     let mut bytes = Vec::with_capacity(64 * 1024);
     lo.save_to(&mut bytes).map_err(|e| RenderError::Write(e.to_string()))?;
     Ok(bytes)
+}
+
+/// A last page that would hold only a few lines after full ones.
+fn short_last_page(c: &Canvas<'_>) -> bool {
+    c.page_count() > 1 && c.y - layout::TOP < SHORT_LAST_PAGE
 }
 
 /// Everything above the footer: header, figures, the framing's blocks, the entries, and the
@@ -294,13 +299,22 @@ fn section(c: &mut Canvas<'_>, title: &str, note: Option<&str>, first_block: f32
     c.y = base + 6.5;
 }
 
-/// A row of key figures in panels: a big number over a short label.
+/// Key figures in panels, a big number over a short label: one row of up to four, else two rows
+/// (six narrow panels would break their labels mid-word).
 fn figures(c: &mut Canvas<'_>, items: &[crate::presentation::Figure]) {
     if items.is_empty() {
         return;
     }
+    let per_row = if items.len() <= 4 { items.len() } else { items.len().div_ceil(2) };
+    for row in items.chunks(per_row) {
+        figure_row(c, row, per_row);
+    }
+    c.y += 3.5;
+}
+
+fn figure_row(c: &mut Canvas<'_>, items: &[crate::presentation::Figure], per_row: usize) {
     let gap = 3.0;
-    let n = items.len() as f32;
+    let n = per_row as f32;
     let w = (CONTENT_W - gap * (n - 1.0)) / n;
     let label_lines: Vec<Vec<String>> = items.iter().map(|f| c.wrap(FIGURE_LABEL, &f.label, w - 6.0)).collect();
     let max_lines = label_lines.iter().map(Vec::len).max().unwrap_or(1).min(4);
@@ -318,7 +332,7 @@ fn figures(c: &mut Canvas<'_>, items: &[crate::presentation::Figure]) {
             c.text(x + 3.5, base + 2.6 + FIGURE_LABEL.cap() + j as f32 * FIGURE_LABEL.leading(), FIGURE_LABEL, line);
         }
     }
-    c.y = top + h + 7.0;
+    c.y = top + h + gap;
 }
 
 /// Three aligned columns: how many fields, institutions and platforms, with the main names.
@@ -786,6 +800,48 @@ mod tests {
         let root = lo.trailer.get(b"Root").unwrap().as_reference().unwrap();
         let catalog = lo.get_object(root).unwrap().as_dict().unwrap();
         assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en");
+    }
+
+    /// Issue 11: a last page holding a few lines is set again, tighter, when that saves it.
+    #[test]
+    fn a_short_last_page_is_absorbed_when_tighter_spacing_can() {
+        let base = parse_document(include_bytes!("../../tests/fixtures/doc24.json")).unwrap();
+        let fonts = fonts::fonts().unwrap();
+        let ids = [FontId("A".into()), FontId("B".into()), FontId("C".into())];
+        let mut absorbed = 0;
+        for n in 1..=40 {
+            let mut doc = base.clone();
+            doc.courses = base
+                .courses
+                .iter()
+                .cycle()
+                .take(n)
+                .cloned()
+                .enumerate()
+                .map(|(i, mut c)| {
+                    c.title = format!("{} {i}", c.title);
+                    c
+                })
+                .collect();
+            let p =
+                crate::presentation::present(&Record::from_document(doc), &Spec::appetite(), Lang::Fr, NOW).unwrap();
+            let lay = |sp| {
+                let mut c = Canvas::new(fonts, ids.clone());
+                body(&mut c, &p, &opts(), sp).unwrap();
+                (c.page_count(), short_last_page(&c))
+            };
+            let (regular, short) = lay(REGULAR);
+            let (tight, _) = lay(TIGHT);
+            let pdf = render(&p, &opts()).unwrap();
+            let pages = lopdf::Document::load_mem(&pdf).unwrap().get_pages().len();
+            if short && tight < regular {
+                absorbed += 1;
+                assert_eq!(pages, tight, "{n} courses: the tighter setting saves a page");
+            } else {
+                assert_eq!(pages, regular, "{n} courses: the regular setting");
+            }
+        }
+        assert!(absorbed > 0, "some record sizes end on a short page that tighter spacing absorbs");
     }
 
     #[test]

@@ -449,17 +449,20 @@ fn chart(courses: &[&CourseRecord], lang: Lang, l: &Labels) -> Option<Chart> {
 }
 
 fn diversity(s: &portfolio::Spread, lang: Lang) -> Vec<Diversity> {
-    let l = i18n::labels(lang);
+    use i18n::Dimension;
     [
-        (&s.fields, s.fields_known, l.fields),
-        (&s.institutions, s.institutions_known, l.institutions),
-        (&s.platforms, s.platforms_known, l.platforms),
+        (&s.fields, s.fields_known, Dimension::Fields),
+        (&s.institutions, s.institutions_known, Dimension::Institutions),
+        (&s.platforms, s.platforms_known, Dimension::Platforms),
     ]
     .into_iter()
     .filter(|(names, _, _)| !names.is_empty())
-    .map(|(names, known, word)| Diversity {
+    .map(|(names, known, which)| Diversity {
         count: i18n::integer(lang, names.len() as u64),
-        label: if known < s.courses { i18n::at_least(lang, word) } else { word.to_owned() },
+        label: {
+            let word = i18n::dimension_word(lang, which, names.len());
+            if known < s.courses { i18n::at_least(lang, word) } else { word.to_owned() }
+        },
         names: names.iter().map(|(n, k)| format!("{n}{}({k})", i18n::NBSP)).collect(),
     })
     .collect()

@@ -33,6 +33,9 @@ pub struct CourseLabels {
     pub outcome: &'static str,
     pub attestation_kind: &'static str,
     pub credential_id: &'static str,
+    pub issued_on: &'static str,
+    pub expires_on: &'static str,
+    pub expires_hint: &'static str,
     pub verification_url: &'static str,
     pub none: &'static str,
     pub save: &'static str,
@@ -74,6 +77,9 @@ pub static FR: CourseLabels = CourseLabels {
     outcome: "Issue",
     attestation_kind: "Type d’attestation",
     credential_id: "Identifiant de l’attestation",
+    issued_on: "Date de délivrance",
+    expires_on: "Date d’expiration",
+    expires_hint: "Dernier jour de validité, si l’attestation expire.",
     verification_url: "URL de vérification",
     none: "—",
     save: "Enregistrer",
@@ -115,6 +121,9 @@ pub static EN: CourseLabels = CourseLabels {
     outcome: "Outcome",
     attestation_kind: "Attestation kind",
     credential_id: "Credential ID",
+    issued_on: "Issue date",
+    expires_on: "Expiry date",
+    expires_hint: "The last day it is valid, if the certificate expires.",
     verification_url: "Verification URL",
     none: "—",
     save: "Save",
@@ -259,6 +268,10 @@ pub struct CourseForm {
     pub credential_id: String,
     #[serde(default)]
     pub url: String,
+    #[serde(default)]
+    pub issued_on: String,
+    #[serde(default)]
+    pub expires_on: String,
 }
 
 /// The form's field a validation path belongs to (`attestation.url` → `url`).
@@ -281,6 +294,8 @@ impl CourseForm {
             kind: a.and_then(|a| a.kind).map(|k| k.as_str().to_owned()).unwrap_or_default(),
             credential_id: a.and_then(|a| a.credential_id.clone()).unwrap_or_default(),
             url: a.and_then(|a| a.url.clone()).unwrap_or_default(),
+            issued_on: a.and_then(|a| a.issued_on).map(|d| d.to_string()).unwrap_or_default(),
+            expires_on: a.and_then(|a| a.expires_on).map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 
@@ -323,12 +338,18 @@ impl CourseForm {
         record.finished_on = date("finished_on", &self.finished_on)?;
         record.outcome = outcome;
         let (credential_id, url) = (opt(&self.credential_id), opt(&self.url));
+        let issued_on = date("issued_on", &self.issued_on)?;
+        let expires_on = date("expires_on", &self.expires_on)?;
         let previous = record.attestation.take();
-        record.attestation = if kind.is_some() || credential_id.is_some() || url.is_some() {
+        let certified =
+            kind.is_some() || credential_id.is_some() || url.is_some() || issued_on.is_some() || expires_on.is_some();
+        record.attestation = if certified {
             let mut a = previous.unwrap_or_default();
             a.kind = kind;
             a.credential_id = credential_id;
             a.url = url;
+            a.issued_on = issued_on;
+            a.expires_on = expires_on;
             Some(a)
         } else {
             None

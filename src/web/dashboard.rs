@@ -15,7 +15,6 @@ use crate::domain::advice::advise;
 use crate::error::AppError;
 use crate::i18n;
 use crate::storage::StoredCourse;
-use crate::storage::courses::as_document;
 
 /// One year's bar of the timeline, already placed in the SVG's coordinates. Bars run
 /// sideways, one row per year, so the chart keeps readable text on a phone.
@@ -46,11 +45,12 @@ const BAR_HEIGHT: u32 = 16;
 /// The timeline shows at most this many years, the most recent.
 const MAX_YEARS: i32 = 15;
 
-/// Courses per year (of the start date, else the end date), every year of the span listed so
-/// gaps show; empty when no course is dated.
+/// Courses per year, placed by the one rule every chart uses (`domain::portfolio::course_date`:
+/// start, else end, else the attestation's issue date), every year of the span listed so gaps
+/// show; empty when no course is dated.
 pub fn by_year(courses: &[StoredCourse]) -> Vec<(i32, usize)> {
     let years: Vec<i32> =
-        courses.iter().filter_map(|c| c.record.started_on.or(c.record.finished_on)).map(|d| d.year()).collect();
+        courses.iter().filter_map(|c| crate::domain::portfolio::course_date(&c.record)).map(|d| d.year()).collect();
     let (Some(first), Some(last)) = (years.iter().min(), years.iter().max()) else { return Vec::new() };
     let first = (*first).max(last - MAX_YEARS + 1);
     (first..=*last).map(|y| (y, years.iter().filter(|v| **v == y).count())).collect()
@@ -135,15 +135,49 @@ fn course_word(lang: Lang, t: &UiLabels, n: usize) -> &'static str {
     i18n::plural(lang, n as u64, t.certified_course_one, t.certified_course_many)
 }
 
+/// A certificate whose validity ends soon (or has just ended), with the day it does.
+pub struct Expiring {
+    pub id: uuid::Uuid,
+    pub title: String,
+    pub when: String,
+    pub past: bool,
+}
+
+/// Certificates expiring within this many days are listed on the dashboard.
+const EXPIRY_NOTICE_DAYS: i64 = 60;
+
+/// Certificates whose expiry falls within the next [`EXPIRY_NOTICE_DAYS`] (or within the last
+/// ones: just expired), soonest first.
+pub fn expiring(lang: Lang, courses: &[StoredCourse], now: i64) -> Vec<Expiring> {
+    use crate::domain::portfolio::{day_of, expiry_date, is_expired};
+    let Some(today) = day_of(now) else { return Vec::new() };
+    let window = time::Duration::days(EXPIRY_NOTICE_DAYS);
+    let mut out: Vec<(crate::domain::IsoDate, Expiring)> = courses
+        .iter()
+        .filter_map(|c| {
+            let on = expiry_date(&c.record)?;
+            let near = on.0 <= today.0 + window && on.0 >= today.0 - window;
+            near.then(|| {
+                let past = is_expired(&c.record, now);
+                let day = i18n::day_month_year(lang, on);
+                let when = if past { i18n::expired_on(lang, Some(&day)) } else { i18n::expires_on(lang, &day) };
+                (on, Expiring { id: c.id, title: c.record.title.clone(), when, past })
+            })
+        })
+        .collect();
+    out.sort_by_key(|(on, _)| *on);
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     page: Page,
     t: &'static UiLabels,
     name: String,
-    courses: String,
-    certified: String,
-    hours: String,
+    /// The appetite portfolio's figures: the same numbers, with the same coverage, as the PDF.
+    figures: Vec<crate::presentation::Figure>,
+    expiring: Vec<Expiring>,
     advice: Option<(String, Vec<String>)>,
     empty: bool,
     timeline: Option<Timeline>,
@@ -163,9 +197,11 @@ pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedI
     let live_shares = shares.iter().filter(|s| s.is_live(now)).count();
     let t = ui(lang);
     let has_situation = profile.situation.is_some();
-    let doc = as_document(profile, &courses);
-    let certified = doc.courses.iter().filter(|c| c.is_certified()).count();
-    let hours: f64 = doc.courses.iter().filter_map(|c| c.hours).sum();
+    let record = crate::storage::courses::as_record(profile, &courses);
+    let doc = record.to_document();
+    let figures = crate::presentation::present(&record, &crate::domain::portfolio::Spec::appetite(), lang, now)
+        .map(|p| p.figures)
+        .unwrap_or_default();
     let advice = (!doc.courses.is_empty()).then(|| {
         let a = advise(&doc, state.clock.now());
         let what = match a.field.as_ref().or(a.theme.as_ref()) {
@@ -178,9 +214,8 @@ pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedI
         page: Page::learner(lang, t.dashboard.into(), "/dashboard"),
         t,
         name: doc.learner.name.clone(),
-        courses: i18n::integer(lang, doc.courses.len() as u64),
-        certified: i18n::integer(lang, certified as u64),
-        hours: i18n::decimal(lang, hours),
+        figures,
+        expiring: expiring(lang, &courses, now),
         advice,
         empty: doc.courses.is_empty(),
         timeline: timeline(lang, t, &by_year(&courses)),
@@ -214,6 +249,36 @@ mod tests {
         assert_eq!(tl.bars[1].length, 0);
         assert!(tl.text.starts_with("2014: 1\u{a0}course, 2015: 0\u{a0}courses"), "{}", tl.text);
         assert!(by_year(&[stored("x", None)]).is_empty());
+    }
+
+    #[test]
+    fn the_timeline_places_a_course_with_only_an_issue_date() {
+        let mut linkedin = stored("cert", None);
+        linkedin.record.attestation = Some(crate::domain::AttestationRecord {
+            issued_on: Some(IsoDate::parse("2025-11-01").unwrap()),
+            ..Default::default()
+        });
+        assert_eq!(by_year(&[stored("a", Some("2024-01-01")), linkedin]), [(2024, 1), (2025, 1)]);
+    }
+
+    #[test]
+    fn certificates_expiring_within_sixty_days_are_listed_soonest_first() {
+        let with_expiry = |title: &str, on: &str| {
+            let mut c = stored(title, None);
+            c.record.attestation = Some(crate::domain::AttestationRecord {
+                expires_on: Some(IsoDate::parse(on).unwrap()),
+                ..Default::default()
+            });
+            c
+        };
+        let now = 1_795_262_400; // 2026-11-21
+        let list = expiring(
+            Lang::En,
+            &[with_expiry("later", "2027-06-01"), with_expiry("soon", "2027-01-10"), with_expiry("gone", "2026-11-01")],
+            now,
+        );
+        let seen: Vec<(&str, &str, bool)> = list.iter().map(|e| (e.title.as_str(), e.when.as_str(), e.past)).collect();
+        assert_eq!(seen, [("gone", "expired on 1 November 2026", true), ("soon", "expires on 10 January 2027", false)]);
     }
 
     #[test]

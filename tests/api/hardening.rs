@@ -58,7 +58,10 @@ async fn a_links_pdf_is_registered_once_while_its_content_is_unchanged() {
     // A change to the record is a new PDF, registered once too.
     let courses = app.get("/api/v1/courses", &token).await.json();
     let id = courses["courses"][0]["id"].as_str().unwrap();
-    let mut course = courses["courses"][0]["course"].clone();
+    let mut course = courses["courses"][0].clone();
+    for view_only in ["id", "assurance", "badge_check", "evidence", "created_at", "updated_at"] {
+        course.as_object_mut().unwrap().remove(view_only);
+    }
     course["title"] = json!("Renamed course");
     assert_eq!(app.put(&format!("/api/v1/courses/{id}"), &token, &course).await.status, StatusCode::OK);
     let changed = app.send(get(&path)).await;

@@ -18,6 +18,7 @@ mod learner_pages;
 mod openapi;
 mod pages;
 mod pdf;
+mod portfolio_model;
 mod robustness;
 mod shares;
 mod throttling;

@@ -603,3 +603,24 @@ async fn every_line_stays_in_its_box_whatever_the_input_length() {
         }
     }
 }
+
+/// Issue 11: the tallest bar of the regularity chart carries its count like the others (it
+/// used to be left without one, its count printed as a scale in the corner).
+#[test]
+fn every_bar_of_the_chart_carries_its_count() {
+    let mut courses: Vec<Value> =
+        (0..4).map(|i| json!({"title": format!("Course {i}"), "started_on": "2019-03-01"})).collect();
+    courses.push(json!({"title": "Later", "started_on": "2023-03-01"}));
+    let doc = json!({"certfolio": 1, "learner": {"name": "A", "lang": "en"}, "courses": courses});
+    let run = render(&doc, &["--framing", "appetite"]);
+    ok(&run);
+    let (words, _, _) = words_of(&run.pdf());
+    // Each count stands over its own bar: 2019 is the first of five yearly slots across the
+    // 170 mm text width, 2023 the last (centres at 37 mm and 173 mm from the page's edge).
+    let mm = |v: f64| v * 72.0 / 25.4;
+    let over = |count: &str, centre: f64| {
+        words.iter().any(|w| w.page == 1 && w.text == count && ((w.x0 + w.x1) / 2.0 - mm(centre)).abs() < 3.0)
+    };
+    assert!(over("4", 37.0), "the tallest bar (2019) carries its count");
+    assert!(over("1", 173.0), "the 2023 bar carries its count");
+}
