@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod interop;
 pub mod issue;
 pub mod pdf;
+pub mod proof;
 pub mod storage;
 pub mod telemetry;
 pub mod web;
