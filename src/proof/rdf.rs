@@ -197,7 +197,7 @@ fn number(n: &serde_json::Number) -> NumberBuf {
         (Some(i), _, _) => i.to_string(),
         (None, Some(u), _) => u.to_string(),
         (None, None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{}", f as i128),
-        (None, None, Some(f)) => format!("{f:e}"),
+        // serde_json's own text (shortest round-trip digits): `@version: 1.1` must stay 1.1.
         _ => n.to_string(),
     };
     text.parse().unwrap_or_else(|_| NumberBuf::from(0u8))

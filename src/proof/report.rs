@@ -188,6 +188,11 @@ pub struct StatusReport {
     pub list: Option<String>,
     /// The issuer of the list credential, once read.
     pub list_issuer: Option<String>,
+    /// The list's issuer is the credential's. The specification does not require it (the DCC's
+    /// lists are signed by another key than their credentials), but only then does "not set"
+    /// come from the issuer itself; "revoked" from the list the issuer named is believed
+    /// either way.
+    pub same_issuer: bool,
     /// The list credential's own proofs, once read: its bit is believed only when they verify.
     pub list_proofs: Vec<ProofReport>,
     pub outcome: StatusOutcome,
@@ -318,12 +323,16 @@ impl fmt::Display for StatusReport {
             write!(f, " at index {i}")?;
         }
         match &self.outcome {
-            StatusOutcome::Revoked => write!(f, ": revoked"),
-            StatusOutcome::Suspended => write!(f, ": suspended"),
-            StatusOutcome::Set { purpose } => write!(f, ": set ({purpose})"),
-            StatusOutcome::NotSet => write!(f, ": not set"),
-            StatusOutcome::Refused { reason } => write!(f, ": list refused ({reason})"),
-            StatusOutcome::NotCheckable { reason } => write!(f, ": not checkable ({reason})"),
+            StatusOutcome::Revoked => write!(f, ": revoked")?,
+            StatusOutcome::Suspended => write!(f, ": suspended")?,
+            StatusOutcome::Set { purpose } => write!(f, ": set ({purpose})")?,
+            StatusOutcome::NotSet => write!(f, ": not set")?,
+            StatusOutcome::Refused { reason } => return write!(f, ": list refused ({reason})"),
+            StatusOutcome::NotCheckable { reason } => return write!(f, ": not checkable ({reason})"),
+        }
+        match (&self.list_issuer, self.same_issuer) {
+            (Some(by), false) => write!(f, " (list signed by {by}, not by the credential's issuer)"),
+            _ => Ok(()),
         }
     }
 }

@@ -35,20 +35,24 @@ fn types(o: &Map<String, Value>) -> Vec<&str> {
 /// Every `credentialStatus` entry of `document`, checked.
 pub(crate) fn check_entries(
     document: &Map<String, Value>,
-    _issuer: Option<&str>,
+    issuer: Option<&str>,
     check: &Check<'_>,
     needs: &mut Needs,
 ) -> Vec<StatusReport> {
-    as_list(document.get("credentialStatus")).into_iter().map(|entry| check_entry(entry, check, needs)).collect()
+    as_list(document.get("credentialStatus"))
+        .into_iter()
+        .map(|entry| check_entry(entry, issuer, check, needs))
+        .collect()
 }
 
-fn check_entry(entry: &Value, check: &Check<'_>, needs: &mut Needs) -> StatusReport {
+fn check_entry(entry: &Value, issuer: Option<&str>, check: &Check<'_>, needs: &mut Needs) -> StatusReport {
     let mut report = StatusReport {
         entry_type: None,
         purpose: None,
         index: None,
         list: None,
         list_issuer: None,
+        same_issuer: false,
         list_proofs: Vec::new(),
         outcome: StatusOutcome::NotSet,
     };
@@ -97,12 +101,11 @@ fn check_entry(entry: &Value, check: &Check<'_>, needs: &mut Needs) -> StatusRep
             Ok(list) => list,
             Err(e) => return refused(format!("the status list is {e}")),
         };
-        if let Some(id) = list.get("id").and_then(Value::as_str)
-            && id != url
-        {
-            return refused(format!("the list credential's id is {id}, not the URL it was read from"));
-        }
+        // The list's own `id` is not compared with the URL: the specification does not ask it,
+        // and lists are served from mirrors (the DCC's names testing.dcconsortium.org and is
+        // read from GitHub). Its signature and validity period are what bind it.
         let list_issuer = super::suites::issuer_id(&list);
+        report.same_issuer = list_issuer.is_some() && list_issuer.as_deref() == issuer;
         report.list_issuer = list_issuer.clone();
         report.list_proofs = super::suites::verify_proofs(&list, list_issuer.as_deref(), check, needs);
         let failed = report.list_proofs.iter().find(|p| {

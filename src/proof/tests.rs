@@ -619,3 +619,79 @@ fn reports_serialise() {
     assert_eq!(json["proofs"][0]["key_source"]["kind"], "did_key");
     assert_eq!(json["proofs"][0]["signer"]["kind"], "issuer");
 }
+
+/// The DCC's two-proof, revoked, expired credential with its real DID document and status
+/// list handed in (as the network layer will): both proofs verify, the list says revoked.
+#[test]
+fn dcc_revoked_expired_with_its_did_document_and_status_list() {
+    let did_url = "https://digitalcredentials.github.io/vc-test-fixtures/dids/legacy/did.json";
+    let list_url = "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/e5WK8CbZ1GjycuPombrj";
+    let resources: HashMap<String, Vec<u8>> = [
+        (did_url.to_owned(), include_bytes!("testdata/dcc_legacy_did.json").to_vec()),
+        (list_url.to_owned(), include_bytes!("testdata/dcc_status_e5WK8CbZ1GjycuPombrj.json").to_vec()),
+    ]
+    .into();
+    let report = verify(&fixture("openbadges3/ob3_dcc_revoked_expired_two_proofs.json"), &resources);
+    assert_eq!(report.proofs.len(), 2);
+    for p in &report.proofs {
+        assert_eq!(p.outcome, ProofOutcome::Valid, "{p}");
+        assert_eq!(p.signer, Signer::Issuer);
+    }
+    assert_eq!(report.proofs[0].suite, Some(Suite::EddsaRdfc2022));
+    assert_eq!(report.proofs[1].suite, Some(Suite::Ed25519Signature2020));
+    assert!(report.signature_verified());
+    assert_eq!(report.validity.outcome, ValidityOutcome::Expired);
+    let status = &report.status[0];
+    assert_eq!(status.outcome, StatusOutcome::Revoked, "{status}");
+    assert_eq!(status.index, Some(8));
+    assert!(!status.same_issuer);
+    assert_eq!(status.list_proofs[0].outcome, ProofOutcome::Valid);
+    assert!(report.needs.is_empty(), "{:?}", report.needs);
+    // The subject has a name and no identity.
+    let report = verify_credential(
+        &fixture("openbadges3/ob3_dcc_revoked_expired_two_proofs.json"),
+        &Check::new(NOW, &resources).with_email("sam@example.org"),
+    )
+    .unwrap();
+    assert_eq!(report.subject.outcome, IdentityOutcome::NoEmailIdentity);
+}
+
+/// The 1EdTech files' issuers are https profiles that cannot be fetched (example.com…). Given
+/// profiles made up here listing the key their verification method's fragment names, the
+/// signatures verify: certfolio's canonical form of those credentials (including
+/// complete.json, with nested endorsements and every optional field) is the one 1EdTech signed.
+#[test]
+fn one_edtech_files_verify_against_a_profile_listing_their_key() {
+    for file in ["ob3_simple_eddsa.json", "ob3_vc1_simple.json", "ob3_endorsement.json", "ob3_complete.json"] {
+        let bytes = fixture(&format!("openbadges3/{file}"));
+        let doc = object(&bytes);
+        let proof = match &doc["proof"] {
+            Value::Array(items) => items[0].clone(),
+            one => one.clone(),
+        };
+        let vm = proof["verificationMethod"].as_str().unwrap().to_owned();
+        let (profile_url, fragment) = vm.split_once('#').unwrap();
+        let profile = json!({
+            "id": profile_url,
+            "verificationMethod": [{"id": vm, "type": "Multikey", "controller": profile_url, "publicKeyMultibase": fragment}],
+            "assertionMethod": [vm],
+        });
+        let resources: HashMap<String, Vec<u8>> =
+            [(profile_url.to_owned(), serde_json::to_vec(&profile).unwrap())].into();
+        let report = verify(&bytes, &resources);
+        assert_eq!(report.proofs[0].outcome, ProofOutcome::Valid, "{file}: {}", report.proofs[0]);
+        assert_eq!(report.proofs[0].key_source, Some(KeySource::ControllerDocument { url: profile_url.to_owned() }));
+    }
+}
+
+/// Every bundled context goes through json-ld's context processing (credentials v1 and
+/// security v2 carry `"@version": 1.1`, a JSON number that must reach it as written).
+#[test]
+fn every_bundled_context_processes() {
+    for (url, _) in BUNDLED_CONTEXTS {
+        let doc = json!({"@context": [url], "@id": "https://e.example/s"});
+        if let Err(e) = canonical_nquads(&doc, &NoResources) {
+            panic!("{url}: {e}");
+        }
+    }
+}
