@@ -695,3 +695,78 @@ fn every_bundled_context_processes() {
         }
     }
 }
+
+// --- More W3C vc-di-eddsa vectors (src/proof/testdata/vc-di-eddsa) ------------------------
+
+fn vector(name: &str) -> String {
+    let path = format!("{}/src/proof/testdata/vc-di-eddsa/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn w3c_eddsa_jcs_2022_vector_byte_for_byte() {
+    let unsigned: Value = serde_json::from_slice(&fixture("vc/w3c_eddsa_unsigned.json")).unwrap();
+    let canon_doc = jcs_canonicalize(&unsigned);
+    assert_eq!(canon_doc, vector("eddsa-jcs-2022_canonDocJCS.txt"));
+    let signed = object(vector("eddsa-jcs-2022_signedJCS.json").as_bytes());
+    let mut config = signed["proof"].as_object().unwrap().clone();
+    config.remove("proofValue");
+    let canon_config = jcs_canonicalize(&Value::Object(config.clone()));
+    assert_eq!(canon_config, vector("eddsa-jcs-2022_proofCanonJCS.txt"));
+    let combined = [Sha256::digest(canon_config.as_bytes()), Sha256::digest(canon_doc.as_bytes())].concat();
+    assert_eq!(hex(&combined), vector("eddsa-jcs-2022_combinedHashJCS.txt").trim());
+    assert_eq!(suites::signing_input(Suite::EddsaJcs2022, unsigned.as_object().unwrap(), &config).unwrap(), combined);
+    assert_eq!(hex(&w3c_secret_key().sign(&combined).to_bytes()), vector("eddsa-jcs-2022_sigHexJCS.txt").trim());
+    let report = verify(vector("eddsa-jcs-2022_signedJCS.json").as_bytes(), &NoResources);
+    assert_eq!((report.proofs[0].suite, &report.proofs[0].outcome), (Some(Suite::EddsaJcs2022), &ProofOutcome::Valid));
+}
+
+#[test]
+fn w3c_ed25519signature2020_intermediates_byte_for_byte() {
+    let mut doc = object(&fixture("vc/w3c_ed25519signature2020_signed.json"));
+    let mut config = doc.remove("proof").and_then(|p| p.as_object().cloned()).unwrap();
+    config.remove("proofValue");
+    assert_eq!(
+        canonical_nquads(&Value::Object(doc.clone()), &NoResources).unwrap(),
+        vector("Ed25519Signature2020_canonDocEdSig.txt")
+    );
+    let mut with_context = config.clone();
+    with_context.insert("@context".into(), doc["@context"].clone());
+    assert_eq!(
+        canonical_nquads(&Value::Object(with_context), &NoResources).unwrap(),
+        vector("Ed25519Signature2020_proofCanonEdSig.txt")
+    );
+    let input = suites::signing_input(Suite::Ed25519Signature2020, &doc, &config).unwrap();
+    assert_eq!(hex(&input), vector("Ed25519Signature2020_combinedHashEdSig.txt").trim());
+}
+
+#[test]
+fn w3c_proof_sets_and_chains() {
+    for (file, count) in [("proof-set-chain_signedProofSet2.json", 2), ("proof-set-chain_signedProofChain2.json", 4)] {
+        let report = verify(vector(file).as_bytes(), &NoResources);
+        assert_eq!(report.proofs.len(), count, "{file}");
+        for p in &report.proofs {
+            assert_eq!(p.outcome, ProofOutcome::Valid, "{file}: {p}");
+        }
+    }
+    // A chained proof whose predecessor is gone no longer verifies.
+    let mut chain = object(vector("proof-set-chain_signedProofChain2.json").as_bytes());
+    chain["proof"].as_array_mut().unwrap().remove(0);
+    let report = verify(&bytes(&chain), &NoResources);
+    assert!(
+        matches!(&report.proofs[1].outcome, ProofOutcome::Rejected { reason } if reason.contains("previousProof")),
+        "{}",
+        report.proofs[1]
+    );
+}
+
+#[test]
+fn a_real_credential_with_an_unbundled_context_names_it() {
+    let report = verify(vector("eddsa-rdfc-2022_employ_signedDataInt.json").as_bytes(), &NoResources);
+    let url = "https://w3id.org/citizenship/v4rc1";
+    assert_eq!(
+        report.proofs[0].outcome,
+        ProofOutcome::NotCheckable { reason: NotCheckable::ContextUnavailable { url: url.into() } }
+    );
+    assert_eq!(report.needs, vec![Needed { kind: NeedKind::Context, url: url.into() }]);
+}
