@@ -212,6 +212,9 @@ fn from_document(
 /// `Ed25519VerificationKey2018` (`publicKeyBase58`), `JsonWebKey`/`JsonWebKey2020`
 /// (`publicKeyJwk`).
 pub fn key_from_document(bytes: &[u8], controller: &str, vm: &str) -> Result<VerifyingKey, KeyError> {
+    if bytes.len() > super::MAX_DOCUMENT_BYTES {
+        return Err(KeyError::Malformed(format!("the document is larger than {} bytes", super::MAX_DOCUMENT_BYTES)));
+    }
     let doc: Map<String, Value> = match serde_json::from_slice(bytes) {
         Ok(Value::Object(map)) => map,
         _ => return Err(KeyError::Malformed("the document is not a JSON object".into())),

@@ -237,6 +237,10 @@ impl Loader for ContextLoader<'_> {
                 let Some(bytes) = self.resources.get(url) else {
                     return Err(self.fail(iri, CanonError::ContextUnavailable(url.to_owned())));
                 };
+                if bytes.len() > super::MAX_DOCUMENT_BYTES {
+                    let why = format!("context {url} is larger than {} bytes", super::MAX_DOCUMENT_BYTES);
+                    return Err(self.fail(iri, CanonError::TooComplex(why)));
+                }
                 match serde_json::from_slice::<Value>(&bytes) {
                     Ok(value) if depth(&value) > MAX_DEPTH => {
                         let why = format!("context {url} is nested more than {MAX_DEPTH} levels deep");

@@ -770,3 +770,57 @@ fn a_real_credential_with_an_unbundled_context_names_it() {
     );
     assert_eq!(report.needs, vec![Needed { kind: NeedKind::Context, url: url.into() }]);
 }
+
+/// StatusList2021 in VCDM 1.1 form (credentials/v1, issuanceDate, Ed25519Signature2020), with
+/// the list written without the multibase `u`, as that specification had it.
+#[test]
+fn status_list_2021_in_vcdm_1_1() {
+    let k = key(10);
+    let did = did_key(&k);
+    let v1 = json!([
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/vc/status-list/2021/v1",
+        "https://w3id.org/security/suites/ed25519-2020/v1"
+    ]);
+    let mut bits = vec![0u8; 16 * 1024];
+    bits[1] = 0b0010_0000; // index 10
+    let encoded = status::encode_list(&bits);
+    let list = match json!({
+        "@context": v1,
+        "id": LIST_URL,
+        "type": ["VerifiableCredential", "StatusList2021Credential"],
+        "issuer": did,
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": format!("{LIST_URL}#list"), "type": "StatusList2021",
+                              "statusPurpose": "revocation", "encodedList": &encoded[1..]}
+    }) {
+        Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    let list = sign(list, Suite::Ed25519Signature2020, &k, &format!("{did}#{}", &did[8..]));
+    let resources: HashMap<String, Vec<u8>> = [(LIST_URL.to_owned(), bytes(&list))].into();
+    let credential = |index: u64| {
+        let doc = match json!({
+            "@context": v1,
+            "id": "urn:uuid:6f1c7e0a-3d7b-4a59-a9b2-5c1f9d0e2b44",
+            "type": ["VerifiableCredential"],
+            "issuer": did,
+            "issuanceDate": "2026-01-01T00:00:00Z",
+            "expirationDate": "2030-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:learner"},
+            "credentialStatus": {"id": format!("{LIST_URL}#{index}"), "type": "StatusList2021Entry",
+                                 "statusPurpose": "revocation", "statusListIndex": index.to_string(),
+                                 "statusListCredential": LIST_URL}
+        }) {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        };
+        bytes(&sign(doc, Suite::Ed25519Signature2020, &k, &format!("{did}#{}", &did[8..])))
+    };
+    let revoked = verify(&credential(10), &resources);
+    assert!(revoked.signature_verified(), "{}", revoked.proofs[0]);
+    assert_eq!(revoked.validity.outcome, ValidityOutcome::Current);
+    assert_eq!(revoked.status[0].outcome, StatusOutcome::Revoked, "{}", revoked.status[0]);
+    assert!(revoked.status[0].same_issuer);
+    assert_eq!(verify(&credential(11), &resources).status[0].outcome, StatusOutcome::NotSet);
+}
