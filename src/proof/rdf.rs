@@ -26,9 +26,13 @@ const MAX_QUADS: usize = 20_000;
 /// Blank nodes whose neighbourhoods look alike make RDFC-1.0 exponential (its "Hash N-Degree
 /// Quads" step). rdf-canon counts those calls; past this many, the input is refused.
 const HNDQ_CALL_LIMIT: usize = 4_000;
-/// Remote contexts loaded for one document (each may import others): bounds a hostile chain
-/// of contexts handed in by the caller's loader.
-const MAX_CONTEXT_LOADS: usize = 64;
+/// Context loads for one document. json-ld loads a context each time a `@context` names it
+/// (no cache), so a CLR holding fifty credentials, each with its own `@context`, makes about
+/// 150 loads; this bounds the work a document of many `@context`s can cause.
+const MAX_CONTEXT_LOADS: usize = 2_000;
+/// Loads answered by the caller (contexts not bundled): bounds a hostile chain of contexts,
+/// each importing the next, handed in by the caller's loader.
+const MAX_CALLER_LOADS: usize = 64;
 
 /// Why a document has no canonical form here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +90,8 @@ fn depth(value: &Value) -> usize {
 }
 
 fn canonical_nquads_here(document: &Value, resources: &dyn Resources) -> Result<String, CanonError> {
-    let loader = ContextLoader { resources, loads: Cell::new(0), failure: RefCell::new(None) };
+    let loader =
+        ContextLoader { resources, loads: Cell::new(0), caller_loads: Cell::new(0), failure: RefCell::new(None) };
     let quads = to_rdf(document, &loader).map_err(|e| loader.failure.borrow().clone().unwrap_or(e))?;
     let dataset: oxrdf::Dataset = quads.into_iter().collect();
     let options = rdf_canon::CanonicalizationOptions { hndq_call_limit: Some(HNDQ_CALL_LIMIT) };
@@ -208,6 +213,7 @@ fn number(n: &serde_json::Number) -> NumberBuf {
 struct ContextLoader<'a> {
     resources: &'a dyn Resources,
     loads: Cell<usize>,
+    caller_loads: Cell<usize>,
     failure: RefCell<Option<CanonError>>,
 }
 
@@ -234,6 +240,12 @@ impl Loader for ContextLoader<'_> {
         let document = match bundled_parsed(url) {
             Some(doc) => doc.clone(),
             None => {
+                let caller_loads = self.caller_loads.get() + 1;
+                self.caller_loads.set(caller_loads);
+                if caller_loads > MAX_CALLER_LOADS {
+                    let why = format!("more than {MAX_CALLER_LOADS} loads of contexts that are not bundled");
+                    return Err(self.fail(iri, CanonError::TooComplex(why)));
+                }
                 let Some(bytes) = self.resources.get(url) else {
                     return Err(self.fail(iri, CanonError::ContextUnavailable(url.to_owned())));
                 };

@@ -824,3 +824,24 @@ fn status_list_2021_in_vcdm_1_1() {
     assert!(revoked.status[0].same_issuer);
     assert_eq!(verify(&credential(11), &resources).status[0].outcome, StatusOutcome::NotSet);
 }
+
+/// A CLR-like credential holding many credentials, each with its own `@context`: every
+/// `@context` is a context load, and sixty of them stay well within the limits.
+#[test]
+fn many_nested_credentials_with_their_own_contexts() {
+    let k = key(11);
+    let did = did_key(&k);
+    let mut doc = badge(&did);
+    let nested: Vec<Value> = (0..60)
+        .map(|i| {
+            let mut inner = badge(&did);
+            inner.insert("id".into(), json!(format!("urn:uuid:00000000-0000-4000-8000-{i:012}")));
+            Value::Object(inner)
+        })
+        .collect();
+    doc["credentialSubject"]["achievement"]["endorsement"] = Value::Array(nested);
+    let started = std::time::Instant::now();
+    let report = verify(&bytes(&sign(doc, Suite::EddsaRdfc2022, &k, &did)), &NoResources);
+    assert!(report.signature_verified(), "{}", report.proofs[0]);
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
