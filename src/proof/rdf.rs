@@ -111,7 +111,19 @@ fn to_rdf(document: &Value, loader: &ContextLoader<'_>) -> Result<Vec<oxrdf::Qua
     let future = input.to_rdf_full((), generator, loader, options, ());
     let mut to_rdf = run_ready(future)
         .ok_or_else(|| CanonError::JsonLd("the JSON-LD processor did not finish".into()))?
-        .map_err(|e| CanonError::JsonLd(e.to_string()))?;
+        .map_err(|e| {
+            use json_ld::ExpandError;
+            match e {
+                json_ld::ToRdfError::Expand(ExpandError::Expansion(json_ld::expansion::Error::KeyExpansionFailed(
+                    term,
+                ))) => CanonError::JsonLd(format!(
+                    "`{term}` is defined by none of the credential's contexts, so no signature can cover it"
+                )),
+                other => CanonError::JsonLd(
+                    other.to_string().replace("Expansion failed: Expansion failed", "Expansion failed"),
+                ),
+            }
+        })?;
     let mut quads = Vec::new();
     for quad in to_rdf.cloned_quads() {
         if quads.len() >= MAX_QUADS {
@@ -123,7 +135,7 @@ fn to_rdf(document: &Value, loader: &ContextLoader<'_>) -> Result<Vec<oxrdf::Qua
 }
 
 /// Drives a future that never waits: the loader answers at once (it reads memory or calls the
-/// caller's synchronous loader), so the first poll completes. No executor, no thread.
+/// caller's synchronous loader), so the first poll completes. No executor needed.
 fn run_ready<F: Future>(future: F) -> Option<F::Output> {
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
@@ -314,6 +326,6 @@ mod tests {
             "colour": "red"
         });
         let err = canonical_nquads(&doc, &super::super::NoResources).unwrap_err();
-        assert!(matches!(err, CanonError::JsonLd(_)), "{err}");
+        assert!(matches!(&err, CanonError::JsonLd(m) if m.contains("`colour` is defined by none")), "{err}");
     }
 }
