@@ -22,6 +22,7 @@ pub mod interop;
 pub mod issue;
 pub mod pdf;
 pub mod presentation;
+pub mod proof;
 pub mod storage;
 pub mod telemetry;
 pub mod web;
