@@ -21,7 +21,17 @@ use crate::storage::shares::{NewShare, Share};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewShareBody {
-    pub framing: Framing,
+    /// Required unless `portfolio` is given (the saved portfolio then says everything).
+    #[serde(default)]
+    pub framing: Option<Framing>,
+    /// A saved portfolio (`/api/v1/portfolios`) to share: its framing, options, choices and
+    /// statement. Give no framing, field, theme or include flag beside it.
+    #[serde(default)]
+    pub portfolio: Option<Uuid>,
+    /// With `portfolio`: the link follows the portfolio's later edits (else it shows it as it is
+    /// now, whatever is edited later). Stated on the recruiter's page.
+    #[serde(default)]
+    pub follow: bool,
     /// Legitimacy in a discipline: every course of this field.
     #[serde(default)]
     #[schema(max_length = 100)]
@@ -68,6 +78,9 @@ pub struct ShareView {
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// The saved portfolio the link was made from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portfolio: Option<ShareSourceView>,
     /// `active`, `expired` or `revoked`.
     pub status: String,
     pub created_at: String,
@@ -80,6 +93,15 @@ pub struct ShareView {
     pub first_viewed_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareSourceView {
+    /// `null` once the portfolio was deleted (the link shows it as it was).
+    pub id: Option<Uuid>,
+    pub name: String,
+    /// The link shows the portfolio's later edits; else it shows it as it was when made.
+    pub follows: bool,
 }
 
 /// The creation answer: the only time the token and full URL are shown.
@@ -126,6 +148,11 @@ fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
         lang: share.lang,
         include_uncertified: share.spec.include_uncertified,
         include_expired: share.spec.include_expired,
+        portfolio: share.source.as_ref().map(|s| ShareSourceView {
+            id: s.id,
+            name: s.name.clone(),
+            follows: s.follows,
+        }),
         label: share.label.clone(),
         expires_at: share.expires_at.map(rfc3339),
         status: status.into(),
@@ -175,11 +202,36 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
     };
-    let spec = Spec {
-        framing: body.framing,
-        scope,
-        include_uncertified: body.include_uncertified,
-        include_expired: body.include_expired,
+    let (spec, portfolio, lang) = match body.portfolio {
+        Some(id) => {
+            if body.framing.is_some() || scope != Scope::All || body.include_uncertified || body.include_expired {
+                return Err(AppError::validation(
+                    "portfolio",
+                    "a saved portfolio says its framing and options: give it alone (with lang, label, expiry)",
+                ));
+            }
+            let saved = state.db.portfolio(who.id, id).await.map_err(|e| match e {
+                crate::storage::Error::NotFound => AppError::validation("portfolio", "no such portfolio among yours"),
+                other => other.into(),
+            })?;
+            let lang = body.lang.or(saved.settings.lang);
+            (saved.settings.spec(), Some((id, body.follow, saved.settings)), lang)
+        }
+        None => {
+            if body.follow {
+                return Err(AppError::validation("follow", "only a link made from a saved portfolio can follow it"));
+            }
+            let framing =
+                body.framing.ok_or_else(|| AppError::validation("framing", "give a framing, or a saved portfolio"))?;
+            let spec = Spec {
+                framing,
+                scope,
+                include_uncertified: body.include_uncertified,
+                include_expired: body.include_expired,
+                shape: Default::default(),
+            };
+            (spec, None, body.lang)
+        }
     };
     let expires_at = match body.expires_at.as_deref() {
         None => None,
@@ -197,8 +249,8 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
     // The link must show something today: the same check as making the PDF.
     let (profile, courses) = state.db.record(who.id).await?;
     let record = crate::storage::courses::as_record(profile, &courses);
-    let lang = body.lang.or(record.learner.lang).unwrap_or_default();
-    let shown = crate::presentation::present(&record, &spec, lang, now).map_err(crate::issue::select_error)?;
+    let shown_lang = lang.or(record.learner.lang).unwrap_or_default();
+    let shown = crate::presentation::present(&record, &spec, shown_lang, now).map_err(crate::issue::select_error)?;
     crate::issue::refuse_empty(&shown)?;
 
     let token = new_token()?;
@@ -206,7 +258,7 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         .db
         .create_share(
             who.id,
-            NewShare { token_hash: token.hash, spec, lang: body.lang, label: body.label, expires_at },
+            NewShare { token_hash: token.hash, spec, lang, label: body.label, expires_at, portfolio },
             now,
         )
         .await?;

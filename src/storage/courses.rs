@@ -26,6 +26,7 @@ pub fn as_document(learner: crate::domain::LearnerRecord, courses: &[StoredCours
         certfolio: crate::domain::document::DOCUMENT_VERSION,
         learner,
         courses: courses.iter().map(|c| c.record.clone()).collect(),
+        portfolios: Vec::new(),
     }
 }
 
@@ -74,7 +75,7 @@ const COURSE_SELECT: &str = "
            a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
            e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at,
            b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked,
-           a.expires_on
+           a.expires_on, c.skills
     FROM courses c
     LEFT JOIN platforms p ON p.id = c.platform_id
     LEFT JOIN institutions i ON i.id = c.institution_id
@@ -151,6 +152,10 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
             institution: row.get(3)?,
             field: row.get(4)?,
             themes,
+            skills: {
+                let raw: String = row.get(39)?;
+                serde_json::from_str(&raw).map_err(|e| corrupt(39, e.to_string()))?
+            },
             language: row.get(6)?,
             started_on: opt_date(row, 7)?,
             finished_on: opt_date(row, 8)?,
@@ -217,6 +222,7 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
     let platform = named_row(conn, "platforms", learner, c.platform.as_deref(), now)?;
     let institution = named_row(conn, "institutions", learner, c.institution.as_deref(), now)?;
     let themes = serde_json::to_string(&c.themes).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let skills = serde_json::to_string(&c.skills).map_err(|e| Error::Corrupt(e.to_string()))?;
     let values = params![
         id.to_string(),
         learner.to_string(),
@@ -236,12 +242,13 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         c.notes,
         c.prior_mastery,
         now,
+        skills,
     ];
     let result = if existing {
         conn.execute(
             "UPDATE courses SET identity = ?3, title = ?4, platform_id = ?5, institution_id = ?6, field = ?7,
                 themes = ?8, language = ?9, started_on = ?10, finished_on = ?11, hours = ?12, follow_mode = ?13,
-                outcome = ?14, motive = ?15, notes = ?16, prior_mastery = ?17, updated_at = ?18
+                outcome = ?14, motive = ?15, notes = ?16, prior_mastery = ?17, updated_at = ?18, skills = ?19
              WHERE id = ?1 AND learner_id = ?2",
             values,
         )
@@ -249,9 +256,9 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         conn.execute(
             "INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
                 language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
-                created_at, updated_at)
+                created_at, updated_at, skills)
              VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM courses WHERE learner_id = ?2), ?3, ?4, ?5,
-                ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+                ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
             values,
         )
     };
@@ -342,6 +349,43 @@ impl Db {
         .await
     }
 
+    /// Edits the courses `ids` of this learner with `edit`, in one transaction: every course
+    /// read, edited and written, or none (the first course the edit makes invalid is the inner
+    /// error, naming it). The number of courses the edit changed.
+    pub async fn edit_courses(
+        &self,
+        learner: Uuid,
+        ids: Vec<Uuid>,
+        edit: crate::domain::bulk::BulkSet,
+        now: i64,
+    ) -> Result<std::result::Result<usize, crate::domain::ValidationError>> {
+        self.write(move |tx| {
+            let mut changed = 0;
+            for (i, id) in ids.iter().enumerate() {
+                let before = get(tx, learner, *id)?.record;
+                let mut after = before.clone();
+                if let Err(e) = edit.apply(&mut after) {
+                    // Nothing is written: the transaction rolls back with the error.
+                    return Err(Error::Invalid(crate::domain::ValidationError::new(
+                        format!("ids[{i}], {}", e.path),
+                        e.message,
+                    )));
+                }
+                if after != before {
+                    write_course(tx, learner, *id, true, &after, now)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+        .await
+        .map(Ok)
+        .or_else(|e| match e {
+            Error::Invalid(v) => Ok(Err(v)),
+            other => Err(other),
+        })
+    }
+
     pub async fn delete_course(&self, learner: Uuid, id: Uuid) -> Result<()> {
         self.write(move |tx| {
             let n = tx.execute(
@@ -375,8 +419,12 @@ impl Db {
         self.write(move |tx| {
             let profile = load_learner(tx, learner)?.profile;
             let records = list(tx, learner)?.into_iter().map(|c| c.record).collect();
-            let current =
-                Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses: records };
+            let current = Document {
+                certfolio: crate::domain::document::DOCUMENT_VERSION,
+                learner: profile,
+                courses: records,
+                portfolios: Vec::new(),
+            };
             match incoming.apply(&current) {
                 Ok(doc) => import_in(tx, learner, &doc, now).map(Ok),
                 Err(e) => Ok(Err(e)),
@@ -394,8 +442,12 @@ impl Db {
     pub async fn export_document(&self, learner: Uuid) -> Result<Document> {
         self.read(move |tx| {
             let profile = load_learner(tx, learner)?.profile;
-            let courses = list(tx, learner)?.into_iter().map(|c| c.record).collect();
-            Ok(Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses })
+            let stored = list(tx, learner)?;
+            let place = |id: Uuid| stored.iter().position(|c| c.id == id);
+            let portfolios =
+                super::portfolios::list_in(tx, learner)?.into_iter().map(|p| p.settings.map_known(place)).collect();
+            let courses = stored.into_iter().map(|c| c.record).collect();
+            Ok(Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses, portfolios })
         })
         .await
     }
@@ -409,6 +461,8 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result
         store_profile(tx, learner, &doc.learner, now)?;
     }
     let mut counts = ImportCounts::default();
+    // The id of each document course once stored: saved portfolios name courses by place.
+    let mut ids: Vec<Uuid> = Vec::with_capacity(doc.courses.len());
     for course in &doc.courses {
         let existing: Option<String> = tx
             .query_row(
@@ -419,11 +473,14 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result
             .optional()?;
         match existing {
             None => {
-                write_course(tx, learner, Uuid::new_v4(), false, course, now)?;
+                let id = Uuid::new_v4();
+                write_course(tx, learner, id, false, course, now)?;
+                ids.push(id);
                 counts.created += 1;
             }
             Some(id) => {
                 let id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
+                ids.push(id);
                 if get(tx, learner, id)?.record == *course {
                     counts.unchanged += 1;
                 } else {
@@ -432,6 +489,16 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result
                 }
             }
         }
+    }
+    // The document's portfolios replace those of the same name; others are kept.
+    for p in &doc.portfolios {
+        let saved = p.map_refs(|place| ids.get(place).copied()).ok_or_else(|| {
+            Error::Corrupt("a portfolio names a course past the document's end (checked before import)".into())
+        })?;
+        super::portfolios::put_by_name(tx, learner, &saved, now)?;
+    }
+    if !doc.portfolios.is_empty() {
+        super::portfolios::bump_revision(tx, learner)?;
     }
     Ok(counts)
 }
