@@ -233,19 +233,7 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
             (spec, None, body.lang)
         }
     };
-    let expires_at = match body.expires_at.as_deref() {
-        None => None,
-        Some(raw) => {
-            let t = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
-                AppError::validation("expires_at", format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"))
-            })?;
-            let t = t.unix_timestamp();
-            if t <= now {
-                return Err(AppError::validation("expires_at", "must be in the future"));
-            }
-            Some(t)
-        }
-    };
+    let expires_at = body.expires_at.as_deref().map(|raw| future_time(raw, now)).transpose()?;
     // The link must show something today: the same check as making the PDF.
     let (profile, courses) = state.db.record(who.id).await?;
     let record = crate::storage::courses::as_record(profile, &courses);
@@ -263,6 +251,88 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         )
         .await?;
     tracing::info!(learner = %who.id, share = %share.id, "share link created");
+    let url = format!("{}/s/{}", state.config.public_url, token.token);
+    Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareChange {
+    /// RFC 3339 time after which the link answers 404; `null` for never.
+    #[schema(example = "2027-06-30T23:59:59Z")]
+    pub expires_at: Option<String>,
+}
+
+/// Reads an expiry given as RFC 3339; it must be in the future.
+fn future_time(raw: &str, now: i64) -> AppResult<i64> {
+    let t = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
+        AppError::validation("expires_at", format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"))
+    })?;
+    let t = t.unix_timestamp();
+    if t <= now {
+        return Err(AppError::validation("expires_at", "must be in the future"));
+    }
+    Ok(t)
+}
+
+/// Change a live link's expiry (or remove it).
+#[utoipa::path(patch, path = "/api/v1/shares/{id}", operation_id = "change_share", tag = "shares",
+    params(("id" = uuid::Uuid, Path, description = "Share link id")),
+    request_body = ShareChange,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = ShareView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such live link among this learner's", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Not an RFC 3339 time, or not in the future", body = ErrorBody),
+    ))]
+pub async fn change(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ShareChange>,
+) -> AppResult<Json<ShareView>> {
+    let id = parse_id(&id)?;
+    Ok(Json(change_expiry(&state, who, id, body.expires_at.as_deref()).await?))
+}
+
+/// Sets a link's expiry (API and shares page).
+pub async fn change_expiry(
+    state: &AppState,
+    who: AuthLearner,
+    id: Uuid,
+    expires_at: Option<&str>,
+) -> AppResult<ShareView> {
+    let now = state.clock.now();
+    let at = expires_at.map(|raw| future_time(raw, now)).transpose()?;
+    let share = state.db.set_share_expiry(who.id, id, at).await?;
+    Ok(view(&share, now, state))
+}
+
+/// Replace a link: a new URL for the same portfolio, the old link revoked at once.
+#[utoipa::path(post, path = "/api/v1/shares/{id}/replace", operation_id = "replace_share", tag = "shares",
+    params(("id" = uuid::Uuid, Path, description = "Share link id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "The new link; its token and URL are shown this once", body = CreatedShare),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such live link among this learner's", body = ErrorBody),
+    ))]
+pub async fn replace(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    Path(id): Path<String>,
+) -> AppResult<(StatusCode, Json<CreatedShare>)> {
+    Ok((StatusCode::CREATED, Json(replace_share(&state, who, parse_id(&id)?).await?)))
+}
+
+/// Replaces a link (API and shares page).
+pub async fn replace_share(state: &AppState, who: AuthLearner, id: Uuid) -> AppResult<CreatedShare> {
+    let now = state.clock.now();
+    let token = new_token()?;
+    let share = state.db.replace_share(who.id, id, token.hash, now).await?;
+    tracing::info!(learner = %who.id, share = %share.id, "share link replaced; the old one revoked");
     let url = format!("{}/s/{}", state.config.public_url, token.token);
     Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
 }

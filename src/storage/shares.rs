@@ -229,6 +229,52 @@ impl Db {
         .await
     }
 
+    /// Sets (or clears, `None`) a live link's expiry.
+    pub async fn set_share_expiry(&self, learner: Uuid, id: Uuid, expires_at: Option<i64>) -> Result<Share> {
+        self.write(move |tx| {
+            let n = tx.execute(
+                "UPDATE shares SET expires_at = ?3 WHERE id = ?1 AND learner_id = ?2 AND revoked_at IS NULL",
+                params![id.to_string(), learner.to_string(), expires_at],
+            )?;
+            if n == 0 {
+                return Err(Error::NotFound);
+            }
+            Ok(tx.query_row(
+                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
+                [id.to_string()],
+                share_from_row,
+            )?)
+        })
+        .await
+    }
+
+    /// Replaces a link in one transaction: a copy of it under a new token (same framing, label,
+    /// expiry, source; no views yet), the old one revoked. For a link whose URL was lost or
+    /// sent to the wrong person.
+    pub async fn replace_share(&self, learner: Uuid, id: Uuid, token_hash: [u8; 32], now: i64) -> Result<Share> {
+        self.write(move |tx| {
+            let new_id = Uuid::new_v4();
+            let n = tx.execute(
+                "INSERT INTO shares (id, learner_id, token_hash, framing, field, theme, lang, include_uncertified,
+                                     label, expires_at, created_at, include_expired, portfolio_id, follows, snapshot)
+                 SELECT ?3, learner_id, ?4, framing, field, theme, lang, include_uncertified, label, expires_at, ?5,
+                        include_expired, portfolio_id, follows, snapshot
+                 FROM shares WHERE id = ?1 AND learner_id = ?2 AND revoked_at IS NULL",
+                params![id.to_string(), learner.to_string(), new_id.to_string(), token_hash.as_slice(), now],
+            )?;
+            if n == 0 {
+                return Err(Error::NotFound);
+            }
+            tx.execute("UPDATE shares SET revoked_at = ?2 WHERE id = ?1", params![id.to_string(), now])?;
+            Ok(tx.query_row(
+                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
+                [new_id.to_string()],
+                share_from_row,
+            )?)
+        })
+        .await
+    }
+
     /// The link a token opens, live or not (the caller decides; all dead links look alike),
     /// with its owner's record revision (for page caching).
     pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {

@@ -236,3 +236,45 @@ async fn one_bulk_edit_files_22_linkedin_courses_under_one_field() {
         "all or nothing"
     );
 }
+
+#[tokio::test]
+async fn a_link_can_get_a_new_expiry_and_a_lost_one_is_replaced_in_one_step() {
+    let app = TestApp::new();
+    let token = app.learner("sharer@example.org").await;
+    assert_eq!(app.post("/api/v1/import", &token, &fixture_json("doc24.json")).await.status, StatusCode::CREATED);
+    let body =
+        json!({"framing": "legitimacy", "field": "computing", "label": "Acme", "expires_at": "2027-03-01T00:00:00Z"});
+    let made = app.post("/api/v1/shares", &token, &body).await.json();
+    let id = made["id"].as_str().unwrap();
+    let old_path = format!("/s/{}", made["token"].as_str().unwrap());
+    let call = |method: Method, path: String, body: Option<Value>| {
+        let app = &app;
+        let token = token.clone();
+        async move { app.call(method, &path, Auth::Bearer(&token), body.as_ref()).await }
+    };
+    let r =
+        call(Method::PATCH, format!("/api/v1/shares/{id}"), Some(json!({"expires_at": "2027-09-01T00:00:00Z"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["expires_at"], "2027-09-01T00:00:00Z");
+    let r =
+        call(Method::PATCH, format!("/api/v1/shares/{id}"), Some(json!({"expires_at": "2020-01-01T00:00:00Z"}))).await;
+    assert_eq!((r.status, r.error_field().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "expires_at"));
+    let r = call(Method::PATCH, format!("/api/v1/shares/{id}"), Some(json!({"expires_at": null}))).await;
+    assert!(r.json().get("expires_at").is_none(), "never expires now");
+    // Replace: a new URL for the same portfolio; the old URL answers 404 at once.
+    let r = call(Method::POST, format!("/api/v1/shares/{id}/replace"), None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let new = r.json();
+    assert_ne!(new["token"], made["token"]);
+    assert_eq!((new["label"].as_str(), new["field"].as_str()), (Some("Acme"), Some("computing")));
+    assert_eq!(app.call(Method::GET, &old_path, Auth::None, None).await.status, StatusCode::NOT_FOUND);
+    let new_path = format!("/s/{}", new["token"].as_str().unwrap());
+    assert_eq!(app.call(Method::GET, &new_path, Auth::None, None).await.status, StatusCode::OK);
+    // A revoked link is not replaced again, and another learner's link is not theirs to touch.
+    let r = call(Method::POST, format!("/api/v1/shares/{id}/replace"), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let other = app.learner("other@example.org").await;
+    let new_id = new["id"].as_str().unwrap();
+    let r = app.call(Method::POST, &format!("/api/v1/shares/{new_id}/replace"), Auth::Bearer(&other), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
