@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .layer(axum::extract::DefaultBodyLimit::max(import_limit)),
         )
         .routes(routes!(import::export))
+        .routes(routes!(import::imports))
         .routes(routes!(shares::create, shares::list))
         .routes(routes!(shares::revoke, shares::change))
         .routes(routes!(shares::replace))

@@ -15,6 +15,8 @@ pub struct StoredCourse {
     pub id: Uuid,
     pub record: CourseRecord,
     pub evidence: Option<EvidenceMeta>,
+    /// The last import that created or changed the course, if any.
+    pub import_id: Option<Uuid>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -61,6 +63,16 @@ pub struct EvidenceMeta {
     pub created_at: i64,
 }
 
+/// An import as the course list offers it: which format, when, what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportBatch {
+    pub id: Uuid,
+    pub format: String,
+    pub created: i64,
+    pub updated: i64,
+    pub created_at: i64,
+}
+
 /// What an import did, course by course.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {
@@ -75,7 +87,7 @@ const COURSE_SELECT: &str = "
            a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
            e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at,
            b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked,
-           a.expires_on, c.skills
+           a.expires_on, c.skills, c.import_id
     FROM courses c
     LEFT JOIN platforms p ON p.id = c.platform_id
     LEFT JOIN institutions i ON i.id = c.institution_id
@@ -168,6 +180,7 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
             attestation,
         },
         evidence,
+        import_id: row.get::<_, Option<String>>(40)?.and_then(|s| Uuid::parse_str(&s).ok()),
         created_at: row.get(15)?,
         updated_at: row.get(16)?,
     })
@@ -402,7 +415,7 @@ impl Db {
     /// record is updated in place (its id and evidence kept), any other is added, in document
     /// order.
     pub async fn import_document(&self, learner: Uuid, doc: Document, now: i64) -> Result<ImportCounts> {
-        self.write(move |tx| import_in(tx, learner, &doc, now)).await
+        self.write(move |tx| import_in(tx, learner, &doc, now, crate::interop::Format::Document.as_str())).await
     }
 
     /// Imports a file read by `Incoming::read`: the record is read, the file applied to it
@@ -425,10 +438,33 @@ impl Db {
                 courses: records,
                 portfolios: Vec::new(),
             };
+            let format = incoming.format.as_str();
             match incoming.apply(&current) {
-                Ok(doc) => import_in(tx, learner, &doc, now).map(Ok),
+                Ok(doc) => import_in(tx, learner, &doc, now, format).map(Ok),
                 Err(e) => Ok(Err(e)),
             }
+        })
+        .await
+    }
+
+    /// The learner's imports that still name courses, newest first.
+    pub async fn imports(&self, learner: Uuid) -> Result<Vec<ImportBatch>> {
+        self.read(move |tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT i.id, i.format, i.created, i.updated, i.created_at FROM imports i
+                 WHERE i.learner_id = ?1 AND EXISTS (SELECT 1 FROM courses c WHERE c.import_id = i.id)
+                 ORDER BY i.created_at DESC, i.rowid DESC",
+            )?;
+            let rows = stmt.query_map([learner.to_string()], |r| {
+                Ok(ImportBatch {
+                    id: uuid_at(r, 0)?,
+                    format: r.get(1)?,
+                    created: r.get(2)?,
+                    updated: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }
@@ -455,7 +491,7 @@ impl Db {
 
 /// Imports a validated document inside `tx`: the profile replaced when it differs, each course
 /// updated in place when its identity is already in the record, added otherwise.
-fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result<ImportCounts> {
+fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64, format: &str) -> Result<ImportCounts> {
     let before = load_learner(tx, learner)?;
     if before.profile != doc.learner {
         store_profile(tx, learner, &doc.learner, now)?;
@@ -463,6 +499,7 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result
     let mut counts = ImportCounts::default();
     // The id of each document course once stored: saved portfolios name courses by place.
     let mut ids: Vec<Uuid> = Vec::with_capacity(doc.courses.len());
+    let mut touched: Vec<Uuid> = Vec::new();
     for course in &doc.courses {
         let existing: Option<String> = tx
             .query_row(
@@ -476,6 +513,7 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result
                 let id = Uuid::new_v4();
                 write_course(tx, learner, id, false, course, now)?;
                 ids.push(id);
+                touched.push(id);
                 counts.created += 1;
             }
             Some(id) => {
@@ -485,9 +523,28 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result
                     counts.unchanged += 1;
                 } else {
                     write_course(tx, learner, id, true, course, now)?;
+                    touched.push(id);
                     counts.updated += 1;
                 }
             }
+        }
+    }
+    // The import itself, and the courses it created or changed, so that they can be found again.
+    if counts.created + counts.updated > 0 {
+        let import_id = Uuid::new_v4().to_string();
+        tx.execute(
+            "INSERT INTO imports (id, learner_id, format, created, updated, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                import_id,
+                learner.to_string(),
+                format,
+                i64::try_from(counts.created).unwrap_or(i64::MAX),
+                i64::try_from(counts.updated).unwrap_or(i64::MAX),
+                now
+            ],
+        )?;
+        for id in &touched {
+            tx.execute("UPDATE courses SET import_id = ?2 WHERE id = ?1", params![id.to_string(), import_id])?;
         }
     }
     // The document's portfolios replace those of the same name; others are kept.
