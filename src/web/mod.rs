@@ -21,6 +21,7 @@ pub mod labels;
 pub mod limits;
 pub mod pending;
 pub mod portfolio_pages;
+pub mod qr;
 pub mod settings_pages;
 pub mod share_page;
 pub mod verify;
