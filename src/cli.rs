@@ -11,9 +11,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::app::{AppState, serve, shutdown_signal};
+use crate::app::{serve, shutdown_signal};
 use crate::config::{Clock, Config, IMPORT_MAX_BYTES, MIB};
 use crate::domain::{Email, Lang, parse_document};
+use crate::state::AppState;
 use crate::storage::{self, DB_FILE, Db};
 
 #[derive(Debug, Parser)]
@@ -345,7 +346,7 @@ async fn run_serve(
     }
     config.fetch = fetch;
     let state = AppState::open(config, Clock::system()).map_err(|e| match e {
-        crate::app::OpenError::Trust(m) | crate::app::OpenError::Fetch(m) => CliError(m),
+        crate::state::OpenError::Trust(m) | crate::state::OpenError::Fetch(m) => CliError(m),
         e => CliError(format!("{}: {e}", data.display())),
     })?;
     tracing::info!("certfolio listening on http://{local} (public URL {public_url}, data in {})", data.display());

@@ -9,29 +9,20 @@
 //! are kept in memory by record revision, and concurrent requests for one PDF wait for a single
 //! render instead of each taking a render slot.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::assurance::badge_check;
 use crate::domain::portfolio::{Scope, SelectError, Spec};
 use crate::error::{AppError, AppResult};
 use crate::pdf::{RenderError, RenderOptions, ShareLink, render};
 use crate::presentation::{Portfolio, present};
+use crate::state::AppState;
+pub use crate::state::pdfs::Issued;
+use crate::state::pdfs::PdfKey;
 use crate::storage::shares::GeneratedPdf;
-
-#[derive(Clone)]
-pub struct Issued {
-    pub bytes: Bytes,
-    pub code: String,
-    /// What the downloaded file is called (`file_name`).
-    pub file_name: String,
-}
 
 /// Which PDF is asked for: whose, for which link (none: the learner's own download), framed
 /// how, and the record revision it is asked at.
@@ -44,7 +35,7 @@ pub struct PdfRequest {
 }
 
 impl PdfRequest {
-    fn cache_key(&self) -> CacheKey {
+    fn cache_key(&self) -> PdfKey {
         let spec = &self.spec;
         let scope = match &spec.scope {
             Scope::All => String::new(),
@@ -58,56 +49,7 @@ impl PdfRequest {
             spec.include_expired,
             self.lang.map_or("", Lang::as_str)
         );
-        CacheKey { learner: self.learner, share: self.share, asked, revision: self.revision }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct CacheKey {
-    learner: Uuid,
-    share: Option<Uuid>,
-    asked: String,
-    revision: i64,
-}
-
-struct Cached {
-    issued: Issued,
-    /// The PDF shows a badge that expires at this time: from then on it is stale.
-    stale_at: Option<i64>,
-}
-
-/// Recently issued PDFs, and the renders in flight (see the module comment).
-#[derive(Default)]
-pub struct IssuedPdfs {
-    recent: Mutex<HashMap<CacheKey, Cached>>,
-    flights: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-/// Beyond this many bytes of cached PDFs the cache starts afresh (bounded memory).
-const MAX_CACHED_BYTES: usize = 32 * 1024 * 1024;
-
-impl IssuedPdfs {
-    fn get(&self, key: &CacheKey, now: i64) -> Option<Issued> {
-        let recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        recent.get(key).filter(|c| c.stale_at.is_none_or(|t| now < t)).map(|c| c.issued.clone())
-    }
-
-    fn put(&self, key: CacheKey, issued: Issued, stale_at: Option<i64>) {
-        let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let used: usize = recent.values().map(|c| c.issued.bytes.len()).sum();
-        if used + issued.bytes.len() > MAX_CACHED_BYTES {
-            recent.clear();
-        }
-        recent.insert(key, Cached { issued, stale_at });
-    }
-
-    fn flight(&self, key: &CacheKey) -> Arc<tokio::sync::Mutex<()>> {
-        let mut flights = self.flights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        flights.entry(key.clone()).or_default().clone()
-    }
-
-    fn land(&self, key: &CacheKey) {
-        self.flights.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
+        PdfKey { learner: self.learner, share: self.share, asked, revision: self.revision }
     }
 }
 

@@ -1,8 +1,9 @@
 //! certfolio: a learner's record of MOOCs and attestations, and the portfolios made from it.
 //!
 //! Layout: `domain` (pure types and rules) · `storage` (the only SQL) · `auth` (passwords,
-//! tokens, throttling) · `api` (JSON handlers) · `app` (`build_app`, shared by `serve` and the
-//! tests) · `cli` (the command line) · `error` (one error type, mapped to JSON) · `fetch` (the
+//! tokens, throttling) · `state` (`AppState`: the database and the in-memory caches every handler
+//! shares) · `api` (JSON handlers) · `web` (HTML pages) · `app` (`build_app`, shared by `serve`
+//! and the tests) · `cli` (the command line) · `error` (one error type, mapped to JSON) · `fetch` (the
 //! only outbound HTTP client, guarded, for verification).
 
 pub mod api;
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod extract;
 pub mod fetch;
 // The fuzz targets' bodies: built for `cargo test` (corpus replay) and for cargo-fuzz (which
 // sets `--cfg fuzzing`), never into the service, whose requests must not reach an assertion.
@@ -23,8 +25,10 @@ pub mod issue;
 pub mod pdf;
 pub mod presentation;
 pub mod proof;
+pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod web;
 
-pub use app::{AppState, build_app};
+pub use app::build_app;
+pub use state::AppState;

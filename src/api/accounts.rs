@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use super::extract::{ApiJson, AuthLearner, ClientIp};
 use super::views::{AccountView, SessionView};
-use crate::app::AppState;
 use crate::auth::{Subject, new_token};
 use crate::config::rfc3339;
 use crate::domain::text::{MAX_NAME, check_line};
 use crate::domain::{Email, LearnerRecord, check_password_policy};
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
 use crate::storage::accounts::NewLearner;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 
 use super::extract::{ApiJson, AuthLearner, parse_id};
 use super::views::{CourseList, CourseView};
-use crate::app::AppState;
 use crate::domain::CourseRecord;
 use crate::error::{AppResult, ErrorBody};
+use crate::state::AppState;
 
 /// The learner's courses, in the learner's order.
 #[utoipa::path(get, path = "/api/v1/courses", operation_id = "list_courses", tag = "courses",

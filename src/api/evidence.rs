@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 
 use super::extract::{AuthLearner, parse_id};
 use super::views::EvidenceView;
-use crate::app::AppState;
 use crate::domain::evidence::{self, EvidenceError};
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
 use crate::storage::evidence::{NewEvidence, Quota};
 
 /// Room for multipart boundaries and part headers around a maximal file.

@@ -13,11 +13,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::AuthLearner;
 use super::views::ImportView;
-use crate::app::AppState;
 use crate::domain::Document;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::interop;
 use crate::interop::incoming::Incoming;
+use crate::state::AppState;
 
 /// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
 /// a disk varies), a JWT, or a badge image (PNG, SVG; also `application/octet-stream`, how

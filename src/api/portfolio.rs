@@ -13,12 +13,12 @@ use utoipa::IntoParams;
 
 use super::extract::AuthLearner;
 use super::views::AdviceView;
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::presentation::Portfolio;
+use crate::state::AppState;
 
 // The parameters are read as text and checked here, so that a bad value is a 422 naming its
 // parameter; the description still declares exactly the values accepted (`value_type`).

@@ -9,13 +9,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, AuthLearner, parse_id};
-use crate::app::AppState;
 use crate::auth::new_token;
 use crate::config::rfc3339;
 use crate::domain::Lang;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::domain::text::{MAX_NAME, MAX_SHORT, check_line};
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
 use crate::storage::shares::{NewShare, Share};
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -13,11 +13,11 @@ use serde::Deserialize;
 
 use super::{Page, SignedIn, html, pick_lang};
 use crate::api::accounts::{close_session, create_account, open_session};
-use crate::api::extract::{AuthLearner, ClientIp};
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::error::AppError;
+use crate::extract::{AuthLearner, ClientIp};
 use crate::i18n;
+use crate::state::AppState;
 
 /// The fixed strings of these pages.
 pub struct UiLabels {

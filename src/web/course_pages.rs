@@ -13,10 +13,10 @@ use uuid::Uuid;
 
 use super::SignedIn;
 use super::{Page, html, private};
-use crate::app::AppState;
 use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
 use crate::error::AppError;
 use crate::i18n;
+use crate::state::AppState;
 use crate::storage::{EvidenceMeta, StoredCourse};
 
 pub struct CourseLabels {

@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::account_pages::{UiLabels, ui};
 use super::{Page, SignedIn, html, private};
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::error::AppError;
 use crate::i18n;
+use crate::state::AppState;
 use crate::storage::StoredCourse;
 
 /// One year's bar of the timeline, already placed in the SVG's coordinates. Bars run

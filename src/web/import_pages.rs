@@ -16,14 +16,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::pending::Refused;
 use super::{Page, SignedIn, html, private};
-use crate::api::extract::ClientIp;
-use crate::app::AppState;
 use crate::domain::{Lang, ValidationError};
 use crate::error::AppError;
+use crate::extract::ClientIp;
 use crate::i18n;
 use crate::interop::incoming::{Change, Incoming, changes};
+use crate::state::AppState;
+use crate::state::pending::Refused;
 
 pub struct ImportLabels {
     pub import: &'static str,

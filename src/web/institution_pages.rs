@@ -11,11 +11,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Page, SignedIn, html, private};
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::institution::{InstitutionInfo, InstitutionKind};
 use crate::error::AppError;
 use crate::i18n;
+use crate::state::AppState;
 use crate::storage::institutions::StoredInstitution;
 
 pub struct InstitutionLabels {

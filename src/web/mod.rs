@@ -9,8 +9,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::app::AppState;
 use crate::domain::Lang;
+use crate::state::AppState;
 
 pub mod account_pages;
 pub mod course_pages;
@@ -18,8 +18,6 @@ pub mod dashboard;
 pub mod import_pages;
 pub mod institution_pages;
 pub mod labels;
-pub mod limits;
-pub mod pending;
 pub mod portfolio_pages;
 pub mod settings_pages;
 pub mod share_page;
@@ -155,7 +153,7 @@ impl Page {
 /// settings), else their profile's, else the `lang` cookie or the browser's, else French.
 /// Pages that take it send anyone else to the sign-in page.
 pub struct SignedIn {
-    pub who: crate::api::extract::AuthLearner,
+    pub who: crate::extract::AuthLearner,
     pub lang: Lang,
 }
 
@@ -167,10 +165,9 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         use axum::extract::OptionalFromRequestParts;
-        let who =
-            <crate::api::extract::AuthLearner as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
-                .await
-                .map_err(IntoResponse::into_response)?;
+        let who = <crate::extract::AuthLearner as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         let Some(who) = who else { return Err(axum::response::Redirect::to("/login").into_response()) };
         let chosen = state.db.page_lang(who.id).await.map_err(|e| crate::error::AppError::from(e).into_response())?;
         Ok(SignedIn { who, lang: chosen.unwrap_or_else(|| pick_lang(&parts.headers)) })

@@ -10,16 +10,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Page, SignedIn, html, private};
-use crate::api::extract::AuthLearner;
 use crate::api::shares::{NewShareBody, create_share, list_shares};
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::AppError;
+use crate::extract::AuthLearner;
 use crate::i18n;
 use crate::issue::PdfRequest;
 use crate::presentation::Portfolio;
+use crate::state::AppState;
 
 pub struct BuilderLabels {
     pub portfolio: &'static str,

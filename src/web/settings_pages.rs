@@ -16,10 +16,10 @@ use serde::Deserialize;
 use super::account_pages::Field;
 use super::{LANG_COOKIE, Page, SignedIn, html, private};
 use crate::api::accounts::replace_password;
-use crate::api::extract::{AuthLearner, ClientIp};
-use crate::app::AppState;
 use crate::domain::{Lang, LearnerRecord, Situation};
 use crate::error::AppError;
+use crate::extract::{AuthLearner, ClientIp};
+use crate::state::AppState;
 
 pub struct SettingsLabels {
     pub settings: &'static str,

@@ -12,14 +12,14 @@ use uuid::Uuid;
 
 use super::labels::{PageLabels, page_labels};
 use super::{Page, html, message_page};
-use crate::api::extract::ClientIp;
-use crate::app::AppState;
 use crate::auth::{hash_token, looks_like_token};
 use crate::domain::Lang;
 use crate::domain::portfolio::{Spec, select};
 use crate::domain::record::Record;
 use crate::error::AppError;
+use crate::extract::ClientIp;
 use crate::presentation::{Portfolio, present};
+use crate::state::AppState;
 use crate::storage::courses::as_record;
 use crate::storage::shares::Share;
 

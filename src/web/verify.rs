@@ -15,11 +15,11 @@ use sha2::{Digest, Sha256};
 
 use super::labels::{PageLabels, page_labels};
 use super::{Page, html, pick_lang};
-use crate::app::AppState;
 use crate::config::rfc3339;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::issue::{hex, normalize_code};
+use crate::state::AppState;
 use crate::storage::shares::GeneratedPdf;
 
 #[derive(Template)]
