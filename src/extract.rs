@@ -6,23 +6,15 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
-use uuid::Uuid;
 
 use crate::auth::{hash_token, looks_like_token};
 use crate::error::AppError;
 use crate::state::AppState;
 
+pub use crate::service::accounts::AuthLearner;
+
 /// The learner a request acts for, from `Authorization: Bearer TOKEN` or the session cookie.
 /// Add it as a handler parameter to require a live session (401 otherwise).
-#[derive(Debug, Clone, Copy)]
-pub struct AuthLearner {
-    pub id: Uuid,
-    pub token_hash: [u8; 32],
-}
-
-/// Activity is recorded at most this often, so reads do not each cost a write.
-const TOUCH_EVERY_SECS: i64 = 60;
-
 impl FromRequestParts<AppState> for AuthLearner {
     type Rejection = AppError;
 
@@ -33,18 +25,7 @@ impl FromRequestParts<AppState> for AuthLearner {
         if !looks_like_token(&token) {
             return Err(AppError::Unauthorized);
         }
-        let token_hash = hash_token(&token);
-        let session = state.db.session(token_hash).await?.ok_or(AppError::Unauthorized)?;
-        let now = state.clock.now();
-        let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
-        if now >= session.expires_at || now - session.last_seen_at >= idle {
-            state.db.delete_session(token_hash).await?;
-            return Err(AppError::Unauthorized);
-        }
-        if now - session.last_seen_at >= TOUCH_EVERY_SECS {
-            state.db.touch_session(token_hash, now).await?;
-        }
-        Ok(AuthLearner { id: session.learner_id, token_hash })
+        crate::service::accounts::authenticate(state, hash_token(&token)).await
     }
 }
 

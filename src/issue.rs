@@ -105,7 +105,7 @@ async fn issue_uncached(state: &AppState, request: &PdfRequest, now: i64) -> App
 pub fn pdf_response(issued: &Issued, disposition: &str) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
-    let value = crate::api::evidence::content_disposition_as(disposition, &issued.file_name);
+    let value = crate::service::evidence::content_disposition_as(disposition, &issued.file_name);
     let mut r =
         ([(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"))], issued.bytes.clone()).into_response();
     if let Ok(v) = HeaderValue::from_str(&value) {

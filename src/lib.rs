@@ -1,10 +1,12 @@
 //! certfolio: a learner's record of MOOCs and attestations, and the portfolios made from it.
 //!
 //! Layout: `domain` (pure types and rules) · `storage` (the only SQL) · `auth` (passwords,
-//! tokens, throttling) · `state` (`AppState`: the database and the in-memory caches every handler
-//! shares) · `api` (JSON handlers) · `web` (HTML pages) · `app` (`build_app`, shared by `serve`
-//! and the tests) · `cli` (the command line) · `error` (one error type, mapped to JSON) · `fetch` (the
-//! only outbound HTTP client, guarded, for verification).
+//! tokens, throttling) · `state` (`AppState`: the database and the in-memory caches every
+//! handler shares) · `service` (the jobs the API and the pages share: accounts, sessions,
+//! courses, evidence, shares) · `api` (JSON handlers) · `web` (HTML pages) · `app`
+//! (`build_app`, shared by `serve` and the tests) · `cli` (the command line) · `error` (one
+//! error type, mapped to JSON under `/api` and to pages elsewhere) · `i18n` (every word, one
+//! file per language) · `fetch` (the only outbound HTTP client, guarded, for verification).
 
 pub mod api;
 pub mod app;
@@ -25,6 +27,7 @@ pub mod issue;
 pub mod pdf;
 pub mod presentation;
 pub mod proof;
+pub mod service;
 pub mod state;
 pub mod storage;
 pub mod telemetry;

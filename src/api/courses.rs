@@ -9,6 +9,7 @@ use super::extract::{ApiJson, AuthLearner, parse_id};
 use super::views::{CourseList, CourseView};
 use crate::domain::CourseRecord;
 use crate::error::{AppResult, ErrorBody};
+use crate::service::courses;
 use crate::state::AppState;
 
 /// The learner's courses, in the learner's order.
@@ -38,13 +39,10 @@ pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<
 pub async fn create(
     State(state): State<AppState>,
     who: AuthLearner,
-    ApiJson(mut record): ApiJson<CourseRecord>,
+    ApiJson(record): ApiJson<CourseRecord>,
 ) -> AppResult<(StatusCode, Json<CourseView>)> {
-    record.validate("")?;
-    let now = state.clock.now();
-    crate::interop::openbadges::check_course(&mut record, "", &state.trust, now)?;
-    let course = state.db.create_course(who.id, record, now).await?;
-    Ok((StatusCode::CREATED, Json(CourseView::of(course, now))))
+    let course = courses::create(&state, who.id, record).await?;
+    Ok((StatusCode::CREATED, Json(CourseView::of(course, state.clock.now()))))
 }
 
 /// One course.
@@ -80,13 +78,10 @@ pub async fn replace(
     State(state): State<AppState>,
     who: AuthLearner,
     Path(id): Path<String>,
-    ApiJson(mut record): ApiJson<CourseRecord>,
+    ApiJson(record): ApiJson<CourseRecord>,
 ) -> AppResult<Json<CourseView>> {
-    let id = parse_id(&id)?;
-    record.validate("")?;
-    let now = state.clock.now();
-    crate::interop::openbadges::check_course(&mut record, "", &state.trust, now)?;
-    Ok(Json(CourseView::of(state.db.update_course(who.id, id, record, now).await?, now)))
+    let course = courses::update(&state, who.id, parse_id(&id)?, record).await?;
+    Ok(Json(CourseView::of(course, state.clock.now())))
 }
 
 /// Delete a course, with its attestation and evidence.
@@ -99,6 +94,6 @@ pub async fn replace(
         (status = 404, description = "No such course in this record", body = ErrorBody),
     ))]
 pub async fn delete(State(state): State<AppState>, who: AuthLearner, Path(id): Path<String>) -> AppResult<StatusCode> {
-    state.db.delete_course(who.id, parse_id(&id)?).await?;
+    courses::delete(&state, who.id, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -60,7 +60,7 @@ impl Modify for SecuritySchemes {
 
 /// The `/api` router and its OpenAPI description.
 pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let evidence_limit = state.config.evidence_max_bytes + evidence::MULTIPART_OVERHEAD;
+    let evidence_limit = state.config.evidence_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
     let import_limit = state.config.import_max_bytes;
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::register))

@@ -9,14 +9,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, AuthLearner, parse_id};
-use crate::auth::new_token;
 use crate::config::rfc3339;
 use crate::domain::Lang;
 use crate::domain::portfolio::{Framing, Scope, Spec};
-use crate::domain::text::{MAX_NAME, MAX_SHORT, check_line};
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::service::shares::{self, Listed, ShareRequest};
 use crate::state::AppState;
-use crate::storage::shares::{NewShare, Share};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -98,26 +96,13 @@ pub struct ShareList {
     pub shares: Vec<ShareView>,
 }
 
-fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
-    let (field, theme) = match &share.spec.scope {
+fn view(listed: Listed) -> ShareView {
+    let Listed { share, status, views, first_viewed_at, last_viewed_at } = listed;
+    let (field, theme) = match share.spec.scope {
         Scope::All => (None, None),
-        Scope::Field(f) => (Some(f.clone()), None),
-        Scope::Theme(t) => (None, Some(t.clone())),
+        Scope::Field(f) => (Some(f), None),
+        Scope::Theme(t) => (None, Some(t)),
     };
-    let status = if share.revoked_at.is_some() {
-        "revoked"
-    } else if share.is_live(now) {
-        "active"
-    } else {
-        "expired"
-    };
-    // Views still counted in memory are part of the answer.
-    let (mut views, mut first, mut last) = (share.view_count, share.first_viewed_at, share.last_viewed_at);
-    if let Some((count, f, l)) = state.views.pending(share.id) {
-        views += count;
-        first = Some(first.map_or(f, |x| x.min(f)));
-        last = Some(last.map_or(l, |x| x.max(l)));
-    }
     ShareView {
         id: share.id,
         framing: share.spec.framing,
@@ -126,14 +111,14 @@ fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
         lang: share.lang,
         include_uncertified: share.spec.include_uncertified,
         include_expired: share.spec.include_expired,
-        label: share.label.clone(),
+        label: share.label,
         expires_at: share.expires_at.map(rfc3339),
-        status: status.into(),
+        status: status.as_str().into(),
         created_at: rfc3339(share.created_at),
         revoked_at: share.revoked_at.map(rfc3339),
         views,
-        first_viewed_at: first.map(rfc3339),
-        last_viewed_at: last.map(rfc3339),
+        first_viewed_at: first_viewed_at.map(rfc3339),
+        last_viewed_at: last_viewed_at.map(rfc3339),
     }
 }
 
@@ -151,29 +136,33 @@ pub async fn create(
     who: AuthLearner,
     ApiJson(body): ApiJson<NewShareBody>,
 ) -> AppResult<(StatusCode, Json<CreatedShare>)> {
-    Ok((StatusCode::CREATED, Json(create_share(&state, who, body).await?)))
+    let created = shares::create(&state, who.id, request(body)?).await?;
+    let share = view(shares::listed(&state, created.share, state.clock.now()));
+    Ok((StatusCode::CREATED, Json(CreatedShare { share, token: created.token, url: created.url })))
 }
 
-/// Creates a share link (API and portfolio page): every value checked, and the link must
-/// show something today. Errors name the field.
-pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody) -> AppResult<CreatedShare> {
-    let now = state.clock.now();
+/// The body as the service's request: a field or a theme (not both), an RFC 3339 expiry.
+fn request(body: NewShareBody) -> AppResult<ShareRequest> {
     let field = body.field.filter(|f| !f.trim().is_empty());
     let theme = body.theme.filter(|t| !t.trim().is_empty());
-    if let Some(f) = &field {
-        check_line("field", f, MAX_SHORT)?;
-    }
-    if let Some(t) = &theme {
-        check_line("theme", t, MAX_SHORT)?;
-    }
-    if let Some(label) = &body.label {
-        check_line("label", label, MAX_NAME)?;
-    }
     let scope = match (field, theme) {
         (Some(_), Some(_)) => return Err(AppError::validation("theme", "give a field or a theme, not both")),
         (Some(f), None) => Scope::Field(f),
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
+    };
+    let expires_at = match body.expires_at.as_deref() {
+        None => None,
+        Some(raw) => Some(
+            time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| {
+                    AppError::validation(
+                        "expires_at",
+                        format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"),
+                    )
+                })?
+                .unix_timestamp(),
+        ),
     };
     let spec = Spec {
         framing: body.framing,
@@ -181,38 +170,7 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         include_uncertified: body.include_uncertified,
         include_expired: body.include_expired,
     };
-    let expires_at = match body.expires_at.as_deref() {
-        None => None,
-        Some(raw) => {
-            let t = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
-                AppError::validation("expires_at", format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"))
-            })?;
-            let t = t.unix_timestamp();
-            if t <= now {
-                return Err(AppError::validation("expires_at", "must be in the future"));
-            }
-            Some(t)
-        }
-    };
-    // The link must show something today: the same check as making the PDF.
-    let (profile, courses) = state.db.record(who.id).await?;
-    let record = crate::storage::courses::as_record(profile, &courses);
-    let lang = body.lang.or(record.learner.lang).unwrap_or_default();
-    let shown = crate::presentation::present(&record, &spec, lang, now).map_err(crate::issue::select_error)?;
-    crate::issue::refuse_empty(&shown)?;
-
-    let token = new_token()?;
-    let share = state
-        .db
-        .create_share(
-            who.id,
-            NewShare { token_hash: token.hash, spec, lang: body.lang, label: body.label, expires_at },
-            now,
-        )
-        .await?;
-    tracing::info!(learner = %who.id, share = %share.id, "share link created");
-    let url = format!("{}/s/{}", state.config.public_url, token.token);
-    Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
+    Ok(ShareRequest { spec, lang: body.lang, label: body.label, expires_at })
 }
 
 /// The learner's share links with their views, newest first.
@@ -223,14 +181,8 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         (status = 401, description = "Not logged in", body = ErrorBody),
     ))]
 pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<ShareList>> {
-    Ok(Json(list_shares(&state, who).await?))
-}
-
-/// The learner's links as shown to them (API and shares page).
-pub async fn list_shares(state: &AppState, who: AuthLearner) -> AppResult<ShareList> {
-    let now = state.clock.now();
-    let shares: Vec<ShareView> = state.db.list_shares(who.id).await?.iter().map(|s| view(s, now, state)).collect();
-    Ok(ShareList { count: shares.len(), shares })
+    let shares: Vec<ShareView> = shares::list(&state, who.id).await?.into_iter().map(view).collect();
+    Ok(Json(ShareList { count: shares.len(), shares }))
 }
 
 /// Revoke a share link: it answers 404 from the next request on.
@@ -243,7 +195,6 @@ pub async fn list_shares(state: &AppState, who: AuthLearner) -> AppResult<ShareL
         (status = 404, description = "No such link among this learner's", body = ErrorBody),
     ))]
 pub async fn revoke(State(state): State<AppState>, who: AuthLearner, Path(id): Path<String>) -> AppResult<StatusCode> {
-    state.db.revoke_share(who.id, parse_id(&id)?, state.clock.now()).await?;
-    tracing::info!(learner = %who.id, "share link revoked");
+    shares::revoke(&state, who.id, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

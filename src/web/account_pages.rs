@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Page, SignedIn, html, pick_lang};
-use crate::api::accounts::{close_session, create_account, open_session};
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::extract::{AuthLearner, ClientIp};
 use crate::i18n;
+use crate::service::accounts;
 use crate::state::AppState;
 
 /// The fixed strings of these pages.
@@ -233,9 +233,9 @@ pub async fn signup(
     let lang = pick_lang(&headers);
     let t = ui(lang);
     let password = form.password.clone();
-    let created = create_account(&state, &form.email, form.password, &form.name, &ip).await;
+    let created = accounts::sign_up(&state, &form.email, form.password, &form.name, &ip).await;
     let failure = match created {
-        Ok(_) => match open_session(&state, &form.email, password, &ip).await {
+        Ok(_) => match accounts::sign_in(&state, &form.email, password, &ip).await {
             Ok(session) => {
                 let mut r = Redirect::to("/dashboard").into_response();
                 r.headers_mut().insert(header::SET_COOKIE, session.cookie);
@@ -298,7 +298,7 @@ pub async fn login(
 ) -> Response {
     let lang = pick_lang(&headers);
     let t = ui(lang);
-    match open_session(&state, &form.email, form.password, &ip).await {
+    match accounts::sign_in(&state, &form.email, form.password, &ip).await {
         Ok(session) => {
             let mut r = Redirect::to("/dashboard").into_response();
             r.headers_mut().insert(header::SET_COOKIE, session.cookie);
@@ -325,7 +325,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
     let mut r = Redirect::to("/").into_response();
     if let Some(who) = who {
-        match close_session(&state, who).await {
+        match accounts::sign_out(&state, who).await {
             Ok(headers) => r.headers_mut().extend(headers),
             Err(e) => return e.into_response(),
         }

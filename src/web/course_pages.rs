@@ -16,6 +16,7 @@ use super::{Page, html, private};
 use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
 use crate::error::AppError;
 use crate::i18n;
+use crate::service::{courses, evidence};
 use crate::state::AppState;
 use crate::storage::{EvidenceMeta, StoredCourse};
 
@@ -445,10 +446,10 @@ pub async fn create(
 ) -> Response {
     let t = labels(lang);
     let refused = match form.to_record(None, lang) {
-        Ok(record) => match state.db.create_course(who.id, record, state.clock.now()).await {
+        Ok(record) => match courses::create(&state, who.id, record).await {
             Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(crate::storage::Error::Conflict(m)) => ("title".to_owned(), m),
-            Err(e) => return AppError::from(e).into_response(),
+            Err(AppError::Conflict(m)) => ("title".to_owned(), m),
+            Err(e) => return e.into_response(),
         },
         Err(refused) => refused,
     };
@@ -496,10 +497,10 @@ pub async fn update(
         Err(e) => return AppError::from(e).into_response(),
     };
     let refused = match form.to_record(Some(&existing.record), lang) {
-        Ok(record) => match state.db.update_course(who.id, id, record, state.clock.now()).await {
+        Ok(record) => match courses::update(&state, who.id, id, record).await {
             Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(crate::storage::Error::Conflict(m)) => ("title".to_owned(), m),
-            Err(e) => return AppError::from(e).into_response(),
+            Err(AppError::Conflict(m)) => ("title".to_owned(), m),
+            Err(e) => return e.into_response(),
         },
         Err(refused) => refused,
     };
@@ -540,9 +541,9 @@ pub async fn delete_form(
 
 pub async fn delete(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.delete_course(who.id, id).await {
+    match courses::delete(&state, who.id, id).await {
         Ok(()) => Redirect::to("/courses").into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -560,7 +561,7 @@ fn file_size(lang: Lang, bytes: i64) -> String {
 }
 
 /// Uploads the course's evidence file through the API's own checks and limits
-/// (`api::evidence::receive`); a refused file is shown next to the file field, nothing stored.
+/// (`service::evidence::upload`); a refused file is shown next to the file field, nothing stored.
 pub async fn upload_evidence(
     State(state): State<AppState>,
     SignedIn { who, lang }: SignedIn,
@@ -573,7 +574,7 @@ pub async fn upload_evidence(
         Ok(c) => c,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let refused = match crate::api::evidence::receive(&state, who.id, id, &headers, multipart).await {
+    let refused = match evidence::upload(&state, who.id, id, &headers, multipart).await {
         Ok(_) => return Redirect::to(&format!("/courses/{id}/edit?done=uploaded")).into_response(),
         Err(
             e @ (AppError::Validation(_)
@@ -598,11 +599,9 @@ pub async fn download_evidence(
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.evidence_file(who.id, id).await {
-        Ok((meta, bytes)) => {
-            private(crate::api::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes))
-        }
-        Err(e) => AppError::from(e).into_response(),
+    match evidence::download(&state, who.id, id).await {
+        Ok(file) => private(file),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -612,8 +611,8 @@ pub async fn remove_evidence(
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.delete_evidence(who.id, id).await {
+    match evidence::remove(&state, who.id, id).await {
         Ok(()) => Redirect::to(&format!("/courses/{id}/edit?done=removed")).into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }

@@ -15,6 +15,7 @@ use crate::domain::Lang;
 use crate::domain::institution::{InstitutionInfo, InstitutionKind};
 use crate::error::AppError;
 use crate::i18n;
+use crate::service::institutions;
 use crate::state::AppState;
 use crate::storage::institutions::StoredInstitution;
 
@@ -271,10 +272,10 @@ pub async fn update(
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
     let refused = match InstitutionInfo::from_text(&form.name, &form.country, &form.kind, &form.website) {
-        Ok(info) => match state.db.update_institution(who.id, id, info).await {
+        Ok(info) => match institutions::update(&state, who.id, id, info).await {
             Ok(_) => return Redirect::to("/institutions?done=saved").into_response(),
-            Err(crate::storage::Error::Conflict(m)) => ("name".to_owned(), m),
-            Err(e) => return AppError::from(e).into_response(),
+            Err(AppError::Conflict(m)) => ("name".to_owned(), m),
+            Err(e) => return e.into_response(),
         },
         Err(e) => (e.path, e.message),
     };
@@ -352,9 +353,9 @@ pub async fn merge(
     match chosen(&state, who.id, &form).await {
         Err(r) => r,
         Ok(None) => list_page(&state, who.id, lang, None, Some(t.same_twice), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Ok(Some((keep, absorbed))) => match state.db.merge_institutions(who.id, keep.id, absorbed.id).await {
+        Ok(Some((keep, absorbed))) => match institutions::merge(&state, who.id, keep.id, absorbed.id).await {
             Ok(_) => Redirect::to("/institutions?done=merged").into_response(),
-            Err(e) => AppError::from(e).into_response(),
+            Err(e) => e.into_response(),
         },
     }
 }

@@ -179,8 +179,8 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-ac
                    frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(state: &AppState) -> Router<AppState> {
-    let upload_limit = state.config.evidence_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
-    let import_limit = state.config.import_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
+    let upload_limit = state.config.evidence_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
+    let import_limit = state.config.import_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
     let shared = Router::new()
         .route("/s/{token}", get(share_page::page))
         .route("/s/{token}/portfolio.pdf", get(share_page::pdf))

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Page, SignedIn, html, private};
-use crate::api::shares::{NewShareBody, create_share, list_shares};
 use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
@@ -19,6 +18,7 @@ use crate::extract::AuthLearner;
 use crate::i18n;
 use crate::issue::PdfRequest;
 use crate::presentation::Portfolio;
+use crate::service::shares::{self, ShareRequest};
 use crate::state::AppState;
 
 pub struct BuilderLabels {
@@ -310,12 +310,9 @@ pub async fn page(
     Query(query): Query<BuilderQuery>,
 ) -> Response {
     if let Some(id) = query.created.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok()) {
-        let created = match state.db.share_reveal(who.id, id, state.clock.now()).await {
-            Ok(Some(token)) => {
-                Some((labels(lang).link_created.to_owned(), format!("{}/s/{token}", state.config.public_url)))
-            }
-            Ok(None) => None,
-            Err(e) => return AppError::from(e).into_response(),
+        let created = match shares::reveal(&state, who.id, id).await {
+            Ok(url) => url.map(|url| (labels(lang).link_created.to_owned(), url)),
+            Err(e) => return e.into_response(),
         };
         let error = created.is_none().then(|| labels(lang).link_gone.to_owned());
         return builder(&state, who, lang, created, error).await;
@@ -370,10 +367,6 @@ pub struct ShareForm {
     expires_in_days: String,
 }
 
-/// How long a link just made can be shown again (a refresh, a back button) before only its
-/// replacement can give the learner a URL to copy.
-const REVEAL_SECS: i64 = 15 * 60;
-
 /// `POST /portfolio/share`: creates the link, then redirects (post/redirect/get) to the builder
 /// showing it, so that refreshing the page never creates a second link.
 pub async fn share(
@@ -391,29 +384,12 @@ pub async fn share(
                     .ok()
                     .filter(|d| (1..=3650).contains(d))
                     .ok_or_else(|| AppError::validation("expires_in_days", "a number of days from 1 to 3650"))?;
-                let at = time::OffsetDateTime::from_unix_timestamp(state.clock.now() + days * 86_400)
-                    .map_err(AppError::internal)?;
-                Some(at.format(&time::format_description::well_known::Rfc3339).map_err(AppError::internal)?)
+                Some(state.clock.now() + days * 86_400)
             }
         };
-        let (field, theme) = match spec.scope {
-            Scope::All => (None, None),
-            Scope::Field(f) => (Some(f), None),
-            Scope::Theme(t) => (None, Some(t)),
-        };
-        let body = NewShareBody {
-            framing: spec.framing,
-            field,
-            theme,
-            lang,
-            include_uncertified: spec.include_uncertified,
-            include_expired: spec.include_expired,
-            label: Some(form.label.trim().to_owned()).filter(|l| !l.is_empty()),
-            expires_at,
-        };
-        let created = create_share(&state, who, body).await?;
-        let now = state.clock.now();
-        state.db.put_share_reveal(who.id, created.share.id, created.token.clone(), now + REVEAL_SECS, now).await?;
+        let label = Some(form.label.trim().to_owned()).filter(|l| !l.is_empty());
+        let created = shares::create(&state, who.id, ShareRequest { spec, lang, label, expires_at }).await?;
+        shares::keep_for_reveal(&state, who.id, &created).await?;
         Ok::<_, AppError>(created.share.id)
     }
     .await;
@@ -443,27 +419,26 @@ struct ShareRow {
 
 pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
     let t = labels(lang);
-    let list = match list_shares(&state, who).await {
+    let list = match shares::list(&state, who.id).await {
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
     let rows = list
-        .shares
         .into_iter()
         .map(|s| {
-            let framing = match (&s.field, &s.theme) {
-                (Some(f), _) => format!("{} — {f}", t.legitimacy),
-                (None, Some(th)) => format!("{} — {th}", t.legitimacy),
-                _ => t.appetite.to_owned(),
+            let framing = match &s.share.spec.scope {
+                Scope::Field(f) => format!("{} — {f}", t.legitimacy),
+                Scope::Theme(th) => format!("{} — {th}", t.legitimacy),
+                Scope::All => t.appetite.to_owned(),
             };
             ShareRow {
-                id: s.id.to_string(),
-                label: s.label.unwrap_or_default(),
+                id: s.share.id.to_string(),
+                label: s.share.label.unwrap_or_default(),
                 framing,
-                active: s.status == "active",
-                status: s.status,
+                active: s.status == shares::ShareStatus::Active,
+                status: s.status.as_str().to_owned(),
                 views: i18n::integer(lang, u64::try_from(s.views).unwrap_or(0)),
-                last_view: s.last_viewed_at.unwrap_or_default(),
+                last_view: s.last_viewed_at.map(crate::config::rfc3339).unwrap_or_default(),
             }
         })
         .collect();
@@ -475,8 +450,8 @@ pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: Signe
 
 pub async fn revoke(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {
     let Ok(id) = uuid::Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.revoke_share(who.id, id, state.clock.now()).await {
+    match shares::revoke(&state, who.id, id).await {
         Ok(()) => Redirect::to("/shares").into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }

@@ -15,10 +15,10 @@ use serde::Deserialize;
 
 use super::account_pages::Field;
 use super::{LANG_COOKIE, Page, SignedIn, html, private};
-use crate::api::accounts::replace_password;
 use crate::domain::{Lang, LearnerRecord, Situation};
 use crate::error::AppError;
 use crate::extract::{AuthLearner, ClientIp};
+use crate::service::accounts;
 use crate::state::AppState;
 
 pub struct SettingsLabels {
@@ -232,9 +232,9 @@ pub async fn save(
     Form(form): Form<ProfileForm>,
 ) -> Response {
     let refused = match form.to_profile() {
-        Ok((profile, page_lang)) => match state.db.save_settings(who.id, profile, page_lang, state.clock.now()).await {
+        Ok((profile, page_lang)) => match accounts::save_settings(&state, who.id, profile, page_lang).await {
             Ok(_) => return Redirect::to("/settings?done=profile").into_response(),
-            Err(e) => return AppError::from(e).into_response(),
+            Err(e) => return e.into_response(),
         },
         Err(refused) => refused,
     };
@@ -259,7 +259,7 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     let t = labels(lang);
-    let failure = match replace_password(&state, &who, form.current_password, form.new_password, &ip).await {
+    let failure = match accounts::change_password(&state, &who, form.current_password, form.new_password, &ip).await {
         Ok(()) => return Redirect::to("/settings?done=password").into_response(),
         Err(e) => e,
     };

@@ -173,7 +173,7 @@ pub async fn evidence(
     }
     match state.db.evidence_file(share.learner_id, course).await {
         Ok((meta, bytes)) => {
-            crate::api::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
+            crate::service::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
         }
         Err(_) => missed(&state, &ip, lang),
     }
