@@ -118,11 +118,10 @@ pub fn pdf_response(issued: &Issued, disposition: &str) -> axum::response::Respo
 /// `Camille Lefèvre`, appetite → `Camille Lefèvre – portfolio appetite.pdf`: what a recruiter
 /// sees in their downloads, in the portfolio's language.
 fn file_name(p: &Portfolio) -> String {
-    let what = match (p.lang, p.framing, &p.field, &p.theme) {
-        (Lang::Fr, crate::domain::portfolio::Framing::Appetite, _, _) => "portfolio autoformation".to_owned(),
-        (Lang::En, crate::domain::portfolio::Framing::Appetite, _, _) => "portfolio self-training".to_owned(),
-        (Lang::Fr, _, f, t) => format!("portfolio {}", f.as_deref().or(t.as_deref()).unwrap_or("légitimité")),
-        (Lang::En, _, f, t) => format!("portfolio {}", f.as_deref().or(t.as_deref()).unwrap_or("legitimacy")),
+    let (appetite, legitimacy) = crate::i18n::words(p.lang).pdf_file_words();
+    let what = match p.framing {
+        crate::domain::portfolio::Framing::Appetite => appetite.to_owned(),
+        _ => format!("portfolio {}", p.field.as_deref().or(p.theme.as_deref()).unwrap_or(legitimacy)),
     };
     let name: String =
         format!("{} – {what}", p.learner.name)

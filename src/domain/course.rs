@@ -43,6 +43,9 @@ pub enum AttestationKind {
 macro_rules! str_enum {
     ($ty:ty { $($variant:ident => $s:literal),+ $(,)? }) => {
         impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $s),+ }
             }

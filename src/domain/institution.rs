@@ -27,17 +27,6 @@ str_enum!(InstitutionKind {
     PublicBody => "public_body", Association => "association", Other => "other",
 });
 
-impl InstitutionKind {
-    pub const ALL: [InstitutionKind; 6] = [
-        InstitutionKind::University,
-        InstitutionKind::School,
-        InstitutionKind::Company,
-        InstitutionKind::PublicBody,
-        InstitutionKind::Association,
-        InstitutionKind::Other,
-    ];
-}
-
 /// The editable fields of an institution, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InstitutionInfo {

@@ -15,148 +15,13 @@ use super::SignedIn;
 use super::{Page, html, private};
 use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
 use crate::error::AppError;
-use crate::i18n;
+use crate::i18n::{self, CourseLabels};
 use crate::service::{courses, evidence};
 use crate::state::AppState;
 use crate::storage::{EvidenceMeta, StoredCourse};
 
-pub struct CourseLabels {
-    pub courses: &'static str,
-    pub add_course: &'static str,
-    pub edit_course: &'static str,
-    pub title: &'static str,
-    pub institution: &'static str,
-    pub platform: &'static str,
-    pub field: &'static str,
-    pub hours: &'static str,
-    pub start_date: &'static str,
-    pub end_date: &'static str,
-    pub outcome: &'static str,
-    pub attestation_kind: &'static str,
-    pub credential_id: &'static str,
-    pub issued_on: &'static str,
-    pub expires_on: &'static str,
-    pub expires_hint: &'static str,
-    pub verification_url: &'static str,
-    pub none: &'static str,
-    pub save: &'static str,
-    pub edit: &'static str,
-    pub delete: &'static str,
-    pub delete_confirm: &'static str,
-    pub cancel: &'static str,
-    pub filter: &'static str,
-    pub all: &'static str,
-    pub empty: &'static str,
-    pub form_error: &'static str,
-    pub dashboard: &'static str,
-    pub evidence: &'static str,
-    pub evidence_intro: &'static str,
-    pub evidence_file: &'static str,
-    pub evidence_hint: &'static str,
-    pub upload: &'static str,
-    pub download: &'static str,
-    pub remove_file: &'static str,
-    pub no_evidence: &'static str,
-    pub save_first: &'static str,
-    pub uploaded: &'static str,
-    pub removed: &'static str,
-    pub sha256: &'static str,
-    pub evidence_error: &'static str,
-}
-
-pub static FR: CourseLabels = CourseLabels {
-    courses: "Mes cours",
-    add_course: "Ajouter un cours",
-    edit_course: "Modifier le cours",
-    title: "Titre",
-    institution: "Établissement",
-    platform: "Plateforme",
-    field: "Domaine",
-    hours: "Heures",
-    start_date: "Date de début",
-    end_date: "Date de fin",
-    outcome: "Issue",
-    attestation_kind: "Type d’attestation",
-    credential_id: "Identifiant de l’attestation",
-    issued_on: "Date de délivrance",
-    expires_on: "Date d’expiration",
-    expires_hint: "Dernier jour de validité, si l’attestation expire.",
-    verification_url: "URL de vérification",
-    none: "—",
-    save: "Enregistrer",
-    edit: "Modifier",
-    delete: "Supprimer",
-    delete_confirm: "Supprimer définitivement ce cours, son attestation et son justificatif ?",
-    cancel: "Annuler",
-    filter: "Filtrer",
-    all: "Tous",
-    empty: "Aucun cours pour l’instant.",
-    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
-    dashboard: "Tableau de bord",
-    evidence: "Justificatif",
-    evidence_intro: "Le certificat reçu (PDF ou image) : le recruteur pourra le télécharger, avec son empreinte SHA-256.",
-    evidence_file: "Fichier du certificat",
-    evidence_hint: "PDF, PNG ou JPEG, 10 Mio au plus. Un nouveau fichier remplace l’ancien.",
-    upload: "Téléverser le fichier",
-    download: "Télécharger",
-    remove_file: "Retirer le fichier",
-    no_evidence: "Aucun fichier pour l’instant.",
-    save_first: "Enregistrez d’abord le cours ; vous pourrez ensuite y joindre le fichier du certificat.",
-    uploaded: "Fichier enregistré.",
-    removed: "Fichier retiré.",
-    sha256: "Empreinte SHA-256",
-    evidence_error: "Ce fichier n’a pas été accepté ; rien n’a été enregistré.",
-};
-
-pub static EN: CourseLabels = CourseLabels {
-    courses: "My courses",
-    add_course: "Add course",
-    edit_course: "Edit course",
-    title: "Title",
-    institution: "Institution",
-    platform: "Platform",
-    field: "Field",
-    hours: "Hours",
-    start_date: "Start date",
-    end_date: "End date",
-    outcome: "Outcome",
-    attestation_kind: "Attestation kind",
-    credential_id: "Credential ID",
-    issued_on: "Issue date",
-    expires_on: "Expiry date",
-    expires_hint: "The last day it is valid, if the certificate expires.",
-    verification_url: "Verification URL",
-    none: "—",
-    save: "Save",
-    edit: "Edit",
-    delete: "Delete",
-    delete_confirm: "Delete this course, its attestation and its evidence file for good?",
-    cancel: "Cancel",
-    filter: "Filter",
-    all: "All",
-    empty: "No courses yet.",
-    form_error: "The form has an error; nothing was saved.",
-    dashboard: "Dashboard",
-    evidence: "Evidence file",
-    evidence_intro: "The certificate you received (PDF or image): recruiters can download it, with its SHA-256 fingerprint.",
-    evidence_file: "Certificate file",
-    evidence_hint: "PDF, PNG or JPEG, 10 MiB at most. A new file replaces the old one.",
-    upload: "Upload file",
-    download: "Download",
-    remove_file: "Remove file",
-    no_evidence: "No file yet.",
-    save_first: "Save the course first; you can then attach its certificate file.",
-    uploaded: "File saved.",
-    removed: "File removed.",
-    sha256: "SHA-256 fingerprint",
-    evidence_error: "This file was not accepted; nothing was saved.",
-};
-
 fn labels(lang: Lang) -> &'static CourseLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).courses
 }
 
 const OUTCOMES: [Outcome; 5] =
@@ -551,12 +416,8 @@ pub async fn delete(State(state): State<AppState>, SignedIn { who, .. }: SignedI
 fn file_size(lang: Lang, bytes: i64) -> String {
     #[allow(clippy::cast_precision_loss)] // sizes are at most a few MiB.
     let b = bytes.max(0) as f64;
-    let (value, unit) =
-        if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), "Mi") } else { ((b / 1024.0).max(0.1), "Ki") };
-    let unit = match lang {
-        Lang::Fr => format!("{unit}o"),
-        Lang::En => format!("{unit}B"),
-    };
+    let (kib, mib) = i18n::words(lang).size_units();
+    let (value, unit) = if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), mib) } else { ((b / 1024.0).max(0.1), kib) };
     format!("{}\u{a0}{unit}", i18n::decimal(lang, value))
 }
 

@@ -20,123 +20,13 @@ use super::{Page, SignedIn, html, private};
 use crate::domain::{Lang, ValidationError};
 use crate::error::AppError;
 use crate::extract::ClientIp;
-use crate::i18n;
+use crate::i18n::{self, ImportLabels};
 use crate::interop::incoming::{Change, Incoming, changes};
 use crate::state::AppState;
 use crate::state::pending::Refused;
 
-pub struct ImportLabels {
-    pub import: &'static str,
-    pub intro: &'static str,
-    pub file: &'static str,
-    pub file_hint: &'static str,
-    pub preview_button: &'static str,
-    pub preview: &'static str,
-    pub nothing_yet: &'static str,
-    pub format: &'static str,
-    pub file_name: &'static str,
-    pub profile_replaced: &'static str,
-    pub new: &'static str,
-    pub updated: &'static str,
-    pub unchanged: &'static str,
-    pub confirm: &'static str,
-    pub cancel: &'static str,
-    pub refused: &'static str,
-    pub where_: &'static str,
-    pub expired: &'static str,
-    pub busy: &'static str,
-    pub address_busy: &'static str,
-    pub done: &'static str,
-    pub export: &'static str,
-    pub export_intro: &'static str,
-    pub export_document: &'static str,
-    pub export_jsonresume: &'static str,
-    pub export_csv: &'static str,
-    pub attestation: &'static str,
-    pub proof: &'static str,
-    /// Between a label and its value: a no-break space before the colon in French.
-    pub colon: &'static str,
-    pub empty: &'static str,
-    /// Column heads of the counts (plural, so any number reads right).
-    pub counted: [&'static str; 3],
-    pub see_courses: &'static str,
-}
-
-pub static FR: ImportLabels = ImportLabels {
-    import: "Importer un fichier",
-    intro: "Déposez un document de portfolio certfolio ou l’export d’un autre outil : le format est reconnu d’après le contenu du fichier. Vous verrez ce qui changera avant que quoi que ce soit soit enregistré.",
-    file: "Fichier à importer",
-    file_hint: "8 Mio au plus.",
-    preview_button: "Voir l’aperçu",
-    preview: "Aperçu de l’import",
-    nothing_yet: "Rien n’est encore enregistré : confirmez pour tout importer, ou annulez.",
-    format: "Format reconnu",
-    file_name: "Fichier",
-    profile_replaced: "Votre profil prendra celui du fichier :",
-    new: "Nouveau",
-    updated: "Mis à jour",
-    unchanged: "Inchangé",
-    confirm: "Confirmer l’import",
-    cancel: "Annuler",
-    refused: "Ce fichier ne peut pas être importé ; rien n’a été enregistré.",
-    where_: "Où",
-    expired: "Cet envoi a expiré ou n’existe plus ; déposez le fichier à nouveau.",
-    busy: "Trop d’imports sont en attente sur ce serveur ; réessayez dans quelques minutes.",
-    address_busy: "Des imports envoyés depuis votre réseau attendent déjà leur confirmation : confirmez-les ou annulez-les, ou réessayez dans 30 minutes.",
-    done: "Import terminé",
-    export: "Exporter mon dossier",
-    export_intro: "Tout votre dossier, pour le sauvegarder ou l’emporter ailleurs.",
-    export_document: "Document de portfolio (JSON)",
-    export_jsonresume: "JSON Resume",
-    export_csv: "Tableur (CSV)",
-    attestation: "Attestation",
-    proof: "Niveau de preuve",
-    colon: "\u{a0}: ",
-    empty: "Ce fichier ne contient aucun cours.",
-    counted: ["Cours ajoutés", "Cours mis à jour", "Cours inchangés"],
-    see_courses: "Voir mes cours",
-};
-
-pub static EN: ImportLabels = ImportLabels {
-    import: "Import a file",
-    intro: "Upload a certfolio portfolio document or another tool’s export: the format is recognised from the file’s content. You will see what changes before anything is saved.",
-    file: "File to import",
-    file_hint: "8 MiB at most.",
-    preview_button: "Preview",
-    preview: "Import preview",
-    nothing_yet: "Nothing is saved yet: confirm to import all of it, or cancel.",
-    format: "Format recognised",
-    file_name: "File",
-    profile_replaced: "Your profile will take the file’s:",
-    new: "New",
-    updated: "Updated",
-    unchanged: "Unchanged",
-    confirm: "Confirm import",
-    cancel: "Cancel",
-    refused: "This file cannot be imported; nothing was saved.",
-    where_: "Where",
-    expired: "This upload has expired or no longer exists; upload the file again.",
-    busy: "Too many imports are waiting on this server; try again in a few minutes.",
-    address_busy: "Imports sent from your network are already waiting for confirmation: confirm or cancel them, or try again in 30 minutes.",
-    done: "Import done",
-    export: "Export my record",
-    export_intro: "Your whole record, to keep a copy or take it elsewhere.",
-    export_document: "Portfolio document (JSON)",
-    export_jsonresume: "JSON Resume",
-    export_csv: "Spreadsheet (CSV)",
-    attestation: "Attestation",
-    proof: "Level of proof",
-    colon: ": ",
-    empty: "This file holds no course.",
-    counted: ["Courses added", "Courses updated", "Courses unchanged"],
-    see_courses: "See my courses",
-};
-
 fn labels(lang: Lang) -> &'static ImportLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).import
 }
 
 /// What went wrong with a file: where in it (`line 4, column Started On`) and why.

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::domain::Lang;
+use crate::i18n::NavLabels;
 use crate::state::AppState;
 
 pub mod account_pages;
@@ -17,7 +18,6 @@ pub mod course_pages;
 pub mod dashboard;
 pub mod import_pages;
 pub mod institution_pages;
-pub mod labels;
 pub mod portfolio_pages;
 pub mod settings_pages;
 pub mod share_page;
@@ -35,6 +35,8 @@ pub struct Page {
 /// The site header: where the reader is (marked `aria-current`) and the other language.
 pub struct Nav {
     pub t: &'static NavLabels,
+    /// The page's language code.
+    pub lang: &'static str,
     pub signed_in: bool,
     /// The path of this page: the current menu entry, and where the language switch returns.
     pub here: String,
@@ -61,6 +63,11 @@ impl Nav {
         }
     }
 
+    /// The other languages the switch offers: code and name, each written in itself.
+    pub fn others(&self) -> Vec<(&'static str, &'static str)> {
+        crate::i18n::languages().into_iter().filter(|(code, _)| *code != self.lang).collect()
+    }
+
     /// Whether `href` is this page (or the section it belongs to: a course's edit page is
     /// under "My courses").
     pub fn is_current(&self, href: &str) -> bool {
@@ -68,66 +75,8 @@ impl Nav {
     }
 }
 
-pub struct NavLabels {
-    pub skip: &'static str,
-    pub menu: &'static str,
-    pub dashboard: &'static str,
-    pub courses: &'static str,
-    pub institutions: &'static str,
-    pub import: &'static str,
-    pub portfolio: &'static str,
-    pub shares: &'static str,
-    pub settings: &'static str,
-    pub sign_in: &'static str,
-    pub sign_up: &'static str,
-    pub sign_out: &'static str,
-    pub language: &'static str,
-    /// The other language: its code and its name, written in that language.
-    pub other_code: &'static str,
-    pub other_name: &'static str,
-}
-
-pub static NAV_FR: NavLabels = NavLabels {
-    skip: "Aller au contenu",
-    menu: "Menu principal",
-    dashboard: "Tableau de bord",
-    courses: "Mes cours",
-    institutions: "Établissements",
-    import: "Importer",
-    portfolio: "Portfolio",
-    shares: "Liens de partage",
-    settings: "Réglages",
-    sign_in: "Se connecter",
-    sign_up: "Créer un compte",
-    sign_out: "Se déconnecter",
-    language: "Langue",
-    other_code: "en",
-    other_name: "English",
-};
-
-pub static NAV_EN: NavLabels = NavLabels {
-    skip: "Skip to content",
-    menu: "Main menu",
-    dashboard: "Dashboard",
-    courses: "My courses",
-    institutions: "Institutions",
-    import: "Import",
-    portfolio: "Portfolio",
-    shares: "Share links",
-    settings: "Settings",
-    sign_in: "Sign in",
-    sign_up: "Sign up",
-    sign_out: "Sign out",
-    language: "Language",
-    other_code: "fr",
-    other_name: "Français",
-};
-
 pub fn nav_labels(lang: Lang) -> &'static NavLabels {
-    match lang {
-        Lang::Fr => &NAV_FR,
-        Lang::En => &NAV_EN,
-    }
+    &crate::i18n::strings(lang).nav
 }
 
 impl Page {
@@ -138,13 +87,13 @@ impl Page {
 
     /// A visitor's page at `here`, with the way in and the language switch.
     pub fn public(lang: Lang, title: String, here: &str) -> Page {
-        let nav = Nav { t: nav_labels(lang), signed_in: false, here: here.to_owned() };
+        let nav = Nav { t: nav_labels(lang), lang: lang.as_str(), signed_in: false, here: here.to_owned() };
         Page { lang: lang.as_str(), title, nav: Some(nav) }
     }
 
     /// A signed-in learner's page at `here`, with their menu and the language switch.
     pub fn learner(lang: Lang, title: String, here: &str) -> Page {
-        let nav = Nav { t: nav_labels(lang), signed_in: true, here: here.to_owned() };
+        let nav = Nav { t: nav_labels(lang), lang: lang.as_str(), signed_in: true, here: here.to_owned() };
         Page { lang: lang.as_str(), title, nav: Some(nav) }
     }
 }

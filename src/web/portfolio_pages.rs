@@ -15,123 +15,14 @@ use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 use crate::error::AppError;
 use crate::extract::AuthLearner;
-use crate::i18n;
+use crate::i18n::{self, BuilderLabels, PageLabels};
 use crate::issue::PdfRequest;
 use crate::presentation::Portfolio;
 use crate::service::shares::{self, ShareRequest};
 use crate::state::AppState;
 
-pub struct BuilderLabels {
-    pub portfolio: &'static str,
-    pub preview_heading: &'static str,
-    pub preview_button: &'static str,
-    pub framing: &'static str,
-    pub appetite: &'static str,
-    pub legitimacy: &'static str,
-    pub scope: &'static str,
-    pub whole_record: &'static str,
-    pub field_prefix: &'static str,
-    pub theme_prefix: &'static str,
-    pub language: &'static str,
-    pub include_uncertified: &'static str,
-    pub advised: &'static str,
-    pub download_pdf: &'static str,
-    pub share_heading: &'static str,
-    pub label: &'static str,
-    pub expires_in_days: &'static str,
-    pub create_share: &'static str,
-    pub shares: &'static str,
-    pub link_created: &'static str,
-    pub link_once: &'static str,
-    pub views: &'static str,
-    pub last_view: &'static str,
-    pub status: &'static str,
-    pub revoke: &'static str,
-    pub no_shares: &'static str,
-    /// After "Create share link", when the link can no longer be shown.
-    pub link_gone: &'static str,
-    pub include_expired: &'static str,
-    pub preview_empty: &'static str,
-    pub dashboard: &'static str,
-    pub courses: &'static str,
-    pub empty: &'static str,
-}
-
-pub static FR: BuilderLabels = BuilderLabels {
-    preview_heading: "Aperçu du portfolio",
-    preview_button: "Mettre à jour l’aperçu",
-    portfolio: "Mon portfolio",
-    framing: "Cadrage",
-    appetite: "Appétence pour l’autoformation",
-    legitimacy: "Légitimité dans un domaine ou une thématique",
-    scope: "Domaine ou thématique",
-    whole_record: "Tout le dossier",
-    field_prefix: "Domaine",
-    theme_prefix: "Thématique",
-    language: "Langue",
-    include_uncertified: "Inclure les cours suivis sans attestation",
-    advised: "Conseillé",
-    download_pdf: "Télécharger le PDF",
-    share_heading: "Partager avec un recruteur",
-    label: "Pour qui (visible de vous seul)",
-    expires_in_days: "Expire dans (jours, vide : jamais)",
-    create_share: "Créer le lien de partage",
-    shares: "Mes liens de partage",
-    link_created: "Lien créé",
-    link_once: "Copiez ce lien maintenant : il n’est plus affiché au-delà de 15 minutes.",
-    views: "Vues",
-    last_view: "Dernière vue",
-    status: "État",
-    revoke: "Révoquer",
-    no_shares: "Aucun lien pour l’instant.",
-    link_gone: "Ce lien a été créé, mais il ne peut plus être affiché : il n’est montré qu’une fois. S’il est perdu, révoquez-le et créez-en un autre.",
-    include_expired: "Inclure les attestations expirées (marquées comme telles)",
-    preview_empty: "Ce choix ne montre aucun cours pour l’instant.",
-    dashboard: "Tableau de bord",
-    courses: "Mes cours",
-    empty: "Ajoutez un cours avant de composer un portfolio.",
-};
-
-pub static EN: BuilderLabels = BuilderLabels {
-    preview_heading: "Preview of the portfolio",
-    preview_button: "Update the preview",
-    portfolio: "My portfolio",
-    framing: "Framing",
-    appetite: "Appetite for self-training",
-    legitimacy: "Legitimacy in a field or theme",
-    scope: "Field or theme",
-    whole_record: "The whole record",
-    field_prefix: "Field",
-    theme_prefix: "Theme",
-    language: "Language",
-    include_uncertified: "Include courses followed without a certificate",
-    advised: "Advised",
-    download_pdf: "Download PDF",
-    share_heading: "Share with a recruiter",
-    label: "Who it is for (only you see this)",
-    expires_in_days: "Expires in (days, empty: never)",
-    create_share: "Create share link",
-    shares: "My share links",
-    link_created: "Link created",
-    link_once: "Copy this link now: it is not shown again after 15 minutes.",
-    views: "Views",
-    last_view: "Last view",
-    status: "Status",
-    revoke: "Revoke",
-    no_shares: "No links yet.",
-    link_gone: "This link was created, but it can no longer be shown: it is shown only once. If it is lost, revoke it and create another.",
-    include_expired: "Include expired certificates (marked as such)",
-    preview_empty: "This choice shows no course yet.",
-    dashboard: "Dashboard",
-    courses: "My courses",
-    empty: "Add a course before composing a portfolio.",
-};
-
 fn labels(lang: Lang) -> &'static BuilderLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).builder
 }
 
 #[derive(Template)]
@@ -140,7 +31,7 @@ struct BuilderPage {
     page: Page,
     t: &'static BuilderLabels,
     /// The recruiter page's words, for the preview (the same partial renders both).
-    l: &'static super::labels::PageLabels,
+    l: &'static PageLabels,
     /// (value, label, advised) for the scope select: "", "field:X", "theme:Y".
     scopes: Vec<(String, String, bool)>,
     advised_framing: &'static str,
@@ -158,6 +49,8 @@ struct BuilderPage {
     empty: bool,
     created: Option<(String, String)>,
     error: Option<String>,
+    /// The languages a portfolio can be made in, each named in itself.
+    languages: Vec<(&'static str, &'static str)>,
 }
 
 /// The framing, scope and language a builder form sends.
@@ -279,7 +172,7 @@ async fn builder_with(
     let page = BuilderPage {
         page: Page::learner(lang, t.portfolio.into(), "/portfolio"),
         t,
-        l: super::labels::page_labels(pdf_lang),
+        l: &crate::i18n::strings(pdf_lang).public,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
         // The reasons in the page's language, like the rest of the builder.
@@ -296,6 +189,7 @@ async fn builder_with(
         empty: doc.courses.is_empty(),
         created,
         error,
+        languages: i18n::languages(),
     };
     let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     private(html(status, page.render()))

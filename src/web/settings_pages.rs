@@ -18,105 +18,12 @@ use super::{LANG_COOKIE, Page, SignedIn, html, private};
 use crate::domain::{Lang, LearnerRecord, Situation};
 use crate::error::AppError;
 use crate::extract::{AuthLearner, ClientIp};
+use crate::i18n::SettingsLabels;
 use crate::service::accounts;
 use crate::state::AppState;
 
-pub struct SettingsLabels {
-    pub settings: &'static str,
-    pub profile: &'static str,
-    pub name: &'static str,
-    pub headline: &'static str,
-    pub headline_hint: &'static str,
-    pub contact_email: &'static str,
-    pub location: &'static str,
-    pub situation: &'static str,
-    pub language: &'static str,
-    pub language_hint: &'static str,
-    pub not_said: &'static str,
-    pub save: &'static str,
-    pub password: &'static str,
-    pub current_password: &'static str,
-    pub new_password: &'static str,
-    pub password_hint: &'static str,
-    pub change_password: &'static str,
-    pub saved: &'static str,
-    pub password_changed: &'static str,
-    pub form_error: &'static str,
-    pub wrong_password: &'static str,
-    /// Too many wrong current passwords: `{}` is the wait, in minutes.
-    pub password_throttled: &'static str,
-    pub situations: [(Situation, &'static str); 5],
-}
-
-pub static FR: SettingsLabels = SettingsLabels {
-    settings: "Réglages",
-    profile: "Profil",
-    name: "Nom",
-    headline: "Titre du profil",
-    headline_hint: "Une ligne sous votre nom sur le portfolio, par exemple « Chargée de projets numériques ».",
-    contact_email: "E-mail de contact (affiché sur le portfolio)",
-    location: "Lieu",
-    situation: "Situation",
-    language: "Langue",
-    language_hint: "Celle de ces pages et, par défaut, de vos portfolios.",
-    not_said: "Non précisée",
-    save: "Enregistrer",
-    password: "Mot de passe",
-    current_password: "Mot de passe actuel",
-    new_password: "Nouveau mot de passe",
-    password_hint: "12 caractères au moins. Vos autres sessions seront fermées.",
-    change_password: "Changer le mot de passe",
-    saved: "Réglages enregistrés.",
-    password_changed: "Mot de passe changé ; vos autres sessions sont fermées.",
-    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
-    wrong_password: "Ce n’est pas votre mot de passe actuel.",
-    password_throttled: "Trop d’essais erronés : réessayez dans {} min.",
-    situations: [
-        (Situation::Student, "Étudiant·e"),
-        (Situation::JobSeeker, "En recherche d’emploi"),
-        (Situation::Employed, "Salarié·e"),
-        (Situation::Independent, "Indépendant·e"),
-        (Situation::Retired, "Retraité·e"),
-    ],
-};
-
-pub static EN: SettingsLabels = SettingsLabels {
-    settings: "Settings",
-    profile: "Profile",
-    name: "Name",
-    headline: "Headline",
-    headline_hint: "One line under your name on the portfolio, for example “Digital project officer”.",
-    contact_email: "Contact email (shown on the portfolio)",
-    location: "Location",
-    situation: "Situation",
-    language: "Language",
-    language_hint: "The language of these pages and, by default, of your portfolios.",
-    not_said: "Not said",
-    save: "Save",
-    password: "Password",
-    current_password: "Current password",
-    new_password: "New password",
-    password_hint: "At least 12 characters. Your other sessions will be signed out.",
-    change_password: "Change password",
-    saved: "Settings saved.",
-    password_changed: "Password changed; your other sessions are signed out.",
-    form_error: "The form has an error; nothing was saved.",
-    wrong_password: "This is not your current password.",
-    password_throttled: "Too many wrong attempts: try again in {} min.",
-    situations: [
-        (Situation::Student, "Student"),
-        (Situation::JobSeeker, "Job seeker"),
-        (Situation::Employed, "Employed"),
-        (Situation::Independent, "Independent"),
-        (Situation::Retired, "Retired"),
-    ],
-};
-
 fn labels(lang: Lang) -> &'static SettingsLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).settings
 }
 
 /// What the profile form sends, as typed.
@@ -184,6 +91,8 @@ struct SettingsPage {
     current_password: Field,
     new_password: Field,
     notice: Option<&'static str>,
+    /// Every language, each named in itself.
+    languages: Vec<(&'static str, &'static str)>,
 }
 
 impl SettingsPage {
@@ -198,6 +107,7 @@ impl SettingsPage {
             current_password: Field::default(),
             new_password: Field::default(),
             notice: None,
+            languages: crate::i18n::languages(),
         }
     }
 

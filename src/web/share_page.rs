@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
-use super::labels::{PageLabels, page_labels};
 use super::{Page, html, message_page};
 use crate::auth::{hash_token, looks_like_token};
 use crate::domain::Lang;
@@ -18,6 +17,7 @@ use crate::domain::portfolio::{Spec, select};
 use crate::domain::record::Record;
 use crate::error::AppError;
 use crate::extract::ClientIp;
+use crate::i18n::PageLabels;
 use crate::presentation::{Portfolio, present};
 use crate::state::AppState;
 use crate::storage::courses::as_record;
@@ -54,11 +54,11 @@ async fn open(state: &AppState, token: &str, ip: &str, lang: Lang) -> Result<(Sh
 fn missed(state: &AppState, ip: &str, lang: Lang) -> Response {
     match state.miss_budget.take(ip, state.clock.now()) {
         Ok(()) => {
-            let l = page_labels(lang);
+            let l = &crate::i18n::strings(lang).public;
             message_page(StatusCode::NOT_FOUND, lang, l.not_found_title, l.not_found_text)
         }
         Err(retry_after) => {
-            let l = page_labels(lang);
+            let l = &crate::i18n::strings(lang).public;
             let mut r = message_page(StatusCode::TOO_MANY_REQUESTS, lang, l.too_many_title, l.too_many_text);
             r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
             r
@@ -134,14 +134,14 @@ pub async fn pdf(
         Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
         // A recruiter's browser gets a page, not JSON, when every render slot is taken.
         Err(AppError::Unavailable) => {
-            let l = page_labels(reader_lang);
+            let l = &crate::i18n::strings(reader_lang).public;
             let mut r = message_page(StatusCode::SERVICE_UNAVAILABLE, reader_lang, l.busy_title, l.busy_text);
             r.headers_mut().insert(header::RETRY_AFTER, crate::error::RETRY_BUSY_SECS.into());
             r
         }
         // The record changed since the link was made and now selects nothing.
         Err(AppError::Validation(_)) => {
-            let l = page_labels(reader_lang);
+            let l = &crate::i18n::strings(reader_lang).public;
             message_page(StatusCode::NOT_FOUND, reader_lang, l.not_found_title, l.empty)
         }
         Err(e) => e.into_response(),
@@ -199,7 +199,7 @@ pub struct SharePage {
 impl SharePage {
     /// `now` (Unix seconds) is when expiry is read against.
     pub fn build(record: &Record, spec: &Spec, lang: Lang, token: &str, now: i64) -> SharePage {
-        let l = page_labels(lang);
+        let l = &crate::i18n::strings(lang).public;
         let p = present(record, spec, lang, now).ok().filter(|p| !p.is_empty());
         SharePage {
             page: Page::new(lang, format!("{} {}", l.portfolio_of, record.learner.name)),

@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::labels::{PageLabels, page_labels};
 use super::{Page, html, pick_lang};
 use crate::config::rfc3339;
 use crate::domain::Lang;
 use crate::error::AppError;
+use crate::i18n::PageLabels;
 use crate::issue::{hex, normalize_code};
 use crate::state::AppState;
 use crate::storage::shares::GeneratedPdf;
@@ -52,22 +52,18 @@ impl Found {
             ("legitimacy", None) => labels.legitimacy_field_title.to_owned(),
             _ => labels.appetite_title.to_owned(),
         };
-        Found { name: pdf.learner_name.clone(), date: date_text(pdf.created_at, lang), framing, code: pdf.code.clone() }
-    }
-}
-
-fn date_text(secs: i64, lang: Lang) -> String {
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(secs) else { return String::new() };
-    let month = crate::i18n::month_name(lang, u8::from(t.month()));
-    match lang {
-        Lang::Fr => format!("{} {month} {} à {:02}:{:02} UTC", t.day(), t.year(), t.hour(), t.minute()),
-        Lang::En => format!("{month} {}, {} at {:02}:{:02} UTC", t.day(), t.year(), t.hour(), t.minute()),
+        Found {
+            name: pdf.learner_name.clone(),
+            date: crate::i18n::date_time(lang, pdf.created_at),
+            framing,
+            code: pdf.code.clone(),
+        }
     }
 }
 
 pub async fn form(headers: HeaderMap) -> Response {
     let lang = pick_lang(&headers);
-    let l = page_labels(lang);
+    let l = &crate::i18n::strings(lang).public;
     html(
         StatusCode::OK,
         VerifyPage { page: Page::public(lang, l.verify_title.into(), "/verify"), l, outcome: None, code: None }
@@ -78,7 +74,7 @@ pub async fn form(headers: HeaderMap) -> Response {
 /// `/verify/{code}`: where the QR code and the printed address lead.
 pub async fn code(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
     let lang = pick_lang(&headers);
-    let l = page_labels(lang);
+    let l = &crate::i18n::strings(lang).public;
     let found = match normalize_code(&raw) {
         Some(code) => match state.db.pdf_by_code(code).await {
             Ok(found) => found,
@@ -140,7 +136,7 @@ pub async fn check(
         })
         .into_response();
     }
-    let l = page_labels(lang);
+    let l = &crate::i18n::strings(lang).public;
     let page = VerifyPage {
         page: Page::public(lang, l.verify_title.into(), "/verify"),
         l,
