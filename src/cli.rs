@@ -386,7 +386,7 @@ async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> 
     let bytes = read_limited(file)?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        CliError(format!("{}: {at}{}", file.display(), e.message))
+        CliError(format!("{}: {at}{}", file.display(), e.message()))
     };
     // Parsed before the database is opened: a bad file is reported even with a wrong --data.
     // Badge signatures are checked against the data folder's trust file, as `serve` does.
@@ -486,7 +486,7 @@ fn read_document(file: &Path) -> Result<crate::domain::Document, CliError> {
     let bytes = read_limited(file)?;
     parse_document(&bytes).map_err(|e| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        CliError(format!("{}: {at}{}", file.display(), e.message))
+        CliError(format!("{}: {at}{}", file.display(), e.message()))
     })
 }
 

@@ -13,11 +13,11 @@ use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::domain::Lang;
 use crate::domain::assurance::badge_check;
 use crate::domain::portfolio::{Scope, SelectError, Spec};
+use crate::domain::{Lang, Problem};
 use crate::error::{AppError, AppResult};
-use crate::pdf::{RenderError, RenderOptions, ShareLink, render};
+use crate::pdf::{RenderOptions, ShareLink, render};
 use crate::presentation::{Portfolio, present};
 use crate::state::AppState;
 pub use crate::state::pdfs::Issued;
@@ -140,7 +140,7 @@ fn file_name(p: &Portfolio) -> String {
 
 /// A selection that cannot be made is the learner's to fix: a 422 naming the input.
 pub fn select_error(e: SelectError) -> AppError {
-    AppError::validation(e.input(), e.to_string())
+    AppError::validation(e.input(), e)
 }
 
 /// An empty portfolio is never issued or shared: the learner is told what would fill it.
@@ -155,7 +155,13 @@ pub fn refuse_empty(p: &Portfolio) -> AppResult<()> {
             } else {
                 "framing"
             };
-            Err(AppError::validation(input, format!("{} {}", empty.message, empty.fill.join(" "))))
+            let scope = match (&p.field, &p.theme) {
+                (Some(f), _) => Scope::Field(f.clone()),
+                (None, Some(t)) => Scope::Theme(t.clone()),
+                (None, None) => Scope::All,
+            };
+            let (uncertified, expired) = (empty.uncertified, empty.expired);
+            Err(AppError::validation(input, Problem::EmptyPortfolio { scope, uncertified, expired }))
         }
     }
 }
@@ -200,10 +206,9 @@ impl RenderJob {
             .await
             // A panic inside printpdf (its subsetter has panicked on odd fonts) is a 500, not a crash.
             .map_err(|e| AppError::internal(format!("the PDF renderer stopped: {e}")))?
-            .map_err(|e| match e {
-                RenderError::Empty(m) => AppError::validation("framing", m),
-                other => AppError::internal(other),
-            })
+            // `refuse_empty` turns an empty portfolio away before any render, so every render
+            // error left (fonts, writing) is the service's fault.
+            .map_err(AppError::internal)
     }
 }
 

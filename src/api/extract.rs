@@ -8,6 +8,7 @@ use axum::http::header;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::domain::Problem;
 use crate::domain::document::parse_strict;
 use crate::error::AppError;
 pub use crate::extract::{AuthLearner, ClientIp};
@@ -36,9 +37,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         require_json(req.headers())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge("the request body is too large".into())
+                AppError::PayloadTooLarge(Problem::BodyTooLarge)
             } else {
-                AppError::BadRequest(format!("could not read the request body: {}", e.body_text()))
+                AppError::BadRequest(Problem::UnreadableBody { detail: e.body_text() })
             }
         })?;
         Ok(JsonBody(bytes))
@@ -51,9 +52,9 @@ pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), AppErr
     if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
         Ok(())
     } else {
-        Err(AppError::UnsupportedMediaType(format!(
-            "the body must be JSON sent as `Content-Type: application/json`, not `{content_type}`"
-        )))
+        Err(AppError::UnsupportedMediaType(Problem::NotJsonBody {
+            content_type: crate::domain::text::excerpt(content_type).into_owned(),
+        }))
     }
 }
 

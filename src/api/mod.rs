@@ -194,7 +194,7 @@ pub async fn json_errors(request: axum::extract::Request, next: axum::middleware
         _ => ("error", status.canonical_reason().unwrap_or("error")),
     };
     let body = crate::error::ErrorBody {
-        error: crate::error::ErrorDetail { code: code.into(), message: message.into(), field: None },
+        error: crate::error::ErrorDetail { code: code.into(), message: message.into(), field: None, problem: None },
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);

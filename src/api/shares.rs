@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::extract::{ApiJson, AuthLearner, parse_id};
 use crate::config::rfc3339;
-use crate::domain::Lang;
 use crate::domain::portfolio::{Framing, Scope, Spec};
+use crate::domain::{Lang, Problem};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::service::shares::{self, Listed, ShareRequest};
 use crate::state::AppState;
@@ -146,7 +146,7 @@ fn request(body: NewShareBody) -> AppResult<ShareRequest> {
     let field = body.field.filter(|f| !f.trim().is_empty());
     let theme = body.theme.filter(|t| !t.trim().is_empty());
     let scope = match (field, theme) {
-        (Some(_), Some(_)) => return Err(AppError::validation("theme", "give a field or a theme, not both")),
+        (Some(_), Some(_)) => return Err(AppError::validation("theme", Problem::FieldOrTheme)),
         (Some(f), None) => Scope::Field(f),
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
@@ -156,10 +156,8 @@ fn request(body: NewShareBody) -> AppResult<ShareRequest> {
         Some(raw) => Some(
             time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
                 .map_err(|_| {
-                    AppError::validation(
-                        "expires_at",
-                        format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"),
-                    )
+                    let value = crate::domain::text::excerpt(raw).into_owned();
+                    AppError::validation("expires_at", Problem::NotATime { value })
                 })?
                 .unix_timestamp(),
         ),

@@ -9,6 +9,8 @@
 
 use super::ValidationError;
 use super::course::str_enum;
+use super::problem::{Expected, Problem};
+use super::text::excerpt;
 use super::text::{MAX_NAME, MAX_SHORT, check_line, check_url};
 
 /// What sort of body issued or taught the course.
@@ -52,10 +54,12 @@ impl InstitutionInfo {
         };
         let kind = match kind.trim() {
             "" => None,
-            k => Some(
-                InstitutionKind::from_str_opt(k)
-                    .ok_or_else(|| ValidationError::new("kind", format!("`{k}` is not a kind of institution")))?,
-            ),
+            k => Some(InstitutionKind::from_str_opt(k).ok_or_else(|| {
+                ValidationError::new(
+                    "kind",
+                    Problem::NotA { value: excerpt(k).into_owned(), expected: Expected::InstitutionKind },
+                )
+            })?),
         };
         let website = match website.trim() {
             "" => None,

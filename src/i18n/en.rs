@@ -12,8 +12,15 @@ use super::{
 use crate::domain::advice::{Claim, Reason};
 use crate::domain::assurance::{Assurance, AssuranceSummary};
 use crate::domain::badge::BadgeStatus;
+use crate::domain::document::MAX_JSON_DEPTH;
+use crate::domain::evidence::{Declared, EvidenceError, MAX_PIXELS, Malformation};
 use crate::domain::institution::InstitutionKind;
+use crate::domain::portfolio::SelectError;
 use crate::domain::portfolio::{FigureKey, Measure, Scope, Spread};
+use crate::domain::problem::{
+    BadgePart, BadgeProblem, Expected, JsonFault, JsonFaultKind, JsonKind, KeyProblem, Noun, PasswordHint,
+    PngTextFault, Problem, Unrecognised,
+};
 use crate::domain::{AttestationKind, Lang, Outcome, Situation};
 
 const LANG: Lang = Lang::En;
@@ -779,5 +786,438 @@ impl Language for English {
 
     fn size_units(&self) -> (&'static str, &'static str) {
         ("KiB", "MiB")
+    }
+
+    fn problem(&self, p: &Problem) -> String {
+        problem_text(p)
+    }
+
+    fn json_fault(&self, f: &JsonFault) -> String {
+        json_fault(f)
+    }
+
+    fn location_words(&self) -> (&'static str, &'static str) {
+        ("line", "column")
+    }
+}
+
+/// serde's way of listing what a key or value could have been, which the English messages keep.
+fn one_of(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [a] => format!("`{a}`"),
+        [a, b] => format!("`{a}` or `{b}`"),
+        all => format!("one of {}", all.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// "a, b or c".
+fn or_list(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn json_fault(f: &JsonFault) -> String {
+    match f.kind {
+        JsonFaultKind::TooDeep => {
+            format!("nested more than {MAX_JSON_DEPTH} levels deep (line {}, column {})", f.line, f.column)
+        }
+        JsonFaultKind::Eof | JsonFaultKind::Syntax => f.detail.clone(),
+    }
+}
+
+fn expected(e: Expected) -> String {
+    match e {
+        Expected::Hours => "a number of hours such as 20 or 1.5".into(),
+        Expected::Ects => "a number of ECTS credits".into(),
+        Expected::YesNo => "yes or no".into(),
+        Expected::TrueFalse => "true or false".into(),
+        Expected::OneOf(values) => or_list(values),
+        Expected::Outcome => "an outcome".into(),
+        Expected::AttestationKind => "an attestation kind".into(),
+        Expected::InstitutionKind => "a kind of institution".into(),
+        Expected::Situation => "a situation".into(),
+        Expected::Framing => "a framing (appetite or legitimacy)".into(),
+        Expected::Language => {
+            let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.as_str()).collect();
+            format!("a supported language ({})", or_list(&codes))
+        }
+        Expected::ExportFormat => "an export format (json, jsonresume or csv)".into(),
+    }
+}
+
+fn noun(n: Noun, many: bool) -> &'static str {
+    match (n, many) {
+        (Noun::Course, false) => "course",
+        (Noun::Course, true) => "courses",
+        (Noun::Certification, false) => "certification",
+        (Noun::Certification, true) => "certifications",
+        (Noun::Certificate, false) => "certificate",
+        (Noun::Certificate, true) => "certificates",
+    }
+}
+
+fn hint(h: PasswordHint) -> &'static str {
+    match h {
+        PasswordHint::StraightRows => "straight rows of keys are easy to guess",
+        PasswordHint::ShortKeyboardPatterns => "short keyboard patterns are easy to guess",
+        PasswordHint::RepeatsLikeAaa => "repeats like \"aaa\" are easy to guess",
+        PasswordHint::RepeatsLikeAbcAbc => "repeats like \"abcabcabc\" are only slightly harder to guess than \"abc\"",
+        PasswordHint::Top10 => "this is a top-10 common password",
+        PasswordHint::Top100 => "this is a top-100 common password",
+        PasswordHint::VeryCommon => "this is a very common password",
+        PasswordHint::SimilarToCommon => "this is similar to a commonly used password",
+        PasswordHint::SequencesLikeAbc => "sequences like abc or 6543 are easy to guess",
+        PasswordHint::RecentYears => "recent years are easy to guess",
+        PasswordHint::WordByItself => "a word by itself is easy to guess",
+        PasswordHint::Dates => "dates are often easy to guess",
+        PasswordHint::NamesByThemselves => "names and surnames by themselves are easy to guess",
+        PasswordHint::CommonNames => "common names and surnames are easy to guess",
+    }
+}
+
+fn unrecognised(why: Unrecognised) -> &'static str {
+    match why {
+        Unrecognised::Empty => "the file is empty",
+        Unrecognised::JsonArray => "a JSON array, not an object",
+        Unrecognised::NotText => "the file is not UTF-8 text, nor a PNG image",
+        Unrecognised::NotSvg => "XML or HTML, not an SVG image",
+        Unrecognised::NotCsvHeader => "the first line is not a CSV header",
+        Unrecognised::NoKnownColumn => "the first line names none of the known columns",
+        Unrecognised::UnknownJson => {
+            "a JSON object with neither `certfolio` (a portfolio document), `basics` or `certificates` (a JSON \
+             Resume), nor the fields of an Open Badges assertion or credential"
+        }
+    }
+}
+
+fn evidence(e: &EvidenceError) -> String {
+    match e {
+        EvidenceError::Empty => "the file is empty".into(),
+        EvidenceError::UnknownContent => {
+            "only PDF, PNG and JPEG files are accepted; this file's content is none of them".into()
+        }
+        EvidenceError::Mismatch { actual, declared } => {
+            let declared = match declared {
+                Declared::Type(t) => format!("`{t}`"),
+                Declared::Name(n) => format!("a file named `{n}`"),
+            };
+            format!("the file's content is {actual} but it was declared as {declared}")
+        }
+        EvidenceError::TooManyPixels { width, height } => {
+            format!("the image is {width}×{height} pixels; at most {MAX_PIXELS} pixels are accepted")
+        }
+        EvidenceError::Malformed(m) => format!(
+            "the image is malformed: {}",
+            match m {
+                Malformation::PngWithoutHeader => "a PNG must start with its IHDR header",
+                Malformation::JpegOutOfStep => "JPEG markers are out of step",
+                Malformation::JpegSegmentLength => "a JPEG segment has an impossible length",
+                Malformation::JpegWithoutFrame => "no JPEG frame header was found",
+            }
+        ),
+    }
+}
+
+fn select(e: &SelectError) -> String {
+    match e {
+        SelectError::Empty => "the record has no courses; add at least one before making a portfolio".into(),
+        SelectError::ScopeRequired { available } => {
+            format!("the legitimacy framing needs a field or a theme (fields in this record: {available})")
+        }
+        SelectError::ScopeNotAllowed => {
+            "a field or theme only applies to the legitimacy framing; the appetite framing covers the whole record"
+                .into()
+        }
+        SelectError::NoMatch { kind, value, available } => {
+            format!("no course has the {kind} `{value}` (in this record: {available})")
+        }
+    }
+}
+
+fn key(k: &KeyProblem) -> String {
+    match k {
+        KeyProblem::NoMember { member } => format!("the JWK has no `{member}`"),
+        KeyProblem::NotBase64 { member, detail } => format!("the JWK's `{member}` is not base64url ({detail})"),
+        KeyProblem::BadRsa { detail } => format!("not a usable RSA key ({detail})"),
+        KeyProblem::P256Size => "a P-256 key's `x` and `y` are 32 bytes each".into(),
+        KeyProblem::NotOnCurve => "the point is not on the P-256 curve".into(),
+        KeyProblem::Ed25519Size => "an Ed25519 key's `x` is 32 bytes".into(),
+        KeyProblem::BadEd25519 { detail } => format!("not a usable Ed25519 key ({detail})"),
+        KeyProblem::Unsupported { kty, crv } => format!(
+            "unsupported key type `{kty}`{}: use RSA, EC P-256 or OKP Ed25519",
+            if crv.is_empty() { String::new() } else { format!(" / curve `{crv}`") }
+        ),
+        KeyProblem::NotPem => "not a PEM public key of a supported type (RSA, EC P-256 or Ed25519)".into(),
+    }
+}
+
+const NEVER_FETCHES: &str = "certfolio never fetches; import the baked image or a file with the badge embedded";
+
+fn badge_part(p: BadgePart) -> &'static str {
+    match p {
+        BadgePart::Badge => "the badge",
+        BadgePart::JwsPayload => "the JWS payload",
+    }
+}
+
+fn png_text(f: &PngTextFault) -> String {
+    match f {
+        PngTextFault::NoKeywordSeparator => "no keyword separator".into(),
+        PngTextFault::NoCompressionMethod => "no compression method".into(),
+        PngTextFault::NoCompressionFlag => "no compression flag".into(),
+        PngTextFault::UnknownCompressionMethod { method } => format!("unknown compression method {method}"),
+        PngTextFault::UnknownCompression { flag, method } => {
+            format!("unknown compression (flag {flag}, method {method})")
+        }
+        PngTextFault::NoLanguageTerminator => "no language tag terminator".into(),
+        PngTextFault::NoTranslatedKeywordTerminator => "no translated keyword terminator".into(),
+        PngTextFault::TooLarge { max } => format!("the text is larger than {max} bytes"),
+        PngTextFault::NotUtf8 => "the text is not UTF-8".into(),
+        PngTextFault::DoesNotInflate { detail } => format!("the compressed text does not inflate ({detail})"),
+        PngTextFault::InflatesTooLarge { max } => format!("the text inflates to more than {max} bytes"),
+    }
+}
+
+fn badge(b: &BadgeProblem) -> String {
+    use BadgeProblem as B;
+    match b {
+        B::PayloadTooLarge { max } => format!("the badge is larger than {max} bytes"),
+        B::OnlyUrl { url } => format!("the badge is only a URL ({url}): {NEVER_FETCHES}"),
+        B::NeitherJsonNorJws => "the badge data is neither JSON nor a compact JWS".into(),
+        B::NotUtf8 { detail } => format!("not UTF-8 text ({detail})"),
+        B::JsonNotObject { part } => format!("{} is JSON but not an object", badge_part(*part)),
+        B::NotJson { part, fault } => format!("{} is not valid JSON ({})", badge_part(*part), json_fault(fault)),
+        B::BadgeClass => "this is an Open Badges badge class (what a badge means), not a badge awarded to someone: \
+                          import the assertion or the baked badge image"
+            .into(),
+        B::IssuerProfile => {
+            "this is an Open Badges issuer profile, not a badge: import the assertion or the baked badge image".into()
+        }
+        B::Endorsement => "this is an endorsement, not a badge awarded to you".into(),
+        B::ClassByUrl { url } => format!("badge class given by URL only ({url}): {NEVER_FETCHES}"),
+        B::ClassNotObject => "must be the badge class (an object)".into(),
+        B::OnlyVerificationUrl { url } => {
+            format!("the badge holds only a verification URL ({url}): {NEVER_FETCHES}")
+        }
+        B::NoBadge => "no `badge`: this is not an Open Badges assertion".into(),
+        B::NoName => "the badge has no name".into(),
+        B::EndorsementCredential => {
+            "this is an EndorsementCredential (an endorsement of an issuer or a badge), not a badge awarded to you"
+                .into()
+        }
+        B::NotOb3 => {
+            "not an Open Badges 3.0 credential: `type` names neither OpenBadgeCredential nor AchievementCredential"
+                .into()
+        }
+        B::SignatureMismatchTrusted { issuers } => format!(
+            "the signature does not match the badge data (checked with the trusted key of {issuers}): \
+             the badge was altered or not signed by its issuer"
+        ),
+        B::SignatureMismatchEmbedded => "the signature does not match the badge data (checked with the key the \
+                                         badge carries): the badge was altered"
+            .into(),
+        B::EmbeddedKey(k) => format!("the JWS header's `jwk`: {}", key(k)),
+        B::NotPng => "not a PNG image (its first 8 bytes are not the PNG signature)".into(),
+        B::PngTruncated { pos } => format!("the file ends at byte {pos}, inside the chunk list (truncated?)"),
+        B::PngChunk { index, pos } => format!("chunk {index} at byte {pos} is not a valid PNG chunk"),
+        B::PngChunkTooLong { name, pos, len } => {
+            format!("chunk {name} at byte {pos} claims {len} bytes, more than the file holds (truncated?)")
+        }
+        B::PngNoHeader => "the first chunk is not IHDR: not a valid PNG image".into(),
+        B::PngCrc { name, pos } => format!("the {name} chunk `openbadges` at byte {pos} fails its CRC check"),
+        B::PngText { name, pos, fault } => format!("the {name} chunk at byte {pos}: {}", png_text(fault)),
+        B::PngNotBaked => "this PNG image holds no Open Badges data (no `openbadges` or `openbadgecredential` \
+                           chunk): it is not a baked badge"
+            .into(),
+        B::SvgNotUtf8 { detail } => format!("the file is not UTF-8 text ({detail})"),
+        B::SvgNotBaked => "this SVG image holds no Open Badges data (no <openbadges:assertion> or \
+                           <openbadges:credential> element): it is not a baked badge"
+            .into(),
+        B::SvgEndsInside { name } => format!("the file ends inside <{name}> (truncated?)"),
+        B::SvgNeverClosed { name } => format!("<{name}> is never closed (truncated?)"),
+        B::SvgEmpty { name } => format!("<{name}> is empty: it has neither badge data nor a `verify` attribute"),
+        B::SvgTagNeverClosed { name } => format!("the start tag <{name}> is never closed (truncated?)"),
+        B::JwsParts { count } => format!("a compact JWS has 3 parts separated by dots, this has {count}"),
+        B::JwsNotBase64 { part, detail } => format!("the {part} is not base64url ({detail})"),
+        B::JwsHeaderNotObject { detail } => format!("the header is not a JSON object ({detail})"),
+        B::JwsNoAlg => "the header has no `alg`".into(),
+    }
+}
+
+/// Every problem in English: the API's, the command line's and the logs' wording.
+fn problem_text(p: &Problem) -> String {
+    use Problem as P;
+    match p {
+        P::Empty => "must not be empty".into(),
+        P::TooLong { len, max } => format!("is {len} characters long; at most {max} are allowed"),
+        P::NotOneLine => "must be a single line without control characters".into(),
+        P::ControlCharacters => "must not contain control characters".into(),
+        P::DirectionControl { code } => format!(
+            "contains the invisible direction control U+{code:04X}, which would make the text display in another \
+             order; remove it"
+        ),
+        P::NotAUrl { reason } => format!("is not a valid URL ({reason})"),
+        P::UrlScheme { scheme } => format!("must be an http or https URL, not `{scheme}:`"),
+        P::UrlNoHost => "must name a host".into(),
+        P::ImportedLink { problem, value } => {
+            format!("{} (`{value}`); only http and https links are imported", problem_text(problem))
+        }
+        P::NotALanguageTag { value } => format!("`{value}` is not a language tag such as `fr`, `en` or `pt-BR`"),
+        P::TooManyThemes { max } => format!("at most {max} themes are allowed"),
+        P::TooManyBytes { len, max } => format!("is {len} bytes long; at most {max} are allowed"),
+        P::NotADate { value } => format!("`{value}` is not a date of the form YYYY-MM-DD"),
+        P::NotARealDate { value } => format!("`{value}` is not a real date of the form YYYY-MM-DD"),
+        P::NotAPartialDate { value } => format!("`{value}` is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY"),
+        P::NotAMonthYear { value } => format!("`{value}` is not a date like `Mar 2015` or `2015`"),
+        P::NotADateValue { value } => format!("`{value}` is not a date"),
+        P::NotATime { value } => format!("`{value}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"),
+        P::NotInFuture => "must be in the future".into(),
+        P::EndsBeforeStart { start, end } => {
+            format!("{end} is before the start date {start}; a course cannot end before it starts")
+        }
+        P::ExpiresBeforeIssued { issued, expires } => {
+            format!("{expires} is before the issue date {issued}; a certificate cannot expire before it is issued")
+        }
+        P::ExpiryBeforeIssue { issued, expires } => {
+            format!("the expiration date `{expires}` is before the issue date (Started On) `{issued}`")
+        }
+        P::OutOfRange { value, max } => format!("must be a number greater than 0 and at most {max}, not {value}"),
+        P::NotANumberOfHours { value } => format!("`{value}` is not a number of hours"),
+        P::NotADayCount { min, max } => format!("a number of days from {min} to {max}"),
+        P::NotA { value, expected: e } => format!("`{value}` is not {}", expected(*e)),
+        P::EmailTooLong { max } => format!("is longer than {max} characters"),
+        P::EmailNoAt { value } => format!("`{value}` is not an email address (no `@`)"),
+        P::NotAnEmail { value } => format!("`{value}` is not an email address"),
+        P::EmailDomain { value } => {
+            format!("`{value}` is not an email address (the domain must look like example.org)")
+        }
+        P::PasswordTooShort { len, min } => format!("must be at least {min} characters long (it has {len})"),
+        P::PasswordTooLong { len, max } => format!("must be at most {max} characters long (it has {len})"),
+        P::PasswordGuessable { hint: h } => format!(
+            "is too common or too easy to guess{}; a few unrelated words make a strong password",
+            h.map(|h| format!(" ({})", hint(h))).unwrap_or_default()
+        ),
+        P::WrongCurrentPassword => "the current password is wrong".into(),
+        P::EmailTaken => "an account with this email already exists".into(),
+        P::ChooseALanguage => "choose one of the languages offered".into(),
+        P::InvalidJson(f) => {
+            let deep = if f.kind == JsonFaultKind::TooDeep { "; no document or resume is that deep" } else { "" };
+            format!("invalid JSON: {}{deep}", json_fault(f))
+        }
+        P::BodyNotObject => "the body must be a JSON object".into(),
+        P::MustBeObject => "must be a JSON object".into(),
+        P::MustBeArray => "must be an array".into(),
+        P::MustBeString => "must be a string".into(),
+        P::UnknownField { field, expected } if expected.is_empty() => {
+            format!("unknown field `{field}`, there are no fields")
+        }
+        P::UnknownField { field, expected } => format!("unknown field `{field}`, expected {}", one_of(expected)),
+        P::MissingField { field } => format!("missing field `{field}`"),
+        P::UnknownVariant { value, expected } if expected.is_empty() => {
+            format!("unknown variant `{value}`, there are no variants")
+        }
+        P::UnknownVariant { value, expected } => format!("unknown variant `{value}`, expected {}", one_of(expected)),
+        P::WrongType { expected } => format!(
+            "must be {}",
+            match expected {
+                JsonKind::Text => "a string",
+                JsonKind::Number => "a number",
+                JsonKind::WholeNumber => "a whole number",
+                JsonKind::Boolean => "true or false",
+                JsonKind::List => "a list",
+                JsonKind::Object => "a JSON object",
+            }
+        ),
+        P::Invalid { detail } | P::TrustEntry { detail } | P::BadQuery { detail } => detail.clone(),
+        P::UnsupportedVersion { version, supported } => {
+            format!("document version {version} is not supported; this build reads version {supported}")
+        }
+        P::TooManyCourses { count, max } => format!("{count} courses in one document; at most {max} are allowed"),
+        P::RepeatsCourse { first } => format!("repeats {first} (same title, platform and start date)"),
+        P::IsADocument => "this is a portfolio document; import it as a document".into(),
+        P::Unrecognised(why) => format!(
+            "unrecognised format: {}; expected a certfolio portfolio document, a JSON Resume, LinkedIn's \
+             Certifications.csv, a CSV whose header names document fields, or an Open Badges file (JSON, JWS, \
+             baked PNG or SVG; see the README)",
+            unrecognised(*why)
+        ),
+        P::FileEmpty => "the file is empty".into(),
+        P::NoRows { noun: n } => format!("the file has a header but no {}", noun(*n, false)),
+        P::TooManyRows { max, noun: n } => format!("more than {max} {} in one file; split it", noun(*n, true)),
+        P::CellCount { cells, header } => format!("has {cells} cells where the header has {header}"),
+        P::NotCsv { detail } => format!("cannot be read as CSV: {detail}"),
+        P::NotUtf8Cell => "is not UTF-8 text; save the file as UTF-8".into(),
+        P::UnknownColumn { column, columns } => {
+            format!("unknown column `{column}`; the columns are: {}", columns.join(", "))
+        }
+        P::RepeatedColumn => "this column appears twice".into(),
+        P::NoTitleColumn => "no `title` column; every course needs a title".into(),
+        P::MissingTitle => "is empty; every course needs a title".into(),
+        P::MissingName { noun: Noun::Certificate } => "is missing; every certificate needs a name".into(),
+        P::MissingName { noun: n } => format!("is empty; every {} needs a name", noun(*n, false)),
+        P::CertifiedNoButDetails => {
+            "is `no` but the row has attestation details; say `yes` or empty those cells".into()
+        }
+        P::RepeatsRow { noun: n, first } => format!(
+            "repeats the {} at {first} with different details (same title, platform and start date)",
+            noun(*n, false)
+        ),
+        P::NotLinkedInHeader { expected } => format!("not LinkedIn's Certifications.csv header; expected `{expected}`"),
+        P::SixColumns => "expected 6 columns".into(),
+        P::ResumeNotObject => "a JSON Resume is a JSON object".into(),
+        P::TooManyCertificates { count, max } => format!("{count} certificates; at most {max} are imported at once"),
+        P::NoCertificate => "this JSON Resume has no certificate to import".into(),
+        P::Badge(b) => badge(b),
+        P::Key(k) => key(k),
+        P::TrustFile { detail } => format!(
+            "invalid trust file ({detail}); expected {{\"issuers\": [{{\"name\", \"jwk\" or \"pem\", \"id\"?}}]}}"
+        ),
+        P::TrustKeyChoice => "give the key as exactly one of `jwk` or `pem`".into(),
+        P::Evidence(e) => evidence(e),
+        P::OnlyFileField => "unknown field; the only field is `file`".into(),
+        P::OneFileOnly => "send a single file".into(),
+        P::FileFieldMissing => "a multipart field named `file` is required".into(),
+        P::EvidenceTooLarge { mib } => format!("evidence files are limited to {mib} MiB"),
+        P::VerifyTooLarge { mib } => format!("files are limited to {mib} MiB"),
+        P::ImportTooLarge { mib } => format!("the file is larger than {mib} MiB"),
+        P::QuotaFiles { files, max } => {
+            format!("this account already holds {files} evidence files, the most allowed is {max}")
+        }
+        P::QuotaBytes { bytes, max } => {
+            format!("evidence files would take {bytes} bytes, over this account's quota of {max} bytes")
+        }
+        P::NotMultipart { detail } => format!("send the file as multipart/form-data with a field `file` ({detail})"),
+        P::MalformedMultipart { detail } => format!("the multipart body is malformed: {detail}"),
+        P::OneFileInField => "send one file in the field `file`".into(),
+        P::ChooseAFile => "choose a file".into(),
+        P::BodyTooLarge => "the request body is too large".into(),
+        P::UnreadableBody { detail } => format!("could not read the request body: {detail}"),
+        P::NotJsonBody { content_type } => {
+            format!("the body must be JSON sent as `Content-Type: application/json`, not `{content_type}`")
+        }
+        P::ImportContentType { content_type } => format!(
+            "send the file as application/json, text/csv, text/plain, application/jwt, image/png, image/svg+xml \
+             or application/octet-stream, not `{content_type}`"
+        ),
+        P::Select(e) => select(e),
+        P::EmptyPortfolio { scope, uncertified, expired } => {
+            format!("{} {}", English.empty_message(scope), English.empty_fill(*uncertified, *expired).join(" "))
+        }
+        P::FieldOrTheme => "give a field or a theme, not both".into(),
+        P::LegitimacyNeedsScope => "the legitimacy framing needs a field or a theme".into(),
+        P::CourseExists => "a course with the same title, platform and start date is already in the record".into(),
+        P::InstitutionNameTaken => "another institution already has this name; merge the two instead".into(),
+        P::SameInstitutionTwice => "choose two different institutions".into(),
+        P::SignInRequired => "authentication required".into(),
+        P::WrongCredentials => "email or password is incorrect".into(),
+        P::NotFound => "not found".into(),
+        P::Gone => "no longer available".into(),
+        P::TooManyAttempts { retry_after } => format!("too many attempts; try again in {retry_after} seconds"),
+        P::Busy => "the service is busy; try again shortly".into(),
+        P::InternalError => "an internal error occurred; it has been logged".into(),
     }
 }

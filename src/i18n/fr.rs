@@ -11,11 +11,19 @@ use super::{
     Dimension, Language, NBSP, NNBSP, capitalise_first, count, count_of, decimal, hours, integer, join_and, measure,
     n_of, percent, plural, plural_f, quoted, ratio, summary_list,
 };
+use super::{day_month_year, location};
 use crate::domain::advice::{Claim, Reason};
 use crate::domain::assurance::{Assurance, AssuranceSummary};
 use crate::domain::badge::BadgeStatus;
+use crate::domain::document::MAX_JSON_DEPTH;
+use crate::domain::evidence::{Declared, EvidenceError, MAX_PIXELS, Malformation};
 use crate::domain::institution::InstitutionKind;
+use crate::domain::portfolio::SelectError;
 use crate::domain::portfolio::{FigureKey, Measure, Scope, Spread};
+use crate::domain::problem::{
+    BadgePart, BadgeProblem, Expected, JsonFault, JsonFaultKind, JsonKind, KeyProblem, Noun, PasswordHint,
+    PngTextFault, Problem, Unrecognised,
+};
 use crate::domain::{AttestationKind, Lang, Outcome, Situation};
 
 const LANG: Lang = Lang::Fr;
@@ -833,5 +841,535 @@ impl Language for French {
 
     fn size_units(&self) -> (&'static str, &'static str) {
         ("Kio", "Mio")
+    }
+
+    fn problem(&self, p: &Problem) -> String {
+        problem_text(p)
+    }
+
+    fn json_fault(&self, f: &JsonFault) -> String {
+        json_fault(f)
+    }
+
+    fn location_words(&self) -> (&'static str, &'static str) {
+        ("ligne", "colonne")
+    }
+}
+
+/// A value quoted back to the learner: « valeur ».
+fn q(value: &str) -> String {
+    quoted(LANG, value)
+}
+
+/// « a », « b » ou « c ».
+fn ou(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| q(v)).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} ou {last}", init.join(", ")),
+    }
+}
+
+fn owned(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| (*v).to_owned()).collect()
+}
+
+fn json_fault(f: &JsonFault) -> String {
+    match f.kind {
+        JsonFaultKind::TooDeep => {
+            format!("imbriqué sur plus de {MAX_JSON_DEPTH} niveaux (ligne {}, colonne {})", f.line, f.column)
+        }
+        JsonFaultKind::Eof => format!("le texte s’arrête avant la fin (ligne {}, colonne {})", f.line, f.column),
+        JsonFaultKind::Syntax => format!("erreur de syntaxe ligne {}, colonne {}", f.line, f.column),
+    }
+}
+
+fn expected(e: Expected) -> String {
+    match e {
+        Expected::Hours => "un nombre d’heures comme 20 ou 1,5".into(),
+        Expected::Ects => "un nombre de crédits ECTS".into(),
+        Expected::YesNo => "yes ou no".into(),
+        Expected::TrueFalse => "true ou false".into(),
+        Expected::OneOf(values) => format!("une de ces valeurs{NBSP}: {}", ou(&owned(values))),
+        Expected::Outcome => "une issue de la liste".into(),
+        Expected::AttestationKind => "un type d’attestation de la liste".into(),
+        Expected::InstitutionKind => "un type d’établissement de la liste".into(),
+        Expected::Situation => "une situation de la liste".into(),
+        Expected::Framing => format!("un cadrage ({} ou {})", q("appetite"), q("legitimacy")),
+        Expected::Language => {
+            let codes: Vec<String> = Lang::ALL.iter().map(|l| l.as_str().to_owned()).collect();
+            format!("une langue proposée ({})", ou(&codes))
+        }
+        Expected::ExportFormat => format!("un format d’export ({})", ou(&owned(&["json", "jsonresume", "csv"]))),
+    }
+}
+
+/// The noun with its article: "le cours", "la certification", "l’attestation".
+fn noun(n: Noun) -> &'static str {
+    match n {
+        Noun::Course => "le cours",
+        Noun::Certification => "la certification",
+        Noun::Certificate => "l’attestation",
+    }
+}
+
+fn nouns(n: Noun) -> &'static str {
+    match n {
+        Noun::Course => "cours",
+        Noun::Certification => "certifications",
+        Noun::Certificate => "attestations",
+    }
+}
+
+fn hint(h: PasswordHint) -> &'static str {
+    match h {
+        PasswordHint::StraightRows => "une rangée de touches se devine facilement",
+        PasswordHint::ShortKeyboardPatterns => "un court motif de clavier se devine facilement",
+        PasswordHint::RepeatsLikeAaa => "une répétition comme « aaa » se devine facilement",
+        PasswordHint::RepeatsLikeAbcAbc => "une répétition comme « abcabcabc » ne vaut guère mieux que « abc »",
+        PasswordHint::Top10 => "c’est l’un des 10 mots de passe les plus courants",
+        PasswordHint::Top100 => "c’est l’un des 100 mots de passe les plus courants",
+        PasswordHint::VeryCommon => "c’est un mot de passe très courant",
+        PasswordHint::SimilarToCommon => "il ressemble à un mot de passe courant",
+        PasswordHint::SequencesLikeAbc => "une suite comme abc ou 6543 se devine facilement",
+        PasswordHint::RecentYears => "une année récente se devine facilement",
+        PasswordHint::WordByItself => "un mot seul se devine facilement",
+        PasswordHint::Dates => "une date se devine souvent facilement",
+        PasswordHint::NamesByThemselves => "un nom ou un prénom seul se devine facilement",
+        PasswordHint::CommonNames => "un nom ou un prénom courant se devine facilement",
+    }
+}
+
+fn unrecognised(why: Unrecognised) -> &'static str {
+    match why {
+        Unrecognised::Empty => "le fichier est vide",
+        Unrecognised::JsonArray => "un tableau JSON, et non un objet",
+        Unrecognised::NotText => "le fichier n’est ni du texte UTF-8 ni une image PNG",
+        Unrecognised::NotSvg => "du XML ou du HTML, et non une image SVG",
+        Unrecognised::NotCsvHeader => "la première ligne n’est pas un en-tête CSV",
+        Unrecognised::NoKnownColumn => "la première ligne ne nomme aucune des colonnes connues",
+        Unrecognised::UnknownJson => {
+            "un objet JSON sans « certfolio » (document de portfolio), ni « basics » ou « certificates » (JSON \
+             Resume), ni les champs d’une assertion ou d’un titre Open Badges"
+        }
+    }
+}
+
+fn evidence(e: &EvidenceError) -> String {
+    match e {
+        EvidenceError::Empty => "le fichier est vide".into(),
+        EvidenceError::UnknownContent => {
+            "seuls les fichiers PDF, PNG et JPEG sont acceptés\u{202f}; le contenu de celui-ci n’est rien de cela"
+                .into()
+        }
+        EvidenceError::Mismatch { actual, declared } => {
+            let declared = match declared {
+                Declared::Type(t) => q(t),
+                Declared::Name(n) => format!("un fichier nommé {}", q(n)),
+            };
+            format!("le contenu du fichier est {actual}, mais il a été annoncé comme {declared}")
+        }
+        EvidenceError::TooManyPixels { width, height } => format!(
+            "l’image fait {width}×{height} pixels\u{202f}; {} pixels au plus sont acceptés",
+            integer(LANG, MAX_PIXELS)
+        ),
+        EvidenceError::Malformed(m) => format!(
+            "l’image est mal formée{NBSP}: {}",
+            match m {
+                Malformation::PngWithoutHeader => "un PNG doit commencer par son en-tête IHDR",
+                Malformation::JpegOutOfStep => "les marqueurs JPEG sont décalés",
+                Malformation::JpegSegmentLength => "un segment JPEG a une longueur impossible",
+                Malformation::JpegWithoutFrame => "aucun en-tête d’image JPEG n’a été trouvé",
+            }
+        ),
+    }
+}
+
+fn select(e: &SelectError) -> String {
+    match e {
+        SelectError::Empty => {
+            "le dossier ne contient aucun cours\u{202f}; ajoutez-en un avant de composer un portfolio".into()
+        }
+        SelectError::ScopeRequired { available } => format!(
+            "le cadrage de légitimité demande un domaine ou une thématique (domaines de ce dossier{NBSP}: {available})"
+        ),
+        SelectError::ScopeNotAllowed => {
+            "un domaine ou une thématique ne s’applique qu’au cadrage de légitimité\u{202f}; \
+                                         le cadrage d’appétence couvre tout le dossier"
+                .into()
+        }
+        SelectError::NoMatch { kind, value, available } => {
+            let kind = if *kind == "theme" { "la thématique" } else { "le domaine" };
+            format!("aucun cours n’a {kind} {} (dans ce dossier{NBSP}: {available})", q(value))
+        }
+    }
+}
+
+fn key(k: &KeyProblem) -> String {
+    match k {
+        KeyProblem::NoMember { member } => format!("la clé JWK n’a pas de {}", q(member)),
+        KeyProblem::NotBase64 { member, .. } => format!("le {} de la clé JWK n’est pas en base64url", q(member)),
+        KeyProblem::BadRsa { .. } => "ce n’est pas une clé RSA utilisable".into(),
+        KeyProblem::P256Size => format!("les {} et {} d’une clé P-256 font 32 octets chacun", q("x"), q("y")),
+        KeyProblem::NotOnCurve => "le point n’est pas sur la courbe P-256".into(),
+        KeyProblem::Ed25519Size => format!("le {} d’une clé Ed25519 fait 32 octets", q("x")),
+        KeyProblem::BadEd25519 { .. } => "ce n’est pas une clé Ed25519 utilisable".into(),
+        KeyProblem::Unsupported { kty, crv } => format!(
+            "type de clé non pris en charge ({}{})\u{202f}; utilisez RSA, EC P-256 ou OKP Ed25519",
+            q(kty),
+            if crv.is_empty() { String::new() } else { format!(", courbe {}", q(crv)) }
+        ),
+        KeyProblem::NotPem => {
+            "ce n’est pas une clé publique PEM d’un type pris en charge (RSA, EC P-256 ou Ed25519)".into()
+        }
+    }
+}
+
+const NEVER_FETCHES: &str =
+    "certfolio ne télécharge jamais rien\u{202f}; importez l’image « cuite » ou un fichier qui contient le badge";
+
+fn badge_part(p: BadgePart) -> &'static str {
+    match p {
+        BadgePart::Badge => "le badge",
+        BadgePart::JwsPayload => "le contenu du JWS",
+    }
+}
+
+fn png_text(f: &PngTextFault) -> String {
+    match f {
+        PngTextFault::NoKeywordSeparator => "pas de séparateur après le mot-clé".into(),
+        PngTextFault::NoCompressionMethod => "pas de méthode de compression".into(),
+        PngTextFault::NoCompressionFlag => "pas d’indicateur de compression".into(),
+        PngTextFault::UnknownCompressionMethod { method } => format!("méthode de compression inconnue ({method})"),
+        PngTextFault::UnknownCompression { flag, method } => {
+            format!("compression inconnue (indicateur {flag}, méthode {method})")
+        }
+        PngTextFault::NoLanguageTerminator => "l’étiquette de langue n’est pas terminée".into(),
+        PngTextFault::NoTranslatedKeywordTerminator => "le mot-clé traduit n’est pas terminé".into(),
+        PngTextFault::TooLarge { max } => format!("le texte dépasse {} octets", integer(LANG, *max as u64)),
+        PngTextFault::NotUtf8 => "le texte n’est pas en UTF-8".into(),
+        PngTextFault::DoesNotInflate { .. } => "le texte compressé ne se décompresse pas".into(),
+        PngTextFault::InflatesTooLarge { max } => {
+            format!("le texte décompressé dépasse {} octets", integer(LANG, *max as u64))
+        }
+    }
+}
+
+fn badge(b: &BadgeProblem) -> String {
+    use BadgeProblem as B;
+    match b {
+        B::PayloadTooLarge { max } => format!("le badge dépasse {} octets", integer(LANG, *max as u64)),
+        B::OnlyUrl { url } => format!("le badge n’est qu’une adresse ({url}){NBSP}: {NEVER_FETCHES}"),
+        B::NeitherJsonNorJws => "les données du badge ne sont ni du JSON ni un JWS compact".into(),
+        B::NotUtf8 { .. } => "ce n’est pas du texte UTF-8".into(),
+        B::JsonNotObject { part } => format!("{} est du JSON, mais pas un objet", capitalise_first(badge_part(*part))),
+        B::NotJson { part, fault } => {
+            format!("{} n’est pas du JSON valide ({})", capitalise_first(badge_part(*part)), json_fault(fault))
+        }
+        B::BadgeClass => "c’est une classe de badge Open Badges (ce que signifie un badge), pas un badge décerné à \
+                          quelqu’un\u{a0}: importez l’assertion ou l’image du badge"
+            .into(),
+        B::IssuerProfile => "c’est le profil d’un émetteur Open Badges, pas un badge\u{a0}: importez l’assertion ou \
+                             l’image du badge"
+            .into(),
+        B::Endorsement => "c’est une recommandation, pas un badge qui vous a été décerné".into(),
+        B::ClassByUrl { url } => {
+            format!("la classe du badge n’est donnée que par son adresse ({url}){NBSP}: {NEVER_FETCHES}")
+        }
+        B::ClassNotObject => "doit être la classe du badge (un objet)".into(),
+        B::OnlyVerificationUrl { url } => {
+            format!("le badge ne contient qu’une adresse de vérification ({url}){NBSP}: {NEVER_FETCHES}")
+        }
+        B::NoBadge => format!("pas de {}{NBSP}: ce n’est pas une assertion Open Badges", q("badge")),
+        B::NoName => "le badge n’a pas de nom".into(),
+        B::EndorsementCredential => "c’est une EndorsementCredential (une recommandation d’un émetteur ou d’un \
+                                     badge), pas un badge qui vous a été décerné"
+            .into(),
+        B::NotOb3 => format!(
+            "ce n’est pas un titre Open Badges 3.0{NBSP}: {} ne nomme ni OpenBadgeCredential ni AchievementCredential",
+            q("type")
+        ),
+        B::SignatureMismatchTrusted { issuers } => format!(
+            "la signature ne correspond pas aux données du badge (vérifiée avec la clé de confiance de {issuers}){NBSP}: \
+             le badge a été modifié, ou n’a pas été signé par son émetteur"
+        ),
+        B::SignatureMismatchEmbedded => format!(
+            "la signature ne correspond pas aux données du badge (vérifiée avec la clé que porte le badge){NBSP}: \
+             le badge a été modifié"
+        ),
+        B::EmbeddedKey(k) => format!("la clé {} de l’en-tête JWS{NBSP}: {}", q("jwk"), key(k)),
+        B::NotPng => "ce n’est pas une image PNG (ses 8 premiers octets ne sont pas la signature PNG)".into(),
+        B::PngTruncated { pos } => {
+            format!("le fichier s’arrête à l’octet {pos}, au milieu des blocs (tronqué{NNBSP}?)")
+        }
+        B::PngChunk { index, pos } => format!("le bloc {index}, à l’octet {pos}, n’est pas un bloc PNG valide"),
+        B::PngChunkTooLong { name, pos, len } => format!(
+            "le bloc {name}, à l’octet {pos}, annonce {len} octets, plus que n’en contient le fichier (tronqué{NNBSP}?)"
+        ),
+        B::PngNoHeader => "le premier bloc n’est pas IHDR\u{a0}: ce n’est pas une image PNG valide".into(),
+        B::PngCrc { name, pos } => {
+            format!("le bloc {name} {} à l’octet {pos} échoue à son contrôle CRC", q("openbadges"))
+        }
+        B::PngText { name, pos, fault } => format!("le bloc {name} à l’octet {pos}{NBSP}: {}", png_text(fault)),
+        B::PngNotBaked => "cette image PNG ne contient pas de données Open Badges (aucun bloc « openbadges » ou \
+                           « openbadgecredential »)\u{a0}: ce n’est pas un badge"
+            .into(),
+        B::SvgNotUtf8 { .. } => "le fichier n’est pas du texte UTF-8".into(),
+        B::SvgNotBaked => "cette image SVG ne contient pas de données Open Badges (aucun élément \
+                           <openbadges:assertion> ou <openbadges:credential>)\u{a0}: ce n’est pas un badge"
+            .into(),
+        B::SvgEndsInside { name } => format!("le fichier s’arrête au milieu de <{name}> (tronqué{NNBSP}?)"),
+        B::SvgNeverClosed { name } => format!("<{name}> n’est jamais fermé (tronqué{NNBSP}?)"),
+        B::SvgEmpty { name } => {
+            format!("<{name}> est vide{NBSP}: il n’a ni données de badge ni attribut {}", q("verify"))
+        }
+        B::SvgTagNeverClosed { name } => format!("la balise ouvrante <{name}> n’est jamais fermée (tronqué{NNBSP}?)"),
+        B::JwsParts { count } => {
+            format!("un JWS compact a 3 parties séparées par des points, celui-ci en a {count}")
+        }
+        B::JwsNotBase64 { part, .. } => {
+            let part = match *part {
+                "header" => "l’en-tête",
+                "payload" => "le contenu",
+                _ => "la signature",
+            };
+            format!("{part} n’est pas en base64url")
+        }
+        B::JwsHeaderNotObject { .. } => "l’en-tête n’est pas un objet JSON".into(),
+        B::JwsNoAlg => format!("l’en-tête n’a pas de {}", q("alg")),
+    }
+}
+
+/// Every problem in French, to be read beside the field it is about (the page puts the field's
+/// label before it).
+fn problem_text(p: &Problem) -> String {
+    use Problem as P;
+    let n = |v: usize| integer(LANG, v as u64);
+    match p {
+        P::Empty => "ne doit pas être vide".into(),
+        P::TooLong { len, max } => format!("compte {} caractères\u{202f}; {} au plus sont permis", n(*len), n(*max)),
+        P::NotOneLine => "doit tenir sur une ligne, sans caractère de contrôle".into(),
+        P::ControlCharacters => "ne doit pas contenir de caractère de contrôle".into(),
+        P::DirectionControl { code } => format!(
+            "contient le caractère invisible de direction U+{code:04X}, qui afficherait le texte dans un autre \
+             ordre\u{202f}; retirez-le"
+        ),
+        P::NotAUrl { .. } => "n’est pas une adresse web valide (par exemple https://exemple.org/verifier)".into(),
+        P::UrlScheme { scheme } => format!("doit être une adresse http ou https, pas {}", q(&format!("{scheme}:"))),
+        P::UrlNoHost => "doit nommer un site".into(),
+        P::ImportedLink { problem, value } => {
+            format!("{} ({})\u{202f}; seuls les liens http et https sont importés", problem_text(problem), q(value))
+        }
+        P::NotALanguageTag { value } => {
+            format!("{} n’est pas un code de langue comme {}, {} ou {}", q(value), q("fr"), q("en"), q("pt-BR"))
+        }
+        P::TooManyThemes { max } => format!("{} thématiques au plus sont permises", n(*max)),
+        P::TooManyBytes { len, max } => format!("compte {} octets\u{202f}; {} au plus sont permis", n(*len), n(*max)),
+        P::NotADate { value } => format!("{} n’est pas une date de la forme AAAA-MM-JJ", q(value)),
+        P::NotARealDate { value } => format!("{} n’est pas une date réelle (AAAA-MM-JJ)", q(value)),
+        P::NotAPartialDate { value } => {
+            format!("{} n’est pas une date de la forme AAAA-MM-JJ, AAAA-MM ou AAAA", q(value))
+        }
+        P::NotAMonthYear { value } => {
+            format!("{} n’est pas une date comme {} ou {}", q(value), q("Mar 2015"), q("2015"))
+        }
+        P::NotADateValue { value } => format!("{} n’est pas une date", q(value)),
+        P::NotATime { value } => format!("{} n’est pas une heure RFC 3339 comme 2026-12-31T23:59:59Z", q(value)),
+        P::NotInFuture => "doit être dans le futur".into(),
+        P::EndsBeforeStart { start, end } => format!(
+            "le {} précède la date de début ({})\u{202f}; un cours ne peut pas finir avant de commencer",
+            day_month_year(LANG, *end),
+            day_month_year(LANG, *start)
+        ),
+        P::ExpiresBeforeIssued { issued, expires } => format!(
+            "le {} précède la date de délivrance ({})\u{202f}; une attestation ne peut pas expirer avant d’être délivrée",
+            day_month_year(LANG, *expires),
+            day_month_year(LANG, *issued)
+        ),
+        P::ExpiryBeforeIssue { issued, expires } => {
+            format!("la date d’expiration {} précède la date de délivrance (Started On) {}", q(expires), q(issued))
+        }
+        P::OutOfRange { value, max } => format!(
+            "doit être un nombre supérieur à 0 et d’au plus {}, pas {}",
+            max.replace('.', ","),
+            value.replace('.', ",")
+        ),
+        P::NotANumberOfHours { value } => format!("{} n’est pas un nombre d’heures", q(value)),
+        P::NotADayCount { min, max } => format!("un nombre de jours de {min} à {}", n(*max as usize)),
+        P::NotA { value, expected: e } => format!("{} n’est pas {}", q(value), expected(*e)),
+        P::EmailTooLong { max } => format!("dépasse {} caractères", n(*max)),
+        P::EmailNoAt { value } => format!("{} n’est pas une adresse e-mail (pas de {})", q(value), q("@")),
+        P::NotAnEmail { value } => format!("{} n’est pas une adresse e-mail", q(value)),
+        P::EmailDomain { value } => {
+            format!("{} n’est pas une adresse e-mail (le domaine doit ressembler à exemple.org)", q(value))
+        }
+        P::PasswordTooShort { len, min } => {
+            format!("doit compter au moins {} caractères (il en a {})", n(*min), n(*len))
+        }
+        P::PasswordTooLong { len, max } => format!("doit compter au plus {} caractères (il en a {})", n(*max), n(*len)),
+        P::PasswordGuessable { hint: h } => format!(
+            "est trop courant ou trop facile à deviner{}\u{202f}; quelques mots sans lien font un mot de passe solide",
+            h.map(|h| format!(" ({})", hint(h))).unwrap_or_default()
+        ),
+        P::WrongCurrentPassword => "ce n’est pas votre mot de passe actuel".into(),
+        P::EmailTaken => "un compte existe déjà avec cette adresse".into(),
+        P::ChooseALanguage => "choisissez l’une des langues proposées".into(),
+        P::InvalidJson(f) => {
+            let deep =
+                if f.kind == JsonFaultKind::TooDeep { "\u{202f}; aucun document n’est aussi profond" } else { "" };
+            format!("JSON invalide{NBSP}: {}{deep}", json_fault(f))
+        }
+        P::BodyNotObject => "le contenu doit être un objet JSON".into(),
+        P::MustBeObject => "doit être un objet JSON".into(),
+        P::MustBeArray => "doit être un tableau".into(),
+        P::MustBeString => "doit être un texte".into(),
+        P::UnknownField { field, expected } if expected.is_empty() => format!("champ inconnu{NBSP}: {}", q(field)),
+        P::UnknownField { field, expected } => {
+            format!("champ inconnu{NBSP}: {}\u{202f}; les champs possibles{NBSP}: {}", q(field), ou(expected))
+        }
+        P::MissingField { field } => format!("le champ {} manque", q(field)),
+        P::UnknownVariant { value, expected } if expected.is_empty() => format!("valeur inconnue{NBSP}: {}", q(value)),
+        P::UnknownVariant { value, expected } => {
+            format!("valeur inconnue{NBSP}: {}\u{202f}; les valeurs possibles{NBSP}: {}", q(value), ou(expected))
+        }
+        P::WrongType { expected } => format!(
+            "doit être {}",
+            match expected {
+                JsonKind::Text => "un texte",
+                JsonKind::Number => "un nombre",
+                JsonKind::WholeNumber => "un nombre entier",
+                JsonKind::Boolean => "true ou false",
+                JsonKind::List => "une liste",
+                JsonKind::Object => "un objet JSON",
+            }
+        ),
+        // The reader's own words, which have no French version.
+        P::Invalid { detail } | P::BadQuery { detail } => format!("valeur refusée ({detail})"),
+        P::TrustEntry { detail } => format!("entrée illisible ({detail})"),
+        P::UnsupportedVersion { version, supported } => format!(
+            "la version {version} du document n’est pas prise en charge\u{202f}; cette version de certfolio lit la version {supported}"
+        ),
+        P::TooManyCourses { count, max } => {
+            format!("{} cours dans un document\u{202f}; {} au plus sont permis", n(*count), n(*max))
+        }
+        P::RepeatsCourse { first } => {
+            format!("répète {} (même titre, même plateforme, même date de début)", location(LANG, first))
+        }
+        P::IsADocument => "c’est un document de portfolio\u{202f}; importez-le comme document".into(),
+        P::Unrecognised(why) => format!(
+            "format non reconnu{NBSP}: {}\u{202f}; sont acceptés un document de portfolio certfolio, un JSON Resume, \
+             le fichier Certifications.csv de LinkedIn, un CSV dont l’en-tête nomme des champs du document, ou un \
+             badge Open Badges (JSON, JWS, image PNG ou SVG)",
+            unrecognised(*why)
+        ),
+        P::FileEmpty => "le fichier est vide".into(),
+        P::NoRows { noun: k } => format!(
+            "le fichier a un en-tête, mais aucun{} {}",
+            if *k == Noun::Course { "" } else { "e" },
+            match k {
+                Noun::Course => "cours",
+                Noun::Certification => "certification",
+                Noun::Certificate => "attestation",
+            }
+        ),
+        P::TooManyRows { max, noun: k } => {
+            format!("plus de {} {} dans un seul fichier\u{202f}; découpez-le", n(*max), nouns(*k))
+        }
+        P::CellCount { cells, header } => {
+            format!("compte {} cellules quand l’en-tête en a {}", n(*cells), n(*header))
+        }
+        P::NotCsv { .. } => "ne se lit pas comme du CSV".into(),
+        P::NotUtf8Cell => "n’est pas du texte UTF-8\u{202f}; enregistrez le fichier en UTF-8".into(),
+        P::UnknownColumn { column, columns } => format!(
+            "colonne inconnue{NBSP}: {}\u{202f}; les colonnes possibles{NBSP}: {}",
+            q(column),
+            columns.join(", ")
+        ),
+        P::RepeatedColumn => "cette colonne figure deux fois".into(),
+        P::NoTitleColumn => format!("pas de colonne {}\u{202f}; chaque cours a besoin d’un titre", q("title")),
+        P::MissingTitle => "est vide\u{202f}; chaque cours a besoin d’un titre".into(),
+        P::MissingName { noun: Noun::Certificate } => "manque\u{202f}; chaque attestation a besoin d’un nom".into(),
+        P::MissingName { noun: k } => format!(
+            "est vide\u{202f}; chaque {} a besoin d’un nom",
+            match k {
+                Noun::Course => "cours",
+                Noun::Certification | Noun::Certificate => "certification",
+            }
+        ),
+        P::CertifiedNoButDetails => format!(
+            "vaut {} alors que la ligne a des détails d’attestation\u{202f}; indiquez {} ou videz ces cellules",
+            q("no"),
+            q("yes")
+        ),
+        P::RepeatsRow { noun: k, first } => format!(
+            "répète {} vu plus haut ({}) avec d’autres détails (même titre, même plateforme, même date de début)",
+            noun(*k),
+            location(LANG, first)
+        ),
+        P::NotLinkedInHeader { expected } => {
+            format!("ce n’est pas l’en-tête du fichier Certifications.csv de LinkedIn, qui est {}", q(expected))
+        }
+        P::SixColumns => "6 colonnes attendues".into(),
+        P::ResumeNotObject => "un JSON Resume est un objet JSON".into(),
+        P::TooManyCertificates { count, max } => {
+            format!("{} attestations\u{202f}; {} au plus sont importées à la fois", n(*count), n(*max))
+        }
+        P::NoCertificate => "ce JSON Resume ne contient aucune attestation à importer".into(),
+        P::Badge(b) => badge(b),
+        P::Key(k) => key(k),
+        P::TrustFile { detail } => format!("fichier de confiance illisible ({detail})"),
+        P::TrustKeyChoice => format!("donnez la clé sous une seule forme{NBSP}: {} ou {}", q("jwk"), q("pem")),
+        P::Evidence(e) => evidence(e),
+        P::OnlyFileField => format!("champ inconnu\u{202f}; le seul champ est {}", q("file")),
+        P::OneFileOnly => "envoyez un seul fichier".into(),
+        P::FileFieldMissing => format!("un champ {} est nécessaire", q("file")),
+        P::EvidenceTooLarge { mib } => format!("les justificatifs sont limités à {mib}{NBSP}Mio"),
+        P::VerifyTooLarge { mib } => format!("les fichiers sont limités à {mib}{NBSP}Mio"),
+        P::ImportTooLarge { mib } => format!("le fichier dépasse {mib}{NBSP}Mio"),
+        P::QuotaFiles { files, max } => format!(
+            "ce compte a déjà {} justificatifs, le maximum permis est {}",
+            integer(LANG, u64::try_from(*files).unwrap_or(0)),
+            integer(LANG, u64::try_from(*max).unwrap_or(0))
+        ),
+        P::QuotaBytes { bytes, max } => format!(
+            "les justificatifs occuperaient {} octets, au-delà du quota de ce compte ({} octets)",
+            integer(LANG, u64::try_from(*bytes).unwrap_or(0)),
+            integer(LANG, u64::try_from(*max).unwrap_or(0))
+        ),
+        P::NotMultipart { .. } => "le fichier doit être envoyé par le formulaire (multipart/form-data)".into(),
+        P::MalformedMultipart { .. } => "l’envoi est mal formé".into(),
+        P::OneFileInField => "envoyez un seul fichier, dans le champ prévu".into(),
+        P::ChooseAFile => "choisissez un fichier".into(),
+        P::BodyTooLarge => "le contenu envoyé est trop volumineux".into(),
+        P::UnreadableBody { .. } => "le contenu envoyé n’a pas pu être lu".into(),
+        P::NotJsonBody { content_type } => {
+            format!("le contenu doit être du JSON (Content-Type: application/json), pas {}", q(content_type))
+        }
+        P::ImportContentType { content_type } => format!(
+            "envoyez le fichier en application/json, text/csv, text/plain, application/jwt, image/png, \
+             image/svg+xml ou application/octet-stream, pas {}",
+            q(content_type)
+        ),
+        P::Select(e) => select(e),
+        P::EmptyPortfolio { scope, uncertified, expired } => {
+            format!("{} {}", French.empty_message(scope), French.empty_fill(*uncertified, *expired).join(" "))
+        }
+        P::FieldOrTheme => "donnez un domaine ou une thématique, pas les deux".into(),
+        P::LegitimacyNeedsScope => "le cadrage de légitimité demande un domaine ou une thématique".into(),
+        P::CourseExists => {
+            "un cours de même titre, même plateforme et même date de début figure déjà dans le dossier".into()
+        }
+        P::InstitutionNameTaken => "un autre établissement porte déjà ce nom\u{202f}; fusionnez plutôt les deux".into(),
+        P::SameInstitutionTwice => "choisissez deux établissements différents".into(),
+        P::SignInRequired => "connectez-vous pour continuer".into(),
+        P::WrongCredentials => "l’adresse e-mail ou le mot de passe est incorrect".into(),
+        P::NotFound => "introuvable".into(),
+        P::Gone => "n’est plus disponible".into(),
+        P::TooManyAttempts { retry_after } => {
+            format!("trop de tentatives\u{202f}; réessayez dans {} secondes", integer(LANG, *retry_after))
+        }
+        P::Busy => "le service est occupé\u{202f}; réessayez dans un instant".into(),
+        P::InternalError => "une erreur interne s’est produite\u{202f}; elle a été consignée".into(),
     }
 }

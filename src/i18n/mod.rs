@@ -17,6 +17,7 @@ use crate::domain::advice::Reason;
 use crate::domain::assurance::{Assurance, AssuranceSummary};
 use crate::domain::badge::BadgeStatus;
 use crate::domain::portfolio::{FigureKey, Measure, Scope, Spread};
+use crate::domain::problem::{JsonFault, Problem};
 use crate::domain::{AttestationKind, IsoDate, Lang, Outcome};
 
 mod en;
@@ -109,6 +110,14 @@ pub trait Language: Sync {
     fn pdf_file_words(&self) -> (&'static str, &'static str);
     /// The units of a file size: KiB and MiB.
     fn size_units(&self) -> (&'static str, &'static str);
+
+    // Refused input.
+    /// What is wrong, to be read after the name of what it is about (a field's label, a path).
+    fn problem(&self, p: &Problem) -> String;
+    /// What a JSON reader found wrong, and where.
+    fn json_fault(&self, f: &JsonFault) -> String;
+    /// "line" and "column", as a place in a file is said.
+    fn location_words(&self) -> (&'static str, &'static str);
 }
 
 /// The language file of `lang`: the one place a new language is added.
@@ -388,6 +397,33 @@ pub fn empty_message(lang: Lang, scope: &Scope) -> String {
 /// What would fill an empty portfolio.
 pub fn empty_fill(lang: Lang, uncertified: usize, expired: usize) -> Vec<String> {
     words(lang).empty_fill(uncertified, expired)
+}
+
+/// What is wrong with some input, in `lang`: English is what the API and the command line say.
+pub fn problem(lang: Lang, p: &Problem) -> String {
+    words(lang).problem(p)
+}
+
+/// What a JSON reader found wrong, in `lang`.
+pub fn json_fault(lang: Lang, f: &JsonFault) -> String {
+    words(lang).json_fault(f)
+}
+
+/// A place in a file as `lang` says it: `line 4, column Started On` → `ligne 4, colonne Started
+/// On`. Places are written by `domain::problem::at_line` / `at_cell` (and paths such as
+/// `courses[3].hours`, which are the file's own words, stay as they are).
+pub fn location(lang: Lang, at: &str) -> String {
+    let (line, column) = words(lang).location_words();
+    let Some(rest) = at.strip_prefix("line ") else { return at.to_owned() };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 {
+        return at.to_owned();
+    }
+    let (number, rest) = rest.split_at(digits);
+    match rest.strip_prefix(", column ") {
+        Some(name) => format!("{line} {number}, {column} {name}"),
+        None => format!("{line} {number}{rest}"),
+    }
 }
 
 /// "a, b and c" / "a, b et c".

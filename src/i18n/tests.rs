@@ -171,3 +171,103 @@ fn the_summary_lists_levels_strongest_first() {
     assert_eq!(plain(Lang::En), "18 claims: 12 with issuer links, 3 with evidence files, 3 self-declared");
     assert_eq!(plain(Lang::Fr), "18 affirmations : 12 avec lien de l’émetteur, 3 avec justificatif, 3 déclarées");
 }
+
+/// One problem of each family, with the arguments a real refusal carries.
+fn sample_problems() -> Vec<crate::domain::Problem> {
+    use crate::domain::evidence::{Declared, EvidenceError, Malformation};
+    use crate::domain::portfolio::SelectError;
+    use crate::domain::problem::*;
+    let d = |s| IsoDate::parse(s).unwrap();
+    vec![
+        Problem::Empty,
+        Problem::TooLong { len: 301, max: 300 },
+        Problem::DirectionControl { code: 0x202e },
+        Problem::NotAUrl { reason: url::ParseError::RelativeUrlWithoutBase },
+        Problem::UrlScheme { scheme: "javascript".into() },
+        Problem::ImportedLink { problem: Box::new(Problem::UrlNoHost), value: "https://".into() },
+        Problem::NotADate { value: "01/02/2015".into() },
+        Problem::NotARealDate { value: "2025-13-45".into() },
+        Problem::EndsBeforeStart { start: d("2015-02-01"), end: d("2015-01-31") },
+        Problem::ExpiresBeforeIssued { issued: d("2015-02-01"), expires: d("2015-01-31") },
+        Problem::OutOfRange { value: "0".into(), max: "2000".into() },
+        Problem::NotANumberOfHours { value: "twelve".into() },
+        Problem::NotA { value: "finished".into(), expected: Expected::OneOf(crate::domain::Outcome::NAMES) },
+        Problem::NotA { value: "de".into(), expected: Expected::Language },
+        Problem::EmailNoAt { value: "camille".into() },
+        Problem::PasswordTooShort { len: 5, min: 12 },
+        Problem::PasswordGuessable { hint: Some(PasswordHint::Top10) },
+        Problem::InvalidJson(JsonFault { kind: JsonFaultKind::Eof, detail: "EOF".into(), line: 1, column: 15 }),
+        Problem::UnknownField { field: "colour".into(), expected: vec!["title".into(), "platform".into()] },
+        Problem::MissingField { field: "name".into() },
+        Problem::UnknownVariant { value: "finished".into(), expected: vec!["completed".into()] },
+        Problem::WrongType { expected: JsonKind::Number },
+        Problem::Unrecognised(Unrecognised::NoKnownColumn),
+        Problem::RepeatsRow { noun: Noun::Course, first: "line 3".into() },
+        Problem::UnknownColumn { column: "colour".into(), columns: &["title", "platform"] },
+        Problem::Badge(BadgeProblem::PngCrc { name: "iTXt".into(), pos: 33 }),
+        Problem::Badge(BadgeProblem::EmbeddedKey(KeyProblem::P256Size)),
+        Problem::Evidence(EvidenceError::Mismatch {
+            actual: "application/pdf",
+            declared: Declared::Name("c.png".into()),
+        }),
+        Problem::Evidence(EvidenceError::Malformed(Malformation::JpegWithoutFrame)),
+        Problem::QuotaFiles { files: 20, max: 20 },
+        Problem::Select(SelectError::NoMatch { kind: "field", value: "data".into(), available: "computing".into() }),
+        Problem::EmptyPortfolio {
+            scope: crate::domain::portfolio::Scope::Field("data".into()),
+            uncertified: 3,
+            expired: 0,
+        },
+        Problem::CourseExists,
+        Problem::TooManyAttempts { retry_after: 30 },
+    ]
+}
+
+#[test]
+fn every_problem_is_worded_in_each_language_and_the_french_is_french() {
+    for p in sample_problems() {
+        let (en, fr) = (problem(Lang::En, &p), problem(Lang::Fr, &p));
+        assert!(!en.trim().is_empty() && !fr.trim().is_empty(), "{p:?}");
+        assert_ne!(en, fr, "{p:?} has no French wording");
+        for bad in [" :", " ;", "« ", " »", "`"] {
+            assert!(!fr.contains(bad), "{bad:?} in the French wording of {p:?}: {fr}");
+        }
+        assert_eq!(p.to_string(), en, "Display is the English");
+    }
+}
+
+#[test]
+fn the_english_wording_is_the_apis_and_the_french_names_no_internal_field() {
+    let d = |s| IsoDate::parse(s).unwrap();
+    let end = crate::domain::Problem::EndsBeforeStart { start: d("2015-02-01"), end: d("2015-01-31") };
+    assert_eq!(
+        problem(Lang::En, &end),
+        "2015-01-31 is before the start date 2015-02-01; a course cannot end before it starts"
+    );
+    assert_eq!(
+        problem(Lang::Fr, &end),
+        "le 31 janvier 2015 précède la date de début (1er février 2015)\u{202f}; un cours ne peut pas finir avant de commencer"
+    );
+    let bad = crate::domain::Problem::NotARealDate { value: "2025-13-45".into() };
+    assert_eq!(problem(Lang::En, &bad), "`2025-13-45` is not a real date of the form YYYY-MM-DD");
+    assert_eq!(problem(Lang::Fr, &bad), "«\u{a0}2025-13-45\u{a0}» n’est pas une date réelle (AAAA-MM-JJ)");
+    let outcome = crate::domain::Problem::UnknownVariant {
+        value: "finished".into(),
+        expected: crate::domain::Outcome::NAMES.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    assert_eq!(
+        problem(Lang::En, &outcome),
+        "unknown variant `finished`, expected one of `completed`, `audited`, `disengaged`, `sampled`, `in_progress`"
+    );
+}
+
+#[test]
+fn places_in_a_file_are_said_in_the_pages_language() {
+    assert_eq!(location(Lang::Fr, "line 4, column Started On"), "ligne 4, colonne Started On");
+    assert_eq!(location(Lang::Fr, "line 2"), "ligne 2");
+    assert_eq!(location(Lang::Fr, "line 4, attestation.url"), "ligne 4, attestation.url");
+    assert_eq!(location(Lang::En, "line 4, column Started On"), "line 4, column Started On");
+    // Paths are the file's own words; an unnumbered "line" is a key, not a line.
+    assert_eq!(location(Lang::Fr, "courses[3].hours"), "courses[3].hours");
+    assert_eq!(location(Lang::Fr, "line items"), "line items");
+}

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::auth::{Subject, new_token};
 use crate::domain::text::{MAX_NAME, check_line};
-use crate::domain::{Email, Lang, LearnerRecord, check_password_policy};
+use crate::domain::{Email, Lang, LearnerRecord, Problem, check_password_policy};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::storage::accounts::{Learner, NewLearner};
@@ -45,7 +45,7 @@ fn check_new_password(path: &str, password: &str, email: &str, name: &str) -> Ap
     let local = email.split('@').next().unwrap_or("");
     let mut inputs = vec![email, local];
     inputs.extend(name.split_whitespace());
-    check_password_policy(password, &inputs).map_err(|e| AppError::validation(path, e.to_string()))
+    check_password_policy(password, &inputs).map_err(|e| AppError::validation(path, e))
 }
 
 /// Creates an account: every rule checked, the password hashed off the async threads. Errors
@@ -158,7 +158,7 @@ pub async fn change_password(
         return Err(AppError::TooManyRequests { retry_after });
     }
     if !state.passwords.verify(current, Some(hash)).await? {
-        return Err(AppError::Forbidden("the current password is wrong".into()));
+        return Err(AppError::Forbidden(Problem::WrongCurrentPassword));
     }
     state.throttle.succeeded(Subject::PasswordChange(who.id), ip);
     check_new_password("new_password", &new, &learner.email, &learner.profile.name)?;

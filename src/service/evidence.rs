@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::domain::Problem;
 use crate::domain::evidence::{self, EvidenceError};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -21,14 +22,14 @@ use crate::storage::evidence::{NewEvidence, Quota};
 pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
 fn too_large(limit: usize) -> AppError {
-    AppError::PayloadTooLarge(format!("evidence files are limited to {} MiB", limit / (1024 * 1024)))
+    AppError::PayloadTooLarge(Problem::EvidenceTooLarge { mib: limit / (1024 * 1024) })
 }
 
 fn multipart_error(e: &MultipartError, limit: usize) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(limit)
     } else {
-        AppError::BadRequest(format!("the multipart body is malformed: {}", e.body_text()))
+        AppError::BadRequest(Problem::MalformedMultipart { detail: e.body_text() })
     }
 }
 
@@ -41,9 +42,7 @@ pub async fn upload(
     headers: &HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<EvidenceMeta> {
-    let mut multipart = multipart.map_err(|e| {
-        AppError::BadRequest(format!("send the file as multipart/form-data with a field `file` ({})", e.body_text()))
-    })?;
+    let mut multipart = multipart.map_err(|e| AppError::BadRequest(Problem::NotMultipart { detail: e.body_text() }))?;
     let limit = state.config.evidence_max_bytes;
     // Refuse an announced oversize body before reading a byte of it.
     let announced =
@@ -55,10 +54,10 @@ pub async fn upload(
     while let Some(mut field) = multipart.next_field().await.map_err(|e| multipart_error(&e, limit))? {
         let name = field.name().unwrap_or("").to_owned();
         if name != "file" {
-            return Err(AppError::validation(name, "unknown field; the only field is `file`"));
+            return Err(AppError::validation(name, Problem::OnlyFileField));
         }
         if upload.is_some() {
-            return Err(AppError::validation("file", "send a single file"));
+            return Err(AppError::validation("file", Problem::OneFileOnly));
         }
         let content_type = field.content_type().map(str::to_owned);
         let file_name = field.file_name().map(str::to_owned);
@@ -75,14 +74,12 @@ pub async fn upload(
         upload = Some((bytes, hex(&hasher.finalize()), content_type, file_name));
     }
     let (bytes, sha256, content_type, file_name) =
-        upload.ok_or_else(|| AppError::validation("file", "a multipart field named `file` is required"))?;
+        upload.ok_or_else(|| AppError::validation("file", Problem::FileFieldMissing))?;
     let kind =
         evidence::check(&bytes, content_type.as_deref(), file_name.as_deref().unwrap_or("")).map_err(|e| match e {
-            EvidenceError::UnknownContent | EvidenceError::Mismatch { .. } => {
-                AppError::UnsupportedMediaType(e.to_string())
-            }
+            EvidenceError::UnknownContent | EvidenceError::Mismatch { .. } => AppError::UnsupportedMediaType(e.into()),
             EvidenceError::Empty | EvidenceError::TooManyPixels { .. } | EvidenceError::Malformed(_) => {
-                AppError::validation("file", e.to_string())
+                AppError::validation("file", e)
             }
         })?;
     let quota = Quota { max_files: state.config.evidence_quota_files, max_bytes: state.config.evidence_quota_bytes };

@@ -4,9 +4,9 @@
 use uuid::Uuid;
 
 use crate::auth::new_token;
-use crate::domain::Lang;
 use crate::domain::portfolio::{Scope, Spec};
 use crate::domain::text::{MAX_NAME, MAX_SHORT, check_line};
+use crate::domain::{Lang, Problem};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::storage::shares::{NewShare, Share};
@@ -46,7 +46,7 @@ pub async fn create(state: &AppState, learner: Uuid, request: ShareRequest) -> A
         check_line("label", label, MAX_NAME)?;
     }
     if request.expires_at.is_some_and(|t| t <= now) {
-        return Err(AppError::validation("expires_at", "must be in the future"));
+        return Err(AppError::validation("expires_at", Problem::NotInFuture));
     }
     let (profile, courses) = state.db.record(learner).await?;
     let record = crate::storage::courses::as_record(profile, &courses);

@@ -119,9 +119,9 @@ pub async fn signup(
                 "password" => &mut password,
                 _ => &mut email,
             };
-            target.error = Some(v.message.clone());
+            target.error = Some(v.message_in(lang));
         }
-        AppError::Conflict(m) => email.error = Some(m.clone()),
+        AppError::Conflict(p) => email.error = Some(i18n::problem(lang, p)),
         other => {
             let mut r = other_error(other, lang);
             if let AppError::TooManyRequests { retry_after } = other {

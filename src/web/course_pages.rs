@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::SignedIn;
 use super::{Page, html, private};
-use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
+use crate::domain::problem::Expected;
+use crate::domain::text::excerpt;
+use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome, Problem, ValidationError};
 use crate::error::AppError;
 use crate::i18n::{self, CourseLabels};
 use crate::service::{courses, evidence};
@@ -167,32 +169,32 @@ impl CourseForm {
 
     /// The record this form describes, on top of `base` (the fields the form does not show,
     /// such as themes or motive, are kept), or the first field at fault and why.
-    fn to_record(&self, base: Option<&CourseRecord>, lang: Lang) -> Result<CourseRecord, (String, String)> {
+    fn to_record(&self, base: Option<&CourseRecord>) -> Result<CourseRecord, ValidationError> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
-        let date = |name: &str, s: &str| -> Result<Option<IsoDate>, (String, String)> {
+        let date = |name: &str, s: &str| -> Result<Option<IsoDate>, ValidationError> {
             match opt(s) {
                 None => Ok(None),
-                Some(v) => IsoDate::parse(&v).map(Some).map_err(|e| (name.to_owned(), e)),
+                Some(v) => IsoDate::parse(&v).map(Some).map_err(|p| ValidationError::new(name, p)),
             }
         };
         let hours = match opt(&self.hours) {
             None => None,
             Some(v) => Some(v.replace(',', ".").parse::<f64>().map_err(|_| {
-                let msg = match lang {
-                    Lang::Fr => format!("« {v} » n’est pas un nombre d’heures"),
-                    Lang::En => format!("`{v}` is not a number of hours"),
-                };
-                ("hours".to_owned(), msg)
+                ValidationError::new("hours", Problem::NotANumberOfHours { value: excerpt(&v).into_owned() })
             })?),
         };
-        let choice = |name: &str, s: &str| opt(s).map(|v| (name.to_owned(), v));
-        let outcome = match choice("outcome", &self.outcome) {
-            None => None,
-            Some((n, v)) => Some(Outcome::from_str_opt(&v).ok_or((n, format!("`{v}` is not an outcome")))?),
+        let not_a = |name: &str, v: &str, expected| {
+            ValidationError::new(name, Problem::NotA { value: excerpt(v).into_owned(), expected })
         };
-        let kind = match choice("kind", &self.kind) {
+        let outcome = match opt(&self.outcome) {
             None => None,
-            Some((n, v)) => Some(AttestationKind::from_str_opt(&v).ok_or((n, format!("`{v}` is not a kind")))?),
+            Some(v) => Some(Outcome::from_str_opt(&v).ok_or_else(|| not_a("outcome", &v, Expected::Outcome))?),
+        };
+        let kind = match opt(&self.kind) {
+            None => None,
+            Some(v) => {
+                Some(AttestationKind::from_str_opt(&v).ok_or_else(|| not_a("kind", &v, Expected::AttestationKind))?)
+            }
         };
         let mut record = base.cloned().unwrap_or_else(|| CourseRecord::titled(""));
         record.title = self.title.trim().to_owned();
@@ -220,7 +222,7 @@ impl CourseForm {
         } else {
             None
         };
-        record.validate("").map_err(|e| (form_field(&e.path).to_owned(), e.message))?;
+        record.validate("").map_err(|e| ValidationError::new(form_field(&e.path), e.problem))?;
         Ok(record)
     }
 }
@@ -310,13 +312,14 @@ pub async fn create(
     Form(form): Form<CourseForm>,
 ) -> Response {
     let t = labels(lang);
-    let refused = match form.to_record(None, lang) {
+    let refused = match form.to_record(None) {
         Ok(record) => match courses::create(&state, who.id, record).await {
             Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(AppError::Conflict(m)) => ("title".to_owned(), m),
+            Err(AppError::Conflict(p)) => ("title".to_owned(), i18n::problem(lang, &p)),
+            Err(AppError::Validation(v)) => (form_field(&v.path).to_owned(), v.message_in(lang)),
             Err(e) => return e.into_response(),
         },
-        Err(refused) => refused,
+        Err(v) => (v.path.clone(), v.message_in(lang)),
     };
     let page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused));
     private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
@@ -361,13 +364,14 @@ pub async fn update(
         Ok(c) => c,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let refused = match form.to_record(Some(&existing.record), lang) {
+    let refused = match form.to_record(Some(&existing.record)) {
         Ok(record) => match courses::update(&state, who.id, id, record).await {
             Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(AppError::Conflict(m)) => ("title".to_owned(), m),
+            Err(AppError::Conflict(p)) => ("title".to_owned(), i18n::problem(lang, &p)),
+            Err(AppError::Validation(v)) => (form_field(&v.path).to_owned(), v.message_in(lang)),
             Err(e) => return e.into_response(),
         },
-        Err(refused) => refused,
+        Err(v) => (v.path.clone(), v.message_in(lang)),
     };
     let page = FormPage::of_course(lang, &existing, form, Some(refused));
     private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
@@ -446,10 +450,7 @@ pub async fn upload_evidence(
         Err(e) => return e.into_response(),
     };
     let mut page = FormPage::of_course(lang, &course, CourseForm::of(&course.record), None);
-    page.evidence_error = Some(match &refused {
-        AppError::Validation(v) => v.message.clone(),
-        other => other.public_message(),
-    });
+    page.evidence_error = Some(refused.message_in(lang));
     private(html(refused.status(), page.render()))
 }
 

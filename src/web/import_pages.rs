@@ -17,7 +17,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Page, SignedIn, html, private};
-use crate::domain::{Lang, ValidationError};
+use crate::domain::{Lang, Problem, ValidationError};
 use crate::error::AppError;
 use crate::extract::ClientIp;
 use crate::i18n::{self, ImportLabels};
@@ -35,9 +35,10 @@ pub struct Refusal {
     pub message: String,
 }
 
-impl From<ValidationError> for Refusal {
-    fn from(e: ValidationError) -> Self {
-        Refusal { at: e.path, message: e.message }
+impl Refusal {
+    /// The error in the page's language, its place in the file too (`ligne 4, colonne …`).
+    fn of(e: &ValidationError, lang: Lang) -> Refusal {
+        Refusal { at: i18n::location(lang, &e.path), message: e.message_in(lang) }
     }
 }
 
@@ -84,26 +85,30 @@ fn counted(lang: Lang, t: &'static ImportLabels, n: [usize; 3]) -> Vec<(&'static
 }
 
 /// Reads the multipart field `file` (the only one), at most `limit` bytes.
-async fn read_file(multipart: Result<Multipart, MultipartRejection>, limit: usize) -> Result<(String, Bytes), Refusal> {
-    let refuse = |m: String| Refusal { at: "file".into(), message: m };
-    let mut multipart = multipart.map_err(|e| refuse(e.body_text()))?;
+async fn read_file(
+    multipart: Result<Multipart, MultipartRejection>,
+    limit: usize,
+) -> Result<(String, Bytes), ValidationError> {
+    let refuse = |p: Problem| ValidationError::new("file", p);
+    let malformed = |detail: String| refuse(Problem::MalformedMultipart { detail });
+    let mut multipart = multipart.map_err(|e| refuse(Problem::NotMultipart { detail: e.body_text() }))?;
     let mut found = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| refuse(e.body_text()))? {
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| malformed(e.body_text()))? {
         if field.name() != Some("file") || found.is_some() {
-            return Err(refuse("send one file in the field `file`".into()));
+            return Err(refuse(Problem::OneFileInField));
         }
         let name = field.file_name().unwrap_or("").to_owned();
         let mut bytes = Vec::new();
         // Cut off as soon as the file passes the limit, not after reading all of it.
-        while let Some(chunk) = field.chunk().await.map_err(|e| refuse(e.body_text()))? {
+        while let Some(chunk) = field.chunk().await.map_err(|e| malformed(e.body_text()))? {
             if bytes.len() + chunk.len() > limit {
-                return Err(refuse(format!("the file is larger than {} MiB", limit / (1024 * 1024))));
+                return Err(refuse(Problem::ImportTooLarge { mib: limit / (1024 * 1024) }));
             }
             bytes.extend_from_slice(&chunk);
         }
         found = Some((name, Bytes::from(bytes)));
     }
-    found.filter(|(_, b)| !b.is_empty()).ok_or_else(|| refuse("choose a file".into()))
+    found.filter(|(_, b)| !b.is_empty()).ok_or_else(|| refuse(Problem::ChooseAFile))
 }
 
 pub async fn upload(
@@ -115,11 +120,11 @@ pub async fn upload(
     let t = labels(lang);
     let (name, bytes) = match read_file(multipart, state.config.import_max_bytes).await {
         Ok(f) => f,
-        Err(r) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(r), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     // Checked now, so a bad file is explained at once; checked again on confirmation.
     if let Err(e) = Incoming::read(&bytes, &state.trust, state.clock.now()) {
-        return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None);
+        return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None);
     }
     match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()) {
         Ok(id) => Redirect::to(&format!("/import/{id}")).into_response(),
@@ -171,12 +176,12 @@ pub async fn preview(
     };
     let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
         Ok(i) => i,
-        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     let (format, replaces) = (incoming.format, incoming.replaces_profile());
     let planned = match incoming.apply(&current) {
         Ok(d) => d,
-        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     let profile = (replaces && planned.learner != current.learner).then(|| {
         let l = &planned.learner;
@@ -263,7 +268,7 @@ pub async fn confirm(
     };
     let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
         Ok(i) => i,
-        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     match state.db.import_incoming(who.id, incoming, state.clock.now()).await {
         Ok(Ok(c)) => {
@@ -271,7 +276,7 @@ pub async fn confirm(
             Redirect::to(&format!("/import?created={}&updated={}&unchanged={}", c.created, c.updated, c.unchanged))
                 .into_response()
         }
-        Ok(Err(e)) => import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Ok(Err(e)) => import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
         Err(e) => AppError::from(e).into_response(),
     }
 }

@@ -155,10 +155,10 @@ pub async fn update(
     let refused = match InstitutionInfo::from_text(&form.name, &form.country, &form.kind, &form.website) {
         Ok(info) => match institutions::update(&state, who.id, id, info).await {
             Ok(_) => return Redirect::to("/institutions?done=saved").into_response(),
-            Err(AppError::Conflict(m)) => ("name".to_owned(), m),
+            Err(AppError::Conflict(p)) => ("name".to_owned(), i18n::problem(lang, &p)),
             Err(e) => return e.into_response(),
         },
-        Err(e) => (e.path, e.message),
+        Err(e) => (e.path.clone(), e.message_in(lang)),
     };
     private(html(StatusCode::UNPROCESSABLE_ENTITY, EditPage::new(lang, id, form, Some(refused)).render()))
 }

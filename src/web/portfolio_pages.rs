@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Page, SignedIn, html, private};
-use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
+use crate::domain::problem::Expected;
+use crate::domain::{Lang, Problem};
 use crate::error::AppError;
 use crate::extract::AuthLearner;
 use crate::i18n::{self, BuilderLabels, PageLabels};
@@ -89,11 +90,12 @@ impl Choice {
 
     fn spec(&self) -> Result<(Spec, Option<Lang>), AppError> {
         if Framing::from_str_opt(&self.framing).is_none() {
-            return Err(AppError::validation("framing", format!("`{}` is not a framing", self.framing)));
+            let value = crate::domain::text::excerpt(&self.framing).into_owned();
+            return Err(AppError::validation("framing", Problem::NotA { value, expected: Expected::Framing }));
         }
         let (spec, lang) = self.asked();
         if spec.framing == Framing::Legitimacy && spec.scope == Scope::All {
-            return Err(AppError::validation("scope", "the legitimacy framing needs a field or a theme"));
+            return Err(AppError::validation("scope", Problem::LegitimacyNeedsScope));
         }
         Ok((spec, lang))
     }
@@ -217,7 +219,7 @@ pub async fn page(
     }
     match choice.spec() {
         Ok(chosen) => builder_with(&state, who, lang, None, None, Some(chosen)).await,
-        Err(e) => builder_with(&state, who, lang, None, Some(e.public_message()), Some(choice.asked())).await,
+        Err(e) => builder_with(&state, who, lang, None, Some(e.message_in(lang)), Some(choice.asked())).await,
     }
 }
 
@@ -247,7 +249,7 @@ pub async fn pdf(
     };
     match issued {
         Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
-        Err(e) => builder_with(&state, who, lang, None, Some(e.public_message()), Some(choice.asked())).await,
+        Err(e) => builder_with(&state, who, lang, None, Some(e.message_in(lang)), Some(choice.asked())).await,
     }
 }
 
@@ -273,11 +275,9 @@ pub async fn share(
         let expires_at = match form.expires_in_days.trim() {
             "" => None,
             days => {
-                let days: i64 = days
-                    .parse()
-                    .ok()
-                    .filter(|d| (1..=3650).contains(d))
-                    .ok_or_else(|| AppError::validation("expires_in_days", "a number of days from 1 to 3650"))?;
+                let days: i64 = days.parse().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
+                    AppError::validation("expires_in_days", Problem::NotADayCount { min: 1, max: 3650 })
+                })?;
                 Some(state.clock.now() + days * 86_400)
             }
         };
@@ -289,7 +289,9 @@ pub async fn share(
     .await;
     match result {
         Ok(id) => Redirect::to(&format!("/portfolio?created={id}")).into_response(),
-        Err(e) => builder_with(&state, who, ui_lang, None, Some(e.public_message()), Some(form.choice.asked())).await,
+        Err(e) => {
+            builder_with(&state, who, ui_lang, None, Some(e.message_in(ui_lang)), Some(form.choice.asked())).await
+        }
     }
 }
 

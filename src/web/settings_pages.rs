@@ -15,7 +15,8 @@ use serde::Deserialize;
 
 use super::account_pages::Field;
 use super::{LANG_COOKIE, Page, SignedIn, html, private};
-use crate::domain::{Lang, LearnerRecord, Situation};
+use crate::domain::problem::Expected;
+use crate::domain::{Lang, LearnerRecord, Problem, Situation, ValidationError};
 use crate::error::AppError;
 use crate::extract::{AuthLearner, ClientIp};
 use crate::i18n::SettingsLabels;
@@ -56,17 +57,17 @@ impl ProfileForm {
     }
 
     /// The profile and page language this form describes, or the field at fault and why.
-    fn to_profile(&self) -> Result<(LearnerRecord, Lang), (String, String)> {
+    fn to_profile(&self) -> Result<(LearnerRecord, Lang), ValidationError> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
         let situation = match opt(&self.situation) {
             None => None,
-            Some(v) => Some(
-                Situation::from_str_opt(&v)
-                    .ok_or_else(|| ("situation".to_owned(), format!("`{v}` is not a situation")))?,
-            ),
+            Some(v) => Some(Situation::from_str_opt(&v).ok_or_else(|| {
+                let value = crate::domain::text::excerpt(&v).into_owned();
+                ValidationError::new("situation", Problem::NotA { value, expected: Expected::Situation })
+            })?),
         };
         let lang = Lang::from_str_opt(self.lang.trim())
-            .ok_or_else(|| ("lang".to_owned(), "choose French or English".to_owned()))?;
+            .ok_or_else(|| ValidationError::new("lang", Problem::ChooseALanguage))?;
         let profile = LearnerRecord {
             name: self.name.trim().to_owned(),
             headline: opt(&self.headline),
@@ -75,7 +76,7 @@ impl ProfileForm {
             situation,
             lang: Some(lang),
         };
-        profile.validate("").map_err(|e| (e.path, e.message))?;
+        profile.validate("")?;
         Ok((profile, lang))
     }
 }
@@ -146,7 +147,7 @@ pub async fn save(
             Ok(_) => return Redirect::to("/settings?done=profile").into_response(),
             Err(e) => return e.into_response(),
         },
-        Err(refused) => refused,
+        Err(v) => (v.path.clone(), v.message_in(lang)),
     };
     let mut page = SettingsPage::new(lang, form);
     page.error_field = refused.0;
@@ -181,7 +182,7 @@ pub async fn change_password(
     let status = failure.status();
     match failure {
         AppError::Forbidden(_) => page.current_password.error = Some(t.wrong_password.to_owned()),
-        AppError::Validation(v) => page.new_password.error = Some(v.message),
+        AppError::Validation(v) => page.new_password.error = Some(v.message_in(lang)),
         AppError::TooManyRequests { retry_after } => {
             let minutes = retry_after.div_ceil(60).to_string();
             page.current_password.error = Some(t.password_throttled.replace("{}", &minutes));

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Page, html, pick_lang};
 use crate::config::rfc3339;
-use crate::domain::Lang;
+use crate::domain::{Lang, Problem};
 use crate::error::AppError;
 use crate::i18n::PageLabels;
 use crate::issue::{hex, normalize_code};
@@ -152,15 +152,14 @@ pub async fn check(
 
 /// Hashes the uploaded `file` while it streams in (at most the evidence limit).
 async fn read_file(state: &AppState, multipart: Result<Multipart, MultipartRejection>) -> Result<String, AppError> {
-    let mut multipart = multipart
-        .map_err(|e| AppError::BadRequest(format!("send the PDF as multipart/form-data ({})", e.body_text())))?;
+    let mut multipart = multipart.map_err(|e| AppError::BadRequest(Problem::NotMultipart { detail: e.body_text() }))?;
     let limit = state.config.evidence_max_bytes;
-    let too_large = || AppError::PayloadTooLarge(format!("files are limited to {} MiB", limit / (1024 * 1024)));
+    let too_large = || AppError::PayloadTooLarge(Problem::VerifyTooLarge { mib: limit / (1024 * 1024) });
     while let Some(mut field) = multipart.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
         } else {
-            AppError::BadRequest(format!("the upload is malformed: {}", e.body_text()))
+            AppError::BadRequest(Problem::MalformedMultipart { detail: e.body_text() })
         }
     })? {
         if field.name() != Some("file") {
@@ -176,9 +175,9 @@ async fn read_file(state: &AppState, multipart: Result<Multipart, MultipartRejec
             hasher.update(&chunk);
         }
         if size == 0 {
-            return Err(AppError::validation("file", "the file is empty"));
+            return Err(AppError::validation("file", Problem::FileEmpty));
         }
         return Ok(hex(&hasher.finalize()));
     }
-    Err(AppError::validation("file", "choose a PDF file to verify"))
+    Err(AppError::validation("file", Problem::ChooseAFile))
 }
