@@ -144,6 +144,7 @@ impl From<storage::Error> for AppError {
             storage::Error::NotFound => AppError::NotFound,
             storage::Error::Conflict(p) => AppError::Conflict(p),
             storage::Error::QuotaExceeded(p) => AppError::PayloadTooLarge(p),
+            storage::Error::Invalid(v) => AppError::Validation(v),
             other @ (storage::Error::Sqlite(_)
             | storage::Error::Migration(_)
             | storage::Error::Io { .. }

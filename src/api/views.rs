@@ -94,6 +94,9 @@ pub struct CourseView {
     /// What certfolio found when it checked the attestation's Open Badges data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub badge_check: Option<BadgeCheckView>,
+    /// The last import that created or changed the course (`GET /api/v1/imports`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<Uuid>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -134,6 +137,7 @@ impl CourseView {
             evidence: c.evidence.map(Into::into),
             assurance,
             badge_check,
+            import_id: c.import_id,
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }
@@ -197,4 +201,21 @@ impl AdviceView {
             reasons,
         }
     }
+}
+
+/// One import, as the course list offers it for a bulk edit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportBatchView {
+    pub id: Uuid,
+    /// What was imported, as certfolio read it (`LinkedIn Certifications.csv`, `portfolio document`…).
+    pub format: String,
+    pub created: i64,
+    pub updated: i64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportList {
+    pub count: usize,
+    pub imports: Vec<ImportBatchView>,
 }

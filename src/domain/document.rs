@@ -27,6 +27,10 @@ pub struct Document {
     #[serde(default)]
     #[schema(max_items = 5000)]
     pub courses: Vec<CourseRecord>,
+    /// Portfolios the learner keeps (issue 12), naming courses by their place in `courses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 100)]
+    pub portfolios: Vec<super::saved::DocumentPortfolio>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -135,6 +139,21 @@ impl Document {
                 return Err(ValidationError::new(format!("courses[{i}]"), problem));
             }
         }
+        if self.portfolios.len() > super::saved::MAX_SAVED {
+            return Err(ValidationError::new(
+                "portfolios",
+                Problem::TooManyPortfolios { max: super::saved::MAX_SAVED },
+            ));
+        }
+        let mut names = std::collections::HashMap::new();
+        for (i, p) in self.portfolios.iter().enumerate() {
+            let at = format!("portfolios[{i}]");
+            p.validate(&at, |place| place < self.courses.len())?;
+            if let Some(first) = names.insert(p.name.trim().to_owned(), i) {
+                let problem = Problem::RepeatsPortfolioName { first: format!("portfolios[{first}]") };
+                return Err(ValidationError::new(format!("{at}.name"), problem));
+            }
+        }
         Ok(())
     }
 }
@@ -211,6 +230,9 @@ fn serde_problem<'m>(message: &'m str, value: Option<&serde_json::Value>) -> (Pr
         && let Some(expected) = json_kind(wanted)
     {
         return (Problem::WrongType { expected }, None);
+    }
+    if message == super::skill::NOT_A_SKILL {
+        return (Problem::NotASkill, None);
     }
     if let Some(serde_json::Value::String(s)) = value
         && let Err(problem) = IsoDate::parse(s)

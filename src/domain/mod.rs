@@ -7,6 +7,7 @@ pub mod account;
 pub mod advice;
 pub mod assurance;
 pub mod badge;
+pub mod bulk;
 pub mod course;
 pub mod date;
 pub mod document;
@@ -15,6 +16,8 @@ pub mod institution;
 pub mod portfolio;
 pub mod problem;
 pub mod record;
+pub mod saved;
+pub mod skill;
 pub mod text;
 
 pub use account::{Email, PasswordPolicyError, check_password_policy};

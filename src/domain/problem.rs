@@ -304,6 +304,43 @@ pub enum Problem {
 
     // --- Portfolios and share links -----------------------------------------------------
     Select(SelectError),
+    /// A saved portfolio says its own framing and options: nothing else may be given with it.
+    SavedPortfolioAlone,
+    NoSuchPortfolio,
+    FollowNeedsPortfolio,
+    FramingOrPortfolio,
+    TooManyPortfolios {
+        max: usize,
+    },
+    /// Two saved portfolios with one name: the first one's path.
+    RepeatsPortfolioName {
+        first: String,
+    },
+    PortfolioNameTaken {
+        name: String,
+    },
+    /// At most this many saved portfolios; one must go first.
+    PortfolioQuota {
+        max: usize,
+    },
+    TooManyPinned {
+        count: usize,
+        max: usize,
+    },
+    /// A list of course references longer than a record can be.
+    TooManyListed,
+    NoSuchCourse,
+    /// A course named twice in one list.
+    RepeatedCourse,
+    IncludedAndExcluded,
+    ExcludedPinned,
+    NoCourseChosen,
+    NothingToSet,
+    TooManySkills {
+        max: usize,
+    },
+    /// Neither a name nor `{"name", "uri"}`.
+    NotASkill,
     /// The selection shows nothing; what is left out that would fill it.
     EmptyPortfolio {
         scope: Scope,
@@ -335,6 +372,8 @@ pub enum Expected {
     Hours,
     /// A number of ECTS credits.
     Ects,
+    /// Skills separated by `;`, or a JSON array.
+    Skills,
     YesNo,
     TrueFalse,
     /// One of these values (a closed list of the format).
@@ -723,6 +762,24 @@ impl Problem {
             },
             Problem::EmptyPortfolio { .. } => "empty_portfolio",
             Problem::FieldOrTheme => "field_or_theme",
+            Problem::SavedPortfolioAlone => "saved_portfolio_alone",
+            Problem::NoSuchPortfolio => "no_such_portfolio",
+            Problem::FollowNeedsPortfolio => "follow_needs_portfolio",
+            Problem::FramingOrPortfolio => "framing_or_portfolio",
+            Problem::TooManyPortfolios { .. } => "too_many_portfolios",
+            Problem::RepeatsPortfolioName { .. } => "repeats_portfolio_name",
+            Problem::PortfolioNameTaken { .. } => "portfolio_name_taken",
+            Problem::PortfolioQuota { .. } => "portfolio_quota",
+            Problem::TooManyPinned { .. } => "too_many_pinned",
+            Problem::TooManyListed => "too_many_listed",
+            Problem::NoSuchCourse => "no_such_course",
+            Problem::RepeatedCourse => "repeated_course",
+            Problem::IncludedAndExcluded => "included_and_excluded",
+            Problem::ExcludedPinned => "excluded_pinned",
+            Problem::NoCourseChosen => "no_course_chosen",
+            Problem::NothingToSet => "nothing_to_set",
+            Problem::TooManySkills { .. } => "too_many_skills",
+            Problem::NotASkill => "not_a_skill",
             Problem::LegitimacyNeedsScope => "legitimacy_needs_scope",
             Problem::CourseExists => "course_exists",
             Problem::InstitutionNameTaken => "institution_name_taken",

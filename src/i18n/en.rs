@@ -116,6 +116,8 @@ static STRINGS: Strings = Strings {
         too_many_title: "Too many attempts",
         too_many_text: "Too many invalid links were requested from your address. Try again in a few minutes.",
         busy_title: "Service busy",
+        follows_note: "This portfolio follows its author’s updates: it may have changed since the link was sent.",
+        snapshot_note: "This portfolio is shown as it was composed on {date}; the courses themselves are up to date.",
         busy_text: "Too many PDF portfolios are being prepared right now. Try again in a few seconds.",
         verify_title: "Verify a portfolio PDF",
         verify_intro: "Upload a portfolio PDF you received: certfolio tells you whether it was generated here, for whom, when, and whether it is unaltered.",
@@ -536,6 +538,18 @@ impl Language for English {
         "Level of proof"
     }
 
+    fn in_my_words(&self) -> &'static str {
+        "In my words"
+    }
+
+    fn pinned_heading(&self) -> &'static str {
+        "Highlights"
+    }
+
+    fn skills_word(&self) -> &'static str {
+        "Skills"
+    }
+
     fn evidence_word(&self) -> &'static str {
         "Evidence"
     }
@@ -833,6 +847,7 @@ fn expected(e: Expected) -> String {
     match e {
         Expected::Hours => "a number of hours such as 20 or 1.5".into(),
         Expected::Ects => "a number of ECTS credits".into(),
+        Expected::Skills => "skills separated by `;`, or the JSON array export writes".into(),
         Expected::YesNo => "yes or no".into(),
         Expected::TrueFalse => "true or false".into(),
         Expected::OneOf(values) => or_list(values),
@@ -1208,6 +1223,26 @@ fn problem_text(p: &Problem) -> String {
             format!("{} {}", English.empty_message(scope), English.empty_fill(*uncertified, *expired).join(" "))
         }
         P::FieldOrTheme => "give a field or a theme, not both".into(),
+        P::SavedPortfolioAlone => {
+            "a saved portfolio says its framing and options: give it alone (with lang, label, expiry)".into()
+        }
+        P::NoSuchPortfolio => "no such portfolio among yours".into(),
+        P::FollowNeedsPortfolio => "only a link made from a saved portfolio can follow it".into(),
+        P::FramingOrPortfolio => "give a framing, or a saved portfolio".into(),
+        P::TooManyPortfolios { max } => format!("at most {max} portfolios are kept"),
+        P::RepeatsPortfolioName { first } => format!("repeats {first}'s name"),
+        P::PortfolioNameTaken { name } => format!("a portfolio named `{name}` already exists; choose another name"),
+        P::PortfolioQuota { max } => format!("at most {max} portfolios are kept; delete one first"),
+        P::TooManyPinned { count, max } => format!("{count} courses pinned; at most {max} can be shown first"),
+        P::TooManyListed => "lists more courses than a record can hold".into(),
+        P::NoSuchCourse => "names no course of this record".into(),
+        P::RepeatedCourse => "names a course already listed".into(),
+        P::IncludedAndExcluded => "a course cannot be both included and excluded".into(),
+        P::ExcludedPinned => "an excluded course cannot be pinned".into(),
+        P::NoCourseChosen => "choose at least one course".into(),
+        P::NothingToSet => "choose something to set".into(),
+        P::TooManySkills { max } => format!("at most {max} skills are allowed"),
+        P::NotASkill => "a skill is a name, or an object {\"name\": …, \"uri\": …}".into(),
         P::LegitimacyNeedsScope => "the legitimacy framing needs a field or a theme".into(),
         P::CourseExists => "a course with the same title, platform and start date is already in the record".into(),
         P::InstitutionNameTaken => "another institution already has this name; merge the two instead".into(),

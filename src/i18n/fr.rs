@@ -119,6 +119,8 @@ static STRINGS: Strings = Strings {
         too_many_title: "Trop de tentatives",
         too_many_text: "Trop de liens invalides ont été demandés depuis votre adresse. Réessayez dans quelques minutes.",
         busy_title: "Service occupé",
+        follows_note: "Ce portfolio suit les mises à jour de son auteur ou autrice : il peut avoir changé depuis l’envoi du lien.",
+        snapshot_note: "Ce portfolio est présenté tel qu’il a été composé le {date} ; les cours, eux, sont à jour.",
         busy_text: "Trop de portfolios PDF sont en cours de préparation. Réessayez dans quelques secondes.",
         verify_title: "Vérifier un portfolio PDF",
         verify_intro: "Déposez un portfolio PDF reçu : certfolio vous dira s’il a été généré ici, pour qui, quand, et s’il est intact.",
@@ -563,6 +565,18 @@ impl Language for French {
         "Niveau de preuve"
     }
 
+    fn in_my_words(&self) -> &'static str {
+        "En mes mots"
+    }
+
+    fn pinned_heading(&self) -> &'static str {
+        "À retenir en priorité"
+    }
+
+    fn skills_word(&self) -> &'static str {
+        "Compétences"
+    }
+
     fn evidence_word(&self) -> &'static str {
         "Justificatif"
     }
@@ -889,6 +903,9 @@ fn expected(e: Expected) -> String {
     match e {
         Expected::Hours => "un nombre d’heures comme 20 ou 1,5".into(),
         Expected::Ects => "un nombre de crédits ECTS".into(),
+        Expected::Skills => {
+            "une liste de compétences séparées par des points-virgules, ou le tableau JSON de l’export".into()
+        }
         Expected::YesNo => "yes ou no".into(),
         Expected::TrueFalse => "true ou false".into(),
         Expected::OneOf(values) => format!("une de ces valeurs{NBSP}: {}", ou(&owned(values))),
@@ -1356,6 +1373,36 @@ fn problem_text(p: &Problem) -> String {
             format!("{} {}", French.empty_message(scope), French.empty_fill(*uncertified, *expired).join(" "))
         }
         P::FieldOrTheme => "donnez un domaine ou une thématique, pas les deux".into(),
+        P::SavedPortfolioAlone => {
+            "un portfolio enregistré dit lui-même son cadrage et ses options\u{a0}: donnez-le seul \
+                                   (avec la langue, le libellé, l’expiration)"
+                .into()
+        }
+        P::NoSuchPortfolio => "aucun de vos portfolios ne porte cet identifiant".into(),
+        P::FollowNeedsPortfolio => {
+            "seul un lien fait depuis un portfolio enregistré peut en suivre les modifications".into()
+        }
+        P::FramingOrPortfolio => "donnez un cadrage, ou un portfolio enregistré".into(),
+        P::TooManyPortfolios { max } => format!("{} portfolios au plus sont conservés", n(*max)),
+        P::RepeatsPortfolioName { first } => format!("reprend le nom de {first}"),
+        P::PortfolioNameTaken { name } => {
+            format!("un portfolio nommé {} existe déjà\u{202f}; choisissez un autre nom", q(name))
+        }
+        P::PortfolioQuota { max } => {
+            format!("{} portfolios au plus sont conservés\u{202f}; supprimez-en un d’abord", n(*max))
+        }
+        P::TooManyPinned { count, max } => {
+            format!("{} cours mis en avant\u{202f}; {} au plus peuvent être montrés en premier", n(*count), n(*max))
+        }
+        P::TooManyListed => "liste plus de cours qu’un dossier ne peut en contenir".into(),
+        P::NoSuchCourse => "ne désigne aucun cours de ce dossier".into(),
+        P::RepeatedCourse => "désigne un cours déjà listé".into(),
+        P::IncludedAndExcluded => "un cours ne peut pas être à la fois inclus et exclu".into(),
+        P::ExcludedPinned => "un cours exclu ne peut pas être mis en avant".into(),
+        P::NoCourseChosen => "choisissez au moins un cours".into(),
+        P::NothingToSet => "choisissez quelque chose à modifier".into(),
+        P::TooManySkills { max } => format!("{} compétences au plus sont permises", n(*max)),
+        P::NotASkill => "une compétence est un nom, ou un objet {\"name\": …, \"uri\": …}".into(),
         P::LegitimacyNeedsScope => "le cadrage de légitimité demande un domaine ou une thématique".into(),
         P::CourseExists => {
             "un cours de même titre, même plateforme et même date de début figure déjà dans le dossier".into()

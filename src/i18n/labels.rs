@@ -102,6 +102,10 @@ pub struct PageLabels {
     pub too_many_title: &'static str,
     pub too_many_text: &'static str,
     pub busy_title: &'static str,
+    /// A link that follows its saved portfolio's edits.
+    pub follows_note: &'static str,
+    /// A link that shows its saved portfolio as it was: `{date}` is when the link was made.
+    pub snapshot_note: &'static str,
     pub busy_text: &'static str,
     pub verify_title: &'static str,
     pub verify_intro: &'static str,

@@ -81,6 +81,11 @@ pub trait Language: Sync {
 
     // The portfolio's small words.
     fn level_word(&self) -> &'static str;
+    /// The heading of the learner's own statement on a portfolio: their words, not certfolio's.
+    fn in_my_words(&self) -> &'static str;
+    /// The section of the courses a learner put first.
+    fn pinned_heading(&self) -> &'static str;
+    fn skills_word(&self) -> &'static str;
     fn evidence_word(&self) -> &'static str;
     fn evidence_sha_word(&self) -> &'static str;
     fn other_word(&self) -> &'static str;
@@ -278,6 +283,20 @@ pub fn level_word(lang: Lang) -> &'static str {
     words(lang).level_word()
 }
 
+/// The heading of the learner's own statement on a portfolio: their words, not certfolio's.
+pub fn in_my_words(lang: Lang) -> &'static str {
+    words(lang).in_my_words()
+}
+
+/// The section of the courses a learner put first.
+pub fn pinned_heading(lang: Lang) -> &'static str {
+    words(lang).pinned_heading()
+}
+
+pub fn skills_word(lang: Lang) -> &'static str {
+    words(lang).skills_word()
+}
+
 pub fn evidence_word(lang: Lang) -> &'static str {
     words(lang).evidence_word()
 }
@@ -335,6 +354,11 @@ pub fn capitalise_first(s: &str) -> String {
 pub fn day_month_year(lang: Lang, date: IsoDate) -> String {
     let month = month_name(lang, u8::from(date.0.month()));
     words(lang).day_month_year(date.0.day(), month, date.year())
+}
+
+/// The calendar day of a Unix time, in words.
+pub fn day_month_year_of(lang: Lang, unix: i64) -> String {
+    crate::domain::portfolio::day_of(unix).map(|d| day_month_year(lang, d)).unwrap_or_default()
 }
 
 /// A moment (Unix seconds) to the minute, with its time zone, UTC: "1 décembre 2026 à 08:24 UTC"

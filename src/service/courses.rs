@@ -4,8 +4,8 @@
 
 use uuid::Uuid;
 
-use crate::domain::CourseRecord;
-use crate::error::AppResult;
+use crate::domain::{CourseRecord, Problem};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::storage::StoredCourse;
 
@@ -34,4 +34,25 @@ pub async fn update(state: &AppState, learner: Uuid, id: Uuid, record: CourseRec
 /// Deletes a course with its attestation and evidence file.
 pub async fn delete(state: &AppState, learner: Uuid, id: Uuid) -> AppResult<()> {
     Ok(state.db.delete_course(learner, id).await?)
+}
+
+/// A bulk edit (API and course list page): checked, then applied to every course in one
+/// transaction (all of them or none).
+pub async fn edit_many(
+    state: &AppState,
+    learner: Uuid,
+    courses: Vec<Uuid>,
+    set: crate::domain::bulk::BulkSet,
+) -> AppResult<usize> {
+    if courses.is_empty() {
+        return Err(AppError::validation("ids", Problem::NoCourseChosen));
+    }
+    if set.is_empty() {
+        return Err(AppError::validation("set", Problem::NothingToSet));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(i) = courses.iter().position(|id| !seen.insert(*id)) {
+        return Err(AppError::validation(format!("ids[{i}]"), Problem::RepeatedCourse));
+    }
+    Ok(state.db.edit_courses(learner, courses, set, state.clock.now()).await??)
 }

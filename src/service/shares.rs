@@ -11,9 +11,20 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::storage::shares::{NewShare, Share};
 
+/// What a link shows: a framing with its options, or a saved portfolio.
+pub enum ShareOf {
+    Spec(Spec),
+    /// A saved portfolio (`/api/v1/portfolios`); `follow`: the link shows its later edits (else
+    /// it shows it as it is now).
+    Saved {
+        id: Uuid,
+        follow: bool,
+    },
+}
+
 /// What a new link shows and for how long.
 pub struct ShareRequest {
-    pub spec: Spec,
+    pub what: ShareOf,
     /// The page's language; `None`: the learner's.
     pub lang: Option<Lang>,
     /// Who the link is for, shown to the learner only.
@@ -33,34 +44,55 @@ pub struct Created {
 /// before only a new link can give the learner a URL to copy.
 pub const REVEAL_SECS: i64 = 15 * 60;
 
-/// Creates a share link: every value checked (a refusal names `field`, `theme`, `label` or
-/// `expires_at`), and the link must show something today, by the same check as the PDF.
+/// An expiry must be in the future (a refusal names `expires_at`).
+fn check_future(expires_at: Option<i64>, now: i64) -> AppResult<()> {
+    if expires_at.is_some_and(|t| t <= now) {
+        return Err(AppError::validation("expires_at", Problem::NotInFuture));
+    }
+    Ok(())
+}
+
+/// Creates a share link: every value checked (a refusal names `field`, `theme`, `label`,
+/// `portfolio` or `expires_at`), and the link must show something today, by the same check as
+/// the PDF.
 pub async fn create(state: &AppState, learner: Uuid, request: ShareRequest) -> AppResult<Created> {
     let now = state.clock.now();
-    match &request.spec.scope {
-        Scope::Field(f) => check_line("field", f, MAX_SHORT)?,
-        Scope::Theme(t) => check_line("theme", t, MAX_SHORT)?,
-        Scope::All => {}
-    }
     if let Some(label) = &request.label {
         check_line("label", label, MAX_NAME)?;
     }
-    if request.expires_at.is_some_and(|t| t <= now) {
-        return Err(AppError::validation("expires_at", Problem::NotInFuture));
-    }
+    check_future(request.expires_at, now)?;
+    let (spec, portfolio, lang) = match request.what {
+        ShareOf::Spec(spec) => {
+            match &spec.scope {
+                Scope::Field(f) => check_line("field", f, MAX_SHORT)?,
+                Scope::Theme(t) => check_line("theme", t, MAX_SHORT)?,
+                Scope::All => {}
+            }
+            (spec, None, request.lang)
+        }
+        ShareOf::Saved { id, follow } => {
+            let saved = state.db.portfolio(learner, id).await.map_err(|e| match e {
+                crate::storage::Error::NotFound => AppError::validation("portfolio", Problem::NoSuchPortfolio),
+                other => other.into(),
+            })?;
+            let lang = request.lang.or(saved.settings.lang);
+            (saved.settings.spec(), Some((id, follow, saved.settings)), lang)
+        }
+    };
     let (profile, courses) = state.db.record(learner).await?;
     let record = crate::storage::courses::as_record(profile, &courses);
-    let lang = request.lang.or(record.learner.lang).unwrap_or_default();
-    let shown = crate::presentation::present(&record, &request.spec, lang, now).map_err(crate::issue::select_error)?;
+    let shown_lang = lang.or(record.learner.lang).unwrap_or_default();
+    let shown = crate::presentation::present(&record, &spec, shown_lang, now).map_err(crate::issue::select_error)?;
     crate::issue::refuse_empty(&shown)?;
 
     let token = new_token()?;
     let new = NewShare {
         token_hash: token.hash,
-        spec: request.spec,
-        lang: request.lang,
+        spec,
+        lang,
         label: request.label,
         expires_at: request.expires_at,
+        portfolio,
     };
     let share = state.db.create_share(learner, new, now).await?;
     tracing::info!(learner = %learner, share = %share.id, "share link created");
@@ -130,6 +162,23 @@ pub fn listed(state: &AppState, share: Share, now: i64) -> Listed {
 pub async fn list(state: &AppState, learner: Uuid) -> AppResult<Vec<Listed>> {
     let now = state.clock.now();
     Ok(state.db.list_shares(learner).await?.into_iter().map(|s| listed(state, s, now)).collect())
+}
+
+/// Sets a live link's expiry (`None`: never), which must be in the future.
+pub async fn change_expiry(state: &AppState, learner: Uuid, share: Uuid, expires_at: Option<i64>) -> AppResult<Listed> {
+    let now = state.clock.now();
+    check_future(expires_at, now)?;
+    let share = state.db.set_share_expiry(learner, share, expires_at).await?;
+    Ok(listed(state, share, now))
+}
+
+/// Replaces a link: a new URL for the same portfolio, the old link revoked at once.
+pub async fn replace(state: &AppState, learner: Uuid, share: Uuid) -> AppResult<Created> {
+    let token = new_token()?;
+    let share = state.db.replace_share(learner, share, token.hash, state.clock.now()).await?;
+    tracing::info!(learner = %learner, share = %share.id, "share link replaced; the old one revoked");
+    let url = format!("{}/s/{}", state.config.public_url, token.token);
+    Ok(Created { share, token: token.token, url })
 }
 
 /// Revokes a link: it answers 404 from the next request on.

@@ -229,7 +229,7 @@ mod tests {
     fn stored(title: &str, start: Option<&str>) -> StoredCourse {
         let mut record = CourseRecord::titled(title);
         record.started_on = start.map(|s| IsoDate::parse(s).unwrap());
-        StoredCourse { id: uuid::Uuid::new_v4(), record, evidence: None, created_at: 0, updated_at: 0 }
+        StoredCourse { id: uuid::Uuid::new_v4(), record, evidence: None, import_id: None, created_at: 0, updated_at: 0 }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::extract::AuthLearner;
 use crate::i18n::{self, BuilderLabels, PageLabels};
 use crate::issue::PdfRequest;
 use crate::presentation::Portfolio;
-use crate::service::shares::{self, ShareRequest};
+use crate::service::shares::{self, ShareOf, ShareRequest};
 use crate::state::AppState;
 
 fn labels(lang: Lang) -> &'static BuilderLabels {
@@ -84,6 +84,7 @@ impl Choice {
             scope,
             include_uncertified: self.include_uncertified.is_some(),
             include_expired: self.include_expired.is_some(),
+            shape: Default::default(),
         };
         (spec, Lang::from_str_opt(&self.lang))
     }
@@ -159,6 +160,7 @@ async fn builder_with(
         },
         include_uncertified: advice.as_ref().is_some_and(|a| a.include_uncertified),
         include_expired: false,
+        shape: Default::default(),
     };
     let record_lang = doc.learner.lang.unwrap_or(lang);
     let (spec, pdf_lang) = match chosen {
@@ -282,7 +284,8 @@ pub async fn share(
             }
         };
         let label = Some(form.label.trim().to_owned()).filter(|l| !l.is_empty());
-        let created = shares::create(&state, who.id, ShareRequest { spec, lang, label, expires_at }).await?;
+        let request = ShareRequest { what: ShareOf::Spec(spec), lang, label, expires_at };
+        let created = shares::create(&state, who.id, request).await?;
         shares::keep_for_reveal(&state, who.id, &created).await?;
         Ok::<_, AppError>(created.share.id)
     }

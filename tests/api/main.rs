@@ -20,5 +20,6 @@ mod pages;
 mod pdf;
 mod portfolio_model;
 mod robustness;
+mod saved_portfolios;
 mod shares;
 mod throttling;
