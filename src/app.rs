@@ -27,6 +27,7 @@ pub fn build_app(state: AppState) -> Router {
     // Over https (behind a TLS proxy), browsers are told to come back over https only. Not
     // `includeSubDomains`: the operator's other hosts are not ours to decide for.
     let hsts = state.config.secure_cookies().then(|| HeaderValue::from_static("max-age=63072000"));
+    let pages = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api)
@@ -36,6 +37,15 @@ pub fn build_app(state: AppState) -> Router {
         // Cross-site requests that change state are refused (Fetch Metadata, then Origin);
         // clients that send neither header, like curl or scripts using a bearer token, pass.
         .layer(CsrfLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            AppError::internal("a handler panicked").into_response()
+        }))
+        // Outside the cross-site check, the timeout and the panic catcher, whose answers are
+        // bodiless or JSON: under `/api` every error is JSON, elsewhere an HTML page.
+        .layer(axum::middleware::from_fn(crate::api::json_errors))
+        .layer(axum::middleware::from_fn_with_state(pages, crate::web::error_pages::error_pages))
+        // Outside everything that answers, error pages included, so that every answer has them.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -49,12 +59,6 @@ pub fn build_app(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, move |_: &_| hsts.clone()))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
-        // Outside the cross-site check and the timeout, whose answers have no body.
-        .layer(axum::middleware::from_fn(crate::api::json_errors))
-        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
-            AppError::internal("a handler panicked").into_response()
-        }))
         // Outside the panic catcher, so that a panic's 500 is logged too; inside the trace
         // layer, so that every line carries the request's span.
         .layer(axum::middleware::from_fn(log_server_errors))

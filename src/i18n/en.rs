@@ -2,8 +2,8 @@
 //! of the command line are these, word for word.
 
 use super::labels::{
-    BuilderLabels, CourseLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels, SettingsLabels,
-    Strings, UiLabels,
+    BuilderLabels, CourseLabels, ErrorLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels,
+    SettingsLabels, Strings, UiLabels,
 };
 use super::{
     Dimension, Language, capitalise_first, count, count_of, decimal, hours, integer, join_and, measure, n_of, percent,
@@ -322,6 +322,28 @@ static STRINGS: Strings = Strings {
         empty: "This file holds no course.",
         counted: ["Courses added", "Courses updated", "Courses unchanged"],
         see_courses: "See my courses",
+    },
+    errors: ErrorLabels {
+        not_found_title: "Page not found",
+        not_found_text: "This page does not exist, or what it showed is not (or no longer) in your record.",
+        gone_title: "No longer available",
+        gone_text: "What this page showed no longer exists.",
+        refused_title: "Request refused",
+        refused_text: "This request could not be read; nothing was changed.",
+        forbidden_title: "Not allowed",
+        forbidden_text: "This action must come from a page of this site; nothing was changed.",
+        method_title: "Not possible here",
+        method_text: "This address does not answer this action.",
+        timeout_title: "Took too long",
+        timeout_text: "The request took too long; try again.",
+        too_many_title: "Too many attempts",
+        too_many_text: "Too many attempts in a short time: try again in {} seconds.",
+        busy_title: "Service busy",
+        busy_text: "The service is very busy right now; try again in a few seconds.",
+        internal_title: "Something went wrong",
+        internal_text: "An error occurred on our side; it has been logged. Try again a little later.",
+        back_home: "Back to the home page",
+        back_dashboard: "Back to the dashboard",
     },
     builder: BuilderLabels {
         preview_heading: "Preview of the portfolio",

@@ -4,8 +4,8 @@
 //! espace fine insécable (U+202F) avant « ; » et entre les milliers.
 
 use super::labels::{
-    BuilderLabels, CourseLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels, SettingsLabels,
-    Strings, UiLabels,
+    BuilderLabels, CourseLabels, ErrorLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels,
+    SettingsLabels, Strings, UiLabels,
 };
 use super::{
     Dimension, Language, NBSP, NNBSP, capitalise_first, count, count_of, decimal, hours, integer, join_and, measure,
@@ -325,6 +325,28 @@ static STRINGS: Strings = Strings {
         empty: "Ce fichier ne contient aucun cours.",
         counted: ["Cours ajoutés", "Cours mis à jour", "Cours inchangés"],
         see_courses: "Voir mes cours",
+    },
+    errors: ErrorLabels {
+        not_found_title: "Page introuvable",
+        not_found_text: "Cette page n’existe pas, ou ce qu’elle montrait n’est pas (ou plus) dans votre dossier.",
+        gone_title: "Plus disponible",
+        gone_text: "Ce que montrait cette page n’existe plus.",
+        refused_title: "Demande refusée",
+        refused_text: "Cette demande n’a pas pu être lue\u{202f}; rien n’a été modifié.",
+        forbidden_title: "Action refusée",
+        forbidden_text: "Cette action doit être faite depuis une page de ce site\u{202f}; rien n’a été modifié.",
+        method_title: "Action impossible ici",
+        method_text: "Cette adresse ne répond pas à cette action.",
+        timeout_title: "Délai dépassé",
+        timeout_text: "La demande a pris trop de temps\u{202f}; réessayez.",
+        too_many_title: "Trop de tentatives",
+        too_many_text: "Trop de tentatives en peu de temps\u{202f}: réessayez dans {} secondes.",
+        busy_title: "Service occupé",
+        busy_text: "Le service est très sollicité en ce moment\u{202f}; réessayez dans quelques secondes.",
+        internal_title: "Erreur interne",
+        internal_text: "Une erreur s’est produite de notre côté\u{202f}; elle a été consignée. Réessayez un peu plus tard.",
+        back_home: "Retour à l’accueil",
+        back_dashboard: "Retour au tableau de bord",
     },
     builder: BuilderLabels {
         preview_heading: "Aperçu du portfolio",

@@ -23,6 +23,35 @@ pub struct Strings {
     pub institutions: InstitutionLabels,
     pub import: ImportLabels,
     pub builder: BuilderLabels,
+    /// The pages that answer an error instead of what was asked.
+    pub errors: ErrorLabels,
+}
+
+/// The error pages: a heading and a sentence for each kind of answer, and the way back.
+pub struct ErrorLabels {
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub gone_title: &'static str,
+    pub gone_text: &'static str,
+    /// 400, 409, 413, 415, 422: the request was read and refused; the problem says why.
+    pub refused_title: &'static str,
+    /// A refusal that says nothing the reader can act on (a form that could not be read).
+    pub refused_text: &'static str,
+    pub forbidden_title: &'static str,
+    pub forbidden_text: &'static str,
+    pub method_title: &'static str,
+    pub method_text: &'static str,
+    pub timeout_title: &'static str,
+    pub timeout_text: &'static str,
+    pub too_many_title: &'static str,
+    /// `{}` is the wait, in seconds.
+    pub too_many_text: &'static str,
+    pub busy_title: &'static str,
+    pub busy_text: &'static str,
+    pub internal_title: &'static str,
+    pub internal_text: &'static str,
+    pub back_home: &'static str,
+    pub back_dashboard: &'static str,
 }
 
 /// Every fixed string of the portfolio, in one language.

@@ -27,8 +27,8 @@ pub mod labels;
 mod tests;
 
 pub use labels::{
-    BuilderLabels, CourseLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels, SettingsLabels,
-    Strings, UiLabels,
+    BuilderLabels, CourseLabels, ErrorLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels,
+    SettingsLabels, Strings, UiLabels,
 };
 
 /// U+202F NARROW NO-BREAK SPACE: the French thousands separator.

@@ -16,6 +16,7 @@ use crate::state::AppState;
 pub mod account_pages;
 pub mod course_pages;
 pub mod dashboard;
+pub mod error_pages;
 pub mod import_pages;
 pub mod institution_pages;
 pub mod portfolio_pages;
@@ -119,7 +120,12 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
             .map_err(IntoResponse::into_response)?;
         let Some(who) = who else { return Err(axum::response::Redirect::to("/login").into_response()) };
         let chosen = state.db.page_lang(who.id).await.map_err(|e| crate::error::AppError::from(e).into_response())?;
-        Ok(SignedIn { who, lang: chosen.unwrap_or_else(|| pick_lang(&parts.headers)) })
+        let lang = chosen.unwrap_or_else(|| pick_lang(&parts.headers));
+        // An error answered by this page is a page in this language, with this learner's menu.
+        if let Some(reader) = parts.extensions.get::<error_pages::Reader>() {
+            reader.signed_in(lang);
+        }
+        Ok(SignedIn { who, lang })
     }
 }
 
