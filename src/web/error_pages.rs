@@ -152,7 +152,7 @@ fn sentence(lang: Lang, e: &AppError) -> String {
         other => other.message_in(lang),
     };
     let mut said = i18n::capitalise_first(&said);
-    if !said.ends_with(['.', '!', '?', '»', ')']) {
+    if !said.ends_with(['.', '!', '?', '…']) {
         said.push('.');
     }
     said
