@@ -241,8 +241,6 @@ static STRINGS: Strings = Strings {
         saved: "Settings saved.",
         password_changed: "Password changed; your other sessions are signed out.",
         form_error: "The form has an error; nothing was saved.",
-        wrong_password: "This is not your current password.",
-        password_throttled: "Too many wrong attempts: try again in {} min.",
         situations: [
             (Situation::Student, "Student"),
             (Situation::JobSeeker, "Job seeker"),
@@ -370,6 +368,10 @@ static STRINGS: Strings = Strings {
         views: "Views",
         last_view: "Last view",
         status: "Status",
+        status_active: "active",
+        status_expired: "expired",
+        status_revoked: "revoked",
+        expires: "Expiry",
         revoke: "Revoke",
         no_shares: "No links yet.",
         link_gone: "This link was created, but it can no longer be shown: it is shown only once. If it is lost, revoke it and create another.",
@@ -1273,6 +1275,9 @@ fn problem_text(p: &Problem) -> String {
         P::WrongCredentials => "email or password is incorrect".into(),
         P::NotFound => "not found".into(),
         P::Gone => "no longer available".into(),
+        P::TooManyAttempts { retry_after } if *retry_after >= 120 => {
+            format!("too many attempts; try again in {} minutes", retry_after.div_ceil(60))
+        }
         P::TooManyAttempts { retry_after } => format!("too many attempts; try again in {retry_after} seconds"),
         P::Busy => "the service is busy; try again shortly".into(),
         P::InternalError => "an internal error occurred; it has been logged".into(),

@@ -244,8 +244,6 @@ static STRINGS: Strings = Strings {
         saved: "Réglages enregistrés.",
         password_changed: "Mot de passe changé ; vos autres sessions sont fermées.",
         form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
-        wrong_password: "Ce n’est pas votre mot de passe actuel.",
-        password_throttled: "Trop d’essais erronés : réessayez dans {} min.",
         situations: [
             (Situation::Student, "Étudiant·e"),
             (Situation::JobSeeker, "En recherche d’emploi"),
@@ -373,6 +371,10 @@ static STRINGS: Strings = Strings {
         views: "Vues",
         last_view: "Dernière vue",
         status: "État",
+        status_active: "actif",
+        status_expired: "expiré",
+        status_revoked: "révoqué",
+        expires: "Expiration",
         revoke: "Révoquer",
         no_shares: "Aucun lien pour l’instant.",
         link_gone: "Ce lien a été créé, mais il ne peut plus être affiché : il n’est montré qu’une fois. S’il est perdu, révoquez-le et créez-en un autre.",
@@ -1435,6 +1437,9 @@ fn problem_text(p: &Problem) -> String {
         P::WrongCredentials => "l’adresse e-mail ou le mot de passe est incorrect".into(),
         P::NotFound => "introuvable".into(),
         P::Gone => "n’est plus disponible".into(),
+        P::TooManyAttempts { retry_after } if *retry_after >= 120 => {
+            format!("trop de tentatives\u{202f}; réessayez dans {} minutes", integer(LANG, retry_after.div_ceil(60)))
+        }
         P::TooManyAttempts { retry_after } => {
             format!("trop de tentatives\u{202f}; réessayez dans {} secondes", integer(LANG, *retry_after))
         }

@@ -263,9 +263,6 @@ pub struct SettingsLabels {
     pub saved: &'static str,
     pub password_changed: &'static str,
     pub form_error: &'static str,
-    pub wrong_password: &'static str,
-    /// Too many wrong current passwords: `{}` is the wait, in minutes.
-    pub password_throttled: &'static str,
     pub situations: [(Situation, &'static str); 5],
 }
 
@@ -363,6 +360,12 @@ pub struct BuilderLabels {
     pub views: &'static str,
     pub last_view: &'static str,
     pub status: &'static str,
+    /// A link's status: it opens, it has expired, it was revoked.
+    pub status_active: &'static str,
+    pub status_expired: &'static str,
+    pub status_revoked: &'static str,
+    /// "Expires" / "Expired", before the day.
+    pub expires: &'static str,
     pub revoke: &'static str,
     pub no_shares: &'static str,
     /// After "Create share link", when the link can no longer be shown.

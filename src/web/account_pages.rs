@@ -6,11 +6,12 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::forms::{self, FormFields};
 use super::{Page, SignedIn, html, pick_lang};
 use crate::domain::Lang;
 use crate::error::AppError;
@@ -46,6 +47,9 @@ struct SignupPage {
     email: Field,
     password: Field,
     error: bool,
+    /// Where to go once signed up (a path of this site), carried by the form.
+    next: String,
+    login_href: String,
 }
 
 #[derive(Template)]
@@ -55,6 +59,9 @@ struct LoginPage {
     t: &'static UiLabels,
     email: Field,
     error: Option<String>,
+    /// Where to go once signed in (a path of this site), carried by the form.
+    next: String,
+    signup_href: String,
 }
 
 pub async fn home(headers: HeaderMap) -> Response {
@@ -63,17 +70,52 @@ pub async fn home(headers: HeaderMap) -> Response {
     html(StatusCode::OK, HomePage { page: Page::public(lang, "certfolio".into(), "/"), t }.render())
 }
 
-pub async fn signup_form(headers: HeaderMap) -> Response {
-    let lang = pick_lang(&headers);
+/// Where to go once signed in (or signed up): a page of this site that was asked for.
+#[derive(Deserialize, Default)]
+pub struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+impl Next {
+    /// The page to return to, when it is one of this site's.
+    fn path(&self) -> Option<&str> {
+        super::local_path(&self.next)
+    }
+
+    /// `path` with this `next` carried along (the sign-up and sign-in pages link each other).
+    fn on(&self, path: &str) -> String {
+        match self.path() {
+            Some(next) => {
+                format!("{path}?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+            }
+            None => path.to_owned(),
+        }
+    }
+
+    /// Where success goes: the page asked for, else the dashboard.
+    fn done(&self) -> &str {
+        self.path().unwrap_or("/dashboard")
+    }
+}
+
+fn signup_page(lang: Lang, next: &Next, name: Field, email: Field, password: Field, error: bool) -> SignupPage {
     let t = ui(lang);
-    let page = SignupPage {
-        page: Page::public(lang, t.sign_up.into(), "/signup"),
+    SignupPage {
+        page: Page::public(lang, t.sign_up.into(), &next.on("/signup")),
         t,
-        name: Field::default(),
-        email: Field::default(),
-        password: Field::default(),
-        error: false,
-    };
+        name,
+        email,
+        password,
+        error,
+        next: next.path().unwrap_or_default().to_owned(),
+        login_href: next.on("/login"),
+    }
+}
+
+pub async fn signup_form(headers: HeaderMap, Query(next): Query<Next>) -> Response {
+    let lang = pick_lang(&headers);
+    let page = signup_page(lang, &next, Field::default(), Field::default(), Field::default(), false);
     html(StatusCode::OK, page.render())
 }
 
@@ -85,8 +127,30 @@ pub struct SignupForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(flatten)]
+    next: Next,
 }
 
+/// The sign-up form's fields: an email already taken is about the email.
+struct SignupFields;
+
+impl FormFields for SignupFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = ui(lang);
+        Some(match field {
+            "name" => t.name,
+            "email" => t.email,
+            "password" => t.password,
+            _ => return None,
+        })
+    }
+
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Conflict(_)).then_some("email")
+    }
+}
+
+/// Creates the account and signs it in, then goes where the visitor was going.
 pub async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -94,55 +158,48 @@ pub async fn signup(
     Form(form): Form<SignupForm>,
 ) -> Response {
     let lang = pick_lang(&headers);
-    let t = ui(lang);
-    let password = form.password.clone();
-    let created = accounts::sign_up(&state, &form.email, form.password, &form.name, &ip).await;
-    let failure = match created {
-        Ok(_) => match accounts::sign_in(&state, &form.email, password, &ip).await {
-            Ok(session) => {
-                let mut r = Redirect::to("/dashboard").into_response();
-                r.headers_mut().insert(header::SET_COOKIE, session.cookie);
-                return r;
-            }
-            Err(e) => e,
-        },
-        Err(e) => e,
+    let SignupForm { name, email, password, next } = form;
+    let attempt = async {
+        accounts::sign_up(&state, &email, password.clone(), &name, &ip).await?;
+        accounts::sign_in(&state, &email, password, &ip).await
     };
-    let mut name = Field { value: form.name, error: None };
-    let mut email = Field { value: form.email, error: None };
-    let mut password = Field::default();
-    let status = failure.status();
-    match &failure {
-        AppError::Validation(v) => {
-            let target = match v.path.as_str() {
-                "name" => &mut name,
-                "password" => &mut password,
-                _ => &mut email,
-            };
-            target.error = Some(v.message_in(lang));
-        }
-        AppError::Conflict(p) => email.error = Some(i18n::problem(lang, p)),
-        other => {
-            let mut r = other_error(other, lang);
-            if let AppError::TooManyRequests { retry_after } = other {
-                r.headers_mut().insert(header::RETRY_AFTER, (*retry_after).into());
-            }
-            return r;
-        }
-    }
-    let page =
-        SignupPage { page: Page::public(lang, t.sign_up.into(), "/signup"), t, name, email, password, error: true };
-    html(status, page.render())
+    let done = |session: accounts::OpenedSession| {
+        let mut r = Redirect::to(next.done()).into_response();
+        r.headers_mut().insert(header::SET_COOKIE, session.cookie);
+        r
+    };
+    let (typed_name, typed_email, next) = (&name, &email, &next);
+    forms::submit::<SignupFields, _, _, _>(lang, attempt, done, |refused| async move {
+        // Everything typed comes back but the password, which is never echoed.
+        let typed = |value: &String| Field { value: value.clone(), error: None };
+        let mut fields = [typed(typed_name), typed(typed_email), Field::default()];
+        let at = match refused.field.as_str() {
+            "name" => 0,
+            "password" => 2,
+            _ => 1,
+        };
+        fields[at].error = Some(refused.message);
+        let [name, email, password] = fields;
+        html(StatusCode::UNPROCESSABLE_ENTITY, signup_page(lang, next, name, email, password, true).render())
+    })
+    .await
 }
 
-pub async fn login_form(headers: HeaderMap) -> Response {
-    let lang = pick_lang(&headers);
+fn login_page(lang: Lang, next: &Next, email: Field, error: Option<String>) -> LoginPage {
     let t = ui(lang);
-    html(
-        StatusCode::OK,
-        LoginPage { page: Page::public(lang, t.sign_in.into(), "/login"), t, email: Field::default(), error: None }
-            .render(),
-    )
+    LoginPage {
+        page: Page::public(lang, t.sign_in.into(), &next.on("/login")),
+        t,
+        email,
+        error,
+        next: next.path().unwrap_or_default().to_owned(),
+        signup_href: next.on("/signup"),
+    }
+}
+
+pub async fn login_form(headers: HeaderMap, Query(next): Query<Next>) -> Response {
+    let lang = pick_lang(&headers);
+    html(StatusCode::OK, login_page(lang, &next, Field::default(), None).render())
 }
 
 #[derive(Deserialize)]
@@ -151,8 +208,12 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(flatten)]
+    next: Next,
 }
 
+/// Signs in, then returns to the page that was asked for (`next`, a path of this site only),
+/// else the dashboard. A wrong password or too many attempts is said on the page.
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -160,28 +221,22 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let lang = pick_lang(&headers);
-    let t = ui(lang);
     match accounts::sign_in(&state, &form.email, form.password, &ip).await {
         Ok(session) => {
-            let mut r = Redirect::to("/dashboard").into_response();
+            let mut r = Redirect::to(form.next.done()).into_response();
             r.headers_mut().insert(header::SET_COOKIE, session.cookie);
             r
         }
         Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
-            let status = e.status();
-            let page = LoginPage {
-                page: Page::public(lang, t.sign_in.into(), "/login"),
-                t,
-                email: Field { value: form.email, error: None },
-                error: Some(e.public_message()),
-            };
-            let mut r = html(status, page.render());
+            let said = format!("{}.", i18n::capitalise_first(&e.message_in(lang)));
+            let page = login_page(lang, &form.next, Field { value: form.email, error: None }, Some(said));
+            let mut r = html(e.status(), page.render());
             if let AppError::TooManyRequests { retry_after } = e {
                 r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
             }
             r
         }
-        Err(other) => other_error(&other, lang),
+        Err(other) => other.into_response(),
     }
 }
 
@@ -226,10 +281,4 @@ pub(crate) fn framing_name(framing: crate::domain::portfolio::Framing, lang: Lan
         crate::domain::portfolio::Framing::Appetite => l.appetite_title,
         crate::domain::portfolio::Framing::Legitimacy => l.legitimacy_field_title,
     }
-}
-
-/// An error no form field explains: the generic message page.
-fn other_error(e: &AppError, lang: Lang) -> Response {
-    let t = ui(lang);
-    super::message_page(e.status(), lang, t.form_error, &e.public_message())
 }

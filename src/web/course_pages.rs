@@ -12,6 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::SignedIn;
+use super::forms::{self, FieldError, FormFields};
 use super::{Page, html, private};
 use crate::domain::problem::Expected;
 use crate::domain::text::excerpt;
@@ -101,7 +102,7 @@ fn row(c: &StoredCourse, lang: Lang) -> Row {
         id: c.id,
         title: r.title.clone(),
         place: [r.institution.clone(), r.platform.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
-        period: i18n::period(lang, r.started_on, r.finished_on).unwrap_or_default(),
+        period: list_period(lang, r),
         outcome: r.outcome.map(|o| i18n::outcome(lang, o).to_owned()).unwrap_or_default(),
         kind: r
             .attestation
@@ -109,6 +110,14 @@ fn row(c: &StoredCourse, lang: Lang) -> Row {
             .map(|a| a.kind.map_or(i18n::attestation_generic(lang), |k| i18n::attestation_kind(lang, k)).to_owned())
             .unwrap_or_default(),
     }
+}
+
+/// When a course was followed, in words ("février – avril 2015"); a course known only by its
+/// certificate (a LinkedIn line) by the month it was issued.
+pub(crate) fn list_period(lang: Lang, r: &CourseRecord) -> String {
+    i18n::period(lang, r.started_on, r.finished_on)
+        .or_else(|| r.attestation.as_ref().and_then(|a| a.issued_on).map(|d| i18n::month_year(lang, d)))
+        .unwrap_or_default()
 }
 
 /// What the course form sends: strings, as typed.
@@ -222,8 +231,60 @@ impl CourseForm {
         } else {
             None
         };
-        record.validate("").map_err(|e| ValidationError::new(form_field(&e.path), e.problem))?;
+        record.validate("")?;
         Ok(record)
+    }
+}
+
+/// The course form's fields, each with its label.
+struct CourseFields;
+
+impl FormFields for CourseFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "title" => t.title,
+            "institution" => t.institution,
+            "platform" => t.platform,
+            "field" => t.field,
+            "hours" => t.hours,
+            "started_on" => t.start_date,
+            "finished_on" => t.end_date,
+            "outcome" => t.outcome,
+            "kind" => t.attestation_kind,
+            "credential_id" => t.credential_id,
+            "url" => t.verification_url,
+            "issued_on" => t.issued_on,
+            "expires_on" => t.expires_on,
+            _ => return None,
+        })
+    }
+
+    fn field_of(path: &str) -> &str {
+        form_field(path)
+    }
+
+    /// A course already recorded under this title, platform and start date.
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Conflict(_)).then_some("title")
+    }
+}
+
+/// The evidence form's one field: every refusal of a file is about it.
+struct EvidenceFields;
+
+impl FormFields for EvidenceFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        (field == "file").then_some(labels(lang).evidence_file)
+    }
+
+    fn field_of(_path: &str) -> &str {
+        "file"
+    }
+
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::BadRequest(_) | AppError::PayloadTooLarge(_) | AppError::UnsupportedMediaType(_))
+            .then_some("file")
     }
 }
 
@@ -235,8 +296,11 @@ struct FormPage {
     action: String,
     heading: &'static str,
     form: CourseForm,
+    /// The field refused, and the message beside it.
     error_field: String,
     error: Option<String>,
+    /// A refusal about a part of the record the form does not show: said in the alert.
+    elsewhere: Option<String>,
     outcomes: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
     /// The course being edited (none on the "add" form): its evidence file can be managed.
@@ -248,17 +312,12 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn new(
-        lang: Lang,
-        action: String,
-        heading: &'static str,
-        form: CourseForm,
-        error: Option<(String, String)>,
-    ) -> Self {
+    fn new(lang: Lang, action: String, heading: &'static str, form: CourseForm, error: Option<FieldError>) -> Self {
         let t = labels(lang);
-        let (error_field, error) = match error {
-            Some((f, m)) => (f, Some(m)),
-            None => (String::new(), None),
+        let (error_field, error, elsewhere) = match error {
+            Some(e) if e.placed => (e.field, Some(e.message), None),
+            Some(e) => (e.field, None, Some(e.message)),
+            None => (String::new(), None, None),
         };
         FormPage {
             // The edit form posts to `/courses/{id}`, which answers POST only: the language switch
@@ -274,6 +333,7 @@ impl FormPage {
             form,
             error_field,
             error,
+            elsewhere,
             outcomes: OUTCOMES.iter().map(|o| (o.as_str(), i18n::outcome(lang, *o))).collect(),
             kinds: KINDS.iter().map(|k| (k.as_str(), i18n::attestation_kind(lang, *k))).collect(),
             course: None,
@@ -285,7 +345,7 @@ impl FormPage {
     }
 
     /// The edit form of a stored course, with its evidence file.
-    fn of_course(lang: Lang, course: &StoredCourse, form: CourseForm, error: Option<(String, String)>) -> Self {
+    fn of_course(lang: Lang, course: &StoredCourse, form: CourseForm, error: Option<FieldError>) -> Self {
         let t = labels(lang);
         let mut page = FormPage::new(lang, format!("/courses/{}", course.id), t.edit_course, form, error);
         page.course = Some(course.id);
@@ -311,18 +371,19 @@ pub async fn create(
     SignedIn { who, lang }: SignedIn,
     Form(form): Form<CourseForm>,
 ) -> Response {
-    let t = labels(lang);
-    let refused = match form.to_record(None) {
-        Ok(record) => match courses::create(&state, who.id, record).await {
-            Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(AppError::Conflict(p)) => ("title".to_owned(), i18n::problem(lang, &p)),
-            Err(AppError::Validation(v)) => (form_field(&v.path).to_owned(), v.message_in(lang)),
-            Err(e) => return e.into_response(),
+    let checked = form.to_record(None);
+    let attempt = async { courses::create(&state, who.id, checked?).await };
+    forms::submit::<CourseFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/courses").into_response(),
+        |refused| async move {
+            let t = labels(lang);
+            let page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused));
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
         },
-        Err(v) => (v.path.clone(), v.message_in(lang)),
-    };
-    let page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused));
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -364,17 +425,17 @@ pub async fn update(
         Ok(c) => c,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let refused = match form.to_record(Some(&existing.record)) {
-        Ok(record) => match courses::update(&state, who.id, id, record).await {
-            Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(AppError::Conflict(p)) => ("title".to_owned(), i18n::problem(lang, &p)),
-            Err(AppError::Validation(v)) => (form_field(&v.path).to_owned(), v.message_in(lang)),
-            Err(e) => return e.into_response(),
+    let checked = form.to_record(Some(&existing.record));
+    let attempt = async { courses::update(&state, who.id, id, checked?).await };
+    forms::submit::<CourseFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/courses").into_response(),
+        |refused| async move {
+            html(StatusCode::UNPROCESSABLE_ENTITY, FormPage::of_course(lang, &existing, form, Some(refused)).render())
         },
-        Err(v) => (v.path.clone(), v.message_in(lang)),
-    };
-    let page = FormPage::of_course(lang, &existing, form, Some(refused));
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -439,19 +500,17 @@ pub async fn upload_evidence(
         Ok(c) => c,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let refused = match evidence::upload(&state, who.id, id, &headers, multipart).await {
-        Ok(_) => return Redirect::to(&format!("/courses/{id}/edit?done=uploaded")).into_response(),
-        Err(
-            e @ (AppError::Validation(_)
-            | AppError::BadRequest(_)
-            | AppError::PayloadTooLarge(_)
-            | AppError::UnsupportedMediaType(_)),
-        ) => e,
-        Err(e) => return e.into_response(),
-    };
-    let mut page = FormPage::of_course(lang, &course, CourseForm::of(&course.record), None);
-    page.evidence_error = Some(refused.message_in(lang));
-    private(html(refused.status(), page.render()))
+    forms::submit::<EvidenceFields, _, _, _>(
+        lang,
+        evidence::upload(&state, who.id, id, &headers, multipart),
+        |_| Redirect::to(&format!("/courses/{id}/edit?done=uploaded")).into_response(),
+        |refused| async move {
+            let mut page = FormPage::of_course(lang, &course, CourseForm::of(&course.record), None);
+            page.evidence_error = Some(refused.message);
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+        },
+    )
+    .await
 }
 
 /// Downloads the course's evidence file, exactly as uploaded (the API's safe attachment).

@@ -212,7 +212,7 @@ pub async fn preview(
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" · "),
-                period: i18n::period(lang, c.started_on, c.finished_on).unwrap_or_default(),
+                period: super::course_pages::list_period(lang, c),
                 attestation: c
                     .attestation
                     .as_ref()

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::forms::{self, FieldError, FormFields};
 use super::{Page, SignedIn, html, private};
 use crate::domain::Lang;
 use crate::domain::institution::InstitutionInfo;
@@ -104,10 +105,10 @@ struct EditPage {
 }
 
 impl EditPage {
-    fn new(lang: Lang, id: Uuid, form: EditForm, error: Option<(String, String)>) -> EditPage {
+    fn new(lang: Lang, id: Uuid, form: EditForm, error: Option<FieldError>) -> EditPage {
         let t = labels(lang);
         let (error_field, error) = match error {
-            Some((f, m)) => (f, Some(m)),
+            Some(e) => (e.field, Some(e.message)),
             None => (String::new(), None),
         };
         EditPage {
@@ -152,15 +153,38 @@ pub async fn update(
     Form(form): Form<EditForm>,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    let refused = match InstitutionInfo::from_text(&form.name, &form.country, &form.kind, &form.website) {
-        Ok(info) => match institutions::update(&state, who.id, id, info).await {
-            Ok(_) => return Redirect::to("/institutions?done=saved").into_response(),
-            Err(AppError::Conflict(p)) => ("name".to_owned(), i18n::problem(lang, &p)),
-            Err(e) => return e.into_response(),
+    let checked = InstitutionInfo::from_text(&form.name, &form.country, &form.kind, &form.website);
+    let attempt = async { institutions::update(&state, who.id, id, checked?).await };
+    forms::submit::<InstitutionFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/institutions?done=saved").into_response(),
+        |refused| async move {
+            html(StatusCode::UNPROCESSABLE_ENTITY, EditPage::new(lang, id, form, Some(refused)).render())
         },
-        Err(e) => (e.path.clone(), e.message_in(lang)),
-    };
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, EditPage::new(lang, id, form, Some(refused)).render()))
+    )
+    .await
+}
+
+/// The institution form's fields, each with its label.
+struct InstitutionFields;
+
+impl FormFields for InstitutionFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "name" => t.name,
+            "country" => t.country,
+            "kind" => t.kind,
+            "website" => t.website,
+            _ => return None,
+        })
+    }
+
+    /// Another institution has this name: the two are to be merged.
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Conflict(_)).then_some("name")
+    }
 }
 
 #[derive(Deserialize)]

@@ -17,6 +17,7 @@ pub mod account_pages;
 pub mod course_pages;
 pub mod dashboard;
 pub mod error_pages;
+pub mod forms;
 pub mod import_pages;
 pub mod institution_pages;
 pub mod portfolio_pages;
@@ -118,7 +119,11 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
         let who = <crate::extract::AuthLearner as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let Some(who) = who else { return Err(axum::response::Redirect::to("/login").into_response()) };
+        let Some(who) = who else {
+            // Back to the page asked for once signed in; a form's post is not a page to return to.
+            let to = if parts.method == axum::http::Method::GET { sign_in_then(&parts.uri) } else { "/login".into() };
+            return Err(axum::response::Redirect::to(&to).into_response());
+        };
         let chosen = state.db.page_lang(who.id).await.map_err(|e| crate::error::AppError::from(e).into_response())?;
         let lang = chosen.unwrap_or_else(|| pick_lang(&parts.headers));
         // An error answered by this page is a page in this language, with this learner's menu.
@@ -238,6 +243,28 @@ async fn style() -> impl IntoResponse {
     )
 }
 
+/// `path` when it is a path of this site, to return to after a form (the language switch,
+/// signing in): never a way to send someone elsewhere (`//evil.example`, `https://…`,
+/// `/\evil.example`, which browsers read as `//`).
+pub fn local_path(path: &str) -> Option<&str> {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.len() <= 512
+        && path.chars().all(|c| c.is_ascii_graphic());
+    ok.then_some(path)
+}
+
+/// The sign-in page that comes back to `uri` once signed in (a page's address, GET only).
+fn sign_in_then(uri: &axum::http::Uri) -> String {
+    match uri.path_and_query().map(axum::http::uri::PathAndQuery::as_str).and_then(local_path) {
+        Some(next) if next != "/" => {
+            format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+        }
+        _ => "/login".to_owned(),
+    }
+}
+
 /// The cookie that remembers a visitor's language choice (the header's switch).
 pub const LANG_COOKIE: &str = "lang";
 
@@ -273,4 +300,29 @@ fn accept_language(headers: &axum::http::HeaderMap) -> Lang {
             Lang::from_str_opt(&primary)
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{local_path, sign_in_then};
+
+    #[test]
+    fn only_paths_of_this_site_are_returned_to() {
+        assert_eq!(local_path("/courses/abc/edit"), Some("/courses/abc/edit"));
+        assert_eq!(local_path("/portfolio?framing=appetite"), Some("/portfolio?framing=appetite"));
+        for evil in ["//evil.example/x", "https://evil.example", "/\\evil.example", "", "evil", "/a b", "/\u{e9}"] {
+            assert_eq!(local_path(evil), None, "{evil:?}");
+        }
+    }
+
+    #[test]
+    fn signing_in_returns_to_the_page_asked_for() {
+        let uri = |s: &str| s.parse::<axum::http::Uri>().unwrap();
+        assert_eq!(sign_in_then(&uri("/courses/abc/edit")), "/login?next=%2Fcourses%2Fabc%2Fedit");
+        assert_eq!(
+            sign_in_then(&uri("/portfolio?framing=appetite&lang=fr")),
+            "/login?next=%2Fportfolio%3Fframing%3Dappetite%26lang%3Dfr"
+        );
+        assert_eq!(sign_in_then(&uri("/")), "/login");
+    }
 }

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::forms::{self, FormFields};
 use super::{Page, SignedIn, html, private};
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
@@ -52,6 +53,9 @@ struct BuilderPage {
     error: Option<String>,
     /// The languages a portfolio can be made in, each named in itself.
     languages: Vec<(&'static str, &'static str)>,
+    /// The share form's label and expiry, as typed, when it was refused.
+    share_label: String,
+    share_days: String,
 }
 
 /// The framing, scope and language a builder form sends.
@@ -122,10 +126,25 @@ async fn builder_with(
     error: Option<String>,
     chosen: Option<(Spec, Option<Lang>)>,
 ) -> Response {
-    let (profile, courses) = match state.db.record(who.id).await {
-        Ok(r) => r,
-        Err(e) => return AppError::from(e).into_response(),
-    };
+    match builder_page(state, who, lang, created, error, chosen).await {
+        Ok(page) => {
+            let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            private(html(status, page.render()))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// What the builder shows (see [`builder_with`]), to render.
+async fn builder_page(
+    state: &AppState,
+    who: AuthLearner,
+    lang: Lang,
+    created: Option<(String, String)>,
+    error: Option<String>,
+    chosen: Option<(Spec, Option<Lang>)>,
+) -> Result<BuilderPage, AppError> {
+    let (profile, courses) = state.db.record(who.id).await?;
     let record = crate::storage::courses::as_record(profile, &courses);
     let doc = record.to_document();
     let now = state.clock.now();
@@ -194,9 +213,35 @@ async fn builder_with(
         created,
         error,
         languages: i18n::languages(),
+        share_label: String::new(),
+        share_days: String::new(),
     };
-    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    private(html(status, page.render()))
+    Ok(page)
+}
+
+/// The builder's fields, each with its label: a refusal names what the learner chose.
+struct BuilderFields;
+
+impl FormFields for BuilderFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "framing" => t.framing,
+            "scope" | "field" | "theme" => t.scope,
+            "lang" => t.language,
+            "include_uncertified" => t.include_uncertified,
+            "include_expired" => t.include_expired,
+            "label" => t.label,
+            "expires_in_days" | "expires_at" => t.expires_in_days,
+            "courses" => t.courses,
+            _ => return None,
+        })
+    }
+}
+
+/// A refusal of the builder's choices, as the builder says it.
+fn refusal(lang: Lang, e: &AppError) -> String {
+    forms::field_error::<BuilderFields>(lang, e).map_or_else(|| e.message_in(lang), |f| f.message)
 }
 
 /// `GET /portfolio`; with `framing=&scope=&lang=` (the "Preview" button) the builder with those
@@ -221,7 +266,7 @@ pub async fn page(
     }
     match choice.spec() {
         Ok(chosen) => builder_with(&state, who, lang, None, None, Some(chosen)).await,
-        Err(e) => builder_with(&state, who, lang, None, Some(e.message_in(lang)), Some(choice.asked())).await,
+        Err(e) => builder_with(&state, who, lang, None, Some(refusal(lang, &e)), Some(choice.asked())).await,
     }
 }
 
@@ -251,7 +296,7 @@ pub async fn pdf(
     };
     match issued {
         Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
-        Err(e) => builder_with(&state, who, lang, None, Some(e.message_in(lang)), Some(choice.asked())).await,
+        Err(e) => builder_with(&state, who, lang, None, Some(refusal(lang, &e)), Some(choice.asked())).await,
     }
 }
 
@@ -272,7 +317,7 @@ pub async fn share(
     SignedIn { who, lang: ui_lang }: SignedIn,
     Form(form): Form<ShareForm>,
 ) -> Response {
-    let result = async {
+    let attempt = async {
         let (spec, lang) = form.choice.spec()?;
         let expires_at = match form.expires_in_days.trim() {
             "" => None,
@@ -288,14 +333,25 @@ pub async fn share(
         let created = shares::create(&state, who.id, request).await?;
         shares::keep_for_reveal(&state, who.id, &created).await?;
         Ok::<_, AppError>(created.share.id)
-    }
-    .await;
-    match result {
-        Ok(id) => Redirect::to(&format!("/portfolio?created={id}")).into_response(),
-        Err(e) => {
-            builder_with(&state, who, ui_lang, None, Some(e.message_in(ui_lang)), Some(form.choice.asked())).await
-        }
-    }
+    };
+    let (state, form) = (&state, &form);
+    forms::submit::<BuilderFields, _, _, _>(
+        ui_lang,
+        attempt,
+        |id| Redirect::to(&format!("/portfolio?created={id}")).into_response(),
+        |refused| async move {
+            // The options chosen and everything typed stay as they were.
+            match builder_page(state, who, ui_lang, None, Some(refused.message), Some(form.choice.asked())).await {
+                Ok(mut page) => {
+                    page.share_label = form.label.clone();
+                    page.share_days = form.expires_in_days.clone();
+                    html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+                }
+                Err(e) => e.into_response(),
+            }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -303,6 +359,7 @@ pub async fn share(
 struct SharesPage {
     page: Page,
     t: &'static BuilderLabels,
+    colon: &'static str,
     rows: Vec<ShareRow>,
 }
 
@@ -314,6 +371,7 @@ struct ShareRow {
     active: bool,
     views: String,
     last_view: String,
+    expires: String,
 }
 
 pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
@@ -335,15 +393,23 @@ pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: Signe
                 label: s.share.label.unwrap_or_default(),
                 framing,
                 active: s.status == shares::ShareStatus::Active,
-                status: s.status.as_str().to_owned(),
+                status: match s.status {
+                    shares::ShareStatus::Active => t.status_active,
+                    shares::ShareStatus::Expired => t.status_expired,
+                    shares::ShareStatus::Revoked => t.status_revoked,
+                }
+                .to_owned(),
                 views: i18n::integer(lang, u64::try_from(s.views).unwrap_or(0)),
-                last_view: s.last_viewed_at.map(crate::config::rfc3339).unwrap_or_default(),
+                // Moments in words, with their time zone: "1 décembre 2026 à 08:24 UTC".
+                last_view: s.last_viewed_at.map(|t| i18n::date_time(lang, t)).unwrap_or_default(),
+                expires: s.share.expires_at.map(|t| i18n::date_time(lang, t)).unwrap_or_default(),
             }
         })
         .collect();
     private(html(
         StatusCode::OK,
-        SharesPage { page: Page::learner(lang, t.shares.into(), "/shares"), t, rows }.render(),
+        SharesPage { page: Page::learner(lang, t.shares.into(), "/shares"), t, colon: i18n::colon(lang), rows }
+            .render(),
     ))
 }
 

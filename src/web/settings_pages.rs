@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::account_pages::Field;
+use super::forms::{self, FormFields};
 use super::{LANG_COOKIE, Page, SignedIn, html, private};
 use crate::domain::problem::Expected;
 use crate::domain::{Lang, LearnerRecord, Problem, Situation, ValidationError};
@@ -142,17 +143,59 @@ pub async fn save(
     SignedIn { who, lang }: SignedIn,
     Form(form): Form<ProfileForm>,
 ) -> Response {
-    let refused = match form.to_profile() {
-        Ok((profile, page_lang)) => match accounts::save_settings(&state, who.id, profile, page_lang).await {
-            Ok(_) => return Redirect::to("/settings?done=profile").into_response(),
-            Err(e) => return e.into_response(),
-        },
-        Err(v) => (v.path.clone(), v.message_in(lang)),
+    let checked = form.to_profile();
+    let attempt = async {
+        let (profile, page_lang) = checked?;
+        accounts::save_settings(&state, who.id, profile, page_lang).await
     };
-    let mut page = SettingsPage::new(lang, form);
-    page.error_field = refused.0;
-    page.error = Some(refused.1);
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+    forms::submit::<ProfileFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/settings?done=profile").into_response(),
+        |refused| async move {
+            let mut page = SettingsPage::new(lang, form);
+            page.error_field = refused.field;
+            page.error = Some(refused.message);
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+        },
+    )
+    .await
+}
+
+/// The profile form's fields, each with its label.
+struct ProfileFields;
+
+impl FormFields for ProfileFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "name" => t.name,
+            "headline" => t.headline,
+            "email" => t.contact_email,
+            "location" => t.location,
+            "situation" => t.situation,
+            "lang" => t.language,
+            _ => return None,
+        })
+    }
+}
+
+/// The password form's fields: a wrong or throttled current password is about the first.
+struct PasswordFields;
+
+impl FormFields for PasswordFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "current_password" => t.current_password,
+            "new_password" => t.new_password,
+            _ => return None,
+        })
+    }
+
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Forbidden(_) | AppError::TooManyRequests { .. }).then_some("current_password")
+    }
 }
 
 #[derive(Deserialize)]
@@ -169,30 +212,26 @@ pub async fn change_password(
     ClientIp(ip): ClientIp,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let t = labels(lang);
-    let failure = match accounts::change_password(&state, &who, form.current_password, form.new_password, &ip).await {
-        Ok(()) => return Redirect::to("/settings?done=password").into_response(),
-        Err(e) => e,
-    };
-    let learner = match state.db.learner(who.id).await {
-        Ok(l) => l,
-        Err(e) => return AppError::from(e).into_response(),
-    };
-    let mut page = SettingsPage::new(lang, ProfileForm::of(&learner.profile, lang));
-    let status = failure.status();
-    match failure {
-        AppError::Forbidden(_) => page.current_password.error = Some(t.wrong_password.to_owned()),
-        AppError::Validation(v) => page.new_password.error = Some(v.message_in(lang)),
-        AppError::TooManyRequests { retry_after } => {
-            let minutes = retry_after.div_ceil(60).to_string();
-            page.current_password.error = Some(t.password_throttled.replace("{}", &minutes));
-            let mut r = private(html(status, page.render()));
-            r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
-            return r;
-        }
-        other => return other.into_response(),
-    }
-    private(html(status, page.render()))
+    let state = &state;
+    let attempt = accounts::change_password(state, &who, form.current_password, form.new_password, &ip);
+    forms::submit::<PasswordFields, _, _, _>(
+        lang,
+        attempt,
+        |()| Redirect::to("/settings?done=password").into_response(),
+        |refused| async move {
+            // The profile as stored, beside the password form that was refused (never its values).
+            let learner = match state.db.learner(who.id).await {
+                Ok(l) => l,
+                Err(e) => return AppError::from(e).into_response(),
+            };
+            let mut page = SettingsPage::new(lang, ProfileForm::of(&learner.profile, lang));
+            let field =
+                if refused.field == "current_password" { &mut page.current_password } else { &mut page.new_password };
+            field.error = Some(refused.message);
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+        },
+    )
+    .await
 }
 
 /// The header's language switch.
@@ -211,7 +250,7 @@ pub async fn switch_lang(
     who: Option<AuthLearner>,
     Form(form): Form<LangForm>,
 ) -> Response {
-    let back = local_path(&form.back);
+    let back = super::local_path(&form.back).unwrap_or("/");
     let Some(lang) = Lang::from_str_opt(form.lang.trim()) else { return Redirect::to(back).into_response() };
     if let Some(who) = who
         && let Err(e) = state.db.set_page_lang(who.id, lang).await
@@ -225,29 +264,4 @@ pub async fn switch_lang(
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
     r
-}
-
-/// `back` when it is a path of this site, else the home page: the switch must not be usable
-/// to send someone elsewhere (`//evil.example`, `https://…`).
-fn local_path(back: &str) -> &str {
-    let ok = back.starts_with('/')
-        && !back.starts_with("//")
-        && !back.contains('\\')
-        && back.len() <= 512
-        && back.chars().all(|c| c.is_ascii_graphic());
-    if ok { back } else { "/" }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn the_switch_only_returns_to_this_site() {
-        assert_eq!(local_path("/courses/abc/edit"), "/courses/abc/edit");
-        assert_eq!(local_path("//evil.example/x"), "/");
-        assert_eq!(local_path("https://evil.example"), "/");
-        assert_eq!(local_path("/\\evil.example"), "/");
-        assert_eq!(local_path(""), "/");
-    }
 }

@@ -27,6 +27,7 @@ use crate::storage::shares::GeneratedPdf;
 struct VerifyPage {
     page: Page,
     l: &'static PageLabels,
+    colon: &'static str,
     outcome: Option<Outcome>,
     code: Option<Found>,
 }
@@ -66,8 +67,14 @@ pub async fn form(headers: HeaderMap) -> Response {
     let l = &crate::i18n::strings(lang).public;
     html(
         StatusCode::OK,
-        VerifyPage { page: Page::public(lang, l.verify_title.into(), "/verify"), l, outcome: None, code: None }
-            .render(),
+        VerifyPage {
+            page: Page::public(lang, l.verify_title.into(), "/verify"),
+            l,
+            colon: crate::i18n::colon(lang),
+            outcome: None,
+            code: None,
+        }
+        .render(),
     )
 }
 
@@ -86,6 +93,7 @@ pub async fn code(State(state): State<AppState>, headers: HeaderMap, Path(raw): 
     let page = VerifyPage {
         page: Page::public(lang, l.verify_title.into(), "/verify"),
         l,
+        colon: crate::i18n::colon(lang),
         outcome: None,
         code: found.map(|f| Found::of(&f, lang)),
     };
@@ -140,6 +148,7 @@ pub async fn check(
     let page = VerifyPage {
         page: Page::public(lang, l.verify_title.into(), "/verify"),
         l,
+        colon: crate::i18n::colon(lang),
         outcome: Some(Outcome {
             recognised: found.is_some(),
             found: found.as_ref().map(|f| Found::of(f, lang)),
