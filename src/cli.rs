@@ -11,9 +11,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::app::{AppState, serve, shutdown_signal};
+use crate::app::{serve, shutdown_signal};
 use crate::config::{Clock, Config, IMPORT_MAX_BYTES, MIB};
 use crate::domain::{Email, Lang, parse_document};
+use crate::state::AppState;
 use crate::storage::{self, DB_FILE, Db};
 
 #[derive(Debug, Parser)]
@@ -373,7 +374,7 @@ async fn run_serve(
     }
     config.fetch = fetch;
     let state = AppState::open(config, Clock::system()).map_err(|e| match e {
-        crate::app::OpenError::Trust(m) | crate::app::OpenError::Fetch(m) => CliError(m),
+        crate::state::OpenError::Trust(m) | crate::state::OpenError::Fetch(m) => CliError(m),
         e => CliError(format!("{}: {e}", data.display())),
     })?;
     tracing::info!("certfolio listening on http://{local} (public URL {public_url}, data in {})", data.display());
@@ -413,7 +414,7 @@ async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> 
     let bytes = read_limited(file)?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        CliError(format!("{}: {at}{}", file.display(), e.message))
+        CliError(format!("{}: {at}{}", file.display(), e.message()))
     };
     // Parsed before the database is opened: a bad file is reported even with a wrong --data.
     // Badge signatures are checked against the data folder's trust file, as `serve` does.
@@ -513,7 +514,7 @@ fn read_document(file: &Path) -> Result<crate::domain::Document, CliError> {
     let bytes = read_limited(file)?;
     parse_document(&bytes).map_err(|e| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        CliError(format!("{}: {at}{}", file.display(), e.message))
+        CliError(format!("{}: {at}{}", file.display(), e.message()))
     })
 }
 

@@ -103,7 +103,7 @@ pub fn load_trust_store(data_dir: &std::path::Path) -> Result<crate::interop::Tr
     };
     crate::interop::TrustStore::from_json(&bytes).map_err(|e| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        format!("{}: {at}{}", path.display(), e.message)
+        format!("{}: {at}{}", path.display(), e.message())
     })
 }
 

@@ -13,11 +13,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::AuthLearner;
 use super::views::ImportView;
-use crate::app::AppState;
 use crate::domain::Document;
+use crate::domain::problem::{Expected, Problem};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::interop;
 use crate::interop::incoming::Incoming;
+use crate::state::AppState;
 
 /// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
 /// a disk varies), a JWT, or a badge image (PNG, SVG; also `application/octet-stream`, how
@@ -46,16 +47,15 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
                 | "application/octet-stream"
         ) || (essence.starts_with("application/") && essence.ends_with("+json"));
         if !allowed {
-            return Err(AppError::UnsupportedMediaType(format!(
-                "send the file as application/json, text/csv, text/plain, application/jwt, image/png, image/svg+xml \
-                 or application/octet-stream, not `{content_type}`"
-            )));
+            return Err(AppError::UnsupportedMediaType(Problem::ImportContentType {
+                content_type: crate::domain::text::excerpt(content_type).into_owned(),
+            }));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge("the request body is too large".into())
+                AppError::PayloadTooLarge(Problem::BodyTooLarge)
             } else {
-                AppError::BadRequest(format!("could not read the request body: {}", e.body_text()))
+                AppError::BadRequest(Problem::UnreadableBody { detail: e.body_text() })
             }
         })?;
         Ok(ImportBody(bytes))
@@ -194,13 +194,11 @@ pub async fn export(
     who: AuthLearner,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> AppResult<Response> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| AppError::BadRequest(Problem::BadQuery { detail: e.body_text() }))?;
     let format = query.format.as_deref().unwrap_or("json");
     if !EXPORT_FORMATS.contains(&format) {
-        return Err(AppError::validation(
-            "format",
-            format!("`{format}` is not an export format (json, jsonresume or csv)"),
-        ));
+        let value = crate::domain::text::excerpt(format).into_owned();
+        return Err(AppError::validation("format", Problem::NotA { value, expected: Expected::ExportFormat }));
     }
     let doc = state.db.export_document(who.id).await?;
     Ok(match format {
@@ -230,7 +228,7 @@ pub async fn export(
         (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
     ))]
 pub async fn imports(
-    axum::extract::State(state): axum::extract::State<crate::app::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     who: super::extract::AuthLearner,
 ) -> crate::error::AppResult<axum::Json<super::views::ImportList>> {
     let imports: Vec<super::views::ImportBatchView> = state

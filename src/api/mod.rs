@@ -14,8 +14,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub mod accounts;
 pub mod courses;
@@ -61,7 +61,7 @@ impl Modify for SecuritySchemes {
 
 /// The `/api` router and its OpenAPI description.
 pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let evidence_limit = state.config.evidence_max_bytes + evidence::MULTIPART_OVERHEAD;
+    let evidence_limit = state.config.evidence_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
     let import_limit = state.config.import_max_bytes;
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::register))
@@ -202,7 +202,7 @@ pub async fn json_errors(request: axum::extract::Request, next: axum::middleware
         _ => ("error", status.canonical_reason().unwrap_or("error")),
     };
     let body = crate::error::ErrorBody {
-        error: crate::error::ErrorDetail { code: code.into(), message: message.into(), field: None },
+        error: crate::error::ErrorDetail { code: code.into(), message: message.into(), field: None, problem: None },
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);

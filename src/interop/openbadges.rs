@@ -24,10 +24,9 @@ use super::png::{self, Baking};
 use super::trust::TrustStore;
 use super::{Format, Imported, ImportedCourse, known_platform};
 use crate::domain::badge::{BadgeCheck, BadgeData, BadgeFormat, MAX_BADGE_PAYLOAD};
+use crate::domain::problem::{BadgePart, BadgeProblem as B, JsonFault, Problem};
 use crate::domain::text::{MAX_LONG, MAX_NAME, MAX_TITLE, check_url};
 use crate::domain::{AttestationKind, AttestationRecord, CourseRecord, Document, IsoDate, ValidationError};
-
-const NEVER_FETCHES: &str = "certfolio never fetches; import the baked image or a file with the badge embedded";
 
 /// Parses an Open Badges file (JSON, JWS, baked PNG or SVG, told apart by content) into one
 /// course whose attestation keeps the badge and its check against `trust` at `now` (Unix
@@ -49,24 +48,21 @@ pub fn parse(bytes: &[u8], trust: &TrustStore, now: i64) -> Result<Imported, Val
 pub fn read(payload: &str, trust: &TrustStore, _now: i64) -> Result<CourseRecord, ValidationError> {
     let payload = payload.trim();
     if payload.len() > MAX_BADGE_PAYLOAD {
-        return Err(ValidationError::new("", format!("the badge is larger than {MAX_BADGE_PAYLOAD} bytes")));
+        return Err(ValidationError::new("", B::PayloadTooLarge { max: MAX_BADGE_PAYLOAD }));
     }
     let (mapped, verified_by) = if payload.starts_with('{') {
-        let value = json_object(payload.as_bytes(), "the badge")?;
+        let value = json_object(payload.as_bytes(), BadgePart::Badge)?;
         (map(&value, None)?, None)
     } else if jws::looks_like(payload) {
         let token = jws::parse(payload)?;
-        let value = json_object(&token.payload, "the JWS payload")?;
+        let value = json_object(&token.payload, BadgePart::JwsPayload)?;
         let mapped = map(&value, Some(&token))?;
         let verified_by = check_signature(&token, trust, &mapped.issuer_ids)?;
         (mapped, verified_by)
     } else if payload.starts_with("http://") || payload.starts_with("https://") {
-        return Err(ValidationError::new(
-            "",
-            format!("the badge is only a URL ({}): {NEVER_FETCHES}", shorten(payload, 200)),
-        ));
+        return Err(ValidationError::new("", B::OnlyUrl { url: shorten(payload, 200) }));
     } else {
-        return Err(ValidationError::new("", "the badge data is neither JSON nor a compact JWS"));
+        return Err(ValidationError::new("", B::NeitherJsonNorJws));
     };
     let check = BadgeCheck { verified_by, ..mapped.check };
     let mut record = mapped.record;
@@ -106,7 +102,7 @@ fn locate(at: &str, e: ValidationError) -> ValidationError {
         (false, true) => at.to_owned(),
         (false, false) => format!("{at}, {}", e.path),
     };
-    ValidationError::new(path, e.message)
+    ValidationError::new(path, e.problem)
 }
 
 /// The payload of the file and where in the file it was (empty for a JSON or JWS file, whose
@@ -121,7 +117,7 @@ fn extract(bytes: &[u8]) -> Result<(String, String), ValidationError> {
         };
         return Ok((baked.text, at.to_owned()));
     }
-    let text = std::str::from_utf8(body).map_err(|e| ValidationError::new("", format!("not UTF-8 text ({e})")))?;
+    let text = std::str::from_utf8(body).map_err(|e| ValidationError::new("", B::NotUtf8 { detail: e.to_string() }))?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('<') {
         let baked = super::svg::badge_payload(body)?;
@@ -136,14 +132,11 @@ fn extract(bytes: &[u8]) -> Result<(String, String), ValidationError> {
 
 /// A JSON object, or an error naming what did not parse (serde_json's own 128-level nesting
 /// limit applies: a deeply nested file is an error, not a stack overflow).
-fn json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, ValidationError> {
+fn json_object(bytes: &[u8], part: BadgePart) -> Result<Map<String, Value>, ValidationError> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ValidationError::new("", format!("{what} is JSON but not an object"))),
-        Err(e) => Err(ValidationError::new(
-            "",
-            format!("{what} is not valid JSON ({})", crate::domain::document::json_problem(&e)),
-        )),
+        Ok(_) => Err(ValidationError::new("", B::JsonNotObject { part })),
+        Err(e) => Err(ValidationError::new("", B::NotJson { part, fault: JsonFault::of(&e) })),
     }
 }
 
@@ -194,42 +187,30 @@ fn obj_at<'a>(value: &'a Map<String, Value>, key: &str) -> Option<&'a Map<String
 fn map_ob2(a: &Map<String, Value>) -> Result<Mapped, ValidationError> {
     let t = types(a);
     if t.contains(&"BadgeClass") || (!a.contains_key("badge") && a.contains_key("criteria")) {
-        return Err(ValidationError::new(
-            "type",
-            "this is an Open Badges badge class (what a badge means), not a badge awarded to someone: \
-             import the assertion or the baked badge image",
-        ));
+        return Err(ValidationError::new("type", B::BadgeClass));
     }
     if t.iter().any(|t| matches!(*t, "Issuer" | "Profile")) {
-        return Err(ValidationError::new(
-            "type",
-            "this is an Open Badges issuer profile, not a badge: import the assertion or the baked badge image",
-        ));
+        return Err(ValidationError::new("type", B::IssuerProfile));
     }
     if t.contains(&"Endorsement") {
-        return Err(ValidationError::new("type", "this is an endorsement, not a badge awarded to you"));
+        return Err(ValidationError::new("type", B::Endorsement));
     }
     let badge = match a.get("badge") {
         Some(Value::Object(b)) => b,
         Some(Value::String(url)) => {
-            return Err(ValidationError::new(
-                "badge",
-                format!("badge class given by URL only ({}): {NEVER_FETCHES}", shorten(url, 200)),
-            ));
+            return Err(ValidationError::new("badge", B::ClassByUrl { url: shorten(url, 200) }));
         }
-        Some(_) => return Err(ValidationError::new("badge", "must be the badge class (an object)")),
+        Some(_) => return Err(ValidationError::new("badge", B::ClassNotObject)),
         None => {
             let verify = obj_at(a, "verify").or_else(|| obj_at(a, "verification"));
-            let message = match verify.and_then(|v| str_at(v, "url")) {
-                Some(url) => {
-                    format!("the badge holds only a verification URL ({}): {NEVER_FETCHES}", shorten(url, 200))
-                }
-                None => "no `badge`: this is not an Open Badges assertion".to_owned(),
+            let problem = match verify.and_then(|v| str_at(v, "url")) {
+                Some(url) => B::OnlyVerificationUrl { url: shorten(url, 200) },
+                None => B::NoBadge,
             };
-            return Err(ValidationError::new("badge", message));
+            return Err(ValidationError::new("badge", problem));
         }
     };
-    let name = str_at(badge, "name").ok_or_else(|| ValidationError::new("badge.name", "the badge has no name"))?;
+    let name = str_at(badge, "name").ok_or_else(|| ValidationError::new("badge.name", B::NoName))?;
     let (issuer, mut issuer_ids) = match badge.get("issuer") {
         Some(Value::Object(i)) => (
             str_at(i, "name").map(str::to_owned),
@@ -307,16 +288,10 @@ fn skills_of(of: &Map<String, Value>, alignment: &str, tags: &str) -> Vec<crate:
 fn map_ob3(vc: &Map<String, Value>, jwt: Option<&Map<String, Value>>) -> Result<Mapped, ValidationError> {
     let t = types(vc);
     if t.contains(&"EndorsementCredential") {
-        return Err(ValidationError::new(
-            "type",
-            "this is an EndorsementCredential (an endorsement of an issuer or a badge), not a badge awarded to you",
-        ));
+        return Err(ValidationError::new("type", B::EndorsementCredential));
     }
     if !t.iter().any(|t| matches!(*t, "OpenBadgeCredential" | "AchievementCredential")) {
-        return Err(ValidationError::new(
-            "type",
-            "not an Open Badges 3.0 credential: `type` names neither OpenBadgeCredential nor AchievementCredential",
-        ));
+        return Err(ValidationError::new("type", B::NotOb3));
     }
     let subject = match vc.get("credentialSubject") {
         Some(Value::Object(s)) => Some(s),
@@ -327,7 +302,7 @@ fn map_ob3(vc: &Map<String, Value>, jwt: Option<&Map<String, Value>>) -> Result<
     let name = achievement
         .and_then(|a| str_at(a, "name"))
         .or_else(|| str_at(vc, "name"))
-        .ok_or_else(|| ValidationError::new("credentialSubject.achievement.name", "the badge has no name"))?;
+        .ok_or_else(|| ValidationError::new("credentialSubject.achievement.name", B::NoName))?;
     let (issuer, mut issuer_ids) = match vc.get("issuer") {
         Some(Value::Object(i)) => {
             (str_at(i, "name").map(str::to_owned), str_at(i, "id").map(str::to_owned).into_iter().collect())
@@ -451,30 +426,19 @@ fn check_signature(token: &Jws, trust: &TrustStore, issuer_ids: &[String]) -> Re
             return Ok(Some(t.name.clone()));
         }
         let names: Vec<&str> = expected.iter().map(|t| t.name.as_str()).collect();
-        return Err(ValidationError::new(
-            "signature",
-            format!(
-                "the signature does not match the badge data (checked with the trusted key of {}): \
-                 the badge was altered or not signed by its issuer",
-                names.join(", ")
-            ),
-        ));
+        return Err(ValidationError::new("signature", B::SignatureMismatchTrusted { issuers: names.join(", ") }));
     }
     // Keys trusted without an issuer id answer for any badge they signed.
     if let Some(t) = trust.issuers.iter().filter(|t| t.id.is_none()).find(|t| token.verify(&t.key)) {
         return Ok(Some(t.name.clone()));
     }
     if let Some(embedded) = token.embedded_key() {
-        let key = embedded.map_err(|m| ValidationError::new("signature", format!("the JWS header's `jwk`: {m}")))?;
+        let key = embedded.map_err(|k| ValidationError::new("signature", B::EmbeddedKey(k)))?;
         if !token.supported() {
             return Ok(None);
         }
         if !token.verify(&key) {
-            return Err(ValidationError::new(
-                "signature",
-                "the signature does not match the badge data (checked with the key the badge carries): \
-                 the badge was altered",
-            ));
+            return Err(ValidationError::new("signature", B::SignatureMismatchEmbedded));
         }
     }
     // Signed by a key certfolio does not trust or cannot see: the data is imported, unverified.
@@ -485,7 +449,7 @@ fn check_signature(token: &Jws, trust: &TrustStore, issuer_ids: &[String]) -> Re
 /// badges and JWT claims write it) as the calendar date the issuer wrote.
 fn date_field(value: &Map<String, Value>, key: &str) -> Result<Option<IsoDate>, ValidationError> {
     let Some(raw) = value.get(key) else { return Ok(None) };
-    let bad = || ValidationError::new(key, format!("`{}` is not a date", shorten(&raw.to_string(), 60)));
+    let bad = || ValidationError::new(key, Problem::NotADateValue { value: shorten(&raw.to_string(), 60) });
     match raw {
         Value::Null => Ok(None),
         Value::Number(n) => {
@@ -511,7 +475,7 @@ fn date_field(value: &Map<String, Value>, key: &str) -> Result<Option<IsoDate>, 
 /// An instant (RFC 3339, a date meaning its first second UTC, or Unix seconds).
 fn instant_field(value: &Map<String, Value>, key: &str) -> Result<Option<i64>, ValidationError> {
     let Some(raw) = value.get(key) else { return Ok(None) };
-    let bad = || ValidationError::new(key, format!("`{}` is not a date", shorten(&raw.to_string(), 60)));
+    let bad = || ValidationError::new(key, Problem::NotADateValue { value: shorten(&raw.to_string(), 60) });
     match raw {
         Value::Null => Ok(None),
         Value::Number(n) => n.as_i64().map(Some).ok_or_else(bad),
@@ -586,9 +550,9 @@ mod tests {
         let c = one(&real("openbadges2/legacy_ob05_assertion.json")).unwrap();
         assert_eq!((c.title.as_str(), c.institution.as_deref()), ("Basic McBadge", Some("Basic Issuer")));
         let e = one(&real("openbadges2/assertion_hosted.json")).unwrap_err();
-        assert!(e.message.contains("badge class given by URL only"), "{e}");
+        assert!(e.message().contains("badge class given by URL only"), "{e}");
         let e = one(&real("openbadges2/legacy_ob1_baked_text_url.png")).unwrap_err();
-        assert!(e.message.contains("only a URL"), "{e}");
+        assert!(e.message().contains("only a URL"), "{e}");
     }
 
     /// The fuzz targets' cheap cousin (R35): every truncation and thousands of byte mutations
@@ -671,7 +635,7 @@ mod tests {
         assert!(
             level(&TrustStore::default(), &signed(4, carried))
                 .unwrap_err()
-                .message
+                .message()
                 .contains("the key the badge carries")
         );
         // The real RS256 token with its key in the header, one signature byte changed.
@@ -680,7 +644,7 @@ mod tests {
         let mut altered = baked.into_bytes();
         altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
         let e = read(std::str::from_utf8(&altered).unwrap(), &TrustStore::default(), 0).unwrap_err();
-        assert!(e.message.contains("signature does not match"), "{e}");
+        assert!(e.message().contains("signature does not match"), "{e}");
     }
 
     #[test]

@@ -609,16 +609,7 @@ fn verification_block(c: &mut Canvas<'_>, share: &ShareLink, lang: Lang) -> Resu
         }
     }
     let x = MARGIN_X + size + 2.0 * quiet + 4.0;
-    let (title, text) = match lang {
-        Lang::Fr => (
-            "Vérifier ce portfolio",
-            "Ce document a été généré et enregistré par certfolio. Scannez le code ou ouvrez l’adresse              ci-dessous, puis déposez-y ce fichier : toute modification, même d’un octet, sera signalée.",
-        ),
-        Lang::En => (
-            "Verify this portfolio",
-            "This document was generated and registered by certfolio. Scan the code or open the address              below, then upload this file there: any change, even of one byte, will be reported.",
-        ),
-    };
+    let (title, text) = crate::i18n::words(lang).pdf_verify_block();
     let w = MARGIN_X + CONTENT_W - x;
     let mut y = top + quiet + SECTION.cap();
     c.text(x, y, SECTION, title);
@@ -628,10 +619,7 @@ fn verification_block(c: &mut Canvas<'_>, share: &ShareLink, lang: Lang) -> Resu
     c.text(x, y + LINK.cap(), LINK, &url);
     c.link(x, y - 0.4, c.width(LINK, &url), LINK.cap() + 1.6, &share.url);
     y += LINK.leading() + 0.8;
-    let code = match lang {
-        Lang::Fr => format!("Code{NBSP}: {}", share.code),
-        Lang::En => format!("Code: {}", share.code),
-    };
+    let code = crate::i18n::words(lang).pdf_code(&share.code);
     c.text(x, y + CLAIMS.cap(), CLAIMS, &code);
     c.y = (top + size + 2.0 * quiet).max(y + CLAIMS.leading()) + 4.0;
     Ok(())

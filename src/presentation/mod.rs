@@ -291,6 +291,11 @@ pub struct Empty {
     /// The options that would, as data: include uncertified courses, include expired ones.
     pub include_uncertified: bool,
     pub include_expired: bool,
+    /// How many courses each option would add (what a refusal words, in the reader's language).
+    #[serde(skip)]
+    pub uncertified: usize,
+    #[serde(skip)]
+    pub expired: usize,
 }
 
 /// The fixed words an entry is printed with.
@@ -417,6 +422,8 @@ fn empty(sel: &Selection<'_>, lang: Lang) -> Empty {
         fill: i18n::empty_fill(lang, uncertified, expired),
         include_uncertified: uncertified > 0,
         include_expired: expired > 0,
+        uncertified,
+        expired,
     }
 }
 

@@ -101,7 +101,7 @@ fn corrupt(idx: usize, what: String) -> rusqlite::Error {
 
 fn opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<IsoDate>> {
     let raw: Option<String> = row.get(idx)?;
-    raw.map(|s| IsoDate::parse(&s).map_err(|e| corrupt(idx, e))).transpose()
+    raw.map(|s| IsoDate::parse(&s).map_err(|e| corrupt(idx, e.to_string()))).transpose()
 }
 
 fn opt_enum<T>(row: &Row<'_>, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<Option<T>> {
@@ -227,7 +227,7 @@ fn named_row(conn: &Connection, table: &str, learner: Uuid, name: Option<&str>, 
 }
 
 fn conflict() -> Error {
-    Error::Conflict("a course with the same title, platform and start date is already in the record".into())
+    Error::Conflict(crate::domain::Problem::CourseExists)
 }
 
 /// Inserts or updates (when `existing` is given) the course row and its attestation.
@@ -381,7 +381,7 @@ impl Db {
                     // Nothing is written: the transaction rolls back with the error.
                     return Err(Error::Invalid(crate::domain::ValidationError::new(
                         format!("ids[{i}], {}", e.path),
-                        e.message,
+                        e.problem,
                     )));
                 }
                 if after != before {

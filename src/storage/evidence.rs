@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::courses::{EvidenceMeta, get};
 use super::{Db, Error, OptionalExt, Result, uuid_at};
+use crate::domain::Problem;
 
 #[derive(Debug, Clone)]
 pub struct NewEvidence {
@@ -46,17 +47,10 @@ impl Db {
             };
             let size = i64::try_from(file.bytes.len()).map_err(|e| Error::Corrupt(e.to_string()))?;
             if files + 1 > quota.max_files {
-                return Err(Error::QuotaExceeded(format!(
-                    "this account already holds {files} evidence files, the most allowed is {}",
-                    quota.max_files
-                )));
+                return Err(Error::QuotaExceeded(Problem::QuotaFiles { files, max: quota.max_files }));
             }
             if bytes + size > quota.max_bytes {
-                return Err(Error::QuotaExceeded(format!(
-                    "evidence files would take {} bytes, over this account's quota of {} bytes",
-                    bytes + size,
-                    quota.max_bytes
-                )));
+                return Err(Error::QuotaExceeded(Problem::QuotaBytes { bytes: bytes + size, max: quota.max_bytes }));
             }
             tx.execute("DELETE FROM evidence WHERE course_id = ?1", [course.to_string()])?;
             let id = Uuid::new_v4();

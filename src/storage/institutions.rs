@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::{Db, Error, OptionalExt, Result, is_unique_violation, uuid_at};
+use crate::domain::Problem;
 use crate::domain::institution::{InstitutionInfo, InstitutionKind};
 use crate::domain::text::normalize_name;
 
@@ -93,9 +94,7 @@ impl Db {
             );
             match updated {
                 Err(e) if is_unique_violation(&e) => {
-                    return Err(Error::Conflict(
-                        "another institution already has this name; merge the two instead".into(),
-                    ));
+                    return Err(Error::Conflict(Problem::InstitutionNameTaken));
                 }
                 Err(e) => return Err(e.into()),
                 Ok(0) => return Err(Error::NotFound),
@@ -113,7 +112,7 @@ impl Db {
     pub async fn merge_institutions(&self, learner: Uuid, kept: Uuid, absorbed: Uuid) -> Result<usize> {
         self.write(move |tx| {
             if kept == absorbed {
-                return Err(Error::Conflict("choose two different institutions".into()));
+                return Err(Error::Conflict(Problem::SameInstitutionTwice));
             }
             let owned = |id: Uuid| -> Result<()> {
                 tx.query_row(

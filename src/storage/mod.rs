@@ -44,10 +44,11 @@ const QUEUE_DEPTH: usize = 256;
 pub enum Error {
     #[error("not found")]
     NotFound,
+    /// The write would break a uniqueness rule: what is wrong, as data.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(crate::domain::Problem),
     #[error("{0}")]
-    QuotaExceeded(String),
+    QuotaExceeded(crate::domain::Problem),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]

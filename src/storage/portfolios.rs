@@ -27,7 +27,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredPortfolio> {
 const COLUMNS: &str = "id, settings, created_at, updated_at";
 
 fn conflict(name: &str) -> Error {
-    Error::Conflict(format!("a portfolio named `{name}` already exists; choose another name"))
+    Error::Conflict(crate::domain::Problem::PortfolioNameTaken {
+        name: crate::domain::text::excerpt(name).into_owned(),
+    })
 }
 
 pub(super) fn bump_revision(tx: &rusqlite::Connection, learner: Uuid) -> Result<()> {
@@ -95,7 +97,7 @@ impl Db {
                     r.get(0)
                 })?;
             if usize::try_from(count).unwrap_or(usize::MAX) >= MAX_SAVED {
-                return Err(Error::QuotaExceeded(format!("at most {MAX_SAVED} portfolios are kept; delete one first")));
+                return Err(Error::QuotaExceeded(crate::domain::Problem::PortfolioQuota { max: MAX_SAVED }));
             }
             let id = Uuid::new_v4();
             let json = serde_json::to_string(&settings).map_err(|e| Error::Corrupt(e.to_string()))?;

@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::account_pages::{UiLabels, ui};
+use super::account_pages::ui;
 use super::{Page, SignedIn, html, private};
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::error::AppError;
-use crate::i18n;
+use crate::i18n::{self, UiLabels};
+use crate::state::AppState;
 use crate::storage::StoredCourse;
 
 /// One year's bar of the timeline, already placed in the SVG's coordinates. Bars run
@@ -79,10 +79,7 @@ fn timeline(lang: Lang, t: &UiLabels, years: &[(i32, usize)]) -> Option<Timeline
     let height = u32::try_from(years.len()).unwrap_or(0) * ROW;
     let text = years
         .iter()
-        .map(|(y, n)| {
-            let colon = if lang == Lang::Fr { "\u{a0}:" } else { ":" };
-            format!("{y}{colon} {}", i18n::count(lang, *n, t.course_one, t.course_many))
-        })
+        .map(|(y, n)| format!("{y}{}{}", i18n::colon(lang), i18n::count(lang, *n, t.course_one, t.course_many)))
         .collect::<Vec<_>>()
         .join(", ");
     Some(Timeline { width: WIDTH, height, bar_x: LABEL, bar_height: BAR_HEIGHT, bars, text })

@@ -10,16 +10,16 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
-use super::labels::{PageLabels, page_labels};
 use super::{Page, html, message_page};
-use crate::api::extract::ClientIp;
-use crate::app::AppState;
 use crate::auth::{hash_token, looks_like_token};
 use crate::domain::Lang;
 use crate::domain::portfolio::{Spec, select};
 use crate::domain::record::Record;
 use crate::error::AppError;
+use crate::extract::ClientIp;
+use crate::i18n::PageLabels;
 use crate::presentation::{Portfolio, present};
+use crate::state::AppState;
 use crate::storage::courses::as_record;
 use crate::storage::shares::Share;
 
@@ -54,11 +54,11 @@ async fn open(state: &AppState, token: &str, ip: &str, lang: Lang) -> Result<(Sh
 fn missed(state: &AppState, ip: &str, lang: Lang) -> Response {
     match state.miss_budget.take(ip, state.clock.now()) {
         Ok(()) => {
-            let l = page_labels(lang);
+            let l = &crate::i18n::strings(lang).public;
             message_page(StatusCode::NOT_FOUND, lang, l.not_found_title, l.not_found_text)
         }
         Err(retry_after) => {
-            let l = page_labels(lang);
+            let l = &crate::i18n::strings(lang).public;
             let mut r = message_page(StatusCode::TOO_MANY_REQUESTS, lang, l.too_many_title, l.too_many_text);
             r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
             r
@@ -103,7 +103,7 @@ pub async fn page(
     let stale_at = crate::issue::next_change(&record, now);
     let mut page = SharePage::build(&record, &share.spec, lang, &token, now);
     page.source_note = share.source.as_ref().map(|s| {
-        let l = page_labels(lang);
+        let l = &crate::i18n::strings(lang).public;
         if s.follows {
             l.follows_note.to_owned()
         } else {
@@ -142,14 +142,14 @@ pub async fn pdf(
         Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
         // A recruiter's browser gets a page, not JSON, when every render slot is taken.
         Err(AppError::Unavailable) => {
-            let l = page_labels(reader_lang);
+            let l = &crate::i18n::strings(reader_lang).public;
             let mut r = message_page(StatusCode::SERVICE_UNAVAILABLE, reader_lang, l.busy_title, l.busy_text);
             r.headers_mut().insert(header::RETRY_AFTER, crate::error::RETRY_BUSY_SECS.into());
             r
         }
         // The record changed since the link was made and now selects nothing.
         Err(AppError::Validation(_)) => {
-            let l = page_labels(reader_lang);
+            let l = &crate::i18n::strings(reader_lang).public;
             message_page(StatusCode::NOT_FOUND, reader_lang, l.not_found_title, l.empty)
         }
         Err(e) => e.into_response(),
@@ -181,7 +181,7 @@ pub async fn evidence(
     }
     match state.db.evidence_file(share.learner_id, course).await {
         Ok((meta, bytes)) => {
-            crate::api::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
+            crate::service::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
         }
         Err(_) => missed(&state, &ip, lang),
     }
@@ -209,7 +209,7 @@ pub struct SharePage {
 impl SharePage {
     /// `now` (Unix seconds) is when expiry is read against.
     pub fn build(record: &Record, spec: &Spec, lang: Lang, token: &str, now: i64) -> SharePage {
-        let l = page_labels(lang);
+        let l = &crate::i18n::strings(lang).public;
         let p = present(record, spec, lang, now).ok().filter(|p| !p.is_empty());
         SharePage {
             page: Page::new(lang, format!("{} {}", l.portfolio_of, record.learner.name)),

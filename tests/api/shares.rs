@@ -346,7 +346,7 @@ async fn a_changed_record_shows_at_once_on_the_page() {
     assert!(open(&app, &path).await.text().contains("Deuxième version"));
     app.sqlite().execute("UPDATE courses SET title = 'Troisième version'", []).unwrap();
     // Another process's write shows once the link's cached lookup is older than its TTL.
-    tokio::time::sleep(certfolio::web::limits::TOKEN_TTL + Duration::from_millis(100)).await;
+    tokio::time::sleep(certfolio::state::caches::TOKEN_TTL + Duration::from_millis(100)).await;
     assert!(open(&app, &path).await.text().contains("Troisième version"), "another process's write");
 }
 

@@ -1,4 +1,4 @@
-//! In-memory bookkeeping for the public pages: view counts waiting to be written, and caches
+//! In-memory bookkeeping for the public (share) pages: view counts waiting to be written, and caches
 //! of pages and links (the per-address budget of missed tokens is an `auth::WindowBudget`).
 
 use std::collections::HashMap;
