@@ -56,6 +56,10 @@ pub struct AppState {
     pub pending_imports: Arc<crate::web::pending::PendingImports>,
     /// The only way out to the network, for verification alone (`crate::fetch`).
     pub fetcher: Arc<crate::fetch::Fetcher>,
+    /// Per-learner budget of badge documents fetched at import (`verify::documents_for_import`).
+    pub import_fetch_budget: Arc<WindowBudget>,
+    /// Per-learner rate of "check now" (`verify::check_now`).
+    pub check_now_budget: Arc<WindowBudget>,
 }
 
 /// Why the service could not start on its data folder.
@@ -80,6 +84,7 @@ impl AppState {
             crate::fetch::Fetcher::new(&config.fetch, &config.public_url, clock.clone()).map_err(OpenError::Fetch)?;
         let db = Db::open_in(&config.data_dir)?;
         let signups_per_hour = config.signups_per_hour;
+        let verify = config.verify;
         Ok(AppState {
             db,
             throttle: Arc::new(LoginThrottle::new(config.login)),
@@ -96,6 +101,11 @@ impl AppState {
             issued_pdfs: Arc::new(crate::issue::IssuedPdfs::default()),
             pending_imports: Arc::new(crate::web::pending::PendingImports::default()),
             fetcher: Arc::new(fetcher),
+            import_fetch_budget: Arc::new(WindowBudget::new(verify.import_fetches_per_hour, 3600)),
+            check_now_budget: Arc::new(WindowBudget::new(
+                1,
+                i64::try_from(verify.check_now_every.as_secs()).unwrap_or(i64::MAX).max(1),
+            )),
         })
     }
 }
@@ -178,10 +188,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = build_app(state.clone());
     let flusher = tokio::spawn(flush_views(state.clone()));
+    // certfolio's own checks of proofs: due ones every few seconds, each re-checked weekly.
+    let checker = tokio::spawn(crate::verify::run_job(state.clone()));
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;
     flusher.abort();
+    checker.abort();
     // The last views counted before the stop.
     write_views(&state).await;
     served

@@ -3,7 +3,8 @@
 //! Layout: `domain` (pure types and rules) · `storage` (the only SQL) · `auth` (passwords,
 //! tokens, throttling) · `api` (JSON handlers) · `app` (`build_app`, shared by `serve` and the
 //! tests) · `cli` (the command line) · `error` (one error type, mapped to JSON) · `fetch` (the
-//! only outbound HTTP client, guarded, for verification).
+//! only outbound HTTP client, guarded, for verification) · `proof` (Data Integrity proofs,
+//! offline) · `verify` (certfolio's own checks of the proofs a record holds, and their job).
 
 pub mod api;
 pub mod app;
@@ -25,6 +26,7 @@ pub mod presentation;
 pub mod proof;
 pub mod storage;
 pub mod telemetry;
+pub mod verify;
 pub mod web;
 
 pub use app::{AppState, build_app};

@@ -18,6 +18,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 
 pub mod accounts;
+pub mod checks;
 pub mod courses;
 pub mod evidence;
 pub mod extract;
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::change_password))
         .routes(routes!(courses::list, courses::create))
         .routes(routes!(courses::show, courses::replace, courses::delete))
+        .routes(routes!(checks::list, checks::check_now))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload, evidence::download, evidence::remove))

@@ -23,7 +23,7 @@ use crate::app::AppState;
 use crate::domain::{Lang, ValidationError};
 use crate::error::AppError;
 use crate::i18n;
-use crate::interop::incoming::{Change, Incoming, changes};
+use crate::interop::incoming::{Change, changes};
 
 pub struct ImportLabels {
     pub import: &'static str,
@@ -228,7 +228,7 @@ pub async fn upload(
         Err(r) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(r), None),
     };
     // Checked now, so a bad file is explained at once; checked again on confirmation.
-    if let Err(e) = Incoming::read(&bytes, &state.trust, state.clock.now()) {
+    if let Err(e) = crate::verify::read_import(&state, who.id, &bytes).await {
         return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None);
     }
     match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()) {
@@ -279,7 +279,7 @@ pub async fn preview(
         Ok(d) => d,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+    let incoming = match crate::verify::read_import(&state, who.id, &waiting.bytes).await {
         Ok(i) => i,
         Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
     };
@@ -326,7 +326,7 @@ pub async fn preview(
                     .to_owned(),
                 proof: {
                     let now = state.clock.now();
-                    let level = i18n::assurance_label(lang, crate::domain::assurance::assurance_of(c, false, now));
+                    let level = i18n::assurance_label(lang, crate::domain::assurance::assurance_of(c, false, &[], now));
                     match crate::domain::assurance::badge_status(c, now) {
                         Some(status) if status != crate::domain::badge::BadgeStatus::Valid => {
                             format!("{level} ({})", i18n::badge_status_label(lang, status))
@@ -371,7 +371,7 @@ pub async fn confirm(
     else {
         return import_page(lang, StatusCode::GONE, None, Some(t.expired));
     };
-    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+    let incoming = match crate::verify::read_import(&state, who.id, &waiting.bytes).await {
         Ok(i) => i,
         Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
     };

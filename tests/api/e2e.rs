@@ -26,9 +26,18 @@ impl Server {
     }
 
     fn start_logging(data: &Path, filter: &str) -> Server {
+        // Offline: the records these tests import name real issuers' hosts, and tests reach
+        // loopback only. The walk serves those hosts itself (`start_with`).
+        Server::start_with(data, filter, &[], &[("CERTFOLIO_OFFLINE", "1")])
+    }
+
+    fn start_with(data: &Path, filter: &str, args: &[&str], envs: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
+            .args(args)
+            .env_remove("CERTFOLIO_OFFLINE")
+            .envs(envs.iter().copied())
             .env("RUST_LOG", filter)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -804,7 +804,7 @@ async fn offline_refuses_everything_without_any_connection() {
     // The service's own fetcher follows the setting.
     let app = TestApp::with_config(|c| c.fetch.offline = true);
     assert!(app.state.fetcher.is_offline());
-    assert!(!TestApp::new().state.fetcher.is_offline());
+    assert!(!TestApp::with_config(|c| c.fetch.offline = false).state.fetcher.is_offline());
 }
 
 #[tokio::test]
