@@ -1341,8 +1341,10 @@ pub fn badge_check_text(lang: Lang, r: &CheckResult) -> String {
         (Recipient::NotComparable { .. }, false) => parts.push("recipient not comparable".into()),
         _ => {}
     }
-    if r.outcome != CheckOutcome::NotChecked {
-        for m in r.not_checked.iter().take(2) {
+    // What else could not be checked (the first of them is the headline when nothing was).
+    let skip = usize::from(r.outcome == CheckOutcome::NotChecked && problem.is_none());
+    {
+        for m in r.not_checked.iter().skip(skip).take(2) {
             parts.push(if fr {
                 format!("non vérifié : {}", miss_text(lang, m))
             } else {

@@ -365,7 +365,7 @@ async fn ob2_signed(
         r.source = Some(Source::TrustFile);
     } else if let Some(key_url) = creator.filter(|c| c.starts_with("https://")) {
         match f.get(&key_url, JSON).await {
-            Err(reason) => r.not_checked.push(NotChecked { what: What::Key, url: Some(key_url.clone()), reason }),
+            Err(reason) => r.problem = Some(NotChecked { what: What::Key, url: Some(key_url.clone()), reason }),
             Ok(doc) => {
                 let key_doc = object(&doc.body).unwrap_or_default();
                 let key = str_at(&key_doc, "publicKeyPem").map(PublicKey::from_pem);
@@ -426,7 +426,7 @@ async fn ob2_signed(
         r.problem =
             Some(missing(What::Key, None, "missing", "the signed badge names no https key (verification.creator)"));
     }
-    if r.outcome == Outcome::NotChecked && r.not_checked.is_empty() {
+    if r.outcome == Outcome::NotChecked && r.not_checked.is_empty() && r.problem.is_none() {
         r.outcome = Outcome::Unverified;
     }
     // The issuer's revocation list, when its profile names one.
