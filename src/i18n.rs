@@ -1122,6 +1122,14 @@ pub fn check_queued(lang: Lang, page: Option<&str>) -> String {
     }
 }
 
+/// The words of a link on a host certfolio does not check, on the page.
+pub fn open_learner_link(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Ouvrir le lien donné par l’apprenant",
+        Lang::En => "Open the learner’s link",
+    }
+}
+
 /// A link on a host certfolio does not check.
 pub fn learner_link(lang: Lang, host: &str) -> String {
     match lang {

@@ -354,11 +354,11 @@ pub fn wanted(course: &CourseRecord) -> Vec<(CheckKind, String)> {
     out
 }
 
+/// A stored check about what the course holds now, with its result once there is one.
+pub type Current<'a> = Option<(&'a ProofCheck, Option<&'a CheckResult>)>;
+
 /// The course's current badge result and link result (each only when about what it holds now).
-pub fn current_results<'a>(
-    course: &CourseRecord,
-    checks: &'a [ProofCheck],
-) -> (Option<(&'a ProofCheck, Option<&'a CheckResult>)>, Option<(&'a ProofCheck, Option<&'a CheckResult>)>) {
+pub fn current_results<'a>(course: &CourseRecord, checks: &'a [ProofCheck]) -> (Current<'a>, Current<'a>) {
     let mut badge = None;
     let mut link = None;
     for (kind, subject) in wanted(course) {

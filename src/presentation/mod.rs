@@ -326,6 +326,8 @@ pub struct EntryLabels {
     pub verify: &'static str,
     pub evidence: &'static str,
     pub evidence_sha: &'static str,
+    /// The words of a link on a host certfolio does not check (not "verify with the issuer").
+    pub learner_link: &'static str,
 }
 
 /// Builds the portfolio `spec` asks for, in `lang`, with expiry read against `now`.
@@ -394,8 +396,16 @@ pub fn present(record: &Record, spec: &Spec, lang: Lang, now: i64) -> Result<Por
             verify: l.verify,
             evidence: i18n::evidence_word(lang),
             evidence_sha: i18n::evidence_sha_word(lang),
+            learner_link: i18n::open_learner_link(lang),
         },
     })
+}
+
+impl Entry {
+    /// The entry's link is on a host certfolio does not check: the learner's, not the issuer's.
+    pub fn is_learner_link(&self) -> bool {
+        self.checks.iter().any(|c| c.code == "learner_link")
+    }
 }
 
 impl Portfolio {

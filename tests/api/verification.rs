@@ -33,10 +33,13 @@ use crate::issuer::{Server, ca, serve_app, server_config, trap};
 /// Hosts the test issuer answers for (its certificate names them all).
 const HOSTS: &[&str] = &["example.org", "issuer.test", "www.coursera.org", "www.fun-mooc.fr"];
 
+/// A served document: status, content type, body.
+type Served = (StatusCode, &'static str, Vec<u8>);
+
 #[derive(Default)]
 struct Docs {
-    /// `host/path` → (status, content type, body).
-    answers: Mutex<HashMap<String, (StatusCode, &'static str, Vec<u8>)>>,
+    /// `host/path` → what is served there.
+    answers: Mutex<HashMap<String, Served>>,
     /// `host/path` → requests seen.
     hits: Mutex<HashMap<String, usize>>,
 }
