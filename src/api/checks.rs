@@ -90,7 +90,7 @@ fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, AppError> {
 /// What certfolio checked of each proof of the learner's record, with its result, source and
 /// date, and the changes of outcome (a badge revoked, a link broken…). Results are those
 /// stored by the verification job: nothing is fetched for this answer.
-#[utoipa::path(get, path = "/api/v1/checks", tag = "courses",
+#[utoipa::path(get, path = "/api/v1/checks", operation_id = "list_checks", tag = "courses",
     params(ChecksQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
@@ -142,7 +142,7 @@ pub async fn list(
 
 /// "Check now": every proof of the learner's record is checked again at once (within the
 /// learner's hourly budget of checks; the rest follow). At most once every 10 minutes.
-#[utoipa::path(post, path = "/api/v1/checks", tag = "courses",
+#[utoipa::path(post, path = "/api/v1/checks", operation_id = "check_now", tag = "courses",
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Checked: the results are stored", body = CheckNowView),
