@@ -32,7 +32,7 @@ fn record(n: usize) -> Record {
 }
 
 fn spec(framing: Framing, scope: Scope) -> Spec {
-    Spec { framing, scope, include_uncertified: false, include_expired: false }
+    Spec::new(framing, scope)
 }
 
 const NOW: i64 = 1_795_262_400;

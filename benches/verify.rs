@@ -165,7 +165,7 @@ fn setup() -> Setup {
             })
             .await
             .expect("learner");
-        let doc = Document { certfolio: 1, learner: LearnerRecord::named(LEARNER), courses };
+        let doc = Document { certfolio: 1, learner: LearnerRecord::named(LEARNER), courses, portfolios: Vec::new() };
         state.db.import_document(learner, doc, now).await.expect("import");
         // A first pass, as a running service would have made.
         let first = verify::run_due(&state).await.expect("run");

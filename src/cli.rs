@@ -83,8 +83,8 @@ pub enum Command {
         /// The portfolio document (JSON, version 1).
         file: PathBuf,
         /// appetite (the habit of self-training) or legitimacy (mastery of a field or theme).
-        #[arg(long)]
-        framing: String,
+        #[arg(long, required_unless_present = "portfolio")]
+        framing: Option<String>,
         /// Legitimacy in a discipline: every course of this field, grouped by theme.
         #[arg(long)]
         field: Option<String>,
@@ -100,6 +100,10 @@ pub enum Command {
         /// Legitimacy: also list expired certificates (marked as expired).
         #[arg(long)]
         include_expired: bool,
+        /// One of the document's saved portfolios, by name: its framing, options, choices and
+        /// statement (give no --framing, --field, --theme or --include-* beside it).
+        #[arg(long)]
+        portfolio: Option<String>,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
@@ -326,9 +330,33 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import { file, user, data, fetch } => run_import(&file, &user, &data, &fetch).await,
         Command::Export { user, format, data } => run_export(&user, format, &data).await,
         Command::Backup { output, data } => run_backup(&output, &data),
-        Command::Render { file, framing, field, theme, lang, include_uncertified, include_expired, output } => {
+        Command::Render {
+            file,
+            framing,
+            field,
+            theme,
+            lang,
+            include_uncertified,
+            include_expired,
+            portfolio,
+            output,
+        } => {
             let include = Include { uncertified: include_uncertified, expired: include_expired };
-            run_render(&file, &framing, field, theme, lang.as_deref(), include, &output)
+            let what = match (framing, portfolio) {
+                (_, Some(name)) if field.is_some() || theme.is_some() || include_uncertified || include_expired => {
+                    Err(CliError(format!("--portfolio {name:?}: it says its own framing and options; give it alone")))
+                }
+                (Some(_), Some(name)) => {
+                    Err(CliError(format!("--portfolio {name:?}: it says its own framing; give it alone")))
+                }
+                (_, Some(name)) => Ok(Render::Saved(name)),
+                (Some(framing), None) => portfolio_spec(&framing, field, theme, include).map(Render::Spec),
+                (None, None) => Err(CliError("--framing: give a framing, or --portfolio".into())),
+            };
+            match what {
+                Ok(what) => run_render(&file, what, lang.as_deref(), &output),
+                Err(e) => Err(e),
+            }
         }
         Command::Advise { file, json } => run_advise(&file, json),
     };
@@ -542,20 +570,23 @@ pub fn portfolio_spec(
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
     };
-    Ok(Spec { framing, scope, include_uncertified: include.uncertified, include_expired: include.expired })
+    Ok(Spec {
+        framing,
+        scope,
+        include_uncertified: include.uncertified,
+        include_expired: include.expired,
+        shape: Default::default(),
+    })
 }
 
-fn run_render(
-    file: &Path,
-    framing: &str,
-    field: Option<String>,
-    theme: Option<String>,
-    lang: Option<&str>,
-    include: Include,
-    output: &Path,
-) -> Result<(), CliError> {
+/// What `render` renders: a framing from the flags, or one of the document's saved portfolios.
+enum Render {
+    Spec(crate::domain::portfolio::Spec),
+    Saved(String),
+}
+
+fn run_render(file: &Path, what: Render, lang: Option<&str>, output: &Path) -> Result<(), CliError> {
     use crate::pdf::RenderOptions;
-    let spec = portfolio_spec(framing, field, theme, include)?;
     let lang = lang
         .map(|l| {
             crate::domain::Lang::from_str_opt(l)
@@ -569,8 +600,27 @@ fn run_render(
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
         .unwrap_or_else(time::OffsetDateTime::now_utc);
+    let saved = doc.portfolios.clone();
     let record = crate::domain::record::Record::from_document(doc);
-    let lang = lang.or(record.learner.lang).unwrap_or_default();
+    let (spec, saved_lang) = match what {
+        Render::Spec(spec) => (spec, None),
+        Render::Saved(name) => {
+            let found = saved.iter().find(|p| p.name == name).ok_or_else(|| {
+                let names: Vec<&str> = saved.iter().map(|p| p.name.as_str()).collect();
+                CliError(format!(
+                    "{}: --portfolio: no saved portfolio named {name:?} (in this document: {})",
+                    file.display(),
+                    if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                ))
+            })?;
+            // The document names courses by place; the record numbers them the same way.
+            let by_id = found
+                .map_refs(|place| record.courses.get(place).map(|c| c.id))
+                .ok_or_else(|| CliError(format!("{}: --portfolio: names a course past the end", file.display())))?;
+            (by_id.spec(), by_id.lang)
+        }
+    };
+    let lang = lang.or(saved_lang).or(record.learner.lang).unwrap_or_default();
     // Expiry is read against the document's date, so a pinned date gives the same marks.
     let p = crate::presentation::present(&record, &spec, lang, created_at.unix_timestamp())
         .map_err(|e| CliError(format!("{}: --{}: {e}", file.display(), e.input())))?;

@@ -109,6 +109,7 @@ impl From<storage::Error> for AppError {
             storage::Error::NotFound => AppError::NotFound,
             storage::Error::Conflict(m) => AppError::Conflict(m),
             storage::Error::QuotaExceeded(m) => AppError::PayloadTooLarge(m),
+            storage::Error::Invalid(v) => AppError::Validation(v),
             other @ (storage::Error::Sqlite(_)
             | storage::Error::Migration(_)
             | storage::Error::Io { .. }

@@ -66,7 +66,12 @@ fn check_imported(imported: &Imported, expected: Format) {
 
 /// A learner's record holding `courses`, as the API merges imports into.
 fn record_of(courses: Vec<crate::domain::CourseRecord>) -> Document {
-    Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: LearnerRecord::named("Fuzz"), courses }
+    Document {
+        certfolio: crate::domain::document::DOCUMENT_VERSION,
+        learner: LearnerRecord::named("Fuzz"),
+        courses,
+        portfolios: Vec::new(),
+    }
 }
 
 /// `parse_document`, the portfolio document (JSON).

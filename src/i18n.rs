@@ -583,6 +583,29 @@ pub fn level_word(lang: Lang) -> &'static str {
     }
 }
 
+/// The heading of the learner's own statement on a portfolio: their words, not certfolio's.
+pub fn in_my_words(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "En mes mots",
+        Lang::En => "In my words",
+    }
+}
+
+/// The section of the courses a learner put first.
+pub fn pinned_heading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "À retenir en priorité",
+        Lang::En => "Highlights",
+    }
+}
+
+pub fn skills_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Compétences",
+        Lang::En => "Skills",
+    }
+}
+
 pub fn evidence_word(lang: Lang) -> &'static str {
     match lang {
         Lang::Fr => "Justificatif",
@@ -684,6 +707,11 @@ pub fn day_month_year(lang: Lang, date: IsoDate) -> String {
         Lang::Fr if day == 1 => format!("1er {month} {}", date.year()),
         _ => format!("{day} {month} {}", date.year()),
     }
+}
+
+/// The calendar day of a Unix time, in words.
+pub fn day_month_year_of(lang: Lang, unix: i64) -> String {
+    crate::domain::portfolio::day_of(unix).map(|d| day_month_year(lang, d)).unwrap_or_default()
 }
 
 /// "expires on 31 January 2027" / "expire le …".

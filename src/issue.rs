@@ -51,12 +51,14 @@ impl PdfRequest {
             Scope::Field(f) => format!("f:{f}"),
             Scope::Theme(t) => format!("t:{t}"),
         };
+        // The learner's choices too: two saved portfolios of one framing are two PDFs.
         let asked = format!(
-            "{}|{scope}|{}|{}|{}",
+            "{}|{scope}|{}|{}|{}|{:?}",
             spec.framing.as_str(),
             spec.include_uncertified,
             spec.include_expired,
-            self.lang.map_or("", Lang::as_str)
+            self.lang.map_or("", Lang::as_str),
+            spec.shape
         );
         CacheKey { learner: self.learner, share: self.share, asked, revision: self.revision }
     }

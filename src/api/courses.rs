@@ -102,3 +102,61 @@ pub async fn delete(State(state): State<AppState>, who: AuthLearner, Path(id): P
     state.db.delete_course(who.id, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkBody {
+    /// The courses to edit (ids of this learner's courses).
+    #[schema(max_items = 5000)]
+    pub ids: Vec<uuid::Uuid>,
+    /// What to set on each: a key left out is left as it is; `null` clears it.
+    pub set: crate::domain::bulk::BulkSet,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BulkDone {
+    /// How many of the courses the edit changed (a course already so is unchanged).
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// Edit many courses at once: a field, themes, skills, outcome, follow mode or prior mastery,
+/// in one transaction (all the courses or none).
+#[utoipa::path(post, path = "/api/v1/courses/bulk", operation_id = "edit_courses", tag = "courses", request_body = BulkBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = BulkDone),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "A course id is not in this record (nothing changed)", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Nothing to set, no course, or a value a course cannot take; `field` names it", body = ErrorBody),
+    ))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    ApiJson(body): ApiJson<BulkBody>,
+) -> AppResult<Json<BulkDone>> {
+    let total = body.ids.len();
+    let changed = edit_many(&state, who, body.ids, body.set).await?;
+    Ok(Json(BulkDone { changed, unchanged: total - changed }))
+}
+
+/// A bulk edit (API and course list page): checked, then applied in one transaction.
+pub async fn edit_many(
+    state: &AppState,
+    who: AuthLearner,
+    courses: Vec<uuid::Uuid>,
+    set: crate::domain::bulk::BulkSet,
+) -> AppResult<usize> {
+    if courses.is_empty() {
+        return Err(crate::error::AppError::validation("ids", "choose at least one course"));
+    }
+    if set.is_empty() {
+        return Err(crate::error::AppError::validation("set", "choose something to set"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(i) = courses.iter().position(|id| !seen.insert(*id)) {
+        return Err(crate::error::AppError::validation(format!("ids[{i}]"), "names a course already listed"));
+    }
+    Ok(state.db.edit_courses(who.id, courses, set, state.clock.now()).await??)
+}

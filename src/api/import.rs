@@ -222,3 +222,31 @@ pub async fn export(
         _ => ([(header::CONTENT_DISPOSITION, "inline; filename=\"certfolio.json\"")], Json(doc)).into_response(),
     })
 }
+
+/// The learner's imports that still name courses, newest first: each course's `import_id` says
+/// which one last created or changed it (a bulk edit can take all the courses of one import).
+#[utoipa::path(get, path = "/api/v1/imports", operation_id = "list_imports", tag = "documents",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = super::views::ImportList),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+    ))]
+pub async fn imports(
+    axum::extract::State(state): axum::extract::State<crate::app::AppState>,
+    who: super::extract::AuthLearner,
+) -> crate::error::AppResult<axum::Json<super::views::ImportList>> {
+    let imports: Vec<super::views::ImportBatchView> = state
+        .db
+        .imports(who.id)
+        .await?
+        .into_iter()
+        .map(|i| super::views::ImportBatchView {
+            id: i.id,
+            format: i.format,
+            created: i.created,
+            updated: i.updated,
+            created_at: crate::config::rfc3339(i.created_at),
+        })
+        .collect();
+    Ok(axum::Json(super::views::ImportList { count: imports.len(), imports }))
+}

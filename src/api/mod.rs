@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod extract;
 pub mod import;
 pub mod portfolio;
+pub mod portfolios;
 pub mod shares;
 pub mod views;
 
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::change_password))
         .routes(routes!(courses::list, courses::create))
         .routes(routes!(courses::show, courses::replace, courses::delete))
+        .routes(routes!(courses::bulk))
         .routes(routes!(checks::list, checks::check_now))
         .merge(
             OpenApiRouter::new()
@@ -82,11 +84,17 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .layer(axum::extract::DefaultBodyLimit::max(import_limit)),
         )
         .routes(routes!(import::export))
+        .routes(routes!(import::imports))
         .routes(routes!(shares::create, shares::list))
-        .routes(routes!(shares::revoke))
+        .routes(routes!(shares::revoke, shares::change))
+        .routes(routes!(shares::replace))
         .routes(routes!(portfolio::pdf))
         .routes(routes!(portfolio::portfolio))
         .routes(routes!(portfolio::advice))
+        .routes(routes!(portfolios::list, portfolios::create))
+        .routes(routes!(portfolios::show, portfolios::replace, portfolios::delete))
+        .routes(routes!(portfolios::present))
+        .routes(routes!(portfolios::pdf))
         .split_for_parts();
     let mut openapi = openapi;
     add_shared_responses(&mut openapi);

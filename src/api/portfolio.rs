@@ -69,7 +69,7 @@ fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
     let include_uncertified = flag("include_uncertified", q.include_uncertified.as_deref())?;
     let include_expired = flag("include_expired", q.include_expired.as_deref())?;
     let lang = parse_lang(q.lang.as_deref())?;
-    Ok((Spec { framing, scope, include_uncertified, include_expired }, lang))
+    Ok((Spec { framing, scope, include_uncertified, include_expired, shape: Default::default() }, lang))
 }
 
 /// `fr`, `en`, or nothing; anything else (an empty value too) is a 422 naming `lang`.

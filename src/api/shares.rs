@@ -21,7 +21,17 @@ use crate::storage::shares::{NewShare, Share};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewShareBody {
-    pub framing: Framing,
+    /// Required unless `portfolio` is given (the saved portfolio then says everything).
+    #[serde(default)]
+    pub framing: Option<Framing>,
+    /// A saved portfolio (`/api/v1/portfolios`) to share: its framing, options, choices and
+    /// statement. Give no framing, field, theme or include flag beside it.
+    #[serde(default)]
+    pub portfolio: Option<Uuid>,
+    /// With `portfolio`: the link follows the portfolio's later edits (else it shows it as it is
+    /// now, whatever is edited later). Stated on the recruiter's page.
+    #[serde(default)]
+    pub follow: bool,
     /// Legitimacy in a discipline: every course of this field.
     #[serde(default)]
     #[schema(max_length = 100)]
@@ -68,6 +78,9 @@ pub struct ShareView {
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// The saved portfolio the link was made from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portfolio: Option<ShareSourceView>,
     /// `active`, `expired` or `revoked`.
     pub status: String,
     pub created_at: String,
@@ -80,6 +93,15 @@ pub struct ShareView {
     pub first_viewed_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareSourceView {
+    /// `null` once the portfolio was deleted (the link shows it as it was).
+    pub id: Option<Uuid>,
+    pub name: String,
+    /// The link shows the portfolio's later edits; else it shows it as it was when made.
+    pub follows: bool,
 }
 
 /// The creation answer: the only time the token and full URL are shown.
@@ -126,6 +148,11 @@ fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
         lang: share.lang,
         include_uncertified: share.spec.include_uncertified,
         include_expired: share.spec.include_expired,
+        portfolio: share.source.as_ref().map(|s| ShareSourceView {
+            id: s.id,
+            name: s.name.clone(),
+            follows: s.follows,
+        }),
         label: share.label.clone(),
         expires_at: share.expires_at.map(rfc3339),
         status: status.into(),
@@ -175,30 +202,43 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
     };
-    let spec = Spec {
-        framing: body.framing,
-        scope,
-        include_uncertified: body.include_uncertified,
-        include_expired: body.include_expired,
-    };
-    let expires_at = match body.expires_at.as_deref() {
-        None => None,
-        Some(raw) => {
-            let t = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
-                AppError::validation("expires_at", format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"))
-            })?;
-            let t = t.unix_timestamp();
-            if t <= now {
-                return Err(AppError::validation("expires_at", "must be in the future"));
+    let (spec, portfolio, lang) = match body.portfolio {
+        Some(id) => {
+            if body.framing.is_some() || scope != Scope::All || body.include_uncertified || body.include_expired {
+                return Err(AppError::validation(
+                    "portfolio",
+                    "a saved portfolio says its framing and options: give it alone (with lang, label, expiry)",
+                ));
             }
-            Some(t)
+            let saved = state.db.portfolio(who.id, id).await.map_err(|e| match e {
+                crate::storage::Error::NotFound => AppError::validation("portfolio", "no such portfolio among yours"),
+                other => other.into(),
+            })?;
+            let lang = body.lang.or(saved.settings.lang);
+            (saved.settings.spec(), Some((id, body.follow, saved.settings)), lang)
+        }
+        None => {
+            if body.follow {
+                return Err(AppError::validation("follow", "only a link made from a saved portfolio can follow it"));
+            }
+            let framing =
+                body.framing.ok_or_else(|| AppError::validation("framing", "give a framing, or a saved portfolio"))?;
+            let spec = Spec {
+                framing,
+                scope,
+                include_uncertified: body.include_uncertified,
+                include_expired: body.include_expired,
+                shape: Default::default(),
+            };
+            (spec, None, body.lang)
         }
     };
+    let expires_at = body.expires_at.as_deref().map(|raw| future_time(raw, now)).transpose()?;
     // The link must show something today: the same check as making the PDF.
     let (profile, courses) = state.db.record(who.id).await?;
     let record = crate::storage::courses::as_record(profile, &courses);
-    let lang = body.lang.or(record.learner.lang).unwrap_or_default();
-    let shown = crate::presentation::present(&record, &spec, lang, now).map_err(crate::issue::select_error)?;
+    let shown_lang = lang.or(record.learner.lang).unwrap_or_default();
+    let shown = crate::presentation::present(&record, &spec, shown_lang, now).map_err(crate::issue::select_error)?;
     crate::issue::refuse_empty(&shown)?;
 
     let token = new_token()?;
@@ -206,11 +246,93 @@ pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody
         .db
         .create_share(
             who.id,
-            NewShare { token_hash: token.hash, spec, lang: body.lang, label: body.label, expires_at },
+            NewShare { token_hash: token.hash, spec, lang, label: body.label, expires_at, portfolio },
             now,
         )
         .await?;
     tracing::info!(learner = %who.id, share = %share.id, "share link created");
+    let url = format!("{}/s/{}", state.config.public_url, token.token);
+    Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareChange {
+    /// RFC 3339 time after which the link answers 404; `null` for never.
+    #[schema(example = "2027-06-30T23:59:59Z")]
+    pub expires_at: Option<String>,
+}
+
+/// Reads an expiry given as RFC 3339; it must be in the future.
+fn future_time(raw: &str, now: i64) -> AppResult<i64> {
+    let t = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
+        AppError::validation("expires_at", format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"))
+    })?;
+    let t = t.unix_timestamp();
+    if t <= now {
+        return Err(AppError::validation("expires_at", "must be in the future"));
+    }
+    Ok(t)
+}
+
+/// Change a live link's expiry (or remove it).
+#[utoipa::path(patch, path = "/api/v1/shares/{id}", operation_id = "change_share", tag = "shares",
+    params(("id" = uuid::Uuid, Path, description = "Share link id")),
+    request_body = ShareChange,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = ShareView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such live link among this learner's", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Not an RFC 3339 time, or not in the future", body = ErrorBody),
+    ))]
+pub async fn change(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ShareChange>,
+) -> AppResult<Json<ShareView>> {
+    let id = parse_id(&id)?;
+    Ok(Json(change_expiry(&state, who, id, body.expires_at.as_deref()).await?))
+}
+
+/// Sets a link's expiry (API and shares page).
+pub async fn change_expiry(
+    state: &AppState,
+    who: AuthLearner,
+    id: Uuid,
+    expires_at: Option<&str>,
+) -> AppResult<ShareView> {
+    let now = state.clock.now();
+    let at = expires_at.map(|raw| future_time(raw, now)).transpose()?;
+    let share = state.db.set_share_expiry(who.id, id, at).await?;
+    Ok(view(&share, now, state))
+}
+
+/// Replace a link: a new URL for the same portfolio, the old link revoked at once.
+#[utoipa::path(post, path = "/api/v1/shares/{id}/replace", operation_id = "replace_share", tag = "shares",
+    params(("id" = uuid::Uuid, Path, description = "Share link id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "The new link; its token and URL are shown this once", body = CreatedShare),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such live link among this learner's", body = ErrorBody),
+    ))]
+pub async fn replace(
+    State(state): State<AppState>,
+    who: AuthLearner,
+    Path(id): Path<String>,
+) -> AppResult<(StatusCode, Json<CreatedShare>)> {
+    Ok((StatusCode::CREATED, Json(replace_share(&state, who, parse_id(&id)?).await?)))
+}
+
+/// Replaces a link (API and shares page).
+pub async fn replace_share(state: &AppState, who: AuthLearner, id: Uuid) -> AppResult<CreatedShare> {
+    let now = state.clock.now();
+    let token = new_token()?;
+    let share = state.db.replace_share(who.id, id, token.hash, now).await?;
+    tracing::info!(learner = %who.id, share = %share.id, "share link replaced; the old one revoked");
     let url = format!("{}/s/{}", state.config.public_url, token.token);
     Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
 }

@@ -106,6 +106,9 @@ pub struct CourseView {
     /// with the result, the source and the date, in English (`GET /api/v1/checks` for French).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<crate::presentation::CheckView>,
+    /// The last import that created or changed the course (`GET /api/v1/imports`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<Uuid>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -148,6 +151,7 @@ impl CourseView {
             assurance,
             badge_check,
             checks,
+            import_id: c.import_id,
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }
@@ -211,4 +215,21 @@ impl AdviceView {
             reasons,
         }
     }
+}
+
+/// One import, as the course list offers it for a bulk edit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportBatchView {
+    pub id: Uuid,
+    /// What was imported, as certfolio read it (`LinkedIn Certifications.csv`, `portfolio document`…).
+    pub format: String,
+    pub created: i64,
+    pub updated: i64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportList {
+    pub count: usize,
+    pub imports: Vec<ImportBatchView>,
 }

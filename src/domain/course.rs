@@ -99,6 +99,10 @@ pub struct CourseRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(max_items = 20, value_type = Vec<ThemeText>)]
     pub themes: Vec<String>,
+    /// What the course taught: short names, each with an optional framework URI (ESCO…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 30)]
+    pub skills: Vec<super::skill::Skill>,
     /// The language the course was taught in, as a BCP 47 tag (`fr`, `en`, `pt-BR`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 35, pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
@@ -198,6 +202,7 @@ impl CourseRecord {
             institution: None,
             field: None,
             themes: Vec::new(),
+            skills: Vec::new(),
             language: None,
             started_on: None,
             finished_on: None,
@@ -230,6 +235,15 @@ impl CourseRecord {
         }
         for (i, theme) in self.themes.iter().enumerate() {
             check_line(&at(&format!("themes[{i}]")), theme, MAX_SHORT)?;
+        }
+        if self.skills.len() > super::skill::MAX_SKILLS {
+            return Err(ValidationError::new(
+                at("skills"),
+                format!("at most {} skills are allowed", super::skill::MAX_SKILLS),
+            ));
+        }
+        for (i, skill) in self.skills.iter().enumerate() {
+            skill.validate(&at(&format!("skills[{i}]")))?;
         }
         if let Some(lang) = &self.language {
             check_language_tag(&at("language"), lang)?;

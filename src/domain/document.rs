@@ -26,6 +26,10 @@ pub struct Document {
     #[serde(default)]
     #[schema(max_items = 5000)]
     pub courses: Vec<CourseRecord>,
+    /// Portfolios the learner keeps (issue 12), naming courses by their place in `courses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 100)]
+    pub portfolios: Vec<super::saved::DocumentPortfolio>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -141,6 +145,20 @@ impl Document {
                     format!("courses[{i}]"),
                     format!("repeats courses[{first}] (same title, platform and start date)"),
                 ));
+            }
+        }
+        if self.portfolios.len() > super::saved::MAX_SAVED {
+            return Err(ValidationError::new(
+                "portfolios",
+                format!("at most {} portfolios are kept", super::saved::MAX_SAVED),
+            ));
+        }
+        let mut names = std::collections::HashMap::new();
+        for (i, p) in self.portfolios.iter().enumerate() {
+            let at = format!("portfolios[{i}]");
+            p.validate(&at, |place| place < self.courses.len())?;
+            if let Some(first) = names.insert(p.name.trim().to_owned(), i) {
+                return Err(ValidationError::new(format!("{at}.name"), format!("repeats portfolios[{first}]'s name")));
             }
         }
         Ok(())

@@ -7,6 +7,7 @@ pub mod account;
 pub mod advice;
 pub mod assurance;
 pub mod badge;
+pub mod bulk;
 pub mod check;
 pub mod course;
 pub mod date;
@@ -16,6 +17,8 @@ pub mod institution;
 pub mod issuers;
 pub mod portfolio;
 pub mod record;
+pub mod saved;
+pub mod skill;
 pub mod text;
 
 pub use account::{Email, PasswordPolicyError, check_password_policy};

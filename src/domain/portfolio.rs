@@ -46,13 +46,41 @@ pub struct Spec {
     /// Legitimacy leaves expired certificates out unless asked (then they are marked); appetite
     /// shows them, marked, as the effort they were.
     pub include_expired: bool,
+    /// The learner's own choices course by course (a saved portfolio): none by default.
+    pub shape: Shape,
 }
 
 impl Spec {
     pub fn appetite() -> Spec {
-        Spec { framing: Framing::Appetite, scope: Scope::All, include_uncertified: false, include_expired: false }
+        Spec::new(Framing::Appetite, Scope::All)
+    }
+
+    /// A framing and scope with the framing's own rules and no choice of the learner's.
+    pub fn new(framing: Framing, scope: Scope) -> Spec {
+        Spec { framing, scope, include_uncertified: false, include_expired: false, shape: Shape::default() }
     }
 }
+
+/// What a learner chose course by course (issue 12), on top of the framing's rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// Shown although the framing's rule would leave them out (uncertified, expired, another field).
+    pub include: Vec<Uuid>,
+    /// Never shown, whatever the rule says.
+    pub exclude: Vec<Uuid>,
+    /// Shown first, in this order, at most [`MAX_PINNED`].
+    pub pinned: Vec<Uuid>,
+    /// Within each list, these first in this order, then the others newest first.
+    pub order: Vec<Uuid>,
+    /// A few sentences of the learner's own, shown as theirs beside the generated ones.
+    pub statement: Option<String>,
+}
+
+/// The learner's own statement is at most this long: a paragraph, not a cover letter.
+pub const MAX_STATEMENT: usize = 600;
+
+/// A portfolio puts at most this many courses first: a recruiter reads the first few.
+pub const MAX_PINNED: usize = 5;
 
 /// Why a portfolio cannot be made from this record with this request. The messages name the
 /// value and, where it helps, what would have worked.
@@ -95,6 +123,8 @@ pub struct Selection<'a> {
     pub in_progress: Vec<&'a HeldCourse>,
     /// Legitimacy in a field: the courses grouped by theme, strongest proof first.
     pub groups: Vec<ThemeGroup<'a>>,
+    /// The courses the learner put first (also in the lists above, where they belong).
+    pub pinned: Vec<&'a HeldCourse>,
     /// What the framing's rules left out of the scope, so that an empty portfolio can say
     /// what would fill it.
     pub left_out: LeftOut,
@@ -116,7 +146,8 @@ impl<'a> Selection<'a> {
     pub fn shown(&self) -> Vec<&'a HeldCourse> {
         let grouped = self.groups.iter().flat_map(|g| g.certified.iter().chain(g.uncertified.iter()));
         let mut out: Vec<&'a HeldCourse> = Vec::new();
-        for course in self.certified.iter().chain(&self.uncertified).chain(&self.in_progress).chain(grouped) {
+        let lists = self.pinned.iter().chain(&self.certified).chain(&self.uncertified).chain(&self.in_progress);
+        for course in lists.chain(grouped) {
             if !out.iter().any(|seen| seen.id == course.id) {
                 out.push(course);
             }
@@ -193,19 +224,40 @@ pub fn select<'a>(record: &'a Record, spec: &Spec, now: i64) -> Result<Selection
         return Err(SelectError::Empty);
     }
     let all: Vec<&CourseRecord> = record.courses.iter().map(|c| &c.record).collect();
-    match (spec.framing, &spec.scope) {
-        (Framing::Appetite, Scope::All) => Ok(appetite(record, now)),
-        (Framing::Appetite, _) => Err(SelectError::ScopeNotAllowed),
-        (Framing::Legitimacy, Scope::All) => Err(SelectError::ScopeRequired {
-            available: list_available(&tally(all.iter().filter_map(|c| c.field.as_deref()))),
-        }),
-        (Framing::Legitimacy, Scope::Field(f)) => legitimacy(record, true, f, spec, now),
-        (Framing::Legitimacy, Scope::Theme(t)) => legitimacy(record, false, t, spec, now),
-    }
+    let mut sel = match (spec.framing, &spec.scope) {
+        (Framing::Appetite, Scope::All) => appetite(record, &spec.shape, now),
+        (Framing::Appetite, _) => return Err(SelectError::ScopeNotAllowed),
+        (Framing::Legitimacy, Scope::All) => {
+            return Err(SelectError::ScopeRequired {
+                available: list_available(&tally(all.iter().filter_map(|c| c.field.as_deref()))),
+            });
+        }
+        (Framing::Legitimacy, Scope::Field(f)) => legitimacy(record, true, f, spec, now)?,
+        (Framing::Legitimacy, Scope::Theme(t)) => legitimacy(record, false, t, spec, now)?,
+    };
+    arrange(&mut sel, &spec.shape);
+    Ok(sel)
 }
 
-fn appetite(record: &Record, now: i64) -> Selection<'_> {
-    let all: Vec<&HeldCourse> = record.courses.iter().collect();
+/// The learner's order within each list, and the pinned courses (those the selection shows,
+/// in the order given, at most [`MAX_PINNED`]).
+fn arrange(sel: &mut Selection<'_>, shape: &Shape) {
+    let rank = |c: &&HeldCourse| shape.order.iter().position(|id| *id == c.id).unwrap_or(usize::MAX);
+    // Stable: courses the order does not name keep their newest-first places after it.
+    for list in [&mut sel.certified, &mut sel.uncertified, &mut sel.in_progress] {
+        list.sort_by_key(rank);
+    }
+    for g in &mut sel.groups {
+        g.certified.sort_by_key(rank);
+        g.uncertified.sort_by_key(rank);
+    }
+    let shown = sel.shown();
+    sel.pinned =
+        shape.pinned.iter().filter_map(|id| shown.iter().find(|c| c.id == *id).copied()).take(MAX_PINNED).collect();
+}
+
+fn appetite<'a>(record: &'a Record, shape: &Shape, now: i64) -> Selection<'a> {
+    let all: Vec<&HeldCourse> = record.courses.iter().filter(|c| !shape.exclude.contains(&c.id)).collect();
     let mut certified: Vec<_> = all.iter().copied().filter(|c| c.record.is_certified()).collect();
     let mut uncertified: Vec<_> =
         all.iter().copied().filter(|c| !c.record.is_certified() && !is_in_progress(&c.record)).collect();
@@ -221,17 +273,22 @@ fn appetite(record: &Record, now: i64) -> Selection<'_> {
         uncertified,
         in_progress,
         groups: Vec::new(),
+        pinned: Vec::new(),
         left_out: LeftOut::default(),
         now,
     }
 }
 
 /// Whether a course belongs to a field or theme, compared normalised (accents, case, spaces).
+/// A theme is also met by a skill of that name: a badge's "SQL" skill puts it in the "SQL" theme.
 pub fn in_scope(c: &CourseRecord, scope: &Scope) -> bool {
     match scope {
         Scope::All => true,
         Scope::Field(f) => c.field.as_deref().is_some_and(|x| normalize_name(x) == normalize_name(f)),
-        Scope::Theme(t) => c.themes.iter().any(|x| normalize_name(x) == normalize_name(t)),
+        Scope::Theme(t) => {
+            let t = normalize_name(t);
+            c.themes.iter().any(|x| normalize_name(x) == t) || c.skills.iter().any(|s| normalize_name(&s.name) == t)
+        }
     }
 }
 
@@ -245,7 +302,12 @@ fn legitimacy<'a>(
     let kind = if by_field { "field" } else { "theme" };
     let key = normalize_name(wanted);
     let asked = if by_field { Scope::Field(wanted.to_owned()) } else { Scope::Theme(wanted.to_owned()) };
-    let scoped: Vec<&HeldCourse> = record.courses.iter().filter(|c| in_scope(&c.record, &asked)).collect();
+    let shape = &spec.shape;
+    let scoped: Vec<&HeldCourse> = record
+        .courses
+        .iter()
+        .filter(|c| (in_scope(&c.record, &asked) || shape.include.contains(&c.id)) && !shape.exclude.contains(&c.id))
+        .collect();
     if scoped.is_empty() {
         let all: Vec<&CourseRecord> = record.courses.iter().map(|c| &c.record).collect();
         let available = if by_field {
@@ -260,23 +322,32 @@ fn legitimacy<'a>(
     let spelled = if by_field {
         Scope::Field(first.field.clone().unwrap_or_else(|| wanted.to_owned()))
     } else {
-        Scope::Theme(
-            first.themes.iter().find(|t| normalize_name(t) == key).cloned().unwrap_or_else(|| wanted.to_owned()),
-        )
+        let names = first.themes.iter().cloned().chain(first.skills.iter().map(|s| s.name.clone()));
+        Scope::Theme(names.into_iter().find(|t| normalize_name(t) == key).unwrap_or_else(|| wanted.to_owned()))
     };
     let expired = |c: &&HeldCourse| is_expired(&c.record, now);
-    let mut certified: Vec<_> =
-        scoped.iter().copied().filter(|c| c.record.is_certified() && (spec.include_expired || !expired(c))).collect();
+    // A course the learner included is shown whatever the framing's rules say.
+    let included = |c: &&HeldCourse| shape.include.contains(&c.id);
+    let mut certified: Vec<_> = scoped
+        .iter()
+        .copied()
+        .filter(|c| c.record.is_certified() && (spec.include_expired || !expired(c) || included(c)))
+        .collect();
     let uncertified_in_scope: Vec<_> = scoped.iter().copied().filter(|c| !c.record.is_certified()).collect();
     let left_out = LeftOut {
-        uncertified: if spec.include_uncertified { 0 } else { uncertified_in_scope.len() },
+        uncertified: if spec.include_uncertified {
+            0
+        } else {
+            uncertified_in_scope.iter().filter(|c| !included(c)).count()
+        },
         expired: if spec.include_expired {
             0
         } else {
-            scoped.iter().filter(|c| c.record.is_certified() && expired(c)).count()
+            scoped.iter().filter(|c| c.record.is_certified() && expired(c) && !included(c)).count()
         },
     };
-    let mut uncertified = if spec.include_uncertified { uncertified_in_scope } else { Vec::new() };
+    let mut uncertified: Vec<_> =
+        uncertified_in_scope.into_iter().filter(|c| spec.include_uncertified || included(c)).collect();
     newest_first(&mut certified);
     newest_first(&mut uncertified);
     let groups = if by_field { group_by_theme(&certified, &uncertified) } else { Vec::new() };
@@ -290,6 +361,7 @@ fn legitimacy<'a>(
         uncertified,
         in_progress,
         groups,
+        pinned: Vec::new(),
         left_out,
         now,
     })
@@ -331,8 +403,13 @@ fn list_available(counts: &[(String, usize)]) -> String {
     counts.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
+/// Themes and skills, as a theme can be either.
 fn theme_counts(courses: &[&CourseRecord]) -> Vec<(String, usize)> {
-    tally(courses.iter().flat_map(|c| c.themes.iter().map(String::as_str)))
+    tally(
+        courses
+            .iter()
+            .flat_map(|c| c.themes.iter().map(String::as_str).chain(c.skills.iter().map(|s| s.name.as_str()))),
+    )
 }
 
 /// Counts names that agree once normalised, keeping the first spelling; most frequent first,
@@ -667,7 +744,7 @@ mod tests {
     }
 
     fn spec(framing: Framing, scope: Scope, include_uncertified: bool) -> Spec {
-        Spec { framing, scope, include_uncertified, include_expired: false }
+        Spec { include_uncertified, ..Spec::new(framing, scope) }
     }
 
     fn figure(sel: &Selection<'_>, key: FigureKey) -> Option<Measure> {
@@ -791,6 +868,36 @@ mod tests {
         assert!(p.is_expired(p.certified[0]));
         let p = select(&d, &spec(Framing::Appetite, Scope::All, false), later).unwrap();
         assert_eq!(p.certified.len(), 2, "appetite keeps it, marked");
+    }
+
+    #[test]
+    fn the_learners_choices_include_exclude_pin_and_order_courses() {
+        let d = doc();
+        let id = |title: &str| d.courses.iter().find(|c| c.record.title == title).unwrap().id;
+        let titles = |v: &[&HeldCourse]| v.iter().map(|c| c.record.title.clone()).collect::<Vec<String>>();
+        // Legitimacy in computing: an uncertified course included, a certified one excluded.
+        let mut s = spec(Framing::Legitimacy, Scope::Field("computing".into()), false);
+        s.shape = Shape {
+            include: vec![id("Machine Learning"), id("Anglais")],
+            exclude: vec![id("SQL")],
+            ..Shape::default()
+        };
+        let p = select(&d, &s, NOW).unwrap();
+        assert_eq!(titles(&p.certified), ["Python"]);
+        assert_eq!(titles(&p.uncertified), ["Machine Learning", "Anglais"], "included, even from another field");
+        // Appetite: pinned first (at most five, only shown ones), and the learner's order.
+        let mut s = Spec::appetite();
+        s.shape = Shape {
+            pinned: vec![id("Gestion de projet"), id("Python"), uuid::Uuid::nil()],
+            order: vec![id("Python"), id("SQL")],
+            exclude: vec![id("Anglais")],
+            ..Shape::default()
+        };
+        let p = select(&d, &s, NOW).unwrap();
+        assert_eq!(titles(&p.pinned), ["Gestion de projet", "Python"]);
+        assert_eq!(titles(&p.certified), ["Python", "SQL"], "the learner's order over newest first");
+        assert!(p.shown().iter().all(|c| c.record.title != "Anglais"));
+        assert_eq!(p.shown().len(), 4, "pinned courses are shown once");
     }
 
     #[test]

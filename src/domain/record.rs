@@ -56,6 +56,7 @@ impl Record {
             certfolio: super::document::DOCUMENT_VERSION,
             learner: self.learner.clone(),
             courses: self.courses.iter().map(|c| c.record.clone()).collect(),
+            portfolios: Vec::new(),
         }
     }
 

@@ -19,12 +19,13 @@ use crate::domain::{
 
 /// Every column, in the order export writes them. `certified` (yes/no) keeps a course whose
 /// attestation has no details apart from one with none.
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 23] = [
     "title",
     "platform",
     "institution",
     "field",
     "themes",
+    "skills",
     "language",
     "started_on",
     "finished_on",
@@ -195,6 +196,10 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
             "institution" => course.institution = text(),
             "field" => course.field = text(),
             "themes" => course.themes = read_themes(value),
+            "skills" => {
+                course.skills =
+                    read_skills(value).ok_or_else(|| bad("skills separated by `;`, or the JSON array export writes"))?
+            }
             "language" => course.language = text(),
             "started_on" => course.started_on = date()?,
             "finished_on" => course.finished_on = date()?,
@@ -262,6 +267,23 @@ fn read_themes(value: &str) -> Vec<String> {
     value.split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
+/// Skills as separated by `;` (`SQL; Python`), or the JSON array export writes when a skill
+/// has a framework URI or `;` cannot carry them; `None` for a JSON array that is not skills.
+fn read_skills(value: &str) -> Option<Vec<crate::domain::skill::Skill>> {
+    if value.starts_with('[') {
+        return serde_json::from_str(value).ok();
+    }
+    Some(read_themes(value).into_iter().map(crate::domain::skill::Skill::named).collect())
+}
+
+/// The skills cell: names joined like themes, or a JSON array when a skill has a URI or a
+/// name the plain form would not read back.
+fn skills_cell(skills: &[crate::domain::skill::Skill]) -> String {
+    let names: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
+    let plain = skills.iter().all(|s| s.uri.is_none()) && !themes_cell(&names).starts_with('[');
+    if plain { themes_cell(&names) } else { serde_json::to_string(skills).unwrap_or_default() }
+}
+
 /// The themes cell: `python; data`, readable and editable in a spreadsheet; but a JSON array
 /// (`["a;b"," c"]`) when that form would not read back the same themes: a theme holding `;`,
 /// with outer white space, or empty, or a first theme starting with `[` (which import takes
@@ -327,6 +349,7 @@ fn cells_of(c: &CourseRecord) -> Vec<String> {
         s(&c.institution),
         s(&c.field),
         themes_cell(&c.themes),
+        skills_cell(&c.skills),
         s(&c.language),
         d(c.started_on),
         d(c.finished_on),

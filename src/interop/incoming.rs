@@ -102,6 +102,7 @@ mod tests {
             certfolio: crate::domain::document::DOCUMENT_VERSION,
             learner: LearnerRecord::named("Camille"),
             courses: titles.iter().map(|t| CourseRecord::titled(*t)).collect(),
+            portfolios: Vec::new(),
         }
     }
 

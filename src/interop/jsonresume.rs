@@ -167,7 +167,26 @@ pub fn to_json_resume(doc: &Document) -> Value {
             Some(Value::Object(item))
         })
         .collect();
-    json!({"basics": basics, "certificates": certificates})
+    let mut out = json!({"basics": basics, "certificates": certificates});
+    // Skills: one entry per skill name (first spelling kept), its keywords the titles of the
+    // courses that taught it, most taught first — what JSON Resume's `skills[]` is for.
+    let mut skills: Vec<(String, String, Vec<String>)> = Vec::new();
+    for c in &doc.courses {
+        for skill in &c.skills {
+            let key = crate::domain::text::normalize_name(&skill.name);
+            match skills.iter_mut().find(|(k, _, _)| *k == key) {
+                Some((_, _, courses)) => courses.push(c.title.clone()),
+                None => skills.push((key, skill.name.clone(), vec![c.title.clone()])),
+            }
+        }
+    }
+    skills.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then_with(|| a.1.cmp(&b.1)));
+    if !skills.is_empty() {
+        out["skills"] = Value::Array(
+            skills.into_iter().map(|(_, name, keywords)| json!({"name": name, "keywords": keywords})).collect(),
+        );
+    }
+    out
 }
 
 #[cfg(test)]

@@ -83,7 +83,8 @@ pub fn merge(current: &Document, imported: Vec<ImportedCourse>) -> Result<Docume
         merged.validate("").map_err(|e| ValidationError::new(join_at(&at, &e.path), e.message))?;
         courses.push(merged);
     }
-    let doc = Document { certfolio: DOCUMENT_VERSION, learner: current.learner.clone(), courses };
+    let doc =
+        Document { certfolio: DOCUMENT_VERSION, learner: current.learner.clone(), courses, portfolios: Vec::new() };
     doc.validate()?;
     Ok(doc)
 }
@@ -113,6 +114,7 @@ fn overlay(base: CourseRecord, new: CourseRecord) -> CourseRecord {
         institution: new.institution.or(base.institution),
         field: new.field.or(base.field),
         themes: if new.themes.is_empty() { base.themes } else { new.themes },
+        skills: if new.skills.is_empty() { base.skills } else { new.skills },
         language: new.language.or(base.language),
         started_on: new.started_on.or(base.started_on),
         finished_on: new.finished_on.or(base.finished_on),
@@ -364,6 +366,7 @@ mod tests {
                 lang: None,
             },
             courses: vec![existing],
+            portfolios: Vec::new(),
         };
         let mut again = certified("machine learning".into());
         again.platform = Some("coursera".into());
@@ -388,7 +391,12 @@ mod tests {
     fn a_rule_broken_by_merging_names_the_line() {
         let mut existing = certified("X".into());
         existing.started_on = Some(IsoDate::parse("2020-05-01").unwrap());
-        let current = Document { certfolio: 1, learner: LearnerRecord::named("C"), courses: vec![existing] };
+        let current = Document {
+            certfolio: 1,
+            learner: LearnerRecord::named("C"),
+            courses: vec![existing],
+            portfolios: Vec::new(),
+        };
         let mut bad = certified("X".into());
         bad.started_on = Some(IsoDate::parse("2020-05-01").unwrap());
         bad.finished_on = Some(IsoDate::parse("2019-01-01").unwrap());

@@ -365,7 +365,7 @@ fn map_ob2(a: &Map<String, Value>, docs: &Docs) -> Result<Mapped, ValidationErro
         .or_else(|| str_at(a, "evidence"));
     let credential_id = str_at(a, "id").or_else(|| str_at(a, "uid"));
     let description = str_at(badge, "description");
-    Ok(build(
+    let mut mapped = build(
         BadgeFormat::Ob2,
         name,
         issuer,
@@ -376,7 +376,43 @@ fn map_ob2(a: &Map<String, Value>, docs: &Docs) -> Result<Mapped, ValidationErro
         verify_url,
         description,
         issuer_ids,
-    ))
+    );
+    mapped.record.skills = skills_of(badge, "alignment", "tags");
+    Ok(mapped)
+}
+
+/// The skills a badge class (2.0) or an achievement (3.0) names: each alignment's
+/// `targetName` with its `targetUrl` (an ESCO or framework URI), then each tag; the same name
+/// once (compared without accents or case), at most `MAX_SKILLS`, only what is a valid skill.
+fn skills_of(of: &Map<String, Value>, alignment: &str, tags: &str) -> Vec<crate::domain::skill::Skill> {
+    use crate::domain::skill::{MAX_SKILLS, Skill};
+    let aligned = match of.get(alignment) {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect::<Vec<_>>(),
+        Some(Value::Object(one)) => vec![one],
+        _ => Vec::new(),
+    };
+    let from_alignments = aligned.into_iter().filter_map(|a| {
+        let name = str_at(a, "targetName").and_then(|n| line(n, crate::domain::text::MAX_SHORT))?;
+        let uri = str_at(a, "targetUrl").filter(|u| check_url("", u).is_ok()).map(str::to_owned);
+        Some(Skill { name, uri })
+    });
+    let tag_list: Vec<&str> = match of.get(tags) {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(one)) => vec![one.as_str()],
+        _ => Vec::new(),
+    };
+    let from_tags = tag_list.into_iter().filter_map(|t| line(t, crate::domain::text::MAX_SHORT)).map(Skill::named);
+    let mut out: Vec<Skill> = Vec::new();
+    for skill in from_alignments.chain(from_tags) {
+        let key = crate::domain::text::normalize_name(&skill.name);
+        if out.len() < MAX_SKILLS
+            && skill.validate("").is_ok()
+            && !out.iter().any(|s| crate::domain::text::normalize_name(&s.name) == key)
+        {
+            out.push(skill);
+        }
+    }
+    out
 }
 
 /// Open Badges 3.0; `jwt` is the JWT claims set around it, when there is one.
@@ -432,7 +468,7 @@ fn map_ob3(vc: &Map<String, Value>, jwt: Option<&Map<String, Value>>) -> Result<
     };
     let description = achievement.and_then(|a| str_at(a, "description")).or_else(|| str_at(vc, "description"));
     let credential_id = str_at(vc, "id").or_else(|| jwt.and_then(|j| str_at(j, "jti")));
-    Ok(build(
+    let mut mapped = build(
         BadgeFormat::Ob3,
         name,
         issuer,
@@ -443,7 +479,11 @@ fn map_ob3(vc: &Map<String, Value>, jwt: Option<&Map<String, Value>>) -> Result<
         evidence_url,
         description,
         issuer_ids,
-    ))
+    );
+    if let Some(a) = achievement {
+        mapped.record.skills = skills_of(a, "alignment", "tag");
+    }
+    Ok(mapped)
 }
 
 /// A status the file itself declares revoked (`"revoked": true`, `"status": "revoked"`). A

@@ -280,6 +280,17 @@ fn header(c: &mut Canvas<'_>, p: &Portfolio) {
     y += 6.0;
     y += c.paragraph(MARGIN_X, y, CONTENT_W, FRAMING, &p.heading) + 3.0;
     y += c.paragraph(MARGIN_X, y, CONTENT_W, COVER, &p.cover.join(" ")) + 3.2;
+    if let Some(st) = &p.statement {
+        // The learner's own words, set apart (a rule, their label) from what certfolio computed.
+        let top = y;
+        y += c.paragraph(MARGIN_X + 4.0, y, CONTENT_W - 4.0, TAG, &st.label) + 1.2;
+        // Its line breaks are kept; tabs are spaces.
+        for line in st.text.lines().map(|l| l.replace('\t', " ")).filter(|l| !l.trim().is_empty()) {
+            y += c.paragraph(MARGIN_X + 4.0, y, CONTENT_W - 4.0, COVER, &line) + 1.0;
+        }
+        c.rect(MARGIN_X, top - 0.6, 0.9, y - top + 1.2, ACCENT);
+        y += 3.6;
+    }
     // The "not inflated" line: how much of each claim a reader can check, then what certfolio
     // itself checked and did not.
     y += c.paragraph(MARGIN_X, y, CONTENT_W, CLAIMS, &p.claims.sentence) + 1.2;
@@ -442,6 +453,7 @@ struct CertifiedLayout {
     facts_lines: Vec<String>,
     mastery: Option<String>,
     prior: bool,
+    skills: Vec<String>,
     proof: Option<ProofLayout>,
     level: String,
     marks: String,
@@ -478,6 +490,7 @@ impl CertifiedLayout {
         let facts_inline = !facts.is_empty() && kind_w + c.width(META, sep) + c.width(META, &facts) <= BODY_W;
         let facts_lines = if facts.is_empty() || facts_inline { Vec::new() } else { c.wrap(META, &facts, BODY_W) };
         let proof = proof_layout(c, e, &p.labels);
+        let skills = skills_lines(c, e, &p.labels, p.lang);
         let level = format!("{}{}{}", p.labels.level, i18n::colon(p.lang), e.level.label);
         let marks = e.marks.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("  ·  ");
         let checks: Vec<String> = e
@@ -499,6 +512,7 @@ impl CertifiedLayout {
         if e.mastery.is_some() {
             height += TAG.leading();
         }
+        height += skills.len() as f32 * META.leading();
         if let Some(p) = &proof {
             height += p.lines() as f32 * LINK.leading();
         }
@@ -511,6 +525,7 @@ impl CertifiedLayout {
             facts_lines,
             mastery: e.mastery.as_ref().map(|m| m.text.clone()),
             prior: e.mastery.as_ref().is_some_and(|m| m.code == "prior"),
+            skills,
             proof,
             level,
             marks,
@@ -549,6 +564,10 @@ fn certified_entry(c: &mut Canvas<'_>, p: &Portfolio, e: &Entry, sp: Spacing) {
         let colour = if lay.prior { ACCENT } else { RULE };
         c.rect(BODY_X, base - 2.0, 2.0, 2.0, colour);
         c.text(BODY_X + 3.2, base, TAG, tag);
+    }
+    for line in &lay.skills {
+        base += META.leading();
+        c.text(BODY_X, base, META, line);
     }
     if let Some(proof) = &lay.proof {
         // The credential id (wrapped if it must be), then "Verify <url>", on one line when
@@ -672,6 +691,14 @@ fn proof_layout(c: &Canvas<'_>, e: &Entry, labels: &crate::presentation::EntryLa
         (Some(_), _) => false,
     };
     Some(ProofLayout { id_lines, url, inline })
+}
+
+/// "Skills: SQL · Python", wrapped to the body's width; none when the course names none.
+fn skills_lines(c: &Canvas<'_>, e: &Entry, labels: &crate::presentation::EntryLabels, lang: Lang) -> Vec<String> {
+    if e.skills.is_empty() {
+        return Vec::new();
+    }
+    c.wrap(META, &format!("{}{}{}", labels.skills, i18n::colon(lang), e.skills.join("  ·  ")), BODY_W)
 }
 
 /// "Vérifier verify.example.org/…", the URL clickable; cut with an ellipsis if it is too long
@@ -878,6 +905,7 @@ mod tests {
             scope: Scope::Field("data".into()),
             include_uncertified: false,
             include_expired: false,
+            shape: Default::default(),
         };
         let p = crate::presentation::present(&Record::from_document(doc), &spec, Lang::En, NOW).unwrap();
         let err = render(&p, &opts()).unwrap_err();

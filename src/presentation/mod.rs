@@ -39,6 +39,9 @@ pub struct Portfolio {
     pub title: String,
     /// Sentences computed from the figures below, saying nothing they do not support.
     pub cover: Vec<String>,
+    /// The learner's own words, shown as theirs ("In my words"), apart from the generated ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<Statement>,
     pub figures: Vec<Figure>,
     /// The "not inflated" summary: how many claims stand at each level of proof.
     pub claims: Claims,
@@ -57,6 +60,13 @@ pub struct Portfolio {
     pub empty: Option<Empty>,
     /// The fixed words that entries are printed with.
     pub labels: EntryLabels,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Statement {
+    /// "In my words", "En mes mots".
+    pub label: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -171,7 +181,7 @@ pub struct IssuedBy {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Section {
-    /// `now`, `certified`, `effort` or `proof`: stable, for anchors and styles.
+    /// `pinned`, `now`, `certified`, `effort` or `proof`: stable, for anchors and styles.
     pub id: &'static str,
     pub heading: String,
     /// A count beside the heading: "12", "8 courses".
@@ -253,6 +263,9 @@ pub struct Entry {
     /// Legitimacy: whether the certificate formalised earlier skills or validated new ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mastery: Option<Mastery>,
+    /// The skills the course taught, as the record names them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -322,6 +335,7 @@ pub struct Empty {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct EntryLabels {
     pub level: &'static str,
+    pub skills: &'static str,
     pub credential: &'static str,
     pub verify: &'static str,
     pub evidence: &'static str,
@@ -372,6 +386,12 @@ pub fn present(record: &Record, spec: &Spec, lang: Lang, now: i64) -> Result<Por
         title: format!("{} — {heading}", learner.name),
         heading,
         cover,
+        statement: spec
+            .shape
+            .statement
+            .as_ref()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| Statement { label: i18n::in_my_words(lang).to_owned(), text: t.trim().to_owned() }),
         figures: measures.iter().map(|m| figure(m, lang)).collect(),
         claims: Claims {
             sentence: i18n::summary_sentence(lang, &counts),
@@ -392,6 +412,7 @@ pub fn present(record: &Record, spec: &Spec, lang: Lang, now: i64) -> Result<Por
         empty,
         labels: EntryLabels {
             level: i18n::level_word(lang),
+            skills: i18n::skills_word(lang),
             credential: l.credential,
             verify: l.verify,
             evidence: i18n::evidence_word(lang),
@@ -537,7 +558,38 @@ fn diversity(s: &portfolio::Spread, lang: Lang) -> Vec<Diversity> {
     .collect()
 }
 
-fn sections(sel: &Selection<'_>, lang: Lang, l: &Labels) -> Vec<Section> {
+fn sections<'a>(sel: &Selection<'a>, lang: Lang, l: &Labels) -> Vec<Section> {
+    let mut out = Vec::new();
+    // The courses the learner put first, each once: in their own section, not again below.
+    let pinned: Vec<uuid::Uuid> = sel.pinned.iter().map(|c| c.id).collect();
+    if !sel.pinned.is_empty() {
+        let style = |c: &HeldCourse| {
+            if c.record.is_certified() {
+                EntryStyle::Certified
+            } else if sel.in_progress.iter().any(|p| p.id == c.id) {
+                EntryStyle::InProgress
+            } else {
+                EntryStyle::Effort
+            }
+        };
+        out.push(Section {
+            id: "pinned",
+            heading: i18n::pinned_heading(lang).to_owned(),
+            note: None,
+            intro: None,
+            groups: vec![Group {
+                heading: None,
+                note: None,
+                entries: sel.pinned.iter().map(|c| entry(sel, c, style(c), lang, l)).collect(),
+            }],
+        });
+    }
+    fn unpinned<'a>(list: &[&'a HeldCourse], pinned: &[uuid::Uuid]) -> Vec<&'a HeldCourse> {
+        list.iter().copied().filter(|c| !pinned.contains(&c.id)).collect()
+    }
+    let unpinned = |list: &[&'a HeldCourse]| unpinned(list, &pinned);
+    let (certified_list, uncertified_list, in_progress_list) =
+        (unpinned(&sel.certified), unpinned(&sel.uncertified), unpinned(&sel.in_progress));
     let entry = |c: &HeldCourse, style: EntryStyle| entry(sel, c, style, lang, l);
     let certified = |c: &&HeldCourse| entry(c, EntryStyle::Certified);
     let effort = |c: &&HeldCourse| {
@@ -547,34 +599,33 @@ fn sections(sel: &Selection<'_>, lang: Lang, l: &Labels) -> Vec<Section> {
     };
     let one = |entries: Vec<Entry>| vec![Group { heading: None, note: None, entries }];
     let count = |n: usize| Some(i18n::integer(lang, n as u64));
-    let mut out = Vec::new();
     match sel.framing {
         Framing::Appetite => {
-            if !sel.in_progress.is_empty() {
+            if !in_progress_list.is_empty() {
                 out.push(Section {
                     id: "now",
                     heading: l.learning_now.into(),
                     note: None,
                     intro: None,
-                    groups: one(sel.in_progress.iter().map(|c| entry(c, EntryStyle::InProgress)).collect()),
+                    groups: one(in_progress_list.iter().map(|c| entry(c, EntryStyle::InProgress)).collect()),
                 });
             }
-            if !sel.certified.is_empty() {
+            if !certified_list.is_empty() {
                 out.push(Section {
                     id: "certified",
                     heading: l.certified_courses.into(),
                     note: count(sel.certified.len()),
                     intro: None,
-                    groups: one(sel.certified.iter().map(certified).collect()),
+                    groups: one(certified_list.iter().map(certified).collect()),
                 });
             }
-            if !sel.uncertified.is_empty() {
+            if !uncertified_list.is_empty() {
                 out.push(Section {
                     id: "effort",
                     heading: l.uncertified_courses.into(),
                     note: count(sel.uncertified.len()),
                     intro: Some(l.uncertified_intro.into()),
-                    groups: one(sel.uncertified.iter().map(effort).collect()),
+                    groups: one(uncertified_list.iter().map(effort).collect()),
                 });
             }
         }
@@ -582,28 +633,29 @@ fn sections(sel: &Selection<'_>, lang: Lang, l: &Labels) -> Vec<Section> {
             let total = sel.certified.len() + sel.uncertified.len();
             let note = Some(i18n::count(lang, total, i18n::course_word(lang, false), i18n::course_word(lang, true)));
             if sel.groups.is_empty() {
-                if !sel.certified.is_empty() {
+                if !certified_list.is_empty() {
                     out.push(Section {
                         id: "proof",
                         heading: l.proof.into(),
                         note,
                         intro: None,
-                        groups: one(sel.certified.iter().map(certified).collect()),
+                        groups: one(certified_list.iter().map(certified).collect()),
                     });
                 }
-                if !sel.uncertified.is_empty() {
+                if !uncertified_list.is_empty() {
                     out.push(Section {
                         id: "effort",
                         heading: l.uncertified_courses.into(),
                         note: count(sel.uncertified.len()),
                         intro: None,
-                        groups: one(sel.uncertified.iter().map(effort).collect()),
+                        groups: one(uncertified_list.iter().map(effort).collect()),
                     });
                 }
             } else {
                 let groups = sel
                     .groups
                     .iter()
+                    .filter(|g| g.certified.iter().chain(&g.uncertified).any(|c| !pinned.contains(&c.id)))
                     .map(|g| Group {
                         heading: Some(i18n::capitalise_first(g.theme.as_deref().unwrap_or(l.other_theme))),
                         note: Some(i18n::count(
@@ -612,7 +664,11 @@ fn sections(sel: &Selection<'_>, lang: Lang, l: &Labels) -> Vec<Section> {
                             i18n::cert_word(lang, false),
                             i18n::cert_word(lang, true),
                         )),
-                        entries: g.certified.iter().map(certified).chain(g.uncertified.iter().map(effort)).collect(),
+                        entries: unpinned(&g.certified)
+                            .iter()
+                            .map(certified)
+                            .chain(unpinned(&g.uncertified).iter().map(effort))
+                            .collect(),
                     })
                     .collect();
                 out.push(Section { id: "proof", heading: l.proof.into(), note, intro: None, groups });
@@ -681,6 +737,7 @@ fn entry(sel: &Selection<'_>, c: &HeldCourse, style: EntryStyle, lang: Lang, l: 
             (true, true, Some(false)) => Some(Mastery { code: "new", text: l.new_skills.to_owned() }),
             _ => None,
         },
+        skills: r.skills.iter().map(|s| s.name.clone()).collect(),
     }
 }
 

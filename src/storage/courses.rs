@@ -17,6 +17,8 @@ pub struct StoredCourse {
     pub evidence: Option<EvidenceMeta>,
     /// certfolio's own checks of the course's proofs (`storage::checks`).
     pub checks: Vec<crate::domain::check::ProofCheck>,
+    /// The last import that created or changed the course, if any.
+    pub import_id: Option<Uuid>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -28,6 +30,7 @@ pub fn as_document(learner: crate::domain::LearnerRecord, courses: &[StoredCours
         certfolio: crate::domain::document::DOCUMENT_VERSION,
         learner,
         courses: courses.iter().map(|c| c.record.clone()).collect(),
+        portfolios: Vec::new(),
     }
 }
 
@@ -63,6 +66,16 @@ pub struct EvidenceMeta {
     pub created_at: i64,
 }
 
+/// An import as the course list offers it: which format, when, what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportBatch {
+    pub id: Uuid,
+    pub format: String,
+    pub created: i64,
+    pub updated: i64,
+    pub created_at: i64,
+}
+
 /// What an import did, course by course.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {
@@ -77,7 +90,7 @@ const COURSE_SELECT: &str = "
            a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
            e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at,
            b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked,
-           a.expires_on
+           a.expires_on, c.skills, c.import_id
     FROM courses c
     LEFT JOIN platforms p ON p.id = c.platform_id
     LEFT JOIN institutions i ON i.id = c.institution_id
@@ -154,6 +167,10 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
             institution: row.get(3)?,
             field: row.get(4)?,
             themes,
+            skills: {
+                let raw: String = row.get(39)?;
+                serde_json::from_str(&raw).map_err(|e| corrupt(39, e.to_string()))?
+            },
             language: row.get(6)?,
             started_on: opt_date(row, 7)?,
             finished_on: opt_date(row, 8)?,
@@ -167,6 +184,7 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
         },
         evidence,
         checks: Vec::new(),
+        import_id: row.get::<_, Option<String>>(40)?.and_then(|s| Uuid::parse_str(&s).ok()),
         created_at: row.get(15)?,
         updated_at: row.get(16)?,
     })
@@ -229,6 +247,7 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
     let platform = named_row(conn, "platforms", learner, c.platform.as_deref(), now)?;
     let institution = named_row(conn, "institutions", learner, c.institution.as_deref(), now)?;
     let themes = serde_json::to_string(&c.themes).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let skills = serde_json::to_string(&c.skills).map_err(|e| Error::Corrupt(e.to_string()))?;
     let values = params![
         id.to_string(),
         learner.to_string(),
@@ -248,12 +267,13 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         c.notes,
         c.prior_mastery,
         now,
+        skills,
     ];
     let result = if existing {
         conn.execute(
             "UPDATE courses SET identity = ?3, title = ?4, platform_id = ?5, institution_id = ?6, field = ?7,
                 themes = ?8, language = ?9, started_on = ?10, finished_on = ?11, hours = ?12, follow_mode = ?13,
-                outcome = ?14, motive = ?15, notes = ?16, prior_mastery = ?17, updated_at = ?18
+                outcome = ?14, motive = ?15, notes = ?16, prior_mastery = ?17, updated_at = ?18, skills = ?19
              WHERE id = ?1 AND learner_id = ?2",
             values,
         )
@@ -261,9 +281,9 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         conn.execute(
             "INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
                 language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
-                created_at, updated_at)
+                created_at, updated_at, skills)
              VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM courses WHERE learner_id = ?2), ?3, ?4, ?5,
-                ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+                ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
             values,
         )
     };
@@ -355,6 +375,43 @@ impl Db {
         .await
     }
 
+    /// Edits the courses `ids` of this learner with `edit`, in one transaction: every course
+    /// read, edited and written, or none (the first course the edit makes invalid is the inner
+    /// error, naming it). The number of courses the edit changed.
+    pub async fn edit_courses(
+        &self,
+        learner: Uuid,
+        ids: Vec<Uuid>,
+        edit: crate::domain::bulk::BulkSet,
+        now: i64,
+    ) -> Result<std::result::Result<usize, crate::domain::ValidationError>> {
+        self.write(move |tx| {
+            let mut changed = 0;
+            for (i, id) in ids.iter().enumerate() {
+                let before = get(tx, learner, *id)?.record;
+                let mut after = before.clone();
+                if let Err(e) = edit.apply(&mut after) {
+                    // Nothing is written: the transaction rolls back with the error.
+                    return Err(Error::Invalid(crate::domain::ValidationError::new(
+                        format!("ids[{i}], {}", e.path),
+                        e.message,
+                    )));
+                }
+                if after != before {
+                    write_course(tx, learner, *id, true, &after, now)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+        .await
+        .map(Ok)
+        .or_else(|e| match e {
+            Error::Invalid(v) => Ok(Err(v)),
+            other => Err(other),
+        })
+    }
+
     pub async fn delete_course(&self, learner: Uuid, id: Uuid) -> Result<()> {
         self.write(move |tx| {
             let n = tx.execute(
@@ -371,7 +428,7 @@ impl Db {
     /// record is updated in place (its id and evidence kept), any other is added, in document
     /// order.
     pub async fn import_document(&self, learner: Uuid, doc: Document, now: i64) -> Result<ImportCounts> {
-        self.write(move |tx| import_in(tx, learner, &doc, now)).await
+        self.write(move |tx| import_in(tx, learner, &doc, now, crate::interop::Format::Document.as_str())).await
     }
 
     /// Imports a file read by `Incoming::read`: the record is read, the file applied to it
@@ -388,12 +445,39 @@ impl Db {
         self.write(move |tx| {
             let profile = load_learner(tx, learner)?.profile;
             let records = list(tx, learner)?.into_iter().map(|c| c.record).collect();
-            let current =
-                Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses: records };
+            let current = Document {
+                certfolio: crate::domain::document::DOCUMENT_VERSION,
+                learner: profile,
+                courses: records,
+                portfolios: Vec::new(),
+            };
+            let format = incoming.format.as_str();
             match incoming.apply(&current) {
-                Ok(doc) => import_in(tx, learner, &doc, now).map(Ok),
+                Ok(doc) => import_in(tx, learner, &doc, now, format).map(Ok),
                 Err(e) => Ok(Err(e)),
             }
+        })
+        .await
+    }
+
+    /// The learner's imports that still name courses, newest first.
+    pub async fn imports(&self, learner: Uuid) -> Result<Vec<ImportBatch>> {
+        self.read(move |tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT i.id, i.format, i.created, i.updated, i.created_at FROM imports i
+                 WHERE i.learner_id = ?1 AND EXISTS (SELECT 1 FROM courses c WHERE c.import_id = i.id)
+                 ORDER BY i.created_at DESC, i.rowid DESC",
+            )?;
+            let rows = stmt.query_map([learner.to_string()], |r| {
+                Ok(ImportBatch {
+                    id: uuid_at(r, 0)?,
+                    format: r.get(1)?,
+                    created: r.get(2)?,
+                    updated: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
         .await
     }
@@ -407,8 +491,12 @@ impl Db {
     pub async fn export_document(&self, learner: Uuid) -> Result<Document> {
         self.read(move |tx| {
             let profile = load_learner(tx, learner)?.profile;
-            let courses = list(tx, learner)?.into_iter().map(|c| c.record).collect();
-            Ok(Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses })
+            let stored = list(tx, learner)?;
+            let place = |id: Uuid| stored.iter().position(|c| c.id == id);
+            let portfolios =
+                super::portfolios::list_in(tx, learner)?.into_iter().map(|p| p.settings.map_known(place)).collect();
+            let courses = stored.into_iter().map(|c| c.record).collect();
+            Ok(Document { certfolio: crate::domain::document::DOCUMENT_VERSION, learner: profile, courses, portfolios })
         })
         .await
     }
@@ -416,12 +504,15 @@ impl Db {
 
 /// Imports a validated document inside `tx`: the profile replaced when it differs, each course
 /// updated in place when its identity is already in the record, added otherwise.
-fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result<ImportCounts> {
+fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64, format: &str) -> Result<ImportCounts> {
     let before = load_learner(tx, learner)?;
     if before.profile != doc.learner {
         store_profile(tx, learner, &doc.learner, now)?;
     }
     let mut counts = ImportCounts::default();
+    // The id of each document course once stored: saved portfolios name courses by place.
+    let mut ids: Vec<Uuid> = Vec::with_capacity(doc.courses.len());
+    let mut touched: Vec<Uuid> = Vec::new();
     for course in &doc.courses {
         let existing: Option<String> = tx
             .query_row(
@@ -432,19 +523,52 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64) -> Result
             .optional()?;
         match existing {
             None => {
-                write_course(tx, learner, Uuid::new_v4(), false, course, now)?;
+                let id = Uuid::new_v4();
+                write_course(tx, learner, id, false, course, now)?;
+                ids.push(id);
+                touched.push(id);
                 counts.created += 1;
             }
             Some(id) => {
                 let id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
+                ids.push(id);
                 if get(tx, learner, id)?.record == *course {
                     counts.unchanged += 1;
                 } else {
                     write_course(tx, learner, id, true, course, now)?;
+                    touched.push(id);
                     counts.updated += 1;
                 }
             }
         }
+    }
+    // The import itself, and the courses it created or changed, so that they can be found again.
+    if counts.created + counts.updated > 0 {
+        let import_id = Uuid::new_v4().to_string();
+        tx.execute(
+            "INSERT INTO imports (id, learner_id, format, created, updated, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                import_id,
+                learner.to_string(),
+                format,
+                i64::try_from(counts.created).unwrap_or(i64::MAX),
+                i64::try_from(counts.updated).unwrap_or(i64::MAX),
+                now
+            ],
+        )?;
+        for id in &touched {
+            tx.execute("UPDATE courses SET import_id = ?2 WHERE id = ?1", params![id.to_string(), import_id])?;
+        }
+    }
+    // The document's portfolios replace those of the same name; others are kept.
+    for p in &doc.portfolios {
+        let saved = p.map_refs(|place| ids.get(place).copied()).ok_or_else(|| {
+            Error::Corrupt("a portfolio names a course past the document's end (checked before import)".into())
+        })?;
+        super::portfolios::put_by_name(tx, learner, &saved, now)?;
+    }
+    if !doc.portfolios.is_empty() {
+        super::portfolios::bump_revision(tx, learner)?;
     }
     Ok(counts)
 }

@@ -12,7 +12,9 @@ const LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_pdf_content.sql")),
     M::up(include_str!("migrations/0007_expiry.sql")),
     M::up(include_str!("migrations/0008_share_reveals.sql")).foreign_key_check(),
-    M::up(include_str!("migrations/0009_proof_checks.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0009_skills_portfolios.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0010_imports.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0011_proof_checks.sql")).foreign_key_check(),
 ];
 
 pub(super) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(LIST);

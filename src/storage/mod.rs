@@ -26,6 +26,7 @@ pub mod courses;
 pub mod evidence;
 pub mod institutions;
 mod migrations;
+pub mod portfolios;
 pub mod sessions;
 pub mod shares;
 
@@ -58,6 +59,9 @@ pub enum Error {
     Corrupt(String),
     #[error("the database worker stopped")]
     Closed,
+    /// A rule broken by the data a write computed (a bulk edit); the transaction rolled back.
+    #[error("{0}")]
+    Invalid(crate::domain::ValidationError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

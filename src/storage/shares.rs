@@ -14,6 +14,19 @@ pub struct NewShare {
     pub lang: Option<Lang>,
     pub label: Option<String>,
     pub expires_at: Option<i64>,
+    /// Made from a saved portfolio: its id, whether the link follows its later edits, and its
+    /// settings as they are now (what a link that does not follow keeps showing).
+    pub portfolio: Option<(Uuid, bool, crate::domain::saved::SavedPortfolio)>,
+}
+
+/// The saved portfolio a link was made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareSource {
+    /// `None` once that portfolio was deleted (the link then shows its snapshot).
+    pub id: Option<Uuid>,
+    pub name: String,
+    /// The link shows the portfolio's later edits (else it shows it as it was when made).
+    pub follows: bool,
 }
 
 /// A share link as stored (never its token).
@@ -30,6 +43,7 @@ pub struct Share {
     pub view_count: i64,
     pub first_viewed_at: Option<i64>,
     pub last_viewed_at: Option<i64>,
+    pub source: Option<ShareSource>,
 }
 
 impl Share {
@@ -40,9 +54,41 @@ impl Share {
 }
 
 const SHARE_COLUMNS: &str = "id, learner_id, framing, field, theme, lang, include_uncertified, label, expires_at, \
-                             revoked_at, created_at, view_count, first_viewed_at, last_viewed_at, include_expired";
+                             revoked_at, created_at, view_count, first_viewed_at, last_viewed_at, include_expired, \
+                             portfolio_id, follows, snapshot, \
+                             (SELECT settings FROM portfolios WHERE portfolios.id = shares.portfolio_id)";
 
+fn settings_at(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<crate::domain::saved::SavedPortfolio>> {
+    let raw: Option<String> = row.get(idx)?;
+    raw.map(|r| {
+        serde_json::from_str(&r)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    })
+    .transpose()
+}
+
+/// A link's spec: from its saved portfolio (as it is now when the link follows it, else as it
+/// was when the link was made), else from its own columns.
 fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
+    let mut share = plain_share_from_row(row)?;
+    let portfolio_id: Option<String> = row.get(15)?;
+    let follows: bool = row.get(16)?;
+    let snapshot = settings_at(row, 17)?;
+    let current = settings_at(row, 18)?;
+    let shown = if follows { current.clone().or(snapshot.clone()) } else { snapshot.clone().or(current.clone()) };
+    if let Some(settings) = shown {
+        share.spec = settings.spec();
+        share.lang = settings.lang.or(share.lang);
+        share.source = Some(ShareSource {
+            id: portfolio_id.and_then(|id| Uuid::parse_str(&id).ok()).filter(|_| current.is_some()),
+            name: settings.name.clone(),
+            follows,
+        });
+    }
+    Ok(share)
+}
+
+fn plain_share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
     let framing: String = row.get(2)?;
     let field: Option<String> = row.get(3)?;
     let theme: Option<String> = row.get(4)?;
@@ -60,6 +106,7 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
             scope,
             include_uncertified: row.get(6)?,
             include_expired: row.get(14)?,
+            shape: Default::default(),
         },
         lang: lang.as_deref().and_then(Lang::from_str_opt),
         label: row.get(7)?,
@@ -69,6 +116,7 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
         view_count: row.get(11)?,
         first_viewed_at: row.get(12)?,
         last_viewed_at: row.get(13)?,
+        source: None,
     })
 }
 
@@ -124,8 +172,8 @@ impl Db {
             let (field, theme) = scope_columns(&new.spec.scope);
             tx.execute(
                 "INSERT INTO shares (id, learner_id, token_hash, framing, field, theme, lang, include_uncertified,
-                                     label, expires_at, created_at, include_expired)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                     label, expires_at, created_at, include_expired, portfolio_id, follows, snapshot)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 params![
                     id.to_string(),
                     learner.to_string(),
@@ -138,7 +186,14 @@ impl Db {
                     new.label,
                     new.expires_at,
                     now,
-                    new.spec.include_expired
+                    new.spec.include_expired,
+                    new.portfolio.as_ref().map(|(id, _, _)| id.to_string()),
+                    new.portfolio.as_ref().is_some_and(|(_, follows, _)| *follows),
+                    new.portfolio
+                        .as_ref()
+                        .map(|(_, _, settings)| serde_json::to_string(settings))
+                        .transpose()
+                        .map_err(|e| Error::Corrupt(e.to_string()))?
                 ],
             )?;
             Ok(tx.query_row(
@@ -174,6 +229,52 @@ impl Db {
         .await
     }
 
+    /// Sets (or clears, `None`) a live link's expiry.
+    pub async fn set_share_expiry(&self, learner: Uuid, id: Uuid, expires_at: Option<i64>) -> Result<Share> {
+        self.write(move |tx| {
+            let n = tx.execute(
+                "UPDATE shares SET expires_at = ?3 WHERE id = ?1 AND learner_id = ?2 AND revoked_at IS NULL",
+                params![id.to_string(), learner.to_string(), expires_at],
+            )?;
+            if n == 0 {
+                return Err(Error::NotFound);
+            }
+            Ok(tx.query_row(
+                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
+                [id.to_string()],
+                share_from_row,
+            )?)
+        })
+        .await
+    }
+
+    /// Replaces a link in one transaction: a copy of it under a new token (same framing, label,
+    /// expiry, source; no views yet), the old one revoked. For a link whose URL was lost or
+    /// sent to the wrong person.
+    pub async fn replace_share(&self, learner: Uuid, id: Uuid, token_hash: [u8; 32], now: i64) -> Result<Share> {
+        self.write(move |tx| {
+            let new_id = Uuid::new_v4();
+            let n = tx.execute(
+                "INSERT INTO shares (id, learner_id, token_hash, framing, field, theme, lang, include_uncertified,
+                                     label, expires_at, created_at, include_expired, portfolio_id, follows, snapshot)
+                 SELECT ?3, learner_id, ?4, framing, field, theme, lang, include_uncertified, label, expires_at, ?5,
+                        include_expired, portfolio_id, follows, snapshot
+                 FROM shares WHERE id = ?1 AND learner_id = ?2 AND revoked_at IS NULL",
+                params![id.to_string(), learner.to_string(), new_id.to_string(), token_hash.as_slice(), now],
+            )?;
+            if n == 0 {
+                return Err(Error::NotFound);
+            }
+            tx.execute("UPDATE shares SET revoked_at = ?2 WHERE id = ?1", params![id.to_string(), now])?;
+            Ok(tx.query_row(
+                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
+                [new_id.to_string()],
+                share_from_row,
+            )?)
+        })
+        .await
+    }
+
     /// The link a token opens, live or not (the caller decides; all dead links look alike),
     /// with its owner's record revision (for page caching).
     pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
@@ -182,7 +283,7 @@ impl Db {
                 "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
                  FROM shares WHERE token_hash = ?1"
             ))?;
-            Ok(stmt.query_row([token_hash.as_slice()], |r| Ok((share_from_row(r)?, r.get(15)?))).optional()?)
+            Ok(stmt.query_row([token_hash.as_slice()], |r| Ok((share_from_row(r)?, r.get(19)?))).optional()?)
         })
         .await
     }

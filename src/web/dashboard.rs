@@ -316,6 +316,7 @@ mod tests {
             record,
             evidence: None,
             checks: Vec::new(),
+            import_id: None,
             created_at: 0,
             updated_at: 0,
         }

@@ -25,6 +25,10 @@ pub struct PageLabels {
     pub too_many_title: &'static str,
     pub too_many_text: &'static str,
     pub busy_title: &'static str,
+    /// A link that follows its saved portfolio's edits.
+    pub follows_note: &'static str,
+    /// A link that shows its saved portfolio as it was: `{date}` is when the link was made.
+    pub snapshot_note: &'static str,
     pub busy_text: &'static str,
     pub verify_title: &'static str,
     pub verify_intro: &'static str,
@@ -62,6 +66,8 @@ pub static FR: PageLabels = PageLabels {
     too_many_title: "Trop de tentatives",
     too_many_text: "Trop de liens invalides ont été demandés depuis votre adresse. Réessayez dans quelques minutes.",
     busy_title: "Service occupé",
+    follows_note: "Ce portfolio suit les mises à jour de son auteur ou autrice : il peut avoir changé depuis l’envoi du lien.",
+    snapshot_note: "Ce portfolio est présenté tel qu’il a été composé le {date} ; les cours, eux, sont à jour.",
     busy_text: "Trop de portfolios PDF sont en cours de préparation. Réessayez dans quelques secondes.",
     verify_title: "Vérifier un portfolio PDF",
     verify_intro: "Déposez un portfolio PDF reçu : certfolio vous dira s’il a été généré ici, pour qui, quand, et s’il est intact.",
@@ -99,6 +105,8 @@ pub static EN: PageLabels = PageLabels {
     too_many_title: "Too many attempts",
     too_many_text: "Too many invalid links were requested from your address. Try again in a few minutes.",
     busy_title: "Service busy",
+    follows_note: "This portfolio follows its author’s updates: it may have changed since the link was sent.",
+    snapshot_note: "This portfolio is shown as it was composed on {date}; the courses themselves are up to date.",
     busy_text: "Too many PDF portfolios are being prepared right now. Try again in a few seconds.",
     verify_title: "Verify a portfolio PDF",
     verify_intro: "Upload a portfolio PDF you received: certfolio tells you whether it was generated here, for whom, when, and whether it is unaltered.",

@@ -190,6 +190,7 @@ impl Choice {
             scope,
             include_uncertified: self.include_uncertified.is_some(),
             include_expired: self.include_expired.is_some(),
+            shape: Default::default(),
         };
         (spec, Lang::from_str_opt(&self.lang))
     }
@@ -264,6 +265,7 @@ async fn builder_with(
         },
         include_uncertified: advice.as_ref().is_some_and(|a| a.include_uncertified),
         include_expired: false,
+        shape: Default::default(),
     };
     let record_lang = doc.learner.lang.unwrap_or(lang);
     let (spec, pdf_lang) = match chosen {
@@ -402,7 +404,9 @@ pub async fn share(
             Scope::Theme(t) => (None, Some(t)),
         };
         let body = NewShareBody {
-            framing: spec.framing,
+            framing: Some(spec.framing),
+            portfolio: None,
+            follow: false,
             field,
             theme,
             lang,

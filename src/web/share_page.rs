@@ -104,7 +104,15 @@ pub async fn page(
     // A certificate that expires later changes the page without changing the record: the
     // cached page is stale from that moment.
     let stale_at = crate::issue::next_change(&record, now);
-    let page = SharePage::build(&record, &share.spec, lang, &token, now);
+    let mut page = SharePage::build(&record, &share.spec, lang, &token, now);
+    page.source_note = share.source.as_ref().map(|s| {
+        let l = page_labels(lang);
+        if s.follows {
+            l.follows_note.to_owned()
+        } else {
+            l.snapshot_note.replace("{date}", &crate::i18n::day_month_year_of(lang, share.created_at))
+        }
+    });
     match page.render() {
         Ok(page) => {
             let page = axum::body::Bytes::from(page);
@@ -197,6 +205,8 @@ pub struct SharePage {
     pub evidence_base: String,
     pub evidence_suffix: &'static str,
     pub pdf_href: String,
+    /// A link made from a saved portfolio says whether it shows it as it was or as it is now.
+    pub source_note: Option<String>,
 }
 
 impl SharePage {
@@ -212,6 +222,7 @@ impl SharePage {
             evidence_base: format!("/s/{token}/evidence/"),
             evidence_suffix: "",
             pdf_href: format!("/s/{token}/portfolio.pdf"),
+            source_note: None,
         }
     }
 }

@@ -21,6 +21,7 @@ mod pages;
 mod pdf;
 mod portfolio_model;
 mod robustness;
+mod saved_portfolios;
 mod shares;
 mod throttling;
 mod verification;

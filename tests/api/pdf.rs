@@ -527,7 +527,7 @@ fn long_values_wrap_inside_the_margins() {
 
 /// A word as `pdftotext -bbox` places it, in points from the page's top-left corner.
 #[derive(Debug)]
-struct Word {
+pub(crate) struct Word {
     page: usize,
     text: String,
     x0: f64,
@@ -542,7 +542,7 @@ fn attr(tag: &str, name: &str) -> f64 {
 }
 
 /// Every word of every page with its box (poppler's `-bbox` XHTML).
-fn words_of(pdf: &Path) -> (Vec<Word>, f64, f64) {
+pub(crate) fn words_of(pdf: &Path) -> (Vec<Word>, f64, f64) {
     let xhtml = poppler("pdftotext", &["-bbox", pdf.to_str().expect("path"), "-"]);
     let (mut words, mut page, mut size) = (Vec::new(), 0, (0.0, 0.0));
     for line in xhtml.lines().map(str::trim) {
@@ -577,30 +577,8 @@ async fn every_line_stays_in_its_box_whatever_the_input_length() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(format!("{name}.pdf"));
         std::fs::write(&path, &pdf.body).unwrap();
-        let (words, width, height) = words_of(&path);
-        assert!(words.len() > 100, "{name}: {} words", words.len());
-        // 20 mm margins, less half a millimetre of rounding.
-        let margin = 20.0 / 25.4 * 72.0 - 1.5;
-        for w in &words {
-            assert!(
-                w.x0 >= margin && w.x1 <= width - margin && w.y0 >= 0.0 && w.y1 <= height,
-                "{name}: `{}` on page {} leaves the text area: {w:?}",
-                w.text.chars().take(40).collect::<String>(),
-                w.page
-            );
-        }
-        for (i, a) in words.iter().enumerate() {
-            for b in words[i + 1..].iter().filter(|b| b.page == a.page) {
-                let across = a.x1.min(b.x1) - a.x0.max(b.x0);
-                let down = a.y1.min(b.y1) - a.y0.max(b.y0);
-                let smaller = (a.y1 - a.y0).min(b.y1 - b.y0);
-                assert!(
-                    !(across > 1.0 && down > smaller * 0.5),
-                    "{name}: words overlap on page {}: {a:?} and {b:?}",
-                    a.page
-                );
-            }
-        }
+        assert!(words_of(&path).0.len() > 100, "{name}");
+        assert_laid_out(name, &path);
     }
 }
 
@@ -623,4 +601,32 @@ fn every_bar_of_the_chart_carries_its_count() {
     };
     assert!(over("4", 37.0), "the tallest bar (2019) carries its count");
     assert!(over("1", 173.0), "the 2023 bar carries its count");
+}
+
+/// Every word inside the page margins and no two words overlapping (what a hostile length
+/// would break first).
+pub(crate) fn assert_laid_out(name: &str, path: &Path) {
+    let (words, width, height) = words_of(path);
+    // 20 mm margins, less half a millimetre of rounding.
+    let margin = 20.0 / 25.4 * 72.0 - 1.5;
+    for w in &words {
+        assert!(
+            w.x0 >= margin && w.x1 <= width - margin && w.y0 >= 0.0 && w.y1 <= height,
+            "{name}: `{}` on page {} leaves the text area: {w:?}",
+            w.text.chars().take(40).collect::<String>(),
+            w.page
+        );
+    }
+    for (i, a) in words.iter().enumerate() {
+        for b in words[i + 1..].iter().filter(|b| b.page == a.page) {
+            let across = a.x1.min(b.x1) - a.x0.max(b.x0);
+            let down = a.y1.min(b.y1) - a.y0.max(b.y0);
+            let smaller = (a.y1 - a.y0).min(b.y1 - b.y0);
+            assert!(
+                !(across > 1.0 && down > smaller * 0.5),
+                "{name}: words overlap on page {}: {a:?} and {b:?}",
+                a.page
+            );
+        }
+    }
 }
