@@ -36,15 +36,16 @@ cargo test --locked
 # About 3 minutes, pip install included (issue 10).
 bash scripts/schemathesis.sh 100
 
-# R40: importing and verifying make no outbound call, and the fetcher's tests talk to loopback
-# only. These tests run again in a network namespace of their own, where nothing but a loopback
-# exists: an attempt to reach anything would fail them. (Skipped, and said so, only where the
-# kernel refuses namespaces.)
+# R40: importing and verifying reach only loopback (the test issuer, through the resolve
+# setting) or nothing at all (offline, refused addresses), and the fetcher's tests talk to
+# loopback only. These tests run again in a network namespace of their own, where nothing but a
+# loopback exists: an attempt to reach anything would fail them. (Skipped, and said so, only
+# where the kernel refuses namespaces.)
 if [ "$(id -u)" = 0 ]; then NS="unshare -n"; else NS="unshare -rn"; fi
 if $NS true 2>/dev/null; then
   echo "R40: import and verification tests with no network"
   $NS sh -c 'ip link set lo up 2>/dev/null || true; exec cargo test --locked --offline --test api -- \
-    badges:: fetch:: import:: interop:: learner_pages::an_import learner_pages::the_import \
+    badges:: fetch:: import:: interop:: verification:: learner_pages::an_import learner_pages::the_import \
     shares::a_pdf_from_the_link_is_recognised shares::pdfs_from_the_api_are_registered'
 else
   echo "R40 check skipped: this kernel does not allow a network namespace here"

@@ -98,10 +98,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = build_app(state.clone());
     let flusher = tokio::spawn(flush_views(state.clone()));
+    // certfolio's own checks of proofs: due ones every few seconds, each re-checked weekly.
+    let checker = tokio::spawn(crate::verify::run_job(state.clone()));
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;
     flusher.abort();
+    checker.abort();
     // The last views counted before the stop.
     write_views(&state).await;
     served

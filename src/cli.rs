@@ -47,6 +47,8 @@ pub enum Command {
         trusted_proxies: Vec<crate::auth::client::Cidr>,
         #[command(flatten)]
         fetch: FetchArgs,
+        #[command(flatten)]
+        verify: VerifyArgs,
     },
     /// Import a file into an existing account: a portfolio document, LinkedIn's
     /// Certifications.csv, a CSV whose header names document fields, or a JSON Resume
@@ -164,6 +166,29 @@ impl FetchArgs {
                 .push(settings::parse_allow_http(host).map_err(|e| CliError(format!("--fetch-allow-http: {e}")))?);
         }
         Ok(out)
+    }
+}
+
+/// certfolio's own checks of proofs (README, "Checks by certfolio").
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Check every proof again once its last check is this many days old (1 to 365).
+    #[arg(long = "recheck-days", env = "CERTFOLIO_RECHECK_DAYS", value_name = "DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u16).range(1..=365))]
+    recheck_days: u16,
+    /// Checks one learner's proofs may take per hour; more wait their turn (1 to 10000).
+    #[arg(long = "checks-per-hour", env = "CERTFOLIO_CHECKS_PER_HOUR", value_name = "N", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    checks_per_hour: u32,
+}
+
+impl VerifyArgs {
+    pub fn settings(&self) -> crate::verify::VerifySettings {
+        crate::verify::VerifySettings {
+            recheck_after: std::time::Duration::from_secs(u64::from(self.recheck_days) * 24 * 3600),
+            checks_per_hour: self.checks_per_hour,
+            ..crate::verify::VerifySettings::default()
+        }
     }
 }
 
@@ -300,8 +325,8 @@ fn one_line(s: &str) -> String {
 
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { addr, data, public_url, trusted_proxies, fetch } => {
-            run_serve(addr, data, public_url, trusted_proxies, &fetch).await
+        Command::Serve { addr, data, public_url, trusted_proxies, fetch, verify } => {
+            run_serve(addr, data, public_url, trusted_proxies, &fetch, verify.settings()).await
         }
         Command::Import { file, user, data, fetch } => run_import(&file, &user, &data, &fetch).await,
         Command::Export { user, format, data } => run_export(&user, format, &data).await,
@@ -355,6 +380,7 @@ async fn run_serve(
     public_url: Option<String>,
     trusted_proxies: Vec<crate::auth::client::Cidr>,
     fetch: &FetchArgs,
+    verify: crate::verify::VerifySettings,
 ) -> Result<(), CliError> {
     let fetch = fetch.settings()?;
     let listener =
@@ -363,6 +389,7 @@ async fn run_serve(
     let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
     let mut config = Config::new(data.clone(), public_url.clone());
     config.trusted_proxies = trusted_proxies;
+    config.verify = verify;
     if fetch.offline {
         tracing::info!("offline: no outbound request will be made; verification reports \"not checked: offline\"");
     } else {
@@ -407,10 +434,12 @@ async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
 }
 
 async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> Result<(), CliError> {
-    // Import verifies nothing over the network yet; its outbound settings (the same as serve's)
-    // are still checked now, so that a script's bad value fails today and not on the day
-    // import starts to use them.
-    fetch.settings()?;
+    // The outbound settings (the same as serve's) are checked before anything else. Import
+    // fetches only what an Open Badges file names by URL and needs to be read (its badge class,
+    // issuer, or the assertion a baked URL points at); the badge itself is checked by the
+    // service's verification job once stored.
+    let settings = fetch.settings()?;
+    let fetcher = crate::fetch::Fetcher::new(&settings, "certfolio-import", Clock::system()).map_err(CliError)?;
     let bytes = read_limited(file)?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
@@ -420,7 +449,8 @@ async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> 
     // Badge signatures are checked against the data folder's trust file, as `serve` does.
     let trust = crate::config::load_trust_store(data).map_err(CliError)?;
     let now = Clock::system().now();
-    let incoming = crate::interop::incoming::Incoming::read(&bytes, &trust, now).map_err(located)?;
+    let docs = crate::verify::documents_for_import(&fetcher, None, &bytes).await;
+    let incoming = crate::interop::incoming::Incoming::read_with(&bytes, &trust, now, &docs).map_err(located)?;
     let format = incoming.format;
     let db = open_existing(data)?;
     let learner = find_learner(&db, user).await?;

@@ -30,6 +30,9 @@ pub struct Config {
     /// Outbound requests made by verification (`crate::fetch`): offline mode, the test/staging
     /// resolve rules, extra trusted CAs, http-allowed hosts, limits.
     pub fetch: crate::fetch::FetchSettings,
+    /// certfolio's own checks of proofs (`crate::verify`): re-check age, per-learner budget,
+    /// concurrency, "check now" rate.
+    pub verify: crate::verify::VerifySettings,
 }
 
 /// Login throttling (ASVS V6.3.1): per account, a few free failures and then a growing
@@ -77,6 +80,7 @@ impl Config {
             signups_per_hour: 20,
             trusted_proxies: Vec::new(),
             fetch: crate::fetch::FetchSettings::default(),
+            verify: crate::verify::VerifySettings::default(),
         }
     }
 

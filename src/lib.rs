@@ -6,7 +6,9 @@
 //! courses, evidence, shares) · `api` (JSON handlers) · `web` (HTML pages) · `app`
 //! (`build_app`, shared by `serve` and the tests) · `cli` (the command line) · `error` (one
 //! error type, mapped to JSON under `/api` and to pages elsewhere) · `i18n` (every word, one
-//! file per language) · `fetch` (the only outbound HTTP client, guarded, for verification).
+//! file per language) · `fetch` (the only outbound HTTP client, guarded, for verification) ·
+//! `proof` (Data Integrity proofs, offline) · `verify` (certfolio's own checks of the proofs a
+//! record holds, and their job).
 
 pub mod api;
 pub mod app;
@@ -31,6 +33,7 @@ pub mod service;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod verify;
 pub mod web;
 
 pub use app::build_app;

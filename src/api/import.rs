@@ -17,7 +17,6 @@ use crate::domain::Document;
 use crate::domain::problem::{Expected, Problem};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::interop;
-use crate::interop::incoming::Incoming;
 use crate::state::AppState;
 
 /// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
@@ -71,10 +70,13 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
 /// updated in place, keeping the fields the file leaves empty, and any other is added.
 ///
 /// An Open Badges file (2.0 assertion or 3.0 credential as JSON, a signed JWS / VC-JWT, or a
-/// baked PNG or SVG) adds one course whose attestation keeps the badge. Its signature is
-/// checked offline against the data folder's `trusted-issuers.json`; a signature that does not
-/// match the badge data is refused. Badges in a portfolio document are checked again the same
-/// way: a level is never taken from a document.
+/// baked PNG or SVG) adds one course whose attestation keeps the badge. A badge that names its
+/// badge class (or a baked image that holds only its assertion's URL) is read with the
+/// documents fetched there, through the guarded fetcher and within the learner's hourly
+/// budget. A signature that does not match the badge data for the key of the operator's
+/// `trusted-issuers.json` is refused. The badge is then checked by certfolio's verification job
+/// (hosted assertion, keys, revocation and status lists, recipient); until then its level is at
+/// most "badge data". A level is never taken from a document.
 #[utoipa::path(post, path = "/api/v1/import", tag = "documents",
     request_body(content(
         (Document = "application/json"),
@@ -100,7 +102,7 @@ pub async fn import(
     who: AuthLearner,
     ImportBody(body): ImportBody,
 ) -> AppResult<(StatusCode, Json<ImportView>)> {
-    let incoming = Incoming::read(&body, &state.trust, state.clock.now())?;
+    let incoming = crate::verify::read_import(&state, who.id, &body).await?;
     let format = incoming.format;
     let counts = state.db.import_incoming(who.id, incoming, state.clock.now()).await??;
     let total = state.db.course_count(who.id).await?;

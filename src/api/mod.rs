@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub mod accounts;
+pub mod checks;
 pub mod courses;
 pub mod evidence;
 pub mod extract;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(courses::list, courses::create))
         .routes(routes!(courses::show, courses::replace, courses::delete))
         .routes(routes!(courses::bulk))
+        .routes(routes!(checks::list, checks::check_now))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload, evidence::download, evidence::remove))

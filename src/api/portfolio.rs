@@ -79,7 +79,7 @@ fn not_a(value: &str, expected: Expected) -> Problem {
 }
 
 /// `fr`, `en`, or nothing; anything else (an empty value too) is a 422 naming `lang`.
-fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, AppError> {
+pub(super) fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, AppError> {
     match lang {
         None => Ok(None),
         Some(l) => {

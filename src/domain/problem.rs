@@ -438,15 +438,32 @@ pub enum Unrecognised {
     UnknownJson,
 }
 
+/// Why a document a badge names by URL (its assertion, its badge class) could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unfetched {
+    /// The guarded fetcher's own account of the failure (quoted, from the network).
+    Failed { why: String },
+    /// Fetched, but not a JSON object.
+    NotObject,
+    /// Not fetched at all (offline, over budget, or not asked for).
+    NotFetched,
+}
+
 /// Why a badge (Open Badges JSON, JWS, baked PNG or SVG) cannot be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadgeProblem {
     PayloadTooLarge {
         max: usize,
     },
+    /// The file is only the assertion's URL, and what was fetched there does not read.
     OnlyUrl {
         url: String,
+        why: Unfetched,
     },
+    /// The assertion fetched at the badge's URL is not UTF-8 text.
+    FetchedAssertionNotUtf8,
+    /// The assertion fetched at the badge's URL is not a JSON object.
+    FetchedAssertionNotJson,
     NeitherJsonNorJws,
     NotUtf8 {
         detail: String,
@@ -463,6 +480,7 @@ pub enum BadgeProblem {
     Endorsement,
     ClassByUrl {
         url: String,
+        why: Unfetched,
     },
     ClassNotObject,
     OnlyVerificationUrl {
@@ -800,6 +818,8 @@ impl BadgeProblem {
         match self {
             BadgeProblem::PayloadTooLarge { .. } => "badge_payload_too_large",
             BadgeProblem::OnlyUrl { .. } => "badge_only_url",
+            BadgeProblem::FetchedAssertionNotUtf8 => "badge_fetched_not_utf8",
+            BadgeProblem::FetchedAssertionNotJson => "badge_fetched_not_json",
             BadgeProblem::NeitherJsonNorJws => "badge_neither_json_nor_jws",
             BadgeProblem::NotUtf8 { .. } => "badge_not_utf8",
             BadgeProblem::JsonNotObject { .. } => "badge_json_not_object",

@@ -19,7 +19,7 @@ use crate::domain::portfolio::SelectError;
 use crate::domain::portfolio::{FigureKey, Measure, Scope, Spread};
 use crate::domain::problem::{
     BadgePart, BadgeProblem, Expected, JsonFault, JsonFaultKind, JsonKind, KeyProblem, Noun, PasswordHint,
-    PngTextFault, Problem, Unrecognised,
+    PngTextFault, Problem, Unfetched, Unrecognised,
 };
 use crate::domain::{AttestationKind, Lang, Outcome, Situation};
 
@@ -101,7 +101,6 @@ static STRINGS: Strings = Strings {
         download_pdf: "Download the PDF",
         summary_heading: "At a glance",
         trust_heading: "What can be checked",
-        trust_note: "certfolio has not verified these certificates itself: follow each issuer’s link to check them.",
         evidence: "Evidence file",
         evidence_sha: "SHA-256 fingerprint",
         platform: "Platform",
@@ -473,13 +472,19 @@ impl Language for English {
             Assurance::EvidenceFile => "Evidence file uploaded",
             Assurance::IssuerLink => "Issuer verification link",
             Assurance::BadgeData => "Badge data imported",
+            Assurance::IssuerPageChecked => "Issuer page checked",
+            Assurance::IssuerConfirmed => "Confirmed by the issuer",
             Assurance::SignatureVerified => "Signature verified",
+            Assurance::KnownIssuer => "Known issuer",
         }
     }
 
     fn summary_sentence(&self, s: &AssuranceSummary) -> String {
         let parts = [
+            (s.known_issuer, "from a known issuer", "from known issuers"),
             (s.signature_verified, "with a verified signature", "with verified signatures"),
+            (s.issuer_confirmed, "confirmed by the issuer", "confirmed by their issuers"),
+            (s.issuer_page_checked, "with the issuer’s page checked", "with the issuer’s page checked"),
             (s.badge_data, "from badge data", "from badge data"),
             (s.issuer_link, "with an issuer link", "with issuer links"),
             (s.evidence_file, "with an evidence file", "with evidence files"),
@@ -994,7 +999,15 @@ fn key(k: &KeyProblem) -> String {
     }
 }
 
-const NEVER_FETCHES: &str = "certfolio never fetches; import the baked image or a file with the badge embedded";
+const EMBED_IT: &str = "import the baked image or a file with the badge embedded";
+
+fn unfetched(u: &Unfetched) -> String {
+    match u {
+        Unfetched::Failed { why } => format!("certfolio could not fetch it ({why})"),
+        Unfetched::NotObject => "what certfolio fetched there is not a JSON object".into(),
+        Unfetched::NotFetched => "it was not fetched".into(),
+    }
+}
 
 fn badge_part(p: BadgePart) -> &'static str {
     match p {
@@ -1025,7 +1038,9 @@ fn badge(b: &BadgeProblem) -> String {
     use BadgeProblem as B;
     match b {
         B::PayloadTooLarge { max } => format!("the badge is larger than {max} bytes"),
-        B::OnlyUrl { url } => format!("the badge is only a URL ({url}): {NEVER_FETCHES}"),
+        B::OnlyUrl { url, why } => format!("the badge is only a URL ({url}): {}; {EMBED_IT}", unfetched(why)),
+        B::FetchedAssertionNotUtf8 => "the assertion fetched at the badge's URL is not UTF-8".into(),
+        B::FetchedAssertionNotJson => "the assertion fetched at the badge's URL is not JSON".into(),
         B::NeitherJsonNorJws => "the badge data is neither JSON nor a compact JWS".into(),
         B::NotUtf8 { detail } => format!("not UTF-8 text ({detail})"),
         B::JsonNotObject { part } => format!("{} is JSON but not an object", badge_part(*part)),
@@ -1037,10 +1052,10 @@ fn badge(b: &BadgeProblem) -> String {
             "this is an Open Badges issuer profile, not a badge: import the assertion or the baked badge image".into()
         }
         B::Endorsement => "this is an endorsement, not a badge awarded to you".into(),
-        B::ClassByUrl { url } => format!("badge class given by URL only ({url}): {NEVER_FETCHES}"),
+        B::ClassByUrl { url, why } => format!("badge class given by URL only ({url}): {}; {EMBED_IT}", unfetched(why)),
         B::ClassNotObject => "must be the badge class (an object)".into(),
         B::OnlyVerificationUrl { url } => {
-            format!("the badge holds only a verification URL ({url}): {NEVER_FETCHES}")
+            format!("the badge holds only a verification URL ({url}), and no badge class to read; {EMBED_IT}")
         }
         B::NoBadge => "no `badge`: this is not an Open Badges assertion".into(),
         B::NoName => "the badge has no name".into(),

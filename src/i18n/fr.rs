@@ -22,7 +22,7 @@ use crate::domain::portfolio::SelectError;
 use crate::domain::portfolio::{FigureKey, Measure, Scope, Spread};
 use crate::domain::problem::{
     BadgePart, BadgeProblem, Expected, JsonFault, JsonFaultKind, JsonKind, KeyProblem, Noun, PasswordHint,
-    PngTextFault, Problem, Unrecognised,
+    PngTextFault, Problem, Unfetched, Unrecognised,
 };
 use crate::domain::{AttestationKind, Lang, Outcome, Situation};
 
@@ -104,7 +104,6 @@ static STRINGS: Strings = Strings {
         download_pdf: "Télécharger le PDF",
         summary_heading: "En bref",
         trust_heading: "Ce qui est vérifiable",
-        trust_note: "certfolio n’a pas lui-même vérifié ces certificats : suivez le lien de chaque émetteur pour les contrôler.",
         evidence: "Justificatif",
         evidence_sha: "empreinte SHA-256",
         platform: "Plateforme",
@@ -476,13 +475,19 @@ impl Language for French {
             Assurance::EvidenceFile => "Justificatif déposé",
             Assurance::IssuerLink => "Lien de l’émetteur",
             Assurance::BadgeData => "Données de badge importées",
+            Assurance::IssuerPageChecked => "Page de l’émetteur contrôlée",
+            Assurance::IssuerConfirmed => "Confirmé par l’émetteur",
             Assurance::SignatureVerified => "Signature vérifiée",
+            Assurance::KnownIssuer => "Émetteur reconnu",
         }
     }
 
     fn summary_sentence(&self, s: &AssuranceSummary) -> String {
         let parts = [
+            (s.known_issuer, "d’un émetteur reconnu", "d’émetteurs reconnus"),
             (s.signature_verified, "à la signature vérifiée", "à la signature vérifiée"),
+            (s.issuer_confirmed, "confirmée par l’émetteur", "confirmées par l’émetteur"),
+            (s.issuer_page_checked, "à la page de l’émetteur contrôlée", "à la page de l’émetteur contrôlée"),
             (s.badge_data, "importée d’un badge", "importées de badges"),
             (s.issuer_link, "avec lien de l’émetteur", "avec lien de l’émetteur"),
             (s.evidence_file, "avec justificatif", "avec justificatif"),
@@ -1067,8 +1072,15 @@ fn key(k: &KeyProblem) -> String {
     }
 }
 
-const NEVER_FETCHES: &str =
-    "certfolio ne télécharge jamais rien\u{202f}; importez l’image « cuite » ou un fichier qui contient le badge";
+const EMBED_IT: &str = "importez l’image « cuite » ou un fichier qui contient le badge";
+
+fn unfetched(u: &Unfetched) -> String {
+    match u {
+        Unfetched::Failed { why } => format!("certfolio n’a pas pu l’obtenir ({why})"),
+        Unfetched::NotObject => "ce que certfolio y a obtenu n’est pas un objet JSON".into(),
+        Unfetched::NotFetched => "il n’a pas été téléchargé".into(),
+    }
+}
 
 fn badge_part(p: BadgePart) -> &'static str {
     match p {
@@ -1101,7 +1113,11 @@ fn badge(b: &BadgeProblem) -> String {
     use BadgeProblem as B;
     match b {
         B::PayloadTooLarge { max } => format!("le badge dépasse {} octets", integer(LANG, *max as u64)),
-        B::OnlyUrl { url } => format!("le badge n’est qu’une adresse ({url}){NBSP}: {NEVER_FETCHES}"),
+        B::OnlyUrl { url, why } => {
+            format!("le badge n’est qu’une adresse ({url}){NBSP}: {}{NNBSP}; {EMBED_IT}", unfetched(why))
+        }
+        B::FetchedAssertionNotUtf8 => "l’assertion obtenue à l’adresse du badge n’est pas du texte UTF-8".into(),
+        B::FetchedAssertionNotJson => "l’assertion obtenue à l’adresse du badge n’est pas du JSON".into(),
         B::NeitherJsonNorJws => "les données du badge ne sont ni du JSON ni un JWS compact".into(),
         B::NotUtf8 { .. } => "ce n’est pas du texte UTF-8".into(),
         B::JsonNotObject { part } => format!("{} est du JSON, mais pas un objet", capitalise_first(badge_part(*part))),
@@ -1115,12 +1131,15 @@ fn badge(b: &BadgeProblem) -> String {
                              l’image du badge"
             .into(),
         B::Endorsement => "c’est une recommandation, pas un badge qui vous a été décerné".into(),
-        B::ClassByUrl { url } => {
-            format!("la classe du badge n’est donnée que par son adresse ({url}){NBSP}: {NEVER_FETCHES}")
-        }
+        B::ClassByUrl { url, why } => format!(
+            "la classe du badge n’est donnée que par son adresse ({url}){NBSP}: {}{NNBSP}; {EMBED_IT}",
+            unfetched(why)
+        ),
         B::ClassNotObject => "doit être la classe du badge (un objet)".into(),
         B::OnlyVerificationUrl { url } => {
-            format!("le badge ne contient qu’une adresse de vérification ({url}){NBSP}: {NEVER_FETCHES}")
+            format!(
+                "le badge ne contient qu’une adresse de vérification ({url}) et aucune classe de badge à lire{NNBSP}; {EMBED_IT}"
+            )
         }
         B::NoBadge => format!("pas de {}{NBSP}: ce n’est pas une assertion Open Badges", q("badge")),
         B::NoName => "le badge n’a pas de nom".into(),

@@ -116,7 +116,6 @@ pub struct PageLabels {
     pub download_pdf: &'static str,
     pub summary_heading: &'static str,
     pub trust_heading: &'static str,
-    pub trust_note: &'static str,
     pub evidence: &'static str,
     pub evidence_sha: &'static str,
     pub platform: &'static str,

@@ -20,12 +20,14 @@ use crate::domain::portfolio::{FigureKey, Measure, Scope, Spread};
 use crate::domain::problem::{JsonFault, Problem};
 use crate::domain::{AttestationKind, IsoDate, Lang, Outcome};
 
+mod checks;
 mod en;
 mod fr;
 pub mod labels;
 #[cfg(test)]
 mod tests;
 
+pub use checks::*;
 pub use labels::{
     BuilderLabels, CourseLabels, ErrorLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels,
     SettingsLabels, Strings, UiLabels,

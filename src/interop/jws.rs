@@ -1,6 +1,6 @@
 //! Compact JWS (`header.payload.signature`, base64url): the form of a signed Open Badges 2.0
 //! assertion and of an Open Badges 3.0 VC-JWT. Parsing is total; checking a signature needs a
-//! key handed in (see `trust`), never one fetched.
+//! key handed in (the trust file's, see `trust`, or one the verification job fetched).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

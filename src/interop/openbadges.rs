@@ -2,20 +2,21 @@
 //! shapes still found in backpacks) and 3.0 credentials (JSON-LD in VCDM 1.1 or 2.0 form,
 //! VC-JWT, baked PNG or SVG). One file is one badge, so one course.
 //!
-//! Nothing is ever fetched: a badge whose name is only behind a URL is refused with a pointer
-//! to a file that embeds it, and a signature counts as verified only against a key in the trust
-//! file (`trust`). The badge's payload is kept with the course ([`BadgeData`]) so that the check
-//! can be made again, by this import and by every later import of an exported document.
+//! Reading is pure: a badge that names its badge class or issuer only by URL (or a baked image
+//! holding only the assertion's URL) is read with the documents the caller fetched for it
+//! ([`Docs`], see [`wanted_documents`] and `verify::documents_for_import`), or refused naming
+//! what could not be had. The badge's payload is kept with the course ([`BadgeData`]) so that
+//! it can be checked again, by the verification job and by every later import of an exported
+//! document. What this module records of a signature (the trust file's key, `check_signature`)
+//! is what the file alone proves; levels of proof come from certfolio's stored checks
+//! (`domain::check`, `verify`).
 //!
 //! Mapping: the badge's (achievement's) name is the course title, its issuer the institution
 //! (or the platform when it is a known MOOC platform), its issue date the attestation's
 //! `issued_on` and the course's `finished_on`, its id the `credential_id`, a hosted assertion's
 //! (or an evidence) http(s) URL the attestation's `url`, its description the notes.
-//!
-//! Data Integrity proofs (`eddsa-rdfc-2022`, `Ed25519Signature2020`) sign the RDF canonical
-//! form of the JSON-LD credential: checking one needs JSON-LD expansion against context
-//! documents, which would be fetched, and RDF canonicalisation. No maintained Rust crate does
-//! both offline, so such credentials are imported as "badge data", never as verified.
+
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
@@ -24,16 +25,44 @@ use super::png::{self, Baking};
 use super::trust::TrustStore;
 use super::{Format, Imported, ImportedCourse, known_platform};
 use crate::domain::badge::{BadgeCheck, BadgeData, BadgeFormat, MAX_BADGE_PAYLOAD};
-use crate::domain::problem::{BadgePart, BadgeProblem as B, JsonFault, Problem};
+use crate::domain::problem::{BadgePart, BadgeProblem as B, JsonFault, Problem, Unfetched};
 use crate::domain::text::{MAX_LONG, MAX_NAME, MAX_TITLE, check_url};
 use crate::domain::{AttestationKind, AttestationRecord, CourseRecord, Document, IsoDate, ValidationError};
+
+/// Documents fetched for a badge, by URL: the bytes, or why they could not be had.
+pub type Docs = HashMap<String, Result<Vec<u8>, String>>;
+
+/// Why a document named by URL is missing, for an error message.
+fn not_had(docs: &Docs, url: &str) -> Unfetched {
+    match docs.get(url) {
+        Some(Err(why)) => Unfetched::Failed { why: shorten(why, 300) },
+        Some(Ok(_)) => Unfetched::NotObject,
+        None => Unfetched::NotFetched,
+    }
+}
+
+fn fetched_object(docs: &Docs, url: &str) -> Option<Map<String, Value>> {
+    match docs.get(url) {
+        Some(Ok(bytes)) => match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(m)) => Some(m),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 /// Parses an Open Badges file (JSON, JWS, baked PNG or SVG, told apart by content) into one
 /// course whose attestation keeps the badge and its check against `trust` at `now` (Unix
 /// seconds).
 pub fn parse(bytes: &[u8], trust: &TrustStore, now: i64) -> Result<Imported, ValidationError> {
+    parse_with(bytes, trust, now, &Docs::new())
+}
+
+/// [`parse`] with the documents fetched for the badge (its badge class, issuer or assertion
+/// named by URL).
+pub fn parse_with(bytes: &[u8], trust: &TrustStore, now: i64, docs: &Docs) -> Result<Imported, ValidationError> {
     let (payload, at) = extract(bytes)?;
-    let record = read(&payload, trust, now).map_err(|e| locate(&at, e))?;
+    let record = read_with(&payload, trust, now, docs).map_err(|e| locate(&at, e))?;
     // Every imported course says where in the file it came from; a bare badge is the file.
     let at = if at.is_empty() { "badge".to_owned() } else { at };
     Ok(Imported { format: Format::OpenBadges, learner: None, courses: vec![ImportedCourse { at, record }] })
@@ -45,22 +74,40 @@ pub fn parse(bytes: &[u8], trust: &TrustStore, now: i64) -> Result<Imported, Val
 /// `now` is not used yet: expiry is read against the clock each time a level is shown (see
 /// `BadgeCheck::status`), not frozen at import. It is taken so that a check needing the time
 /// (a status list cached offline) does not change every caller.
-pub fn read(payload: &str, trust: &TrustStore, _now: i64) -> Result<CourseRecord, ValidationError> {
+pub fn read(payload: &str, trust: &TrustStore, now: i64) -> Result<CourseRecord, ValidationError> {
+    read_with(payload, trust, now, &Docs::new())
+}
+
+/// [`read`] with the documents fetched for the badge. A payload that is only the assertion's
+/// URL (an early baker's `tEXt` chunk) is read as the assertion fetched there, which becomes the
+/// payload kept.
+pub fn read_with(payload: &str, trust: &TrustStore, _now: i64, docs: &Docs) -> Result<CourseRecord, ValidationError> {
     let payload = payload.trim();
+    if payload.starts_with("http://") || payload.starts_with("https://") {
+        return match docs.get(payload) {
+            Some(Ok(bytes)) => {
+                let text =
+                    std::str::from_utf8(bytes).map_err(|_| ValidationError::new("", B::FetchedAssertionNotUtf8))?;
+                if !text.trim_start().starts_with('{') {
+                    return Err(ValidationError::new("", B::FetchedAssertionNotJson));
+                }
+                read_with(text, trust, _now, docs)
+            }
+            _ => Err(ValidationError::new("", B::OnlyUrl { url: shorten(payload, 200), why: not_had(docs, payload) })),
+        };
+    }
     if payload.len() > MAX_BADGE_PAYLOAD {
         return Err(ValidationError::new("", B::PayloadTooLarge { max: MAX_BADGE_PAYLOAD }));
     }
     let (mapped, verified_by) = if payload.starts_with('{') {
         let value = json_object(payload.as_bytes(), BadgePart::Badge)?;
-        (map(&value, None)?, None)
+        (map(&value, None, docs)?, None)
     } else if jws::looks_like(payload) {
         let token = jws::parse(payload)?;
         let value = json_object(&token.payload, BadgePart::JwsPayload)?;
-        let mapped = map(&value, Some(&token))?;
+        let mapped = map(&value, Some(&token), docs)?;
         let verified_by = check_signature(&token, trust, &mapped.issuer_ids)?;
         (mapped, verified_by)
-    } else if payload.starts_with("http://") || payload.starts_with("https://") {
-        return Err(ValidationError::new("", B::OnlyUrl { url: shorten(payload, 200) }));
     } else {
         return Err(ValidationError::new("", B::NeitherJsonNorJws));
     };
@@ -90,6 +137,12 @@ pub fn check_course(
     now: i64,
 ) -> Result<(), ValidationError> {
     let Some(badge) = course.attestation.as_mut().and_then(|a| a.badge.as_mut()) else { return Ok(()) };
+    // A badge whose class is only a URL cannot be read here: its course keeps the document's
+    // fields, and the verification job reads and checks the badge with the issuer's documents.
+    if !wanted_for_payload(&badge.payload, &Docs::new()).is_empty() {
+        badge.check = None;
+        return Ok(());
+    }
     let path = crate::domain::join(prefix, "attestation.badge.payload");
     let read = read(&badge.payload, trust, now).map_err(|e| locate(&path, e))?;
     badge.check = read.attestation.and_then(|a| a.badge).and_then(|b| b.check);
@@ -149,7 +202,7 @@ struct Mapped {
     issuer_ids: Vec<String>,
 }
 
-fn map(value: &Map<String, Value>, token: Option<&Jws>) -> Result<Mapped, ValidationError> {
+fn map(value: &Map<String, Value>, token: Option<&Jws>, docs: &Docs) -> Result<Mapped, ValidationError> {
     // A VC-JWT carries the credential in `vc`; a VCDM 2.0 JOSE payload is the credential.
     if let Some(Value::Object(vc)) = value.get("vc") {
         return map_ob3(vc, Some(value));
@@ -157,7 +210,50 @@ fn map(value: &Map<String, Value>, token: Option<&Jws>) -> Result<Mapped, Valida
     if is_ob3(value) {
         return map_ob3(value, token.map(|_| value));
     }
-    map_ob2(value)
+    map_ob2(value, docs)
+}
+
+/// The URLs a badge file names and needs fetched to be read, beyond those in `docs`: the
+/// assertion a baked URL points at, the badge class given by URL, then its issuer's profile
+/// when the class names it by URL (for the issuer's name). Empty for any other file.
+pub fn wanted_documents(bytes: &[u8], docs: &Docs) -> Vec<String> {
+    match extract(bytes) {
+        Ok((payload, _)) => wanted_for_payload(&payload, docs),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn wanted_for_payload(payload: &str, docs: &Docs) -> Vec<String> {
+    let payload = payload.trim();
+    let https = |u: &str| u.starts_with("https://") || u.starts_with("http://");
+    if https(payload) {
+        return match docs.get(payload) {
+            None => vec![payload.to_owned()],
+            Some(Ok(bytes)) => std::str::from_utf8(bytes).map(|t| wanted_for_payload(t, docs)).unwrap_or_default(),
+            Some(Err(_)) => Vec::new(),
+        };
+    }
+    let object = if payload.starts_with('{') {
+        json_object(payload.as_bytes(), BadgePart::Badge).ok()
+    } else if jws::looks_like(payload) {
+        jws::parse(payload).ok().and_then(|t| json_object(&t.payload, BadgePart::JwsPayload).ok())
+    } else {
+        None
+    };
+    let Some(a) = object.filter(|o| !o.contains_key("vc") && !is_ob3(o)) else { return Vec::new() };
+    let class = match a.get("badge") {
+        Some(Value::String(url)) if https(url.trim()) => match fetched_object(docs, url.trim()) {
+            Some(class) => class,
+            None if docs.contains_key(url.trim()) => return Vec::new(),
+            None => return vec![url.trim().to_owned()],
+        },
+        Some(Value::Object(class)) => class.clone(),
+        _ => return Vec::new(),
+    };
+    match class.get("issuer") {
+        Some(Value::String(url)) if https(url.trim()) && !docs.contains_key(url.trim()) => vec![url.trim().to_owned()],
+        _ => Vec::new(),
+    }
 }
 
 fn types(value: &Map<String, Value>) -> Vec<&str> {
@@ -168,7 +264,7 @@ fn types(value: &Map<String, Value>) -> Vec<&str> {
     }
 }
 
-fn is_ob3(value: &Map<String, Value>) -> bool {
+pub(crate) fn is_ob3(value: &Map<String, Value>) -> bool {
     let t = types(value);
     t.iter().any(|t| t.ends_with("Credential"))
         || value.contains_key("credentialSubject")
@@ -183,8 +279,8 @@ fn obj_at<'a>(value: &'a Map<String, Value>, key: &str) -> Option<&'a Map<String
     value.get(key).and_then(Value::as_object)
 }
 
-/// Open Badges 2.0, and 1.0 / 0.5 when the badge class is embedded.
-fn map_ob2(a: &Map<String, Value>) -> Result<Mapped, ValidationError> {
+/// Open Badges 2.0, and 1.0 / 0.5 when the badge class is embedded (or fetched: `docs`).
+fn map_ob2(a: &Map<String, Value>, docs: &Docs) -> Result<Mapped, ValidationError> {
     let t = types(a);
     if t.contains(&"BadgeClass") || (!a.contains_key("badge") && a.contains_key("criteria")) {
         return Err(ValidationError::new("type", B::BadgeClass));
@@ -195,11 +291,19 @@ fn map_ob2(a: &Map<String, Value>) -> Result<Mapped, ValidationError> {
     if t.contains(&"Endorsement") {
         return Err(ValidationError::new("type", B::Endorsement));
     }
+    let fetched_class;
     let badge = match a.get("badge") {
         Some(Value::Object(b)) => b,
-        Some(Value::String(url)) => {
-            return Err(ValidationError::new("badge", B::ClassByUrl { url: shorten(url, 200) }));
-        }
+        Some(Value::String(url)) => match fetched_object(docs, url.trim()) {
+            Some(class) => {
+                fetched_class = class;
+                &fetched_class
+            }
+            None => {
+                let why = not_had(docs, url.trim());
+                return Err(ValidationError::new("badge", B::ClassByUrl { url: shorten(url, 200), why }));
+            }
+        },
         Some(_) => return Err(ValidationError::new("badge", B::ClassNotObject)),
         None => {
             let verify = obj_at(a, "verify").or_else(|| obj_at(a, "verification"));
@@ -216,8 +320,12 @@ fn map_ob2(a: &Map<String, Value>) -> Result<Mapped, ValidationError> {
             str_at(i, "name").map(str::to_owned),
             [str_at(i, "id"), str_at(i, "url"), str_at(i, "origin")].into_iter().flatten().map(str::to_owned).collect(),
         ),
-        // Issuer by URL only: its name stays unknown (never fetched), its id is still an id.
-        Some(Value::String(url)) => (None, vec![url.trim().to_owned()]),
+        // Issuer by URL only: its name from the profile fetched there, if it was; its id is
+        // still an id.
+        Some(Value::String(url)) => {
+            let name = fetched_object(docs, url.trim()).and_then(|p| str_at(&p, "name").map(str::to_owned));
+            (name, vec![url.trim().to_owned()])
+        }
         _ => (None, Vec::new()),
     };
     let verification = obj_at(a, "verification").or_else(|| obj_at(a, "verify"));
@@ -409,7 +517,11 @@ fn build(
 /// Which trusted issuer's key made this signature, if any. A signature that fails for the key
 /// it must have been made with (the trusted key of the issuer the badge names, or the key the
 /// token itself carries) means the data was altered: refused.
-fn check_signature(token: &Jws, trust: &TrustStore, issuer_ids: &[String]) -> Result<Option<String>, ValidationError> {
+pub(crate) fn check_signature(
+    token: &Jws,
+    trust: &TrustStore,
+    issuer_ids: &[String],
+) -> Result<Option<String>, ValidationError> {
     let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
     let kid = token.kid();
     let expected: Vec<_> = trust
@@ -541,7 +653,7 @@ mod tests {
         let a = c.attestation.as_ref().unwrap();
         assert_eq!(a.issued_on.map(|d| d.to_string()).as_deref(), Some("2010-01-01"));
         assert_eq!(a.credential_id.as_deref(), Some("http://example.com/credentials/3527"));
-        assert_eq!(assurance_of(&c, false, 1_800_000_000), Assurance::BadgeData);
+        assert_eq!(assurance_of(&c, false, &[], 1_800_000_000), Assurance::BadgeData);
         assert!(c.validate("").is_ok());
     }
 

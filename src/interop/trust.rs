@@ -1,9 +1,11 @@
 //! The issuers whose badge signatures certfolio vouches for: `trusted-issuers.json` in the data
 //! folder, read once at start (by `serve` and by the command line).
 //!
-//! certfolio never fetches a key: a key named by URL or DID in a badge would have to be
-//! downloaded, and an import must work offline and leak nothing about the learner. So the
-//! operator lists the keys they trust, and only those make a badge "signature verified".
+//! A key the operator lists is the strongest tie between a signature and an issuer: the badge
+//! is then from a "known issuer", named as the operator names it. Without an entry, the
+//! verification job (`verify`) checks the key the badge itself names (a DID, a key URL) and says
+//! where it came from; this file is read at import too, offline, so that a badge altered under
+//! a trusted issuer's name is refused at once.
 //!
 //! ```json
 //! {"issuers": [

@@ -49,6 +49,10 @@ pub struct AppState {
     pub pending_imports: Arc<PendingImports>,
     /// The only way out to the network, for verification alone (`crate::fetch`).
     pub fetcher: Arc<crate::fetch::Fetcher>,
+    /// Per-learner budget of badge documents fetched at import (`verify::documents_for_import`).
+    pub import_fetch_budget: Arc<WindowBudget>,
+    /// Per-learner rate of "check now" (`verify::check_now`).
+    pub check_now_budget: Arc<WindowBudget>,
 }
 
 /// Why the service could not start on its data folder.
@@ -73,6 +77,7 @@ impl AppState {
             crate::fetch::Fetcher::new(&config.fetch, &config.public_url, clock.clone()).map_err(OpenError::Fetch)?;
         let db = Db::open_in(&config.data_dir)?;
         let signups_per_hour = config.signups_per_hour;
+        let verify = config.verify;
         Ok(AppState {
             db,
             throttle: Arc::new(LoginThrottle::new(config.login)),
@@ -89,6 +94,11 @@ impl AppState {
             issued_pdfs: Arc::new(IssuedPdfs::default()),
             pending_imports: Arc::new(PendingImports::default()),
             fetcher: Arc::new(fetcher),
+            import_fetch_budget: Arc::new(WindowBudget::new(verify.import_fetches_per_hour, 3600)),
+            check_now_budget: Arc::new(WindowBudget::new(
+                1,
+                i64::try_from(verify.check_now_every.as_secs()).unwrap_or(i64::MAX).max(1),
+            )),
         })
     }
 }

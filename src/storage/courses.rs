@@ -15,6 +15,8 @@ pub struct StoredCourse {
     pub id: Uuid,
     pub record: CourseRecord,
     pub evidence: Option<EvidenceMeta>,
+    /// certfolio's own checks of the course's proofs (`storage::checks`).
+    pub checks: Vec<crate::domain::check::ProofCheck>,
     /// The last import that created or changed the course, if any.
     pub import_id: Option<Uuid>,
     pub created_at: i64,
@@ -47,6 +49,7 @@ pub fn as_record(learner: crate::domain::LearnerRecord, courses: &[StoredCourse]
                     .evidence
                     .as_ref()
                     .map(|e| EvidenceRef { file_name: e.file_name.clone(), sha256: e.sha256.clone() }),
+                checks: c.checks.clone(),
             })
             .collect(),
     }
@@ -180,6 +183,7 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
             attestation,
         },
         evidence,
+        checks: Vec::new(),
         import_id: row.get::<_, Option<String>>(40)?.and_then(|s| Uuid::parse_str(&s).ok()),
         created_at: row.get(15)?,
         updated_at: row.get(16)?,
@@ -189,18 +193,26 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
 pub(super) fn list(conn: &Connection, learner: Uuid) -> Result<Vec<StoredCourse>> {
     let mut stmt = conn.prepare_cached(&format!("{COURSE_SELECT} WHERE c.learner_id = ?1 ORDER BY c.seq"))?;
     let rows = stmt.query_map([learner.to_string()], course_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut courses = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut checks = super::checks::of_learner(conn, learner)?;
+    for c in &mut courses {
+        c.checks = checks.remove(&c.id).unwrap_or_default();
+    }
+    Ok(courses)
 }
 
 /// One course of this learner; another learner's id is [`Error::NotFound`], exactly like a
 /// missing one, because the owner is part of the query.
 pub(super) fn get(conn: &Connection, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
-    conn.query_row(
-        &format!("{COURSE_SELECT} WHERE c.learner_id = ?1 AND c.id = ?2"),
-        [learner.to_string(), id.to_string()],
-        course_from_row,
-    )
-    .found()
+    let mut course = conn
+        .query_row(
+            &format!("{COURSE_SELECT} WHERE c.learner_id = ?1 AND c.id = ?2"),
+            [learner.to_string(), id.to_string()],
+            course_from_row,
+        )
+        .found()?;
+    course.checks = super::checks::of_course(conn, id)?;
+    Ok(course)
 }
 
 /// The id of the learner's institution (or platform) of that name, created on first use.
@@ -319,7 +331,8 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
             )?;
         }
     }
-    Ok(())
+    // The checks the course now calls for: a changed badge or link is queued for the job.
+    super::checks::sync(conn, learner, id, c, now)
 }
 
 impl Db {

@@ -14,6 +14,7 @@ const LIST: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_share_reveals.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0009_skills_portfolios.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0010_imports.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0011_proof_checks.sql")).foreign_key_check(),
 ];
 
 pub(super) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(LIST);

@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 
 pub mod accounts;
 pub mod backup;
+pub mod checks;
 pub mod courses;
 pub mod evidence;
 pub mod institutions;

@@ -21,7 +21,7 @@ use crate::domain::{Lang, Problem, ValidationError};
 use crate::error::AppError;
 use crate::extract::ClientIp;
 use crate::i18n::{self, ImportLabels};
-use crate::interop::incoming::{Change, Incoming, changes};
+use crate::interop::incoming::{Change, changes};
 use crate::state::AppState;
 use crate::state::pending::Refused;
 
@@ -123,7 +123,7 @@ pub async fn upload(
         Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     // Checked now, so a bad file is explained at once; checked again on confirmation.
-    if let Err(e) = Incoming::read(&bytes, &state.trust, state.clock.now()) {
+    if let Err(e) = crate::verify::read_import(&state, who.id, &bytes).await {
         return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None);
     }
     match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()) {
@@ -174,7 +174,7 @@ pub async fn preview(
         Ok(d) => d,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+    let incoming = match crate::verify::read_import(&state, who.id, &waiting.bytes).await {
         Ok(i) => i,
         Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
@@ -221,7 +221,7 @@ pub async fn preview(
                     .to_owned(),
                 proof: {
                     let now = state.clock.now();
-                    let level = i18n::assurance_label(lang, crate::domain::assurance::assurance_of(c, false, now));
+                    let level = i18n::assurance_label(lang, crate::domain::assurance::assurance_of(c, false, &[], now));
                     match crate::domain::assurance::badge_status(c, now) {
                         Some(status) if status != crate::domain::badge::BadgeStatus::Valid => {
                             format!("{level} ({})", i18n::badge_status_label(lang, status))
@@ -266,7 +266,7 @@ pub async fn confirm(
     else {
         return import_page(lang, StatusCode::GONE, None, Some(t.expired));
     };
-    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+    let incoming = match crate::verify::read_import(&state, who.id, &waiting.bytes).await {
         Ok(i) => i,
         Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };

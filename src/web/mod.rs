@@ -164,6 +164,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/logout", axum::routing::post(account_pages::logout))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard/import-sample", axum::routing::post(account_pages::import_sample))
+        .route("/dashboard/check-now", axum::routing::post(dashboard::check_now))
         .route("/courses", get(course_pages::list))
         .route("/courses/new", get(course_pages::new_form).post(course_pages::create))
         .route("/courses/{id}", axum::routing::post(course_pages::update))

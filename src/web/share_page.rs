@@ -97,6 +97,9 @@ pub async fn page(
         Err(e) => return AppError::from(e).into_response(),
     };
     let record = as_record(profile, &courses);
+    // The page shows the stored checks and never waits; results past the re-check age are
+    // moved to the front of the verification job's queue.
+    crate::verify::hurry_if_stale(&state, share.learner_id, &record);
     let lang = share.lang.or(record.learner.lang).unwrap_or_default();
     // A certificate that expires later changes the page without changing the record: the
     // cached page is stale from that moment.

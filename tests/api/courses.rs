@@ -20,7 +20,7 @@ fn course() -> Value {
 /// The document's fields of an API course (without id, evidence, level of proof and timestamps).
 fn record_of(v: &Value) -> Value {
     let mut v = v.clone();
-    for k in ["id", "evidence", "assurance", "badge_check", "created_at", "updated_at"] {
+    for k in ["id", "evidence", "assurance", "badge_check", "checks", "created_at", "updated_at"] {
         v.as_object_mut().unwrap().remove(k);
     }
     v
@@ -35,7 +35,13 @@ async fn create_read_update_delete() {
     let created = r.json();
     let id = created["id"].as_str().unwrap().to_owned();
     assert_eq!(record_of(&created), course(), "every field comes back as sent");
-    assert_eq!(created["assurance"], "issuer_link", "the level of proof is computed, not sent");
+    assert_eq!(created["assurance"], "self_declared", "the level of proof is computed, not sent");
+    // A link on a host certfolio does not check is shown with its host and raises nothing.
+    assert_eq!(created["checks"][0]["code"], "learner_link", "{created}");
+    assert_eq!(
+        created["checks"][0]["text"],
+        "Link given by the learner (example.org): certfolio does not check pages of this host"
+    );
 
     let r = app.get(&format!("/api/v1/courses/{id}"), &token).await;
     assert_eq!(r.status, StatusCode::OK);

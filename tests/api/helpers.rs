@@ -76,9 +76,12 @@ impl TestApp {
         TestApp::with_config(|_| {})
     }
 
+    /// A service on a fresh data folder, offline unless `change` says otherwise: tests send
+    /// traffic only to loopback, and imported records name real issuers' hosts (R40).
     pub fn with_config(change: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config::new(dir.path().to_owned(), "http://127.0.0.1:8080".into());
+        config.fetch.offline = true;
         change(&mut config);
         let state = AppState::open(config, Clock::manual(START)).expect("open state");
         TestApp { router: build_app(state.clone()), state, dir }
