@@ -21,6 +21,7 @@ pub mod forms;
 pub mod import_pages;
 pub mod institution_pages;
 pub mod portfolio_pages;
+pub mod qr;
 pub mod settings_pages;
 pub mod share_page;
 pub mod verify;
