@@ -45,7 +45,8 @@ mod tests {
 
     #[test]
     fn a_link_becomes_an_accessible_svg_of_squares() {
-        let drawn = svg("https://certfolio.example.org/s/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde", "QR \"code\"").unwrap();
+        let drawn =
+            svg("https://certfolio.example.org/s/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde", "QR \"code\"").unwrap();
         assert!(drawn.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"QR &quot;code&quot;\""), "{drawn}");
         assert!(drawn.contains("<path d=\"M4 4h7v1h-7z"), "the finder pattern's top row: {drawn}");
         assert!(!drawn.contains("<script") && !drawn.contains("href"));
