@@ -440,7 +440,7 @@ static STRINGS: Strings = Strings {
         move_up: "Monter",
         move_down: "Descendre",
         statement: "Texte personnel",
-        statement_hint: "600 caractères au plus, présentés comme vos propres mots sous «\u{a0}Avec mes mots\u{a0}».",
+        statement_hint: "600 caractères au plus, présentés comme vos propres mots sous «\u{a0}En mes mots\u{a0}».",
         save: "Enregistrer",
         saved: "Portfolio enregistré.",
         form_error: "Le portfolio comporte une erreur\u{202f}; rien n’a été enregistré.",

@@ -90,7 +90,12 @@ pub fn checked(upload: Upload) -> AppResult<NewEvidence> {
                 AppError::validation("file", e)
             }
         })?;
-    Ok(NewEvidence { file_name: evidence::display_name(file_name.as_deref(), kind), bytes, sha256, media_type: kind.mime() })
+    Ok(NewEvidence {
+        file_name: evidence::display_name(file_name.as_deref(), kind),
+        bytes,
+        sha256,
+        media_type: kind.mime(),
+    })
 }
 
 /// Stores a checked file for the course, within the account's quota.

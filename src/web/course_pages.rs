@@ -15,8 +15,8 @@ use super::SignedIn;
 use super::forms::{self, FieldError, FormFields};
 use super::{Page, html, private};
 use crate::domain::problem::Expected;
-use crate::domain::text::excerpt;
 use crate::domain::skill::Skill;
+use crate::domain::text::excerpt;
 use crate::domain::{AttestationKind, CourseRecord, FollowMode, IsoDate, Lang, Outcome, Problem, ValidationError};
 use crate::error::AppError;
 use crate::i18n::{self, CourseLabels};
@@ -80,9 +80,12 @@ pub struct ListQuery {
     /// The courses of one import, all ticked for a bulk edit.
     #[serde(default)]
     import: Option<String>,
-    /// After a bulk edit: the moment it started (the courses changed since are counted).
+    /// After a bulk edit: how many courses it changed, and when it began. The number is said
+    /// only when the record holds at least that many courses changed since.
     #[serde(default)]
-    edited: Option<i64>,
+    changed: Option<usize>,
+    #[serde(default)]
+    at: Option<i64>,
 }
 
 pub async fn list(
@@ -131,17 +134,22 @@ async fn list_page(
         })
         .collect();
     let now = state.clock.now();
-    // Said from the record: the courses changed since the edit began.
-    let notice = q.edited.filter(|at| *at <= now && now - at <= 600).map(|at| {
-        let n = courses.iter().filter(|c| c.updated_at >= at).count();
-        let one = i18n::words(lang).singular(u64::try_from(n).unwrap_or(u64::MAX));
-        (if one { t.bulk_changed_one } else { t.bulk_changed_many }).replace("{}", &i18n::integer(lang, n as u64))
-    });
+    // Never more than the record holds: at least that many courses changed since it began.
+    let since = |at: i64| courses.iter().filter(|c| c.updated_at >= at).count();
+    let notice =
+        q.changed.zip(q.at).filter(|(n, at)| *at <= now && now - at <= 600 && since(*at) >= *n).map(|(n, _)| {
+            let one = i18n::words(lang).singular(u64::try_from(n).unwrap_or(u64::MAX));
+            (if one { t.bulk_changed_one } else { t.bulk_changed_many }).replace("{}", &i18n::integer(lang, n as u64))
+        });
     let imports = imports
         .iter()
         .map(|b| {
             let n = courses.iter().filter(|c| c.import_id == Some(b.id)).count();
-            (b.id.to_string(), format!("{} — {} · {}", b.format, i18n::date_time(lang, b.created_at), n), import == Some(b.id))
+            (
+                b.id.to_string(),
+                format!("{} — {} · {}", b.format, i18n::date_time(lang, b.created_at), n),
+                import == Some(b.id),
+            )
         })
         .collect();
     Ok(ListPage {
@@ -258,7 +266,11 @@ impl FormFields for BulkFields {
 
 /// `POST /courses/bulk`: the values set on every course ticked, in one transaction (all or
 /// none); then the list says how many changed.
-pub async fn bulk(State(state): State<AppState>, SignedIn { who, lang }: SignedIn, body: axum::body::Bytes) -> Response {
+pub async fn bulk(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    body: axum::body::Bytes,
+) -> Response {
     let form = BulkForm::read(&body);
     let began = state.clock.now();
     let (courses_ticked, set) = (form.courses.clone(), form.set());
@@ -267,7 +279,7 @@ pub async fn bulk(State(state): State<AppState>, SignedIn { who, lang }: SignedI
     forms::submit::<BulkFields, _, _, _>(
         lang,
         attempt,
-        |_| Redirect::to(&format!("/courses?edited={began}")).into_response(),
+        |n| Redirect::to(&format!("/courses?changed={n}&at={began}")).into_response(),
         |refused| async move {
             let message = format!("{} {}", labels(lang).bulk_error, refused.message);
             match list_page(state, who.id, lang, ListQuery::default(), Some(message), form).await {
@@ -459,7 +471,10 @@ impl CourseForm {
         };
         let follow_mode = match opt(&self.follow_mode) {
             None => None,
-            Some(v) => Some(FollowMode::from_str_opt(&v).ok_or_else(|| not_a("follow_mode", &v, Expected::OneOf(&["prescribed", "selective"])))?),
+            Some(v) => Some(
+                FollowMode::from_str_opt(&v)
+                    .ok_or_else(|| not_a("follow_mode", &v, Expected::OneOf(&["prescribed", "selective"])))?,
+            ),
         };
         let prior_mastery = match self.prior_mastery.trim() {
             "" => None,

@@ -146,13 +146,15 @@ impl Draft {
                 d.rows.push(*id);
             }
         }
-        if let Some((down, id)) = moved {
-            if let Some(at) = Uuid::parse_str(&id).ok().and_then(|id| d.rows.iter().position(|r| *r == id)) {
-                let to = if down { at + 1 } else { at.wrapping_sub(1) };
-                if to < d.rows.len() {
-                    d.rows.swap(at, to);
-                    d.ordered = true;
-                }
+        let at = moved.and_then(|(down, id)| {
+            let id = Uuid::parse_str(&id).ok()?;
+            Some((down, d.rows.iter().position(|r| *r == id)?))
+        });
+        if let Some((down, at)) = at {
+            let to = if down { at + 1 } else { at.wrapping_sub(1) };
+            if to < d.rows.len() {
+                d.rows.swap(at, to);
+                d.ordered = true;
             }
         }
         d
@@ -406,7 +408,8 @@ fn builder_page(
 ) -> BuilderPage {
     let t = labels(lang);
     let preview_html = PreviewFragment::of(record, &draft, lang, now).render().unwrap_or_default();
-    let titles: HashMap<Uuid, &crate::domain::CourseRecord> = record.courses.iter().map(|c| (c.id, &c.record)).collect();
+    let titles: HashMap<Uuid, &crate::domain::CourseRecord> =
+        record.courses.iter().map(|c| (c.id, &c.record)).collect();
     let n = draft.rows.len();
     let rows = draft
         .rows
@@ -544,7 +547,8 @@ pub async fn save(
     let fields = pairs(&body);
     let ids: Vec<Uuid> = record.courses.iter().map(|c| c.id).collect();
     let draft = Draft::from_pairs(&fields, &ids);
-    let moved = fields.iter().find(|(k, _)| k == "move").and_then(|(_, v)| v.split_once(':')).map(|(_, id)| id.to_owned());
+    let moved =
+        fields.iter().find(|(k, _)| k == "move").and_then(|(_, v)| v.split_once(':')).map(|(_, id)| id.to_owned());
     let attempt = async {
         let settings = draft.settings(&ids)?;
         crate::service::portfolios::update(&state, who.id, id, settings).await
@@ -714,4 +718,3 @@ pub async fn pdf(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, 
 pub fn render_preview(record: &Record, draft: &Draft, lang: Lang, now: i64) -> askama::Result<String> {
     PreviewFragment::of(record, draft, lang, now).render()
 }
-

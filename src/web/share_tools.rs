@@ -45,9 +45,10 @@ fn expiry(days: &str, now: i64) -> Result<Option<i64>, AppError> {
     match days.trim() {
         "" => Ok(None),
         d => {
-            let d: i64 = d.parse().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
-                AppError::validation("expires_in_days", Problem::NotADayCount { min: 1, max: 3650 })
-            })?;
+            let d: i64 =
+                d.parse().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
+                    AppError::validation("expires_in_days", Problem::NotADayCount { min: 1, max: 3650 })
+                })?;
             Ok(Some(now + d * 86_400))
         }
     }
@@ -99,7 +100,9 @@ pub async fn create(
         |share| Redirect::to(&format!("/shares/{share}")).into_response(),
         |refused| async move {
             let share = ShareDraft { label: label.clone(), days: days.clone(), follow, error: Some(refused) };
-            super::saved_pages::stored_page(state, who.id, lang, id, share).await.unwrap_or_else(IntoResponse::into_response)
+            super::saved_pages::stored_page(state, who.id, lang, id, share)
+                .await
+                .unwrap_or_else(IntoResponse::into_response)
         },
     )
     .await
@@ -130,9 +133,11 @@ fn row(lang: Lang, s: Listed, now: i64) -> ShareRow {
         id: s.share.id.to_string(),
         label: s.share.label.clone().unwrap_or_default(),
         framing: framing_words(lang, s.share.spec.framing, &s.share.spec.scope),
-        portfolio: s.share.source.as_ref().map(|src| {
-            (src.name.clone(), if src.follows { t.shows_follow } else { t.shows_snapshot })
-        }),
+        portfolio: s
+            .share
+            .source
+            .as_ref()
+            .map(|src| (src.name.clone(), if src.follows { t.shows_follow } else { t.shows_snapshot })),
         active: s.status == ShareStatus::Active,
         status: match s.status {
             ShareStatus::Active => b.status_active,
@@ -185,14 +190,7 @@ async fn shares_page(
     let b = &i18n::strings(lang).builder;
     let now = state.clock.now();
     let rows = shares::list(state, learner).await?.into_iter().map(|s| row(lang, s, now)).collect();
-    Ok(SharesPage {
-        page: Page::learner(lang, b.shares.into(), "/shares"),
-        t,
-        b,
-        rows,
-        notice,
-        error,
-    })
+    Ok(SharesPage { page: Page::learner(lang, b.shares.into(), "/shares"), t, b, rows, notice, error })
 }
 
 /// `GET /shares`: every link with its label, portfolio, expiry and views.
@@ -239,7 +237,11 @@ pub async fn change_expiry(
 
 /// `POST /shares/{id}/replace`: a new link for the same portfolio, the old one revoked, then
 /// the new link's page.
-pub async fn replace(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {
+pub async fn replace(
+    State(state): State<AppState>,
+    SignedIn { who, .. }: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let Ok(id) = parse_id(&id) else { return AppError::NotFound.into_response() };
     let done = async {
         let created = shares::replace(&state, who.id, id).await?;
@@ -290,13 +292,18 @@ pub async fn link_page(
     let shown = async {
         let id = parse_id(&id)?;
         let now = state.clock.now();
-        let listed = shares::list(&state, who.id).await?.into_iter().find(|s| s.share.id == id).ok_or(AppError::NotFound)?;
+        let listed =
+            shares::list(&state, who.id).await?.into_iter().find(|s| s.share.id == id).ok_or(AppError::NotFound)?;
         let active = listed.status == ShareStatus::Active;
         let url = if active { shares::reveal(&state, who.id, id).await? } else { None };
         let t = labels(lang);
         let qr = url.as_deref().and_then(|u| super::qr::svg(u, t.qr));
         let mailto = url.as_deref().map_or_else(String::new, |u| {
-            format!("mailto:?subject={}&body={}", mail_encode(t.mail_subject), mail_encode(&format!("{} {u}", t.mail_body)))
+            format!(
+                "mailto:?subject={}&body={}",
+                mail_encode(t.mail_subject),
+                mail_encode(&format!("{} {u}", t.mail_body))
+            )
         });
         let fields = pairs(q.as_deref().unwrap_or("").as_bytes());
         let notice = (value(&fields, "done") == "replaced").then_some(t.replaced);
@@ -306,7 +313,7 @@ pub async fn link_page(
             page,
             t,
             b: &i18n::strings(lang).builder,
-                share: row(lang, listed, now),
+            share: row(lang, listed, now),
             url,
             qr,
             mailto,
