@@ -34,6 +34,8 @@ struct BuilderPage {
     t: &'static BuilderLabels,
     /// The recruiter page's words, for the preview (the same partial renders both).
     l: &'static PageLabels,
+    /// The saved portfolios' words (the link to them).
+    saved_t: &'static crate::i18n::SavedLabels,
     /// (value, label, advised) for the scope select: "", "field:X", "theme:Y".
     scopes: Vec<(String, String, bool)>,
     advised_framing: &'static str,
@@ -196,6 +198,7 @@ async fn builder_page(
         page: Page::learner(lang, t.portfolio.into(), "/portfolio"),
         t,
         l: &crate::i18n::strings(pdf_lang).public,
+        saved_t: &crate::i18n::strings(lang).saved,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
         // The reasons in the page's language, like the rest of the builder.
