@@ -50,6 +50,9 @@
   const table = document.querySelector('[data-order]');
   function renumber() {
     if (!table) return;
+    // The learner has set the order: the server keeps it (else the framing's own order).
+    const ordered = form && form.querySelector('input[name="ordered"]');
+    if (ordered) ordered.value = '1';
     table.querySelectorAll('tr[data-course]').forEach((row) => {
       const field = row.querySelector('input[name="order"]');
       if (field) field.value = row.dataset.course;

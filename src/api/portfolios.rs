@@ -57,13 +57,6 @@ pub struct SavedList {
     pub portfolios: Vec<SavedView>,
 }
 
-/// Every rule of a saved portfolio, its courses checked against the learner's record.
-async fn checked(state: &AppState, who: AuthLearner, settings: &SavedPortfolio) -> AppResult<()> {
-    let ids: Vec<Uuid> = state.db.list_courses(who.id).await?.into_iter().map(|c| c.id).collect();
-    settings.validate("", |id| ids.contains(&id))?;
-    Ok(())
-}
-
 /// The learner's saved portfolios, oldest first.
 #[utoipa::path(get, path = "/api/v1/portfolios", operation_id = "list_portfolios", tag = "portfolio",
     security(("bearer" = []), ("cookie" = [])),
@@ -93,8 +86,7 @@ pub async fn create(
     who: AuthLearner,
     ApiJson(settings): ApiJson<SavedPortfolio>,
 ) -> AppResult<(StatusCode, Json<SavedView>)> {
-    checked(&state, who, &settings).await?;
-    let saved = state.db.create_portfolio(who.id, settings, state.clock.now()).await?;
+    let saved = crate::service::portfolios::create(&state, who.id, settings).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
@@ -135,8 +127,7 @@ pub async fn replace(
     ApiJson(settings): ApiJson<SavedPortfolio>,
 ) -> AppResult<Json<SavedView>> {
     let id = parse_id(&id)?;
-    checked(&state, who, &settings).await?;
-    Ok(Json(state.db.update_portfolio(who.id, id, settings, state.clock.now()).await?.into()))
+    Ok(Json(crate::service::portfolios::update(&state, who.id, id, settings).await?.into()))
 }
 
 /// Delete a saved portfolio. Links made from it keep showing it as it was when they were made.
@@ -149,7 +140,7 @@ pub async fn replace(
         (status = 404, description = "No such portfolio among this learner's", body = ErrorBody),
     ))]
 pub async fn delete(State(state): State<AppState>, who: AuthLearner, Path(id): Path<String>) -> AppResult<StatusCode> {
-    state.db.delete_portfolio(who.id, parse_id(&id)?).await?;
+    crate::service::portfolios::delete(&state, who.id, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -30,7 +30,7 @@ mod tests;
 pub use checks::*;
 pub use labels::{
     BuilderLabels, CourseLabels, ErrorLabels, ImportLabels, InstitutionLabels, Labels, NavLabels, PageLabels,
-    SettingsLabels, Strings, UiLabels,
+    SavedLabels, SettingsLabels, Strings, UiLabels,
 };
 
 /// U+202F NARROW NO-BREAK SPACE: the French thousands separator.

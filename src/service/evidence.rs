@@ -33,6 +33,77 @@ fn multipart_error(e: &MultipartError, limit: usize) -> AppError {
     }
 }
 
+/// A file as uploaded, before it is checked.
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub content_type: Option<String>,
+    pub file_name: Option<String>,
+}
+
+/// A multipart error as the service's: too large, or malformed.
+pub fn multipart_error_for(e: &MultipartError, state: &AppState) -> AppError {
+    multipart_error(e, state.config.evidence_max_bytes)
+}
+
+/// Refuses an announced oversize body before reading a byte of it.
+fn check_announced(state: &AppState, headers: &HeaderMap) -> AppResult<()> {
+    let limit = state.config.evidence_max_bytes;
+    let announced =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > limit + MULTIPART_OVERHEAD) {
+        return Err(too_large(limit));
+    }
+    Ok(())
+}
+
+/// Reads one multipart file field under the size limit, streamed chunk by chunk (cut off as
+/// soon as it passes the limit), hashing it on the way.
+pub async fn read_file(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut field: axum::extract::multipart::Field<'_>,
+) -> AppResult<Upload> {
+    check_announced(state, headers)?;
+    let limit = state.config.evidence_max_bytes;
+    let content_type = field.content_type().map(str::to_owned);
+    let file_name = field.file_name().map(str::to_owned);
+    let mut bytes = Vec::new();
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e, limit))? {
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        hasher.update(&chunk);
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Upload { bytes, sha256: hex(&hasher.finalize()), content_type, file_name })
+}
+
+/// Checks that a file is the PDF, PNG or JPEG it claims to be (nothing stored).
+pub fn checked(upload: Upload) -> AppResult<NewEvidence> {
+    let Upload { bytes, sha256, content_type, file_name } = upload;
+    let kind =
+        evidence::check(&bytes, content_type.as_deref(), file_name.as_deref().unwrap_or("")).map_err(|e| match e {
+            EvidenceError::UnknownContent | EvidenceError::Mismatch { .. } => AppError::UnsupportedMediaType(e.into()),
+            EvidenceError::Empty | EvidenceError::TooManyPixels { .. } | EvidenceError::Malformed(_) => {
+                AppError::validation("file", e)
+            }
+        })?;
+    Ok(NewEvidence {
+        file_name: evidence::display_name(file_name.as_deref(), kind),
+        bytes,
+        sha256,
+        media_type: kind.mime(),
+    })
+}
+
+/// Stores a checked file for the course, within the account's quota.
+pub async fn store(state: &AppState, learner: Uuid, course: Uuid, file: NewEvidence) -> AppResult<EvidenceMeta> {
+    let quota = Quota { max_files: state.config.evidence_quota_files, max_bytes: state.config.evidence_quota_bytes };
+    Ok(state.db.put_evidence(learner, course, file, quota, state.clock.now()).await?)
+}
+
 /// Reads one uploaded evidence file (multipart field `file`) under the size limit, checks that
 /// it is the PDF, PNG or JPEG it claims to be, and stores it for the course within the quota.
 pub async fn upload(
@@ -43,15 +114,10 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<EvidenceMeta> {
     let mut multipart = multipart.map_err(|e| AppError::BadRequest(Problem::NotMultipart { detail: e.body_text() }))?;
+    check_announced(state, headers)?;
     let limit = state.config.evidence_max_bytes;
-    // Refuse an announced oversize body before reading a byte of it.
-    let announced =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if announced.is_some_and(|n| n > limit + MULTIPART_OVERHEAD) {
-        return Err(too_large(limit));
-    }
     let mut upload = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| multipart_error(&e, limit))? {
+    while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(&e, limit))? {
         let name = field.name().unwrap_or("").to_owned();
         if name != "file" {
             return Err(AppError::validation(name, Problem::OnlyFileField));
@@ -59,37 +125,11 @@ pub async fn upload(
         if upload.is_some() {
             return Err(AppError::validation("file", Problem::OneFileOnly));
         }
-        let content_type = field.content_type().map(str::to_owned);
-        let file_name = field.file_name().map(str::to_owned);
-        let mut bytes = Vec::new();
-        let mut hasher = Sha256::new();
-        // Streamed chunk by chunk: the upload is cut off as soon as it passes the limit.
-        while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e, limit))? {
-            if bytes.len() + chunk.len() > limit {
-                return Err(too_large(limit));
-            }
-            hasher.update(&chunk);
-            bytes.extend_from_slice(&chunk);
-        }
-        upload = Some((bytes, hex(&hasher.finalize()), content_type, file_name));
+        upload = Some(read_file(state, headers, field).await?);
     }
-    let (bytes, sha256, content_type, file_name) =
-        upload.ok_or_else(|| AppError::validation("file", Problem::FileFieldMissing))?;
-    let kind =
-        evidence::check(&bytes, content_type.as_deref(), file_name.as_deref().unwrap_or("")).map_err(|e| match e {
-            EvidenceError::UnknownContent | EvidenceError::Mismatch { .. } => AppError::UnsupportedMediaType(e.into()),
-            EvidenceError::Empty | EvidenceError::TooManyPixels { .. } | EvidenceError::Malformed(_) => {
-                AppError::validation("file", e)
-            }
-        })?;
-    let quota = Quota { max_files: state.config.evidence_quota_files, max_bytes: state.config.evidence_quota_bytes };
-    let file = NewEvidence {
-        file_name: evidence::display_name(file_name.as_deref(), kind),
-        bytes,
-        sha256,
-        media_type: kind.mime(),
-    };
-    Ok(state.db.put_evidence(learner, course, file, quota, state.clock.now()).await?)
+    let upload = upload.ok_or_else(|| AppError::validation("file", Problem::FileFieldMissing))?;
+    let file = checked(upload)?;
+    store(state, learner, course, file).await
 }
 
 /// A course's evidence file, exactly as uploaded, as an attachment; `NotFound` when the course

@@ -8,10 +8,12 @@
 //! - `courses`: saving (create, update) and deleting a course.
 //! - `evidence`: evidence upload, download, removal; files sent back safely.
 //! - `shares`: share links made, listed with their views, revoked.
+//! - `portfolios`: saved portfolios kept, changed, deleted.
 //! - `institutions`: editing and merging institutions.
 
 pub mod accounts;
 pub mod courses;
 pub mod evidence;
 pub mod institutions;
+pub mod portfolios;
 pub mod shares;

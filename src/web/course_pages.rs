@@ -15,8 +15,9 @@ use super::SignedIn;
 use super::forms::{self, FieldError, FormFields};
 use super::{Page, html, private};
 use crate::domain::problem::Expected;
+use crate::domain::skill::Skill;
 use crate::domain::text::excerpt;
-use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome, Problem, ValidationError};
+use crate::domain::{AttestationKind, CourseRecord, FollowMode, IsoDate, Lang, Outcome, Problem, ValidationError};
 use crate::error::AppError;
 use crate::i18n::{self, CourseLabels};
 use crate::service::{courses, evidence};
@@ -45,6 +46,9 @@ pub struct Row {
     pub period: String,
     pub outcome: String,
     pub kind: String,
+    pub skills: String,
+    /// Ticked for the bulk edit (every course of the import asked for).
+    pub checked: bool,
 }
 
 #[derive(Template)]
@@ -55,6 +59,14 @@ struct ListPage {
     rows: Vec<Row>,
     fields: Vec<(String, bool)>,
     outcomes: Vec<(&'static str, &'static str, bool)>,
+    skills: Vec<(String, bool)>,
+    /// (id, "LinkedIn CSV — 1 December 2026 · 22", selected).
+    imports: Vec<(String, String, bool)>,
+    notice: Option<String>,
+    bulk_error: Option<String>,
+    modes: Vec<(&'static str, &'static str)>,
+    /// The bulk form as typed, when it was refused.
+    bulk: BulkForm,
 }
 
 #[derive(Deserialize, Default)]
@@ -63,6 +75,17 @@ pub struct ListQuery {
     field: Option<String>,
     #[serde(default)]
     outcome: Option<String>,
+    #[serde(default)]
+    skill: Option<String>,
+    /// The courses of one import, all ticked for a bulk edit.
+    #[serde(default)]
+    import: Option<String>,
+    /// After a bulk edit: how many courses it changed, and when it began. The number is said
+    /// only when the record holds at least that many courses changed since.
+    #[serde(default)]
+    changed: Option<usize>,
+    #[serde(default)]
+    at: Option<i64>,
 }
 
 pub async fn list(
@@ -70,30 +93,202 @@ pub async fn list(
     SignedIn { who, lang }: SignedIn,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    match list_page(&state, who.id, lang, q, None, BulkForm::default()).await {
+        Ok(page) => private(html(StatusCode::OK, page.render())),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    learner: Uuid,
+    lang: Lang,
+    q: ListQuery,
+    bulk_error: Option<String>,
+    bulk: BulkForm,
+) -> Result<ListPage, AppError> {
     let t = labels(lang);
-    let courses = match state.db.list_courses(who.id).await {
-        Ok(c) => c,
-        Err(e) => return AppError::from(e).into_response(),
-    };
+    let courses = state.db.list_courses(learner).await?;
+    let imports = state.db.imports(learner).await?;
     let field = q.field.filter(|f| !f.is_empty());
+    let skill = q.skill.filter(|f| !f.is_empty());
     let outcome = q.outcome.as_deref().and_then(Outcome::from_str_opt);
+    let import = q.import.as_deref().and_then(|i| Uuid::parse_str(i).ok());
     let mut fields: Vec<String> = courses.iter().filter_map(|c| c.record.field.clone()).collect();
     fields.sort();
     fields.dedup();
+    let mut skills: Vec<String> = courses.iter().flat_map(|c| c.record.skills.iter().map(|s| s.name.clone())).collect();
+    skills.sort();
+    skills.dedup();
+    let ticked: Vec<Uuid> = bulk.courses.clone();
     let rows = courses
         .iter()
         .filter(|c| field.as_ref().is_none_or(|f| c.record.field.as_ref() == Some(f)))
         .filter(|c| outcome.is_none_or(|o| c.record.outcome == Some(o)))
-        .map(|c| row(c, lang))
+        .filter(|c| skill.as_ref().is_none_or(|s| c.record.skills.iter().any(|k| &k.name == s)))
+        .filter(|c| import.is_none_or(|i| c.import_id == Some(i)))
+        .map(|c| {
+            let mut r = row(c, lang);
+            r.checked = import.is_some() || ticked.contains(&c.id);
+            r
+        })
         .collect();
-    let page = ListPage {
+    let now = state.clock.now();
+    // Never more than the record holds: at least that many courses changed since it began.
+    let since = |at: i64| courses.iter().filter(|c| c.updated_at >= at).count();
+    let notice =
+        q.changed.zip(q.at).filter(|(n, at)| *at <= now && now - at <= 600 && since(*at) >= *n).map(|(n, _)| {
+            let one = i18n::words(lang).singular(u64::try_from(n).unwrap_or(u64::MAX));
+            (if one { t.bulk_changed_one } else { t.bulk_changed_many }).replace("{}", &i18n::integer(lang, n as u64))
+        });
+    let imports = imports
+        .iter()
+        .map(|b| {
+            let n = courses.iter().filter(|c| c.import_id == Some(b.id)).count();
+            (
+                b.id.to_string(),
+                format!("{} — {} · {}", b.format, i18n::date_time(lang, b.created_at), n),
+                import == Some(b.id),
+            )
+        })
+        .collect();
+    Ok(ListPage {
         page: Page::learner(lang, t.courses.into(), "/courses"),
         t,
         rows,
         fields: fields.into_iter().map(|f| (f.clone(), field.as_ref() == Some(&f))).collect(),
         outcomes: OUTCOMES.iter().map(|o| (o.as_str(), i18n::outcome(lang, *o), outcome == Some(*o))).collect(),
-    };
-    private(html(StatusCode::OK, page.render()))
+        skills: skills.into_iter().map(|s| (s.clone(), skill.as_ref() == Some(&s))).collect(),
+        imports,
+        notice,
+        bulk_error,
+        modes: vec![("prescribed", t.prescribed), ("selective", t.selective)],
+        bulk,
+    })
+}
+
+/// The bulk edit form as sent: the courses ticked and what to set (empty: leave as it is;
+/// `clear`: no value).
+#[derive(Default)]
+pub struct BulkForm {
+    courses: Vec<Uuid>,
+    field: String,
+    themes: String,
+    skills: String,
+    outcome: String,
+    follow_mode: String,
+    prior_mastery: String,
+    bad_ref: bool,
+}
+
+impl BulkForm {
+    fn read(raw: &[u8]) -> BulkForm {
+        let mut f = BulkForm::default();
+        for (k, v) in url::form_urlencoded::parse(raw).into_owned() {
+            match k.as_str() {
+                "course" => match Uuid::parse_str(&v) {
+                    Ok(id) => f.courses.push(id),
+                    Err(_) => f.bad_ref = true,
+                },
+                "field" => f.field = v,
+                "themes" => f.themes = v,
+                "skills" => f.skills = v,
+                "outcome" => f.outcome = v,
+                "follow_mode" => f.follow_mode = v,
+                "prior_mastery" => f.prior_mastery = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// What to set, each value checked (a refusal names its field).
+    fn set(&self) -> Result<crate::domain::bulk::BulkSet, AppError> {
+        let not_a = |name: &str, v: &str, expected| {
+            AppError::validation(name, Problem::NotA { value: excerpt(v).into_owned(), expected })
+        };
+        if self.bad_ref {
+            return Err(AppError::validation("ids", Problem::NoSuchCourse));
+        }
+        let field = Some(self.field.trim().to_owned()).filter(|f| !f.is_empty()).map(Some);
+        let themes = Some(parse_themes(&self.themes)).filter(|t| !t.is_empty());
+        let skills = Some(parse_skills(&self.skills)).filter(|s| !s.is_empty());
+        let outcome = match self.outcome.as_str() {
+            "" => None,
+            "clear" => Some(None),
+            v => Some(Some(Outcome::from_str_opt(v).ok_or_else(|| not_a("outcome", v, Expected::Outcome))?)),
+        };
+        let follow_mode = match self.follow_mode.as_str() {
+            "" => None,
+            "clear" => Some(None),
+            v => Some(Some(
+                FollowMode::from_str_opt(v)
+                    .ok_or_else(|| not_a("follow_mode", v, Expected::OneOf(&["prescribed", "selective"])))?,
+            )),
+        };
+        let prior_mastery = match self.prior_mastery.as_str() {
+            "" => None,
+            "clear" => Some(None),
+            "yes" => Some(Some(true)),
+            "no" => Some(Some(false)),
+            v => return Err(not_a("prior_mastery", v, Expected::YesNo)),
+        };
+        Ok(crate::domain::bulk::BulkSet { field, themes, skills, outcome, follow_mode, prior_mastery })
+    }
+}
+
+/// The bulk form's fields, each with its label.
+struct BulkFields;
+
+impl FormFields for BulkFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "ids" => t.bulk_courses,
+            "set" => t.bulk_heading,
+            "field" => t.field,
+            "themes" => t.themes,
+            "skills" => t.skills,
+            "outcome" => t.outcome,
+            "follow_mode" => t.follow_mode,
+            "prior_mastery" => t.prior_mastery,
+            _ => return None,
+        })
+    }
+
+    /// `ids[3], set.themes[0]` (a course the edit makes invalid): the value set.
+    fn field_of(path: &str) -> &str {
+        let last = path.rsplit(", ").next().unwrap_or(path);
+        let last = last.strip_prefix("set.").unwrap_or(last);
+        last.split(['[', '.']).next().unwrap_or(last)
+    }
+}
+
+/// `POST /courses/bulk`: the values set on every course ticked, in one transaction (all or
+/// none); then the list says how many changed.
+pub async fn bulk(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    body: axum::body::Bytes,
+) -> Response {
+    let form = BulkForm::read(&body);
+    let began = state.clock.now();
+    let (courses_ticked, set) = (form.courses.clone(), form.set());
+    let attempt = async { courses::edit_many(&state, who.id, courses_ticked, set?).await };
+    let state = &state;
+    forms::submit::<BulkFields, _, _, _>(
+        lang,
+        attempt,
+        |n| Redirect::to(&format!("/courses?changed={n}&at={began}")).into_response(),
+        |refused| async move {
+            let message = format!("{} {}", labels(lang).bulk_error, refused.message);
+            match list_page(state, who.id, lang, ListQuery::default(), Some(message), form).await {
+                Ok(page) => html(StatusCode::UNPROCESSABLE_ENTITY, page.render()),
+                Err(e) => e.into_response(),
+            }
+        },
+    )
+    .await
 }
 
 fn row(c: &StoredCourse, lang: Lang) -> Row {
@@ -109,6 +304,8 @@ fn row(c: &StoredCourse, lang: Lang) -> Row {
             .as_ref()
             .map(|a| a.kind.map_or(i18n::attestation_generic(lang), |k| i18n::attestation_kind(lang, k)).to_owned())
             .unwrap_or_default(),
+        skills: r.skills.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+        checked: false,
     }
 }
 
@@ -149,11 +346,65 @@ pub struct CourseForm {
     pub issued_on: String,
     #[serde(default)]
     pub expires_on: String,
+    /// Comma-separated.
+    #[serde(default)]
+    pub themes: String,
+    /// One per line: `name`, or `name | framework URI`.
+    #[serde(default)]
+    pub skills: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub ects: String,
+    #[serde(default)]
+    pub follow_mode: String,
+    /// `yes`, `no` or empty (not said).
+    #[serde(default)]
+    pub prior_mastery: String,
+    #[serde(default)]
+    pub motive: String,
+    #[serde(default)]
+    pub notes: String,
 }
 
-/// The form's field a validation path belongs to (`attestation.url` → `url`).
+/// The form's field a validation path belongs to (`attestation.url` → `url`, `themes[2]` →
+/// `themes`, `skills[0].uri` → `skills`).
 fn form_field(path: &str) -> &str {
-    path.strip_prefix("attestation.").unwrap_or(path)
+    let path = path.strip_prefix("attestation.").unwrap_or(path);
+    path.split(['[', '.']).next().unwrap_or(path)
+}
+
+/// Skills as the form shows them: one per line, `name | uri` when it has a framework URI.
+fn skills_text(skills: &[Skill]) -> String {
+    skills
+        .iter()
+        .map(|s| match &s.uri {
+            Some(uri) => format!("{} | {uri}", s.name),
+            None => s.name.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The skills typed, one per line (`name | uri`), blank lines left out.
+fn parse_skills(text: &str) -> Vec<Skill> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.split_once('|') {
+            Some((name, uri)) => {
+                Skill { name: name.trim().to_owned(), uri: Some(uri.trim().to_owned()).filter(|u| !u.is_empty()) }
+            }
+            None => Skill::named(l),
+        })
+        .collect()
+}
+
+/// The themes typed, comma-separated, blanks left out.
+fn parse_themes(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 impl CourseForm {
@@ -173,11 +424,24 @@ impl CourseForm {
             url: a.and_then(|a| a.url.clone()).unwrap_or_default(),
             issued_on: a.and_then(|a| a.issued_on).map(|d| d.to_string()).unwrap_or_default(),
             expires_on: a.and_then(|a| a.expires_on).map(|d| d.to_string()).unwrap_or_default(),
+            themes: existing.themes.join(", "),
+            skills: skills_text(&existing.skills),
+            language: existing.language.clone().unwrap_or_default(),
+            grade: a.and_then(|a| a.grade.clone()).unwrap_or_default(),
+            ects: a.and_then(|a| a.ects).map(|e| e.to_string()).unwrap_or_default(),
+            follow_mode: existing.follow_mode.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+            prior_mastery: match existing.prior_mastery {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            motive: existing.motive.clone().unwrap_or_default(),
+            notes: existing.notes.clone().unwrap_or_default(),
         }
     }
 
-    /// The record this form describes, on top of `base` (the fields the form does not show,
-    /// such as themes or motive, are kept), or the first field at fault and why.
+    /// The record this form describes, on top of `base` (what the form does not show, such as
+    /// a badge's check, is kept), or the first field at fault and why.
     fn to_record(&self, base: Option<&CourseRecord>) -> Result<CourseRecord, ValidationError> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
         let date = |name: &str, s: &str| -> Result<Option<IsoDate>, ValidationError> {
@@ -205,7 +469,33 @@ impl CourseForm {
                 Some(AttestationKind::from_str_opt(&v).ok_or_else(|| not_a("kind", &v, Expected::AttestationKind))?)
             }
         };
+        let follow_mode = match opt(&self.follow_mode) {
+            None => None,
+            Some(v) => Some(
+                FollowMode::from_str_opt(&v)
+                    .ok_or_else(|| not_a("follow_mode", &v, Expected::OneOf(&["prescribed", "selective"])))?,
+            ),
+        };
+        let prior_mastery = match self.prior_mastery.trim() {
+            "" => None,
+            "yes" => Some(true),
+            "no" => Some(false),
+            v => return Err(not_a("prior_mastery", v, Expected::YesNo)),
+        };
+        let ects = match opt(&self.ects) {
+            None => None,
+            Some(v) => Some(v.replace(',', ".").parse::<f64>().map_err(|_| not_a("ects", &v, Expected::Ects))?),
+        };
+        // A textarea sends CRLF line ends.
+        let para = |s: &str| opt(&s.replace("\r\n", "\n"));
         let mut record = base.cloned().unwrap_or_else(|| CourseRecord::titled(""));
+        record.themes = parse_themes(&self.themes);
+        record.skills = parse_skills(&self.skills);
+        record.language = opt(&self.language);
+        record.follow_mode = follow_mode;
+        record.prior_mastery = prior_mastery;
+        record.motive = para(&self.motive);
+        record.notes = para(&self.notes);
         record.title = self.title.trim().to_owned();
         record.institution = opt(&self.institution);
         record.platform = opt(&self.platform);
@@ -214,12 +504,17 @@ impl CourseForm {
         record.started_on = date("started_on", &self.started_on)?;
         record.finished_on = date("finished_on", &self.finished_on)?;
         record.outcome = outcome;
-        let (credential_id, url) = (opt(&self.credential_id), opt(&self.url));
+        let (credential_id, url, grade) = (opt(&self.credential_id), opt(&self.url), opt(&self.grade));
         let issued_on = date("issued_on", &self.issued_on)?;
         let expires_on = date("expires_on", &self.expires_on)?;
         let previous = record.attestation.take();
-        let certified =
-            kind.is_some() || credential_id.is_some() || url.is_some() || issued_on.is_some() || expires_on.is_some();
+        let certified = kind.is_some()
+            || credential_id.is_some()
+            || url.is_some()
+            || issued_on.is_some()
+            || expires_on.is_some()
+            || grade.is_some()
+            || ects.is_some();
         record.attestation = if certified {
             let mut a = previous.unwrap_or_default();
             a.kind = kind;
@@ -227,6 +522,8 @@ impl CourseForm {
             a.url = url;
             a.issued_on = issued_on;
             a.expires_on = expires_on;
+            a.grade = grade;
+            a.ects = ects;
             Some(a)
         } else {
             None
@@ -256,6 +553,16 @@ impl FormFields for CourseFields {
             "url" => t.verification_url,
             "issued_on" => t.issued_on,
             "expires_on" => t.expires_on,
+            "themes" => t.themes,
+            "skills" => t.skills,
+            "language" => t.language,
+            "grade" => t.grade,
+            "ects" => t.ects,
+            "follow_mode" => t.follow_mode,
+            "prior_mastery" => t.prior_mastery,
+            "motive" => t.motive,
+            "notes" => t.notes,
+            "file" => t.evidence_file,
             _ => return None,
         })
     }
@@ -264,9 +571,13 @@ impl FormFields for CourseFields {
         form_field(path)
     }
 
-    /// A course already recorded under this title, platform and start date.
+    /// A course already recorded under this title, platform and start date; a file refused.
     fn field_for(e: &AppError) -> Option<&'static str> {
-        matches!(e, AppError::Conflict(_)).then_some("title")
+        match e {
+            AppError::Conflict(_) => Some("title"),
+            AppError::PayloadTooLarge(_) | AppError::UnsupportedMediaType(_) => Some("file"),
+            _ => None,
+        }
     }
 }
 
@@ -366,20 +677,97 @@ pub async fn new_form(SignedIn { lang, .. }: SignedIn) -> Response {
     private(html(StatusCode::OK, page.render()))
 }
 
+/// The new-course form as sent: its fields, and the certificate file when one was chosen.
+struct NewCourse {
+    form: CourseForm,
+    file: Option<evidence::Upload>,
+}
+
+/// Reads the new-course form: multipart (with its optional file, under the evidence limit)
+/// or, from a client without files, url-encoded.
+async fn read_new_course(state: &AppState, request: axum::extract::Request) -> Result<NewCourse, Response> {
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(form) = Form::<CourseForm>::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        return Ok(NewCourse { form, file: None });
+    }
+    let headers = request.headers().clone();
+    let mut multipart = axum::extract::Multipart::from_request(request, state)
+        .await
+        .map_err(|e| AppError::BadRequest(Problem::NotMultipart { detail: e.body_text() }).into_response())?;
+    let mut fields = serde_json::Map::new();
+    let mut file = None;
+    let failed = |e: &axum::extract::multipart::MultipartError| evidence::multipart_error_for(e, state).into_response();
+    while let Some(field) = multipart.next_field().await.map_err(|e| failed(&e))? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let upload = evidence::read_file(state, &headers, field).await.map_err(IntoResponse::into_response)?;
+            // A file input left empty still sends a part, with no name and no bytes.
+            if !upload.bytes.is_empty() || upload.file_name.as_deref().is_some_and(|n| !n.is_empty()) {
+                file = Some(upload);
+            }
+        } else {
+            let text = field.text().await.map_err(|e| failed(&e))?;
+            fields.insert(name, serde_json::Value::String(text));
+        }
+    }
+    // Unknown keys are ignored, as a url-encoded form's are.
+    let form: CourseForm = serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| AppError::BadRequest(Problem::BadQuery { detail: e.to_string() }).into_response())?;
+    Ok(NewCourse { form, file })
+}
+
+/// `POST /courses/new`: the course, and its certificate file when one was chosen: the file is
+/// checked first, so a refused file saves nothing; then the course's page says it was saved.
 pub async fn create(
     State(state): State<AppState>,
     SignedIn { who, lang }: SignedIn,
-    Form(form): Form<CourseForm>,
+    request: axum::extract::Request,
 ) -> Response {
+    let NewCourse { form, file } = match read_new_course(&state, request).await {
+        Ok(n) => n,
+        Err(refused) => return refused,
+    };
     let checked = form.to_record(None);
-    let attempt = async { courses::create(&state, who.id, checked?).await };
+    let attempt = async {
+        let record = checked?;
+        let file = file.map(evidence::checked).transpose()?;
+        let course = courses::create(&state, who.id, record).await?;
+        // The course is saved; a file refused now (the account's quota) is said on its page.
+        let refused = match file {
+            Some(f) => evidence::store(&state, who.id, course.id, f).await.err(),
+            None => None,
+        };
+        Ok::<_, AppError>((course, refused))
+    };
     forms::submit::<CourseFields, _, _, _>(
         lang,
         attempt,
-        |_| Redirect::to("/courses").into_response(),
+        |(course, refused)| match refused {
+            None => Redirect::to(&format!("/courses/{}/edit?done=saved", course.id)).into_response(),
+            Some(e) => {
+                let mut page = FormPage::of_course(lang, &course, CourseForm::of(&course.record), None);
+                page.notice = Some(labels(lang).saved);
+                page.evidence_error = Some(
+                    forms::field_error::<EvidenceFields>(lang, &e).map_or_else(|| e.message_in(lang), |f| f.message),
+                );
+                private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+            }
+        },
         |refused| async move {
             let t = labels(lang);
-            let page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused));
+            let page = if refused.field == "file" {
+                let mut page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, None);
+                page.evidence_error = Some(refused.message);
+                page
+            } else {
+                FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused))
+            };
             html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
         },
     )
@@ -406,6 +794,7 @@ pub async fn edit_form(
             page.notice = match q.done.as_deref() {
                 Some("uploaded") => Some(t.uploaded),
                 Some("removed") => Some(t.removed),
+                Some("saved") => Some(t.saved),
                 _ => None,
             };
             private(html(StatusCode::OK, page.render()))
@@ -430,7 +819,7 @@ pub async fn update(
     forms::submit::<CourseFields, _, _, _>(
         lang,
         attempt,
-        |_| Redirect::to("/courses").into_response(),
+        |_| Redirect::to(&format!("/courses/{id}/edit?done=saved")).into_response(),
         |refused| async move {
             html(StatusCode::UNPROCESSABLE_ENTITY, FormPage::of_course(lang, &existing, form, Some(refused)).render())
         },

@@ -247,6 +247,10 @@ struct DashboardPage {
     timeline: Option<Timeline>,
     steps: Vec<Step>,
     checks: Option<ChecksBlock>,
+    /// The course list's words, for the filter by skill.
+    c: &'static crate::i18n::CourseLabels,
+    /// Every skill of the record, with how many courses name it.
+    skills: Vec<(String, usize)>,
 }
 
 pub async fn page(
@@ -296,8 +300,23 @@ pub async fn page(
         timeline: timeline(lang, t, &by_year(&courses)),
         steps: next_steps(lang, t, &courses, live_shares, has_situation),
         checks,
+        c: &i18n::strings(lang).courses,
+        skills: skill_counts(&courses),
     };
     private(html(StatusCode::OK, page.render()))
+}
+
+/// Each skill the record names, with the number of courses naming it, by name.
+fn skill_counts(courses: &[StoredCourse]) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for c in courses {
+        let mut names: Vec<&str> = c.record.skills.iter().map(|s| s.name.as_str()).collect();
+        names.dedup();
+        for n in names {
+            *counts.entry(n.to_owned()).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ pub async fn error_pages(State(state): State<AppState>, mut request: Request, ne
         Page::new(lang, heading.to_owned())
     } else {
         let nav = Nav { t: nav_labels(lang), lang: lang.as_str(), signed_in, here: path };
-        Page { lang: lang.as_str(), title: heading.to_owned(), nav: Some(nav) }
+        Page { lang: lang.as_str(), title: heading.to_owned(), nav: Some(nav), script: false }
     };
     let back = if signed_in { ("/dashboard", t.back_dashboard) } else { ("/", t.back_home) };
     let rendered = ErrorPage { page, heading, text: &text, back }.render();

@@ -22,8 +22,10 @@ pub mod import_pages;
 pub mod institution_pages;
 pub mod portfolio_pages;
 pub mod qr;
+pub mod saved_pages;
 pub mod settings_pages;
 pub mod share_page;
+pub mod share_tools;
 pub mod verify;
 
 /// What every page template knows about itself.
@@ -33,6 +35,8 @@ pub struct Page {
     /// The site header (menu and language switch); `None` on the recruiter's pages, whose
     /// language is the portfolio's and whose bytes are cached per link.
     pub nav: Option<Nav>,
+    /// The page loads `/static/builder.js` (and is answered with [`html_scripted`]'s CSP).
+    pub script: bool,
 }
 
 /// The site header: where the reader is (marked `aria-current`) and the other language.
@@ -56,6 +60,7 @@ impl Nav {
                 ("/institutions", t.institutions),
                 ("/import", t.import),
                 ("/portfolio", t.portfolio),
+                ("/portfolios", t.saved_portfolios),
                 ("/shares", t.shares),
                 ("/settings", t.settings),
             ]
@@ -85,19 +90,19 @@ pub fn nav_labels(lang: Lang) -> &'static NavLabels {
 impl Page {
     /// A page without the site header (the recruiter's pages, bare messages).
     pub fn new(lang: Lang, title: String) -> Page {
-        Page { lang: lang.as_str(), title, nav: None }
+        Page { lang: lang.as_str(), title, nav: None, script: false }
     }
 
     /// A visitor's page at `here`, with the way in and the language switch.
     pub fn public(lang: Lang, title: String, here: &str) -> Page {
         let nav = Nav { t: nav_labels(lang), lang: lang.as_str(), signed_in: false, here: here.to_owned() };
-        Page { lang: lang.as_str(), title, nav: Some(nav) }
+        Page { lang: lang.as_str(), title, nav: Some(nav), script: false }
     }
 
     /// A signed-in learner's page at `here`, with their menu and the language switch.
     pub fn learner(lang: Lang, title: String, here: &str) -> Page {
         let nav = Nav { t: nav_labels(lang), lang: lang.as_str(), signed_in: true, here: here.to_owned() };
-        Page { lang: lang.as_str(), title, nav: Some(nav) }
+        Page { lang: lang.as_str(), title, nav: Some(nav), script: false }
     }
 }
 
@@ -139,6 +144,11 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
 
+/// The builder and the link page: the same, plus the one same-origin script (`/static/builder.js`,
+/// never inline) and its requests for the preview, to this site only.
+const CSP_SCRIPTED: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                            frame-ancestors 'none'; base-uri 'none'; script-src 'self'; connect-src 'self'";
+
 pub fn router(state: &AppState) -> Router<AppState> {
     let upload_limit = state.config.evidence_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
     let import_limit = state.config.import_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
@@ -166,7 +176,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/dashboard/import-sample", axum::routing::post(account_pages::import_sample))
         .route("/dashboard/check-now", axum::routing::post(dashboard::check_now))
         .route("/courses", get(course_pages::list))
-        .route("/courses/new", get(course_pages::new_form).post(course_pages::create))
+        .route(
+            "/courses/new",
+            get(course_pages::new_form).post(course_pages::create).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/courses/{id}", axum::routing::post(course_pages::update))
         .route("/courses/{id}/edit", get(course_pages::edit_form))
         .route(
@@ -180,7 +193,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/portfolio", get(portfolio_pages::page))
         .route("/portfolio.pdf", get(portfolio_pages::pdf))
         .route("/portfolio/share", axum::routing::post(portfolio_pages::share))
-        .route("/shares", get(portfolio_pages::shares))
+        .route("/shares", get(share_tools::list))
         .route("/shares/{id}/revoke", axum::routing::post(portfolio_pages::revoke))
         .route("/institutions", get(institution_pages::list))
         .route("/institutions/merge", get(institution_pages::merge_review).post(institution_pages::merge))
@@ -195,6 +208,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/lang", axum::routing::post(settings_pages::switch_lang))
         .route("/robots.txt", get(robots))
         .route("/static/style.css", get(style))
+        .route("/static/builder.js", get(builder_script))
+        .route("/portfolios", get(saved_pages::list).post(saved_pages::create))
+        .route("/portfolios/{id}", get(saved_pages::page).post(saved_pages::save))
+        .route("/portfolios/{id}/delete", axum::routing::post(saved_pages::delete))
+        .route("/portfolios/{id}/portfolio.pdf", get(saved_pages::pdf))
+        .route("/portfolios/{id}/share", axum::routing::post(share_tools::create))
+        .route("/shares/{id}", get(share_tools::link_page))
+        .route("/shares/{id}/expiry", axum::routing::post(share_tools::change_expiry))
+        .route("/shares/{id}/replace", axum::routing::post(share_tools::replace))
+        .route("/courses/bulk", axum::routing::post(course_pages::bulk))
 }
 
 /// A private page: never stored by the browser or a proxy, so that after signing out the
@@ -210,6 +233,15 @@ pub fn html(status: StatusCode, rendered: askama::Result<String>) -> Response {
         Ok(body) => html_bytes(status, axum::body::Bytes::from(body)),
         Err(e) => crate::error::AppError::internal(format!("template: {e}")).into_response(),
     }
+}
+
+/// A page that loads `/static/builder.js`: [`html`] with the CSP that allows it.
+pub fn html_scripted(status: StatusCode, rendered: askama::Result<String>) -> Response {
+    let mut r = html(status, rendered);
+    if r.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP_SCRIPTED));
+    }
+    r
 }
 
 /// An HTML page from bytes already rendered (shared, not copied).
@@ -236,6 +268,17 @@ pub fn message_page(status: StatusCode, lang: Lang, heading: &str, text: &str) -
 
 async fn robots() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "User-agent: *\nDisallow: /s/\nDisallow: /api/\n")
+}
+
+async fn builder_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        include_str!("../../templates/builder.js"),
+    )
 }
 
 async fn style() -> impl IntoResponse {

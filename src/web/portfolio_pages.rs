@@ -34,6 +34,8 @@ struct BuilderPage {
     t: &'static BuilderLabels,
     /// The recruiter page's words, for the preview (the same partial renders both).
     l: &'static PageLabels,
+    /// The saved portfolios' words (the link to them).
+    saved_t: &'static crate::i18n::SavedLabels,
     /// (value, label, advised) for the scope select: "", "field:X", "theme:Y".
     scopes: Vec<(String, String, bool)>,
     advised_framing: &'static str,
@@ -196,6 +198,7 @@ async fn builder_page(
         page: Page::learner(lang, t.portfolio.into(), "/portfolio"),
         t,
         l: &crate::i18n::strings(pdf_lang).public,
+        saved_t: &crate::i18n::strings(lang).saved,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
         // The reasons in the page's language, like the rest of the builder.
@@ -352,65 +355,6 @@ pub async fn share(
         },
     )
     .await
-}
-
-#[derive(Template)]
-#[template(path = "shares.html")]
-struct SharesPage {
-    page: Page,
-    t: &'static BuilderLabels,
-    colon: &'static str,
-    rows: Vec<ShareRow>,
-}
-
-struct ShareRow {
-    id: String,
-    label: String,
-    framing: String,
-    status: String,
-    active: bool,
-    views: String,
-    last_view: String,
-    expires: String,
-}
-
-pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
-    let t = labels(lang);
-    let list = match shares::list(&state, who.id).await {
-        Ok(l) => l,
-        Err(e) => return e.into_response(),
-    };
-    let rows = list
-        .into_iter()
-        .map(|s| {
-            let framing = match &s.share.spec.scope {
-                Scope::Field(f) => format!("{} — {f}", t.legitimacy),
-                Scope::Theme(th) => format!("{} — {th}", t.legitimacy),
-                Scope::All => t.appetite.to_owned(),
-            };
-            ShareRow {
-                id: s.share.id.to_string(),
-                label: s.share.label.unwrap_or_default(),
-                framing,
-                active: s.status == shares::ShareStatus::Active,
-                status: match s.status {
-                    shares::ShareStatus::Active => t.status_active,
-                    shares::ShareStatus::Expired => t.status_expired,
-                    shares::ShareStatus::Revoked => t.status_revoked,
-                }
-                .to_owned(),
-                views: i18n::integer(lang, u64::try_from(s.views).unwrap_or(0)),
-                // Moments in words, with their time zone: "1 décembre 2026 à 08:24 UTC".
-                last_view: s.last_viewed_at.map(|t| i18n::date_time(lang, t)).unwrap_or_default(),
-                expires: s.share.expires_at.map(|t| i18n::date_time(lang, t)).unwrap_or_default(),
-            }
-        })
-        .collect();
-    private(html(
-        StatusCode::OK,
-        SharesPage { page: Page::learner(lang, t.shares.into(), "/shares"), t, colon: i18n::colon(lang), rows }
-            .render(),
-    ))
 }
 
 pub async fn revoke(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod badges;
+mod builder_pages;
 mod courses;
 mod e2e;
 mod evidence;

@@ -250,7 +250,7 @@ async fn build_a_portfolio_download_it_share_it_and_revoke_the_link() {
     let shares = page(&app, "/shares", Some(&cookie)).await.text();
     assert!(shares.contains("Acme, tech lead") && shares.contains("/revoke"));
     let id_start = shares.find("/shares/").unwrap() + "/shares/".len();
-    let id: String = shares[id_start..].chars().take_while(|c| *c != '/').collect();
+    let id: String = shares[id_start..].chars().take_while(|c| *c != '/' && *c != '"').collect();
     let r = form(&app, &format!("/shares/{id}/revoke"), Some(&cookie), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(page(&app, &path, None).await.status, StatusCode::NOT_FOUND);

@@ -356,6 +356,114 @@ try {
   await shot(phone, 'share-page-revoked-en');
   await axeCheck(phone, 'revoked link (404)');
 
+  // ---- A saved portfolio built by keyboard only (issue 12): focus moves with the keyboard's
+  // own keys on each control (no click anywhere): exclude one course, pin two, reorder, and the
+  // preview follows each change without a reload; then a link is made, copied, opened at 390 px.
+  await learner.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+  await page.goto(BASE + '/portfolios');
+  await axeCheck(page, 'saved portfolios (none)');
+  await page.locator('#name').focus();
+  await page.keyboard.type('Data analyst — Acme');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/portfolios\/[0-9a-f-]{36}$/);
+  check(/Data analyst — Acme/.test(await page.locator('h1').innerText()), 'Enter in the name field creates the portfolio and opens its builder');
+  await page.waitForFunction(() => document.querySelector('button[data-copy], button[data-move]') !== null);
+  const previewText = () => page.locator('#preview').innerText();
+  const stats = 'Statistics with R';
+  const gda = 'Google Data Analytics';
+  check((await previewText()).includes(stats), 'before any change the preview shows every course of the framing');
+  // Exclude: the row's "Shown" select, changed with the arrow keys.
+  const shownStats = page.getByLabel(`Shown — ${stats}`);
+  await shownStats.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  check(await shownStats.inputValue() === 'out', `the arrow keys set "${stats}" to "Never" (${await shownStats.inputValue()})`);
+  await page.waitForFunction((t) => !document.getElementById('preview').innerText.includes(t), stats);
+  check(!(await previewText()).includes(stats), 'the preview follows: the excluded course is gone, without a reload');
+  // Pin two with the space bar.
+  for (const t of [title, gda]) {
+    const pin = page.getByLabel(`Pin first — ${t}`);
+    await pin.focus();
+    await page.keyboard.press('Space');
+    check(await pin.isChecked(), `Space pins "${t}"`);
+  }
+  // Reorder: "Move up" on the Google course, by Enter, until it is first (as many presses as
+  // rows above it, whatever the record holds); the focus stays on the button.
+  const rowsBefore = await page.locator('tr[data-course] .title').allInnerTexts();
+  const from = rowsBefore.indexOf(gda);
+  check(from > 0, `the Google course is not first yet (${rowsBefore.join(' / ')})`);
+  const up = page.getByRole('button', { name: `Move up — ${gda}` });
+  await up.focus();
+  for (let i = 0; i < from; i++) await page.keyboard.press('Enter');
+  const rowsOrder = await page.locator('tr[data-course] .title').allInnerTexts();
+  const expected = [gda, ...rowsBefore.filter((t) => t !== gda)];
+  check(rowsOrder.join(' / ') === expected.join(' / '), `Enter on "Move up" moves the row at once, one place a press (${rowsOrder.join(' / ')})`);
+  check(await page.evaluate(() => document.activeElement?.textContent?.includes('Move up')), 'the focus stays on the button pressed');
+  await page.waitForFunction(([a, b]) => {
+    const text = document.getElementById('preview').innerText;
+    return text.indexOf(a) >= 0 && text.indexOf(a) < text.indexOf(b);
+  }, [gda, title]);
+  check(/Preview updated/.test(await page.locator('#preview-status').innerText()), 'the preview says it was updated');
+  check(new URL(page.url()).search === '', 'no navigation happened: the preview was fetched in place');
+  const paperText = await previewText();
+  check(paperText.indexOf(gda) < paperText.indexOf(title), 'the preview shows the pinned courses first, in the new order');
+  await axeCheck(page, 'saved portfolio builder (live preview)');
+  await shot(page, 'saved-builder-en');
+  // Save with the keyboard; the choices are kept.
+  await page.getByRole('button', { name: 'Save', exact: true }).first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/done=saved/);
+  check((await page.locator('main').innerText()).includes('Portfolio saved.'), 'Enter on "Save" saves the portfolio');
+  const savedList = await page.request.get(BASE + '/api/v1/portfolios').then((r) => r.json());
+  const saved = savedList.portfolios[0];
+  check(saved.exclude.length === 1 && saved.pinned.length === 2 && saved.order.length === rowsBefore.length, `the saved portfolio excludes 1, pins 2 and keeps the order (${JSON.stringify({ exclude: saved.exclude.length, pinned: saved.pinned.length, order: saved.order.length })})`);
+  await axeCheck(page, 'saved portfolio builder (saved)');
+  // A link that follows the portfolio, chosen with the keyboard.
+  const follow = page.getByLabel(/as it evolves/);
+  await follow.focus();
+  await page.keyboard.press('Space');
+  check(await follow.isChecked(), 'Space chooses "as it evolves" for the link');
+  await page.getByRole('button', { name: 'Create share link' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/shares\/[0-9a-f-]{36}$/);
+  check((await page.locator('main').innerText()).includes('This link follows the portfolio'), 'the link page says the link follows the portfolio');
+  check(await page.locator('svg.qr').count() === 1, 'the link page shows its QR code');
+  check((await page.getByRole('link', { name: 'Send it by email' }).getAttribute('href')).startsWith('mailto:?subject='), 'the link page offers a mailto: with the link');
+  const linkUrl = await page.locator('#share-url').inputValue();
+  const copy = page.getByRole('button', { name: 'Copy the link' });
+  check(await copy.isVisible(), 'the copy button is shown once the script runs');
+  await copy.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('share-url-status').textContent.length > 0);
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  check(copied === linkUrl, `"Copy the link" puts the link on the clipboard (${copied})`);
+  check(/Link copied/.test(await page.locator('#share-url-status').innerText()), 'and says so');
+  await axeCheck(page, 'share link page');
+  await shot(page, 'share-link-en');
+  const phone2 = await recruiter.newPage();
+  check((await phone2.goto(copied)).status() === 200, 'the copied link opens for the recruiter');
+  const sharedText = await phone2.locator('main').innerText();
+  check(!sharedText.includes(stats) && sharedText.indexOf(gda) < sharedText.indexOf(title), 'the recruiter page shows the pinned two first and not the excluded one');
+  check(await noSidewaysScroll(phone2), 'no sideways scroll at 390 px on the saved portfolio\'s page');
+  await axeCheck(phone2, 'recruiter page of a saved portfolio (phone)');
+  await shot(phone2, 'saved-share-phone-en');
+  // The builder, the links list and the course list at phone width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const route of ['/portfolios', `/portfolios/${saved.id}`, '/shares', '/courses', `/shares/${new URL(page.url()).pathname.split('/').pop()}`]) {
+    await page.goto(BASE + route);
+    check(await noSidewaysScroll(page), `no sideways scroll at 390 px on ${route}`);
+  }
+  await page.goto(`${BASE}/portfolios/${saved.id}`);
+  await shot(page, 'saved-builder-phone-en');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(BASE + '/portfolios');
+  await axeCheck(page, 'saved portfolios (one)');
+  await page.goto(BASE + '/shares');
+  await axeCheck(page, 'shares with a saved portfolio');
+  await shot(page, 'shares-saved-en');
+  await page.goto(BASE + '/courses/new');
+  await axeCheck(page, 'course form (every field)');
+
   // The other learner pages, whichever exist, get the same accessibility check.
   for (const p of ['/settings', '/institutions', '/import', '/verify']) {
     const r = await page.goto(BASE + p);
@@ -410,6 +518,20 @@ try {
     await p.goto(BASE + '/portfolio');
     await axeCheck(p, `portfolio builder with the sample (${lang})`);
     await shot(p, `docs-portfolio-builder-${lang}`);
+    // A saved portfolio of the sample, two courses pinned, for the builder's screenshot.
+    await p.goto(BASE + '/portfolios');
+    await p.locator('#name').fill(lang === 'fr' ? 'Analyste de données — Acme' : 'Data analyst — Acme');
+    await p.locator('form[action="/portfolios"] button[type="submit"]').click();
+    await p.waitForURL(/\/portfolios\/[0-9a-f-]{36}$/);
+    const pins = p.locator('input[name="pin"]');
+    await pins.nth(2).check();
+    await pins.nth(4).check();
+    await p.locator('#statement').fill(lang === 'fr' ? 'J’apprends le soir, seule, ce que mon poste demandera demain.' : 'I learn in the evenings what my job will ask of me tomorrow.');
+    await p.locator('.builder-form button[type="submit"]:not([name])').first().click();
+    await p.waitForURL(/done=saved/);
+    await axeCheck(p, `saved portfolio builder with the sample (${lang})`);
+    await shot(p, `docs-saved-builder-${lang}`, false);
+    await p.goto(BASE + '/portfolio');
     await p.locator('#lang').selectOption(lang);
     await p.locator('button[formaction="/portfolio/share"]').click();
     await p.waitForLoadState();
