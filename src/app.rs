@@ -21,7 +21,7 @@ use crate::config::{Clock, Config};
 use crate::error::{AppError, log_server_errors};
 use crate::interop::TrustStore;
 use crate::storage::{self, Db};
-use crate::web::limits::{PageCache, TokenCache, ViewCounter};
+use crate::web::limits::{PageCache, ViewCounter};
 
 /// Unknown share tokens one address may ask for per minute before getting 429.
 const MISSES_PER_WINDOW: u32 = 60;
@@ -31,28 +31,30 @@ const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(5);
 /// Everything a handler may need. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
+    /// The database and the object store (every instance of the service shares them).
     pub db: Db,
+    /// This process, among the instances sharing the database (holder of job claims).
+    pub instance: Arc<str>,
     pub config: Arc<Config>,
     pub clock: Clock,
     pub passwords: Passwords,
+    /// Login and password-change budgets (in the database: shared by every instance).
     pub throttle: Arc<LoginThrottle>,
     /// Portfolio PDFs rendered at once (CPU-bound); one more is answered 503.
     pub pdf_slots: Arc<tokio::sync::Semaphore>,
     /// Share-page views waiting to be written (see `web::limits`).
     pub views: Arc<ViewCounter>,
-    /// Per-address budget of unknown share tokens.
+    /// Per-address budget of unknown share tokens (in the database).
     pub miss_budget: Arc<WindowBudget>,
-    /// Per-address budget of accounts created.
+    /// Per-address budget of accounts created (in the database).
     pub signup_budget: Arc<WindowBudget>,
     /// Rendered share pages, by link and record revision.
     pub page_cache: Arc<PageCache>,
-    /// Share links recently read, by token hash.
-    pub token_cache: Arc<TokenCache>,
     /// Issuers whose badge signatures count as verified (`trusted-issuers.json`, read at start).
     pub trust: Arc<TrustStore>,
     /// PDFs recently issued, and renders in flight (`issue`).
     pub issued_pdfs: Arc<crate::issue::IssuedPdfs>,
-    /// Import-page uploads waiting for the learner's confirmation.
+    /// Import-page uploads waiting for the learner's confirmation (in the store, with a row).
     pub pending_imports: Arc<crate::web::pending::PendingImports>,
     /// The only way out to the network, for verification alone (`crate::fetch`).
     pub fetcher: Arc<crate::fetch::Fetcher>,
@@ -72,30 +74,31 @@ pub enum OpenError {
 }
 
 impl AppState {
-    /// Opens (creating if needed) the database in the configured data folder, and reads the
-    /// trust file beside it.
+    /// Opens (creating if needed) the configured database and object store (by default both
+    /// in the data folder), migrating the database or waiting while another instance does,
+    /// and reads the trust file in the data folder.
     pub fn open(config: Config, clock: Clock) -> Result<AppState, OpenError> {
         let trust = crate::config::load_trust_store(&config.data_dir).map_err(OpenError::Trust)?;
         let fetcher =
             crate::fetch::Fetcher::new(&config.fetch, &config.public_url, clock.clone()).map_err(OpenError::Fetch)?;
-        let db = Db::open_in(&config.data_dir)?;
+        let db = Db::open(&config.storage())?;
         let signups_per_hour = config.signups_per_hour;
         Ok(AppState {
-            db,
-            throttle: Arc::new(LoginThrottle::new(config.login)),
+            instance: uuid::Uuid::new_v4().to_string().into(),
+            throttle: Arc::new(LoginThrottle::new(config.login, db.clone())),
             config: Arc::new(config),
             clock,
             passwords: Passwords::default(),
             pdf_slots: Arc::new(tokio::sync::Semaphore::new(pdf_slots())),
             views: Arc::new(ViewCounter::default()),
-            miss_budget: Arc::new(WindowBudget::new(MISSES_PER_WINDOW, 60)),
-            signup_budget: Arc::new(WindowBudget::new(signups_per_hour, 3600)),
+            miss_budget: Arc::new(WindowBudget::new("miss", MISSES_PER_WINDOW, 60, db.clone())),
+            signup_budget: Arc::new(WindowBudget::new("signup", signups_per_hour, 3600, db.clone())),
             page_cache: Arc::new(PageCache::default()),
-            token_cache: Arc::new(TokenCache::default()),
             trust: Arc::new(trust),
             issued_pdfs: Arc::new(crate::issue::IssuedPdfs::default()),
-            pending_imports: Arc::new(crate::web::pending::PendingImports::default()),
+            pending_imports: Arc::new(crate::web::pending::PendingImports::new(db.clone())),
             fetcher: Arc::new(fetcher),
+            db,
         })
     }
 }
@@ -156,14 +159,19 @@ pub fn build_app(state: AppState) -> Router {
         )
 }
 
+/// 200 when the database and the object store both answer, 503 otherwise; the body says
+/// which (for a load balancer's health check and for the operator reading it).
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(e) => {
-            tracing::error!(cause = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    let (db, files) = tokio::join!(state.db.ping(), state.db.files().ping());
+    let word = |r: &crate::storage::Result<()>| if r.is_ok() { "ok" } else { "unavailable" };
+    let body = format!("database {}, files {}\n", word(&db), word(&files));
+    for (what, r) in [("database", &db), ("files", &files)] {
+        if let Err(e) = r {
+            tracing::error!(cause = %e, "health check failed: the {what} does not answer");
         }
     }
+    let status = if db.is_ok() && files.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, body)
 }
 
 async fn not_found() -> AppError {
@@ -178,10 +186,14 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = build_app(state.clone());
     let flusher = tokio::spawn(flush_views(state.clone()));
+    let jobs = crate::jobs::start(&state);
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;
     flusher.abort();
+    for job in jobs {
+        job.abort();
+    }
     // The last views counted before the stop.
     write_views(&state).await;
     served

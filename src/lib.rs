@@ -1,6 +1,7 @@
 //! certfolio: a learner's record of MOOCs and attestations, and the portfolios made from it.
 //!
-//! Layout: `domain` (pure types and rules) · `storage` (the only SQL) · `auth` (passwords,
+//! Layout: `domain` (pure types and rules) · `storage` (the only SQL, and the object store;
+//! SQLite or PostgreSQL) · `jobs` (background work, once across instances) · `auth` (passwords,
 //! tokens, throttling) · `api` (JSON handlers) · `app` (`build_app`, shared by `serve` and the
 //! tests) · `cli` (the command line) · `error` (one error type, mapped to JSON) · `fetch` (the
 //! only outbound HTTP client, guarded, for verification).
@@ -20,6 +21,7 @@ pub mod fuzz_entry;
 pub mod i18n;
 pub mod interop;
 pub mod issue;
+pub mod jobs;
 pub mod pdf;
 pub mod presentation;
 pub mod proof;

@@ -231,10 +231,11 @@ pub async fn upload(
     if let Err(e) = Incoming::read(&bytes, &state.trust, state.clock.now()) {
         return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None);
     }
-    match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()) {
-        Ok(id) => Redirect::to(&format!("/import/{id}")).into_response(),
-        Err(Refused::AddressFull) => import_page(lang, StatusCode::TOO_MANY_REQUESTS, None, Some(t.address_busy)),
-        Err(Refused::PoolFull) => import_page(lang, StatusCode::SERVICE_UNAVAILABLE, None, Some(t.busy)),
+    match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()).await {
+        Ok(Ok(id)) => Redirect::to(&format!("/import/{id}")).into_response(),
+        Ok(Err(Refused::AddressFull)) => import_page(lang, StatusCode::TOO_MANY_REQUESTS, None, Some(t.address_busy)),
+        Ok(Err(Refused::PoolFull)) => import_page(lang, StatusCode::SERVICE_UNAVAILABLE, None, Some(t.busy)),
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 
@@ -270,10 +271,14 @@ pub async fn preview(
     Path(id): Path<String>,
 ) -> Response {
     let t = labels(lang);
-    let Some(waiting) =
-        Uuid::parse_str(&id).ok().and_then(|id| state.pending_imports.get(who.id, id, state.clock.now()))
-    else {
-        return import_page(lang, StatusCode::GONE, None, Some(t.expired));
+    let waiting = match Uuid::parse_str(&id) {
+        Ok(id) => state.pending_imports.get(who.id, id, state.clock.now()).await,
+        Err(_) => Ok(None),
+    };
+    let waiting = match waiting {
+        Ok(Some(w)) => w,
+        Ok(None) => return import_page(lang, StatusCode::GONE, None, Some(t.expired)),
+        Err(e) => return AppError::from(e).into_response(),
     };
     let current = match state.db.export_document(who.id).await {
         Ok(d) => d,
@@ -366,10 +371,14 @@ pub async fn confirm(
     Form(form): Form<IdForm>,
 ) -> Response {
     let t = labels(lang);
-    let Some(waiting) =
-        Uuid::parse_str(&form.id).ok().and_then(|id| state.pending_imports.take(who.id, id, state.clock.now()))
-    else {
-        return import_page(lang, StatusCode::GONE, None, Some(t.expired));
+    let waiting = match Uuid::parse_str(&form.id) {
+        Ok(id) => state.pending_imports.take(who.id, id, state.clock.now()).await,
+        Err(_) => Ok(None),
+    };
+    let waiting = match waiting {
+        Ok(Some(w)) => w,
+        Ok(None) => return import_page(lang, StatusCode::GONE, None, Some(t.expired)),
+        Err(e) => return AppError::from(e).into_response(),
     };
     let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
         Ok(i) => i,
@@ -392,8 +401,10 @@ pub async fn cancel(
     SignedIn { who, .. }: SignedIn,
     Form(form): Form<IdForm>,
 ) -> Response {
-    if let Ok(id) = Uuid::parse_str(&form.id) {
-        state.pending_imports.take(who.id, id, state.clock.now());
+    if let Ok(id) = Uuid::parse_str(&form.id)
+        && let Err(e) = state.pending_imports.take(who.id, id, state.clock.now()).await
+    {
+        return AppError::from(e).into_response();
     }
     Redirect::to("/import").into_response()
 }
