@@ -77,7 +77,7 @@ cat >"$DIR/weed/s3.json" <<'JSON'
 JSON
 ( cd "$DIR/weed" && exec "$WEED_VENV/bin/weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$DIR/weed" \
     -master.port=19333 -volume.port=18080 -filer -filer.port=18888 -s3 -s3.port="$S3_PORT" \
-    -s3.config="$DIR/weed/s3.json" -volume.max=0 >"$DIR/weed/weed.log" 2>&1 ) &
+    -s3.config="$DIR/weed/s3.json" -volume.max=16 -master.volumeSizeLimitMB=100 >"$DIR/weed/weed.log" 2>&1 ) &
 echo $! >"$DIR/weed.pid"
 for _ in $(seq 300); do
   curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break

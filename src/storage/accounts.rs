@@ -57,7 +57,16 @@ pub(super) fn store_profile(tx: &Tx<'_>, id: Uuid, p: &LearnerRecord, now: i64) 
     let n = tx.execute(
         "UPDATE learners SET name = $2, headline = $3, contact_email = $4, location = $5,
                 situation = $6, lang = $7, updated_at = $8, revision = revision + 1 WHERE id = $1",
-        vals![id, p.name, p.headline, p.email, p.location, p.situation.map(Situation::as_str), p.lang.map(Lang::as_str), now],
+        vals![
+            id,
+            p.name,
+            p.headline,
+            p.email,
+            p.location,
+            p.situation.map(Situation::as_str),
+            p.lang.map(Lang::as_str),
+            now
+        ],
     )?;
     if n == 0 { Err(Error::NotFound) } else { Ok(()) }
 }
@@ -144,10 +153,7 @@ impl Db {
     }
 
     pub async fn password_hash(&self, id: Uuid) -> Result<String> {
-        self.read(move |tx| {
-            tx.query_one("SELECT password_hash FROM learners WHERE id = $1", vals![id])?.get(0)
-        })
-        .await
+        self.read(move |tx| tx.query_one("SELECT password_hash FROM learners WHERE id = $1", vals![id])?.get(0)).await
     }
 
     /// Replaces the password hash and ends every session of the account except `keep`

@@ -73,7 +73,18 @@ const TABLES: &[(&str, &[&str])] = &[
     ("attestations", &["course_id", "kind", "issued_on", "credential_id", "url", "grade", "ects", "expires_on"]),
     (
         "badges",
-        &["course_id", "payload", "format", "name", "issuer", "issued_on", "verified_by", "expires_at", "revoked", "checked_at"],
+        &[
+            "course_id",
+            "payload",
+            "format",
+            "name",
+            "issuer",
+            "issued_on",
+            "verified_by",
+            "expires_at",
+            "revoked",
+            "checked_at",
+        ],
     ),
     ("evidence", &["id", "course_id", "learner_id", "sha256", "size", "media_type", "file_name", "created_at"]),
     ("portfolios", &["id", "learner_id", "name", "settings", "created_at", "updated_at"]),
@@ -103,7 +114,19 @@ const TABLES: &[(&str, &[&str])] = &[
     ),
     (
         "generated_pdfs",
-        &["sha256", "code", "learner_id", "learner_name", "share_id", "framing", "scope", "lang", "size", "created_at", "content_key"],
+        &[
+            "sha256",
+            "code",
+            "learner_id",
+            "learner_name",
+            "share_id",
+            "framing",
+            "scope",
+            "lang",
+            "size",
+            "created_at",
+            "content_key",
+        ],
     ),
     ("share_reveals", &["share_id", "learner_id", "token", "expires_at"]),
 ];
@@ -167,7 +190,10 @@ fn digest(table: &'static str, rows: &[Row]) -> TableDigest {
 }
 
 fn read_all(tx: &Tx<'_>) -> Result<Vec<(&'static str, Vec<Row>)>> {
-    TABLES.iter().map(|(table, columns)| Ok((*table, tx.query(&format!("SELECT {} FROM {table}", columns.join(", ")), &[])?))).collect()
+    TABLES
+        .iter()
+        .map(|(table, columns)| Ok((*table, tx.query(&format!("SELECT {} FROM {table}", columns.join(", ")), &[])?)))
+        .collect()
 }
 
 /// Counts and digests of every copied table of `db` (also what `copy` prints).
@@ -187,13 +213,8 @@ fn rows_in(tx: &Tx<'_>) -> Result<Vec<(&'static str, i64)>> {
 /// Copies everything `from` holds into `to`, which must hold nothing yet (see the module's
 /// documentation). The target's digests are compared with the source's before this returns.
 pub async fn copy_installation(from: &Db, to: &Db) -> Result<CopyReport> {
-    let occupied: Vec<String> = to
-        .read(rows_in)
-        .await?
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(t, n)| format!("{t} ({n} rows)"))
-        .collect();
+    let occupied: Vec<String> =
+        to.read(rows_in).await?.into_iter().filter(|(_, n)| *n > 0).map(|(t, n)| format!("{t} ({n} rows)")).collect();
     if !occupied.is_empty() {
         return Err(Error::Conflict(format!(
             "the target is not empty ({}); copy into a new, empty database",

@@ -183,7 +183,9 @@ pub(super) fn list(tx: &Tx<'_>, learner: Uuid) -> Result<Vec<StoredCourse>> {
 /// One course of this learner; another learner's id is [`Error::NotFound`], exactly like a
 /// missing one, because the owner is part of the query.
 pub(super) fn get(tx: &Tx<'_>, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
-    course_from_row(&tx.query_one(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 AND c.id = $2"), vals![learner, id])?)
+    course_from_row(
+        &tx.query_one(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 AND c.id = $2"), vals![learner, id])?,
+    )
 }
 
 /// The id of the learner's institution (or platform) of that name, created on first use.
@@ -191,10 +193,8 @@ pub(super) fn get(tx: &Tx<'_>, learner: Uuid, id: Uuid) -> Result<StoredCourse> 
 fn named_row(tx: &Tx<'_>, table: &str, learner: Uuid, name: Option<&str>, now: i64) -> Result<Option<String>> {
     let Some(name) = name else { return Ok(None) };
     let norm = normalize_name(name);
-    let existing = tx.query_opt(
-        &format!("SELECT id FROM {table} WHERE learner_id = $1 AND norm_name = $2"),
-        vals![learner, norm],
-    )?;
+    let existing = tx
+        .query_opt(&format!("SELECT id FROM {table} WHERE learner_id = $1 AND norm_name = $2"), vals![learner, norm])?;
     if let Some(row) = existing {
         return Ok(Some(row.get(0)?));
     }
@@ -456,7 +456,10 @@ fn import_in(tx: &Tx<'_>, learner: Uuid, doc: &Document, now: i64) -> Result<Imp
     let mut ids: Vec<Uuid> = Vec::with_capacity(doc.courses.len());
     for course in &doc.courses {
         let existing: Option<Uuid> = tx
-            .query_opt("SELECT id FROM courses WHERE learner_id = $1 AND identity = $2", vals![learner, course.identity()])?
+            .query_opt(
+                "SELECT id FROM courses WHERE learner_id = $1 AND identity = $2",
+                vals![learner, course.identity()],
+            )?
             .map(|r| r.get(0))
             .transpose()?;
         match existing {

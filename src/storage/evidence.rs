@@ -187,7 +187,9 @@ impl Db {
         }
         match self.files().get(&meta.sha256).await? {
             Some(bytes) => Ok((meta, bytes.to_vec())),
-            None => Err(Error::Files(format!("sha256/{}: named by evidence {} but not in the store", meta.sha256, meta.id))),
+            None => {
+                Err(Error::Files(format!("sha256/{}: named by evidence {} but not in the store", meta.sha256, meta.id)))
+            }
         }
     }
 

@@ -20,21 +20,23 @@ fn load_all(tx: &Tx<'_>, learner: Uuid) -> Result<Vec<StoredInstitution>> {
         "SELECT id, name, country, kind, website FROM institutions WHERE learner_id = $1 ORDER BY norm_name, id",
         vals![learner],
     )?;
-    let mut all = rows.iter().map(|r| {
-        let kind: Option<String> = r.get(3)?;
-        Ok(StoredInstitution {
-            id: r.get(0)?,
-            info: InstitutionInfo {
-                name: r.get(1)?,
-                country: r.get(2)?,
-                // A kind written by an older build or by hand is shown as unknown, not an error.
-                kind: kind.as_deref().and_then(InstitutionKind::from_str_opt),
-                website: r.get(4)?,
-            },
-            courses: Vec::new(),
+    let mut all = rows
+        .iter()
+        .map(|r| {
+            let kind: Option<String> = r.get(3)?;
+            Ok(StoredInstitution {
+                id: r.get(0)?,
+                info: InstitutionInfo {
+                    name: r.get(1)?,
+                    country: r.get(2)?,
+                    // A kind written by an older build or by hand is shown as unknown, not an error.
+                    kind: kind.as_deref().and_then(InstitutionKind::from_str_opt),
+                    website: r.get(4)?,
+                },
+                courses: Vec::new(),
+            })
         })
-    })
-    .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     let courses = tx.query(
         "SELECT institution_id, id, title FROM courses
          WHERE learner_id = $1 AND institution_id IS NOT NULL ORDER BY seq",
@@ -128,7 +130,8 @@ impl Db {
                  WHERE id = $1",
                 vals![kept, absorbed],
             )?;
-            let still_used = tx.query_opt("SELECT 1 FROM courses WHERE institution_id = $1 LIMIT 1", vals![absorbed])?;
+            let still_used =
+                tx.query_opt("SELECT 1 FROM courses WHERE institution_id = $1 LIMIT 1", vals![absorbed])?;
             if still_used.is_some() {
                 return Err(Error::Corrupt("a course still names the merged institution".into()));
             }

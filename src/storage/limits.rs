@@ -119,7 +119,8 @@ impl Db {
     pub async fn purge_counters(&self, now: i64) -> Result<u64> {
         self.write(move |tx| {
             let day = now - 86_400;
-            let a = tx.execute("DELETE FROM throttle WHERE blocked_until <= $1 AND window_start <= $2", vals![now, day])?;
+            let a =
+                tx.execute("DELETE FROM throttle WHERE blocked_until <= $1 AND window_start <= $2", vals![now, day])?;
             let b = tx.execute("DELETE FROM budgets WHERE window_start <= $1", vals![day])?;
             Ok(a + b)
         })

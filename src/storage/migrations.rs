@@ -234,9 +234,14 @@ mod tests {
             for statement in strip_comments(m.sql).split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 let s = statement.to_ascii_uppercase();
                 assert!(
-                    ["CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS", "DROP TRIGGER IF EXISTS", "ALTER TABLE"]
-                        .iter()
-                        .any(|p| s.starts_with(p)),
+                    [
+                        "CREATE TABLE IF NOT EXISTS",
+                        "CREATE INDEX IF NOT EXISTS",
+                        "DROP TRIGGER IF EXISTS",
+                        "ALTER TABLE"
+                    ]
+                    .iter()
+                    .any(|p| s.starts_with(p)),
                     "{}: not DDL: {statement}",
                     m.name
                 );
@@ -245,12 +250,7 @@ mod tests {
     }
 
     fn strip_comments(sql: &str) -> String {
-        sql.lines()
-            .map(|l| l.split("--").next().unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim()
-            .to_owned()
+        sql.lines().map(|l| l.split("--").next().unwrap_or("")).collect::<Vec<_>>().join("\n").trim().to_owned()
     }
 }
 

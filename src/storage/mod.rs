@@ -278,10 +278,31 @@ impl Db {
             }
             DatabaseUrl::Postgres(url) => {
                 let target = pg::Target::new(url, &settings.database_ca).map_err(Error::Migration)?;
-                let first = target.connect()?;
-                let mut worker = pg::PgWorker::new(target.clone(), Some(first));
-                migrations::run(&mut worker, Dialect::Postgres)?;
-                spawn_worker("certfolio-db-0", Box::new(worker), writer_rx.clone())?;
+                // The synchronous client runs a runtime of its own, which must not start on an
+                // async thread (the caller's may be one): the first worker connects and migrates
+                // on its own thread, and says how it went before taking jobs.
+                let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<()>>();
+                let first = target.clone();
+                let jobs = writer_rx.clone();
+                std::thread::Builder::new()
+                    .name("certfolio-db-0".into())
+                    .spawn(move || {
+                        let migrated = first.connect().and_then(|client| {
+                            let mut worker = pg::PgWorker::new(first.clone(), Some(client));
+                            migrations::run(&mut worker, Dialect::Postgres).map(|()| worker)
+                        });
+                        match migrated {
+                            Ok(mut worker) => {
+                                let _ = ready_tx.send(Ok(()));
+                                work(&mut worker, &jobs);
+                            }
+                            Err(e) => {
+                                let _ = ready_tx.send(Err(e));
+                            }
+                        }
+                    })
+                    .map_err(|source| Error::Io { path: PathBuf::from("certfolio-db-0"), source })?;
+                ready_rx.recv().map_err(|_| Error::Closed)??;
                 for i in 1..settings.connections.max(1) {
                     // Connected on first use, so a start does not wait for N connections.
                     let worker = pg::PgWorker::new(target.clone(), None);
@@ -384,14 +405,17 @@ where
 fn spawn_worker(name: &str, mut worker: Box<dyn Worker>, jobs: flume::Receiver<Job>) -> Result<()> {
     std::thread::Builder::new()
         .name(name.to_owned())
-        .spawn(move || {
-            while let Ok(job) = jobs.recv() {
-                job(worker.as_mut());
-            }
-            worker.stop();
-        })
+        .spawn(move || work(worker.as_mut(), &jobs))
         .map(|_| ())
         .map_err(|source| Error::Io { path: PathBuf::from(name), source })
+}
+
+/// A worker thread's life: jobs until every handle is gone.
+fn work(worker: &mut dyn Worker, jobs: &flume::Receiver<Job>) {
+    while let Ok(job) = jobs.recv() {
+        job(worker);
+    }
+    worker.stop();
 }
 
 /// Bumps the learner's record revision, in the transaction that changes what a portfolio shows
@@ -442,14 +466,19 @@ mod tests {
 
     #[test]
     fn database_urls_are_read_and_shown_without_secrets() {
-        let pg = DatabaseUrl::parse("postgres://app:s3cret@db1:5432,db2:5432/certfolio?target_session_attrs=read-write")
-            .unwrap();
+        let pg =
+            DatabaseUrl::parse("postgres://app:s3cret@db1:5432,db2:5432/certfolio?target_session_attrs=read-write")
+                .unwrap();
         assert_eq!(pg.redacted(), "postgres://app:***@db1:5432,db2:5432/certfolio?target_session_attrs=read-write");
         assert!(!format!("{pg:?}").contains("s3cret"));
         let q = DatabaseUrl::parse("postgresql://app@db/c?password=s3cret&sslmode=require").unwrap();
         assert_eq!(q.redacted(), "postgresql://app@db/c?password=***&sslmode=require");
-        assert!(matches!(DatabaseUrl::parse("sqlite://./data/x.sqlite3"), Ok(DatabaseUrl::Sqlite(p)) if p == Path::new("./data/x.sqlite3")));
-        assert!(matches!(DatabaseUrl::parse("sqlite:///srv/c.db"), Ok(DatabaseUrl::Sqlite(p)) if p == Path::new("/srv/c.db")));
+        assert!(
+            matches!(DatabaseUrl::parse("sqlite://./data/x.sqlite3"), Ok(DatabaseUrl::Sqlite(p)) if p == Path::new("./data/x.sqlite3"))
+        );
+        assert!(
+            matches!(DatabaseUrl::parse("sqlite:///srv/c.db"), Ok(DatabaseUrl::Sqlite(p)) if p == Path::new("/srv/c.db"))
+        );
         assert!(DatabaseUrl::parse("mysql://x").unwrap_err().contains("mysql://"));
         assert!(DatabaseUrl::parse("sqlite://").is_err());
         let bad = DatabaseUrl::parse("postgres://u:pw@h/db?sslmode=sometimes").unwrap_err();
@@ -479,8 +508,10 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(versions, (1..=migrations::latest(Dialect::Sqlite)).collect::<Vec<_>>());
-        let triggers: i64 =
-            db.read(|tx| tx.query_value("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", &[])).await.unwrap();
+        let triggers: i64 = db
+            .read(|tx| tx.query_value("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", &[]))
+            .await
+            .unwrap();
         assert_eq!(triggers, 0, "no trigger left");
     }
 }

@@ -79,7 +79,15 @@ impl Db {
                     tx.execute(
                         "INSERT INTO pending_imports (id, learner_id, address, file_name, sha256, size, expires_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        vals![id, learner, address, file_name, sha256, i64::try_from(size).unwrap_or(i64::MAX), expires_at],
+                        vals![
+                            id,
+                            learner,
+                            address,
+                            file_name,
+                            sha256,
+                            i64::try_from(size).unwrap_or(i64::MAX),
+                            expires_at
+                        ],
                     )?;
                     Ok(id)
                 }

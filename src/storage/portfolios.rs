@@ -34,16 +34,20 @@ pub(super) use super::bump_revision;
 /// In the order they were made: by time, then by id (UUIDv7 ids, which grow with time, are
 /// given to new portfolios so that two made in one second keep their order on any engine).
 pub(super) fn list_in(tx: &Tx<'_>, learner: Uuid) -> Result<Vec<StoredPortfolio>> {
-    tx.query(&format!("SELECT {COLUMNS} FROM portfolios WHERE learner_id = $1 ORDER BY created_at, id"), vals![learner])?
-        .iter()
-        .map(from_row)
-        .collect()
+    tx.query(
+        &format!("SELECT {COLUMNS} FROM portfolios WHERE learner_id = $1 ORDER BY created_at, id"),
+        vals![learner],
+    )?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 /// Writes `settings` as the portfolio named so (created when no such name exists), in `tx`.
 pub(super) fn put_by_name(tx: &Tx<'_>, learner: Uuid, settings: &SavedPortfolio, now: i64) -> Result<()> {
     let json = serde_json::to_string(settings).map_err(|e| Error::Corrupt(e.to_string()))?;
-    let existing = tx.query_opt("SELECT id FROM portfolios WHERE learner_id = $1 AND name = $2", vals![learner, settings.name])?;
+    let existing =
+        tx.query_opt("SELECT id FROM portfolios WHERE learner_id = $1 AND name = $2", vals![learner, settings.name])?;
     match existing {
         Some(row) => {
             let id: String = row.get(0)?;

@@ -380,8 +380,7 @@ impl Db {
 
     /// The learner's record revision (bumped by every change to what a portfolio shows).
     pub async fn revision(&self, learner: Uuid) -> Result<i64> {
-        self.read(move |tx| tx.query_value("SELECT revision FROM learners WHERE id = $1", vals![learner]))
-        .await
+        self.read(move |tx| tx.query_value("SELECT revision FROM learners WHERE id = $1", vals![learner])).await
     }
 
     pub async fn pdf_by_sha256(&self, sha256: String) -> Result<Option<GeneratedPdf>> {

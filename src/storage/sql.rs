@@ -384,7 +384,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_rewritten_outside_literals_only() {
-        assert_eq!(sqlite_placeholders("SELECT a FROM t WHERE b = $2 AND c = $10"), "SELECT a FROM t WHERE b = ?2 AND c = ?10");
+        assert_eq!(
+            sqlite_placeholders("SELECT a FROM t WHERE b = $2 AND c = $10"),
+            "SELECT a FROM t WHERE b = ?2 AND c = ?10"
+        );
         assert_eq!(sqlite_placeholders("SELECT '$1', \"$2\", $3 -- $4\n, $5"), "SELECT '$1', \"$2\", ?3 -- $4\n, ?5");
         assert_eq!(sqlite_placeholders("SELECT 'it''s $1', $1"), "SELECT 'it''s $1', ?1");
     }

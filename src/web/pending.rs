@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use uuid::Uuid;
 
-pub use crate::storage::pending::Waiting;
 use crate::storage::pending::Entry;
+pub use crate::storage::pending::Waiting;
 use crate::storage::{Db, Result};
 
 /// How long an upload waits for its confirmation.
@@ -67,7 +67,8 @@ pub fn plan(entries: &[Entry], learner: Uuid, address: &str, size: usize, now: i
             return Err(Refused::PoolFull);
         }
         let biggest = biggest.to_owned();
-        let Some(oldest) = all.iter().filter(|p| p.address == biggest).min_by_key(|p| (p.expires_at, p.id)).map(|p| p.id)
+        let Some(oldest) =
+            all.iter().filter(|p| p.address == biggest).min_by_key(|p| (p.expires_at, p.id)).map(|p| p.id)
         else {
             return Err(Refused::PoolFull);
         };

@@ -62,6 +62,14 @@ impl FilesUrl {
             FilesUrl::S3(u) => u.describe(),
         }
     }
+
+    /// The setting as `--files` takes it back.
+    pub fn url(&self) -> String {
+        match self {
+            FilesUrl::Local(p) => p.display().to_string(),
+            FilesUrl::S3(u) => u.url(),
+        }
+    }
 }
 
 /// An object as listed: its name's hash and when it was last written (Unix seconds).
@@ -164,7 +172,8 @@ mod tests {
     fn files_urls_are_read() {
         assert_eq!(FilesUrl::parse("/srv/files").unwrap(), FilesUrl::Local("/srv/files".into()));
         assert_eq!(FilesUrl::parse("file:///srv/files").unwrap(), FilesUrl::Local("/srv/files".into()));
-        let FilesUrl::S3(u) = FilesUrl::parse("s3://evidence/prod?endpoint=http://127.0.0.1:8333&region=eu-west-3").unwrap()
+        let FilesUrl::S3(u) =
+            FilesUrl::parse("s3://evidence/prod?endpoint=http://127.0.0.1:8333&region=eu-west-3").unwrap()
         else {
             panic!()
         };

@@ -88,6 +88,13 @@ impl S3Url {
         })
     }
 
+    /// The URL `parse` reads back.
+    pub fn url(&self) -> String {
+        let prefix = if self.prefix.is_empty() { String::new() } else { format!("/{}", self.prefix) };
+        let endpoint = self.endpoint.as_ref().map(|e| format!("endpoint={e}&")).unwrap_or_default();
+        format!("s3://{}{prefix}?{endpoint}region={}&path_style={}", self.bucket, self.region, self.path_style)
+    }
+
     pub fn describe(&self) -> String {
         let prefix = if self.prefix.is_empty() { String::new() } else { format!("/{}", self.prefix) };
         let endpoint = self.endpoint.as_deref().unwrap_or("AWS");
@@ -137,8 +144,11 @@ impl S3Store {
         let host = parsed.host_str().unwrap_or_default().to_owned();
         let port = parsed.port_or_known_default().unwrap_or(if https { 443 } else { 80 });
         let default_port = parsed.port().is_none();
-        let (connect_host, base_path) =
-            if url.path_style { (host.clone(), format!("/{}", url.bucket)) } else { (format!("{}.{host}", url.bucket), String::new()) };
+        let (connect_host, base_path) = if url.path_style {
+            (host.clone(), format!("/{}", url.bucket))
+        } else {
+            (format!("{}.{host}", url.bucket), String::new())
+        };
         let host_header = if default_port { connect_host.clone() } else { format!("{connect_host}:{port}") };
         let tls = if https {
             let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
@@ -461,7 +471,9 @@ fn unescape(s: &str) -> String {
 
 /// `2026-12-01T10:15:00.000Z` → Unix seconds.
 fn parse_time(s: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok().map(|t| t.unix_timestamp())
+    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
 }
 
 #[cfg(test)]
