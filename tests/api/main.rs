@@ -13,6 +13,7 @@ mod fetch;
 mod hardening;
 mod helpers;
 mod import;
+mod instances;
 mod interop;
 mod learner_pages;
 mod openapi;
