@@ -20,7 +20,8 @@ fi
 BIN=${BIN:-target/debug/certfolio}
 [ -x "$BIN" ] || cargo build -q
 DATA=$(mktemp -d); PORT=${PORT:-18181}; U=http://127.0.0.1:$PORT; J='content-type: application/json'
-"$BIN" serve --addr 127.0.0.1:$PORT --data "$DATA" 2>"$DATA/server.log" & PID=$!
+# Offline: the fuzzed records name arbitrary hosts, and the verification job must not reach them.
+"$BIN" serve --offline --addr 127.0.0.1:$PORT --data "$DATA" 2>"$DATA/server.log" & PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 100); do curl -fs $U/healthz >/dev/null && break; sleep 0.1; done
 PASS='correct horse battery staple'

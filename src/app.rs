@@ -1,8 +1,7 @@
-//! Building the service: state, router and middleware. `build_app()` is used by `serve` and
-//! by the tests alike, so what is tested is what runs.
+//! Building the service: router and middleware around the state (`crate::state`).
+//! `build_app()` is used by `serve` and by the tests alike, so what is tested is what runs.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -16,97 +15,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{LoginThrottle, Passwords, WindowBudget};
-use crate::config::{Clock, Config};
 use crate::error::{AppError, log_server_errors};
-use crate::interop::TrustStore;
-use crate::storage::{self, Db};
-use crate::web::limits::{PageCache, ViewCounter};
+use crate::state::AppState;
 
-/// Unknown share tokens one address may ask for per minute before getting 429.
-const MISSES_PER_WINDOW: u32 = 60;
 /// How often counted page views are written.
 const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(5);
-
-/// Everything a handler may need. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    /// The database and the object store (every instance of the service shares them).
-    pub db: Db,
-    /// This process, among the instances sharing the database (holder of job claims).
-    pub instance: Arc<str>,
-    pub config: Arc<Config>,
-    pub clock: Clock,
-    pub passwords: Passwords,
-    /// Login and password-change budgets (in the database: shared by every instance).
-    pub throttle: Arc<LoginThrottle>,
-    /// Portfolio PDFs rendered at once (CPU-bound); one more is answered 503.
-    pub pdf_slots: Arc<tokio::sync::Semaphore>,
-    /// Share-page views waiting to be written (see `web::limits`).
-    pub views: Arc<ViewCounter>,
-    /// Per-address budget of unknown share tokens (in the database).
-    pub miss_budget: Arc<WindowBudget>,
-    /// Per-address budget of accounts created (in the database).
-    pub signup_budget: Arc<WindowBudget>,
-    /// Rendered share pages, by link and record revision.
-    pub page_cache: Arc<PageCache>,
-    /// Issuers whose badge signatures count as verified (`trusted-issuers.json`, read at start).
-    pub trust: Arc<TrustStore>,
-    /// PDFs recently issued, and renders in flight (`issue`).
-    pub issued_pdfs: Arc<crate::issue::IssuedPdfs>,
-    /// Import-page uploads waiting for the learner's confirmation (in the store, with a row).
-    pub pending_imports: Arc<crate::web::pending::PendingImports>,
-    /// The only way out to the network, for verification alone (`crate::fetch`).
-    pub fetcher: Arc<crate::fetch::Fetcher>,
-}
-
-/// Why the service could not start on its data folder.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error(transparent)]
-    Storage(#[from] storage::Error),
-    /// The trust file does not read: the message names the file and the entry.
-    #[error("{0}")]
-    Trust(String),
-    /// The outbound-request settings do not make a client: the message names the setting.
-    #[error("{0}")]
-    Fetch(String),
-}
-
-impl AppState {
-    /// Opens (creating if needed) the configured database and object store (by default both
-    /// in the data folder), migrating the database or waiting while another instance does,
-    /// and reads the trust file in the data folder.
-    pub fn open(config: Config, clock: Clock) -> Result<AppState, OpenError> {
-        let trust = crate::config::load_trust_store(&config.data_dir).map_err(OpenError::Trust)?;
-        let fetcher =
-            crate::fetch::Fetcher::new(&config.fetch, &config.public_url, clock.clone()).map_err(OpenError::Fetch)?;
-        let db = Db::open(&config.storage())?;
-        let signups_per_hour = config.signups_per_hour;
-        Ok(AppState {
-            instance: uuid::Uuid::new_v4().to_string().into(),
-            throttle: Arc::new(LoginThrottle::new(config.login, db.clone())),
-            config: Arc::new(config),
-            clock,
-            passwords: Passwords::default(),
-            pdf_slots: Arc::new(tokio::sync::Semaphore::new(pdf_slots())),
-            views: Arc::new(ViewCounter::default()),
-            miss_budget: Arc::new(WindowBudget::new("miss", MISSES_PER_WINDOW, 60, db.clone())),
-            signup_budget: Arc::new(WindowBudget::new("signup", signups_per_hour, 3600, db.clone())),
-            page_cache: Arc::new(PageCache::default()),
-            trust: Arc::new(trust),
-            issued_pdfs: Arc::new(crate::issue::IssuedPdfs::default()),
-            pending_imports: Arc::new(crate::web::pending::PendingImports::new(db.clone())),
-            fetcher: Arc::new(fetcher),
-            db,
-        })
-    }
-}
-
-/// One render per core: more would only queue on the blocking pool and hold memory.
-fn pdf_slots() -> usize {
-    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-}
 
 /// The whole HTTP surface.
 pub fn build_app(state: AppState) -> Router {
@@ -114,6 +27,7 @@ pub fn build_app(state: AppState) -> Router {
     // Over https (behind a TLS proxy), browsers are told to come back over https only. Not
     // `includeSubDomains`: the operator's other hosts are not ours to decide for.
     let hsts = state.config.secure_cookies().then(|| HeaderValue::from_static("max-age=63072000"));
+    let pages = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api)
@@ -123,6 +37,15 @@ pub fn build_app(state: AppState) -> Router {
         // Cross-site requests that change state are refused (Fetch Metadata, then Origin);
         // clients that send neither header, like curl or scripts using a bearer token, pass.
         .layer(CsrfLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            AppError::internal("a handler panicked").into_response()
+        }))
+        // Outside the cross-site check, the timeout and the panic catcher, whose answers are
+        // bodiless or JSON: under `/api` every error is JSON, elsewhere an HTML page.
+        .layer(axum::middleware::from_fn(crate::api::json_errors))
+        .layer(axum::middleware::from_fn_with_state(pages, crate::web::error_pages::error_pages))
+        // Outside everything that answers, error pages included, so that every answer has them.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -136,12 +59,6 @@ pub fn build_app(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, move |_: &_| hsts.clone()))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
-        // Outside the cross-site check and the timeout, whose answers have no body.
-        .layer(axum::middleware::from_fn(crate::api::json_errors))
-        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
-            AppError::internal("a handler panicked").into_response()
-        }))
         // Outside the panic catcher, so that a panic's 500 is logged too; inside the trace
         // layer, so that every line carries the request's span.
         .layer(axum::middleware::from_fn(log_server_errors))
@@ -186,6 +103,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = build_app(state.clone());
     let flusher = tokio::spawn(flush_views(state.clone()));
+    // Background jobs, each run by one instance at a time (`crate::jobs`): the orphan sweep,
+    // the housekeeping of expired rows, and certfolio's own checks of proofs (due ones every few
+    // seconds, each re-checked weekly).
     let jobs = crate::jobs::start(&state);
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)

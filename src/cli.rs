@@ -11,9 +11,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::app::{AppState, serve, shutdown_signal};
+use crate::app::{serve, shutdown_signal};
 use crate::config::{Clock, Config, IMPORT_MAX_BYTES, MIB};
 use crate::domain::{Email, Lang, parse_document};
+use crate::state::AppState;
 use crate::storage::files::FilesUrl;
 use crate::storage::{self, DB_FILE, DatabaseUrl, Db};
 
@@ -49,6 +50,8 @@ pub enum Command {
         storage: StorageArgs,
         #[command(flatten)]
         fetch: FetchArgs,
+        #[command(flatten)]
+        verify: VerifyArgs,
     },
     /// Import a file into an existing account: a portfolio document, LinkedIn's
     /// Certifications.csv, a CSV whose header names document fields, or a JSON Resume
@@ -263,6 +266,29 @@ impl FetchArgs {
     }
 }
 
+/// certfolio's own checks of proofs (README, "Checks by certfolio").
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Check every proof again once its last check is this many days old (1 to 365).
+    #[arg(long = "recheck-days", env = "CERTFOLIO_RECHECK_DAYS", value_name = "DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u16).range(1..=365))]
+    recheck_days: u16,
+    /// Checks one learner's proofs may take per hour; more wait their turn (1 to 10000).
+    #[arg(long = "checks-per-hour", env = "CERTFOLIO_CHECKS_PER_HOUR", value_name = "N", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    checks_per_hour: u32,
+}
+
+impl VerifyArgs {
+    pub fn settings(&self) -> crate::verify::VerifySettings {
+        crate::verify::VerifySettings {
+            recheck_after: std::time::Duration::from_secs(u64::from(self.recheck_days) * 24 * 3600),
+            checks_per_hour: self.checks_per_hour,
+            ..crate::verify::VerifySettings::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     /// The portfolio document (JSON, version 1).
@@ -396,8 +422,8 @@ fn one_line(s: &str) -> String {
 
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { addr, data, public_url, trusted_proxies, storage, fetch } => {
-            run_serve(addr, data, public_url, trusted_proxies, &storage, &fetch).await
+        Command::Serve { addr, data, public_url, trusted_proxies, storage, fetch, verify } => {
+            run_serve(addr, data, public_url, trusted_proxies, &storage, &fetch, verify.settings()).await
         }
         Command::Import { file, user, data, storage, fetch } => run_import(&file, &user, &data, &storage, &fetch).await,
         Command::Export { user, format, data, storage } => run_export(&user, format, &data, &storage).await,
@@ -456,6 +482,7 @@ async fn run_serve(
     trusted_proxies: Vec<crate::auth::client::Cidr>,
     storage: &StorageArgs,
     fetch: &FetchArgs,
+    verify: crate::verify::VerifySettings,
 ) -> Result<(), CliError> {
     let fetch = fetch.settings()?;
     let mut config = Config::new(data.clone(), String::new());
@@ -466,6 +493,7 @@ async fn run_serve(
     let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
     config.public_url = public_url.trim_end_matches('/').to_owned();
     config.trusted_proxies = trusted_proxies;
+    config.verify = verify;
     if fetch.offline {
         tracing::info!("offline: no outbound request will be made; verification reports \"not checked: offline\"");
     } else {
@@ -478,8 +506,8 @@ async fn run_serve(
     config.fetch = fetch;
     let settings = config.storage();
     let state = AppState::open(config, Clock::system()).map_err(|e| match e {
-        crate::app::OpenError::Trust(m) | crate::app::OpenError::Fetch(m) => CliError(m),
-        crate::app::OpenError::Storage(e) => storage_error(&settings, &e),
+        crate::state::OpenError::Trust(m) | crate::state::OpenError::Fetch(m) => CliError(m),
+        crate::state::OpenError::Storage(e) => storage_error(&settings, &e),
     })?;
     // The store must answer before anything is served; evidence an earlier build kept in
     // the SQLite database moves out to it now (each file checked by hash before its blob goes).
@@ -530,20 +558,23 @@ async fn run_import(
     storage: &StorageArgs,
     fetch: &FetchArgs,
 ) -> Result<(), CliError> {
-    // Import verifies nothing over the network yet; its outbound settings (the same as serve's)
-    // are still checked now, so that a script's bad value fails today and not on the day
-    // import starts to use them.
-    fetch.settings()?;
+    // The outbound settings (the same as serve's) are checked before anything else. Import
+    // fetches only what an Open Badges file names by URL and needs to be read (its badge class,
+    // issuer, or the assertion a baked URL points at); the badge itself is checked by the
+    // service's verification job once stored.
+    let settings = fetch.settings()?;
+    let fetcher = crate::fetch::Fetcher::new(&settings, "certfolio-import", Clock::system()).map_err(CliError)?;
     let bytes = read_limited(file)?;
     let located = |e: crate::domain::ValidationError| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        CliError(format!("{}: {at}{}", file.display(), e.message))
+        CliError(format!("{}: {at}{}", file.display(), e.message()))
     };
     // Parsed before the database is opened: a bad file is reported even with a wrong --data.
     // Badge signatures are checked against the data folder's trust file, as `serve` does.
     let trust = crate::config::load_trust_store(data).map_err(CliError)?;
     let now = Clock::system().now();
-    let incoming = crate::interop::incoming::Incoming::read(&bytes, &trust, now).map_err(located)?;
+    let docs = crate::verify::documents_for_import(&fetcher, None, &bytes).await;
+    let incoming = crate::interop::incoming::Incoming::read_with(&bytes, &trust, now, &docs).map_err(located)?;
     let format = incoming.format;
     let db = open_existing(data, storage).await?;
     let learner = find_learner(&db, user).await?;
@@ -672,7 +703,7 @@ async fn run_copy(
     let from_db = open_storage(&source).await?;
     let to_db = open_storage(&target).await?;
     let report = storage::copy::copy_installation(&from_db, &to_db).await.map_err(|e| match e {
-        storage::Error::Conflict(m) => CliError(format!("--to {}: {m}", target.database.redacted())),
+        storage::Error::Refused(m) => CliError(format!("--to {}: {m}", target.database.redacted())),
         e => CliError(format!("copy failed, nothing was written to the target's database: {e}")),
     })?;
     let mut out = std::io::stdout().lock();
@@ -733,7 +764,7 @@ fn read_document(file: &Path) -> Result<crate::domain::Document, CliError> {
     let bytes = read_limited(file)?;
     parse_document(&bytes).map_err(|e| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        CliError(format!("{}: {at}{}", file.display(), e.message))
+        CliError(format!("{}: {at}{}", file.display(), e.message()))
     })
 }
 

@@ -38,6 +38,9 @@ pub struct Config {
     /// Outbound requests made by verification (`crate::fetch`): offline mode, the test/staging
     /// resolve rules, extra trusted CAs, http-allowed hosts, limits.
     pub fetch: crate::fetch::FetchSettings,
+    /// certfolio's own checks of proofs (`crate::verify`): re-check age, per-learner budget,
+    /// concurrency, "check now" rate.
+    pub verify: crate::verify::VerifySettings,
 }
 
 /// Login throttling (ASVS V6.3.1): per account, a few free failures and then a growing
@@ -89,6 +92,7 @@ impl Config {
             signups_per_hour: 20,
             trusted_proxies: Vec::new(),
             fetch: crate::fetch::FetchSettings::default(),
+            verify: crate::verify::VerifySettings::default(),
         }
     }
 
@@ -126,7 +130,7 @@ pub fn load_trust_store(data_dir: &std::path::Path) -> Result<crate::interop::Tr
     };
     crate::interop::TrustStore::from_json(&bytes).map_err(|e| {
         let at = if e.path.is_empty() { String::new() } else { format!("{}: ", e.path) };
-        format!("{}: {at}{}", path.display(), e.message)
+        format!("{}: {at}{}", path.display(), e.message())
     })
 }
 

@@ -1,5 +1,7 @@
 //! One error type for every handler, mapped to the contract's JSON shape
-//! `{"error": {"code", "message"}}` (plus `field` when one input is to blame).
+//! `{"error": {"code", "message"}}` (plus `field` when one input is to blame, and `problem`, the
+//! code of what is wrong). Under `/api` that JSON is the answer; elsewhere `web::error_pages`
+//! answers the same error as an HTML page in the reader's language.
 //!
 //! Internal failures are logged by the `log_server_errors` middleware and answered with a
 //! generic message: SQL, file paths and panics never reach a client.
@@ -14,40 +16,47 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::ValidationError;
+use crate::domain::{Lang, Problem, ValidationError};
 use crate::storage;
 
-#[derive(Debug, thiserror::Error)]
+/// Everything a handler can answer instead of success. What is wrong is data (a [`Problem`]),
+/// worded in English for `/api` and in the page's language on pages (`web::error_pages`).
+#[derive(Debug, Clone)]
 pub enum AppError {
-    #[error("{0}")]
     Validation(ValidationError),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("authentication required")]
+    BadRequest(Problem),
     Unauthorized,
-    #[error("email or password is incorrect")]
     InvalidCredentials,
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("not found")]
+    Forbidden(Problem),
     NotFound,
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    PayloadTooLarge(String),
-    #[error("{0}")]
-    UnsupportedMediaType(String),
-    #[error("too many attempts; try again in {retry_after} seconds")]
-    TooManyRequests { retry_after: u64 },
-    #[error("the service is busy; try again shortly")]
+    /// Asked for a page of something that was there and is no more (an import upload).
+    Gone,
+    Conflict(Problem),
+    PayloadTooLarge(Problem),
+    UnsupportedMediaType(Problem),
+    TooManyRequests {
+        retry_after: u64,
+    },
     Unavailable,
-    #[error("internal error: {0}")]
+    /// The cause, for the log only: never shown.
     Internal(String),
 }
 
+/// English, for logs and the command line; an internal error shows its cause here only.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::Internal(cause) => write!(f, "internal error: {cause}"),
+            other => f.write_str(&other.message_in(Lang::En)),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
 impl AppError {
-    pub fn validation(path: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::Validation(ValidationError::new(path, message))
+    pub fn validation(path: impl Into<String>, problem: impl Into<Problem>) -> Self {
+        AppError::Validation(ValidationError::new(path, problem))
     }
 
     pub fn internal(e: impl std::fmt::Display) -> Self {
@@ -61,6 +70,7 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Gone => StatusCode::GONE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -79,6 +89,7 @@ impl AppError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
+            AppError::Gone => "gone",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -88,12 +99,36 @@ impl AppError {
         }
     }
 
-    /// What the client is told. For internal errors, nothing of the cause.
-    pub fn public_message(&self) -> String {
+    /// What is wrong, as data. For an internal error, nothing of the cause.
+    pub fn problem(&self) -> Problem {
         match self {
-            AppError::Internal(_) => "an internal error occurred; it has been logged".into(),
-            other => other.to_string(),
+            AppError::Validation(v) => v.problem.clone(),
+            AppError::BadRequest(p)
+            | AppError::Forbidden(p)
+            | AppError::Conflict(p)
+            | AppError::PayloadTooLarge(p)
+            | AppError::UnsupportedMediaType(p) => p.clone(),
+            AppError::Unauthorized => Problem::SignInRequired,
+            AppError::InvalidCredentials => Problem::WrongCredentials,
+            AppError::NotFound => Problem::NotFound,
+            AppError::Gone => Problem::Gone,
+            AppError::TooManyRequests { retry_after } => Problem::TooManyAttempts { retry_after: *retry_after },
+            AppError::Unavailable => Problem::Busy,
+            AppError::Internal(_) => Problem::InternalError,
         }
+    }
+
+    /// What the client is told, in `lang` (at most `MAX_ERROR_LEN` bytes for a rule broken).
+    pub fn message_in(&self, lang: Lang) -> String {
+        match self {
+            AppError::Validation(v) => v.message_in(lang),
+            other => crate::i18n::problem(lang, &other.problem()),
+        }
+    }
+
+    /// What an `/api` client is told: English.
+    pub fn public_message(&self) -> String {
+        self.message_in(Lang::En)
     }
 }
 
@@ -107,8 +142,8 @@ impl From<storage::Error> for AppError {
     fn from(e: storage::Error) -> Self {
         match e {
             storage::Error::NotFound => AppError::NotFound,
-            storage::Error::Conflict(m) => AppError::Conflict(m),
-            storage::Error::QuotaExceeded(m) => AppError::PayloadTooLarge(m),
+            storage::Error::Conflict(p) => AppError::Conflict(p),
+            storage::Error::QuotaExceeded(p) => AppError::PayloadTooLarge(p),
             storage::Error::Invalid(v) => AppError::Validation(v),
             storage::Error::Throttled(retry_after) => AppError::TooManyRequests { retry_after },
             other @ (storage::Error::Database(_)
@@ -116,6 +151,7 @@ impl From<storage::Error> for AppError {
             | storage::Error::Io { .. }
             | storage::Error::Corrupt(_)
             | storage::Error::Files(_)
+            | storage::Error::Refused(_)
             | storage::Error::Closed) => AppError::Internal(other.to_string()),
         }
     }
@@ -135,7 +171,16 @@ pub struct ErrorDetail {
     /// The JSON path of the input at fault, when there is one (`courses[3].hours`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// What is wrong, as a stable code (`not_a_date`, `too_long`…), for clients that word the
+    /// message themselves; `message` says it in English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
+
+/// The error a response answers, carried in its extensions: pages re-render it as HTML in the
+/// reader's language (`web::error_pages`).
+#[derive(Debug, Clone)]
+pub struct Answered(pub Arc<AppError>);
 
 /// Carried in the response's extensions so that the logging middleware sees the real cause.
 #[derive(Debug, Clone)]
@@ -148,7 +193,13 @@ impl IntoResponse for AppError {
             AppError::Validation(v) if !v.path.is_empty() => Some(v.path.clone()),
             _ => None,
         };
-        let body = ErrorBody { error: ErrorDetail { code: self.code().into(), message: self.public_message(), field } };
+        let problem = match &self {
+            AppError::Internal(_) => None,
+            other => Some(other.problem().code().to_owned()),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code().into(), message: self.public_message(), field, problem },
+        };
         let mut response = (status, Json(body)).into_response();
         if let AppError::TooManyRequests { retry_after } = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
@@ -156,8 +207,13 @@ impl IntoResponse for AppError {
         if let AppError::Unavailable = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_BUSY_SECS));
         }
-        if let AppError::Internal(cause) = self {
-            response.extensions_mut().insert(LoggedCause(Arc::new(cause)));
+        // The error itself, for the layer that answers pages with an HTML page instead
+        // (`web::error_pages`); an internal error's cause goes to the log only.
+        if let AppError::Internal(cause) = &self {
+            response.extensions_mut().insert(LoggedCause(Arc::new(cause.clone())));
+            response.extensions_mut().insert(Answered(Arc::new(AppError::Internal(String::new()))));
+        } else {
+            response.extensions_mut().insert(Answered(Arc::new(self)));
         }
         response
     }

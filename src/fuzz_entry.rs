@@ -35,8 +35,11 @@ pub const MAX_ERROR_LEN: usize = crate::domain::MAX_ERROR_LEN;
 
 /// An error names its problem, briefly.
 fn check_error(e: &ValidationError) {
-    assert!(!e.message.trim().is_empty(), "an error without a message (path `{}`)", e.path);
-    assert!(e.message.len() <= MAX_ERROR_LEN, "an error message of {} bytes", e.message.len());
+    for lang in crate::domain::Lang::ALL {
+        let message = e.message_in(*lang);
+        assert!(!message.trim().is_empty(), "an error without a message (path `{}`)", e.path);
+        assert!(message.len() <= MAX_ERROR_LEN, "an error message of {} bytes", message.len());
+    }
     assert!(e.path.len() <= MAX_ERROR_LEN, "an error path of {} bytes", e.path.len());
 }
 

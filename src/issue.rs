@@ -9,29 +9,20 @@
 //! are kept in memory by record revision, and concurrent requests for one PDF wait for a single
 //! render instead of each taking a render slot.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use axum::body::Bytes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::domain::Lang;
 use crate::domain::assurance::badge_check;
 use crate::domain::portfolio::{Scope, SelectError, Spec};
+use crate::domain::{Lang, Problem};
 use crate::error::{AppError, AppResult};
-use crate::pdf::{RenderError, RenderOptions, ShareLink, render};
+use crate::pdf::{RenderOptions, ShareLink, render};
 use crate::presentation::{Portfolio, present};
+use crate::state::AppState;
+pub use crate::state::pdfs::Issued;
+use crate::state::pdfs::PdfKey;
 use crate::storage::shares::GeneratedPdf;
-
-#[derive(Clone)]
-pub struct Issued {
-    pub bytes: Bytes,
-    pub code: String,
-    /// What the downloaded file is called (`file_name`).
-    pub file_name: String,
-}
 
 /// Which PDF is asked for: whose, for which link (none: the learner's own download), framed
 /// how, and the record revision it is asked at.
@@ -44,7 +35,7 @@ pub struct PdfRequest {
 }
 
 impl PdfRequest {
-    fn cache_key(&self) -> CacheKey {
+    fn cache_key(&self) -> PdfKey {
         let spec = &self.spec;
         let scope = match &spec.scope {
             Scope::All => String::new(),
@@ -60,56 +51,7 @@ impl PdfRequest {
             self.lang.map_or("", Lang::as_str),
             spec.shape
         );
-        CacheKey { learner: self.learner, share: self.share, asked, revision: self.revision }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct CacheKey {
-    learner: Uuid,
-    share: Option<Uuid>,
-    asked: String,
-    revision: i64,
-}
-
-struct Cached {
-    issued: Issued,
-    /// The PDF shows a badge that expires at this time: from then on it is stale.
-    stale_at: Option<i64>,
-}
-
-/// Recently issued PDFs, and the renders in flight (see the module comment).
-#[derive(Default)]
-pub struct IssuedPdfs {
-    recent: Mutex<HashMap<CacheKey, Cached>>,
-    flights: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-/// Beyond this many bytes of cached PDFs the cache starts afresh (bounded memory).
-const MAX_CACHED_BYTES: usize = 32 * 1024 * 1024;
-
-impl IssuedPdfs {
-    fn get(&self, key: &CacheKey, now: i64) -> Option<Issued> {
-        let recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        recent.get(key).filter(|c| c.stale_at.is_none_or(|t| now < t)).map(|c| c.issued.clone())
-    }
-
-    fn put(&self, key: CacheKey, issued: Issued, stale_at: Option<i64>) {
-        let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let used: usize = recent.values().map(|c| c.issued.bytes.len()).sum();
-        if used + issued.bytes.len() > MAX_CACHED_BYTES {
-            recent.clear();
-        }
-        recent.insert(key, Cached { issued, stale_at });
-    }
-
-    fn flight(&self, key: &CacheKey) -> Arc<tokio::sync::Mutex<()>> {
-        let mut flights = self.flights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        flights.entry(key.clone()).or_default().clone()
-    }
-
-    fn land(&self, key: &CacheKey) {
-        self.flights.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
+        PdfKey { learner: self.learner, share: self.share, asked, revision: self.revision }
     }
 }
 
@@ -165,7 +107,7 @@ async fn issue_uncached(state: &AppState, request: &PdfRequest, now: i64) -> App
 pub fn pdf_response(issued: &Issued, disposition: &str) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
-    let value = crate::api::evidence::content_disposition_as(disposition, &issued.file_name);
+    let value = crate::service::evidence::content_disposition_as(disposition, &issued.file_name);
     let mut r =
         ([(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"))], issued.bytes.clone()).into_response();
     if let Ok(v) = HeaderValue::from_str(&value) {
@@ -178,11 +120,10 @@ pub fn pdf_response(issued: &Issued, disposition: &str) -> axum::response::Respo
 /// `Camille Lefèvre`, appetite → `Camille Lefèvre – portfolio appetite.pdf`: what a recruiter
 /// sees in their downloads, in the portfolio's language.
 fn file_name(p: &Portfolio) -> String {
-    let what = match (p.lang, p.framing, &p.field, &p.theme) {
-        (Lang::Fr, crate::domain::portfolio::Framing::Appetite, _, _) => "portfolio autoformation".to_owned(),
-        (Lang::En, crate::domain::portfolio::Framing::Appetite, _, _) => "portfolio self-training".to_owned(),
-        (Lang::Fr, _, f, t) => format!("portfolio {}", f.as_deref().or(t.as_deref()).unwrap_or("légitimité")),
-        (Lang::En, _, f, t) => format!("portfolio {}", f.as_deref().or(t.as_deref()).unwrap_or("legitimacy")),
+    let (appetite, legitimacy) = crate::i18n::words(p.lang).pdf_file_words();
+    let what = match p.framing {
+        crate::domain::portfolio::Framing::Appetite => appetite.to_owned(),
+        _ => format!("portfolio {}", p.field.as_deref().or(p.theme.as_deref()).unwrap_or(legitimacy)),
     };
     let name: String =
         format!("{} – {what}", p.learner.name)
@@ -201,7 +142,7 @@ fn file_name(p: &Portfolio) -> String {
 
 /// A selection that cannot be made is the learner's to fix: a 422 naming the input.
 pub fn select_error(e: SelectError) -> AppError {
-    AppError::validation(e.input(), e.to_string())
+    AppError::validation(e.input(), e)
 }
 
 /// An empty portfolio is never issued or shared: the learner is told what would fill it.
@@ -216,7 +157,13 @@ pub fn refuse_empty(p: &Portfolio) -> AppResult<()> {
             } else {
                 "framing"
             };
-            Err(AppError::validation(input, format!("{} {}", empty.message, empty.fill.join(" "))))
+            let scope = match (&p.field, &p.theme) {
+                (Some(f), _) => Scope::Field(f.clone()),
+                (None, Some(t)) => Scope::Theme(t.clone()),
+                (None, None) => Scope::All,
+            };
+            let (uncertified, expired) = (empty.uncertified, empty.expired);
+            Err(AppError::validation(input, Problem::EmptyPortfolio { scope, uncertified, expired }))
         }
     }
 }
@@ -261,10 +208,9 @@ impl RenderJob {
             .await
             // A panic inside printpdf (its subsetter has panicked on odd fonts) is a 500, not a crash.
             .map_err(|e| AppError::internal(format!("the PDF renderer stopped: {e}")))?
-            .map_err(|e| match e {
-                RenderError::Empty(m) => AppError::validation("framing", m),
-                other => AppError::internal(other),
-            })
+            // `refuse_empty` turns an empty portfolio away before any render, so every render
+            // error left (fonts, writing) is the service's fault.
+            .map_err(AppError::internal)
     }
 }
 

@@ -3,16 +3,18 @@
 //! (`storage::leases`, `Db::claim`), and only the instance that gets it runs the job. If that
 //! instance dies, its lease expires and another one takes the next period.
 //!
-//! Adding a job (the proof re-checks, say) is one more [`every`] line below with its own name
-//! and period; work spread over many rows should also claim the rows it takes, in the
-//! transaction that reads them (see `storage::leases`).
+//! Adding a job is one more [`every`] line below with its own name and period; work spread over
+//! many rows should also claim the rows it takes, in the transaction that reads them (see
+//! `storage::leases`), as the proof re-checks do (`storage::checks`).
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// How often orphaned objects are looked for (they are removed an hour after they were
 /// written at the earliest: `storage::files::ORPHAN_GRACE_SECS`).
@@ -22,7 +24,24 @@ pub const PURGE_EVERY: Duration = Duration::from_secs(600);
 
 /// Starts every job; the handles stop them when aborted.
 pub fn start(state: &AppState) -> Vec<JoinHandle<()>> {
-    vec![every(state, "sweep-orphans", SWEEP_EVERY, sweep), every(state, "purge-expired", PURGE_EVERY, purge)]
+    // The proof checks: due ones every `poll_every` (a few seconds), on one instance at a time;
+    // each check is also leased in the transaction that claims it (`storage::checks`), so a
+    // "check now" pass on the same instance never runs one twice.
+    let first = Arc::new(AtomicBool::new(true));
+    let verify = move |state: AppState| {
+        let first = first.clone();
+        async move {
+            let was_first = first.load(Ordering::Relaxed);
+            let done = crate::verify::job_pass(&state, was_first).await?;
+            first.store(false, Ordering::Relaxed);
+            Ok(done)
+        }
+    };
+    vec![
+        every(state, "sweep-orphans", SWEEP_EVERY, sweep),
+        every(state, "purge-expired", PURGE_EVERY, purge),
+        every_leased(state, crate::verify::JOB, state.config.verify.poll_every, crate::verify::JOB_LEASE_SECS, verify),
+    ]
 }
 
 /// Runs `job` every `period` on whichever instance claims `name` for that period.
@@ -31,15 +50,34 @@ where
     F: Fn(AppState) -> Fut + Send + 'static,
     Fut: Future<Output = Result<String, crate::storage::Error>> + Send,
 {
+    let secs = i64::try_from(period.as_secs()).unwrap_or(i64::MAX / 4).max(1);
+    every_leased(state, name, period, secs, job)
+}
+
+/// Runs `job` every `period` on whichever instance holds the lease `name`, taken (or renewed
+/// by its holder) for `lease_secs` before each run: for a job that runs often, a lease longer
+/// than its period keeps it on one instance while that instance lives. What the job says is
+/// logged, unless it says nothing.
+pub fn every_leased<F, Fut>(
+    state: &AppState,
+    name: &'static str,
+    period: Duration,
+    lease_secs: i64,
+    job: F,
+) -> JoinHandle<()>
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<String, crate::storage::Error>> + Send,
+{
     let state = state.clone();
     tokio::spawn(async move {
-        let secs = i64::try_from(period.as_secs()).unwrap_or(i64::MAX / 4).max(1);
-        let mut tick = tokio::time::interval(period);
+        let mut tick = tokio::time::interval(period.max(Duration::from_millis(10)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match state.db.claim(name, &state.instance, wall_clock(), secs).await {
+            match state.db.claim(name, &state.instance, wall_clock(), lease_secs.max(1)).await {
                 Ok(true) => match job(state.clone()).await {
+                    Ok(done) if done.is_empty() => {}
                     Ok(done) => tracing::info!(job = name, "{done}"),
                     Err(e) => tracing::error!(job = name, cause = %e, "background job failed; will run again"),
                 },

@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 
 use super::extract::{ApiJson, AuthLearner, parse_id};
 use super::views::{CourseList, CourseView};
-use crate::app::AppState;
 use crate::domain::CourseRecord;
 use crate::error::{AppResult, ErrorBody};
+use crate::service::courses;
+use crate::state::AppState;
 
 /// The learner's courses, in the learner's order.
 #[utoipa::path(get, path = "/api/v1/courses", operation_id = "list_courses", tag = "courses",
@@ -38,13 +39,10 @@ pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<
 pub async fn create(
     State(state): State<AppState>,
     who: AuthLearner,
-    ApiJson(mut record): ApiJson<CourseRecord>,
+    ApiJson(record): ApiJson<CourseRecord>,
 ) -> AppResult<(StatusCode, Json<CourseView>)> {
-    record.validate("")?;
-    let now = state.clock.now();
-    crate::interop::openbadges::check_course(&mut record, "", &state.trust, now)?;
-    let course = state.db.create_course(who.id, record, now).await?;
-    Ok((StatusCode::CREATED, Json(CourseView::of(course, now))))
+    let course = courses::create(&state, who.id, record).await?;
+    Ok((StatusCode::CREATED, Json(CourseView::of(course, state.clock.now()))))
 }
 
 /// One course.
@@ -80,13 +78,10 @@ pub async fn replace(
     State(state): State<AppState>,
     who: AuthLearner,
     Path(id): Path<String>,
-    ApiJson(mut record): ApiJson<CourseRecord>,
+    ApiJson(record): ApiJson<CourseRecord>,
 ) -> AppResult<Json<CourseView>> {
-    let id = parse_id(&id)?;
-    record.validate("")?;
-    let now = state.clock.now();
-    crate::interop::openbadges::check_course(&mut record, "", &state.trust, now)?;
-    Ok(Json(CourseView::of(state.db.update_course(who.id, id, record, now).await?, now)))
+    let course = courses::update(&state, who.id, parse_id(&id)?, record).await?;
+    Ok(Json(CourseView::of(course, state.clock.now())))
 }
 
 /// Delete a course, with its attestation and evidence.
@@ -99,7 +94,7 @@ pub async fn replace(
         (status = 404, description = "No such course in this record", body = ErrorBody),
     ))]
 pub async fn delete(State(state): State<AppState>, who: AuthLearner, Path(id): Path<String>) -> AppResult<StatusCode> {
-    state.db.delete_course(who.id, parse_id(&id)?).await?;
+    courses::delete(&state, who.id, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -137,26 +132,6 @@ pub async fn bulk(
     ApiJson(body): ApiJson<BulkBody>,
 ) -> AppResult<Json<BulkDone>> {
     let total = body.ids.len();
-    let changed = edit_many(&state, who, body.ids, body.set).await?;
+    let changed = courses::edit_many(&state, who.id, body.ids, body.set).await?;
     Ok(Json(BulkDone { changed, unchanged: total - changed }))
-}
-
-/// A bulk edit (API and course list page): checked, then applied in one transaction.
-pub async fn edit_many(
-    state: &AppState,
-    who: AuthLearner,
-    courses: Vec<uuid::Uuid>,
-    set: crate::domain::bulk::BulkSet,
-) -> AppResult<usize> {
-    if courses.is_empty() {
-        return Err(crate::error::AppError::validation("ids", "choose at least one course"));
-    }
-    if set.is_empty() {
-        return Err(crate::error::AppError::validation("set", "choose something to set"));
-    }
-    let mut seen = std::collections::HashSet::new();
-    if let Some(i) = courses.iter().position(|id| !seen.insert(*id)) {
-        return Err(crate::error::AppError::validation(format!("ids[{i}]"), "names a course already listed"));
-    }
-    Ok(state.db.edit_courses(who.id, courses, set, state.clock.now()).await??)
 }

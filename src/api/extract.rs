@@ -1,95 +1,17 @@
-//! Extractors that carry cross-cutting rules: who is asking (`AuthLearner`), and strict JSON
-//! bodies (`ApiJson`) whose errors come back in the contract's shape, naming the field.
-
-use std::net::SocketAddr;
+//! Extractors of the JSON API: strict JSON bodies (`ApiJson`) whose errors come back in the
+//! contract's shape, naming the field, and path ids. Who is asking and from where are shared
+//! with the pages (`crate::extract`).
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, Request};
 use axum::http::header;
-use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::app::AppState;
-use crate::auth::{hash_token, looks_like_token};
+use crate::domain::Problem;
 use crate::domain::document::parse_strict;
 use crate::error::AppError;
-
-/// The learner a request acts for, from `Authorization: Bearer TOKEN` or the session cookie.
-/// Add it as a handler parameter to require a live session (401 otherwise).
-#[derive(Debug, Clone, Copy)]
-pub struct AuthLearner {
-    pub id: Uuid,
-    pub token_hash: [u8; 32],
-}
-
-/// Activity is recorded at most this often, so reads do not each cost a write.
-const TOUCH_EVERY_SECS: i64 = 60;
-
-impl FromRequestParts<AppState> for AuthLearner {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(parts)
-            .or_else(|| cookie_value(parts, state.config.session_cookie_name()))
-            .ok_or(AppError::Unauthorized)?;
-        if !looks_like_token(&token) {
-            return Err(AppError::Unauthorized);
-        }
-        let token_hash = hash_token(&token);
-        let session = state.db.session(token_hash).await?.ok_or(AppError::Unauthorized)?;
-        let now = state.clock.now();
-        let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
-        if now >= session.expires_at || now - session.last_seen_at >= idle {
-            state.db.delete_session(token_hash).await?;
-            return Err(AppError::Unauthorized);
-        }
-        if now - session.last_seen_at >= TOUCH_EVERY_SECS {
-            state.db.touch_session(token_hash, now).await?;
-        }
-        Ok(AuthLearner { id: session.learner_id, token_hash })
-    }
-}
-
-fn bearer_token(parts: &Parts) -> Option<String> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
-}
-
-pub(crate) fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
-/// The client's address for throttling (`auth::client`: the peer, or behind a trusted proxy
-/// the address it forwarded for). Router tests have no connection info: their peer is taken
-/// as the unspecified address, which a test may declare a trusted proxy.
-pub fn client_ip(parts: &Parts, trusted: &[crate::auth::client::Cidr]) -> String {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip());
-    crate::auth::client::client_addr(peer, &parts.headers, trusted).to_string()
-}
-
-/// The client address as an extractor.
-pub struct ClientIp(pub String);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts, &state.config.trusted_proxies)))
-    }
-}
+pub use crate::extract::{AuthLearner, ClientIp};
 
 /// A JSON body parsed strictly: `application/json` only (415 otherwise, which also keeps
 /// cross-site HTML forms out), unknown fields refused, errors naming the JSON path.
@@ -115,9 +37,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         require_json(req.headers())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge("the request body is too large".into())
+                AppError::PayloadTooLarge(Problem::BodyTooLarge)
             } else {
-                AppError::BadRequest(format!("could not read the request body: {}", e.body_text()))
+                AppError::BadRequest(Problem::UnreadableBody { detail: e.body_text() })
             }
         })?;
         Ok(JsonBody(bytes))
@@ -130,27 +52,13 @@ pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), AppErr
     if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
         Ok(())
     } else {
-        Err(AppError::UnsupportedMediaType(format!(
-            "the body must be JSON sent as `Content-Type: application/json`, not `{content_type}`"
-        )))
+        Err(AppError::UnsupportedMediaType(Problem::NotJsonBody {
+            content_type: crate::domain::text::excerpt(content_type).into_owned(),
+        }))
     }
 }
 
 /// A path id; anything that is not a UUID cannot name a record, so it is "not found".
 pub fn parse_id(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
-
-/// `Option<AuthLearner>`: pages that show something else (a redirect to sign in) when no one
-/// is signed in. Only "no valid session" becomes `None`; a database failure stays an error.
-impl axum::extract::OptionalFromRequestParts<AppState> for AuthLearner {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
-        match <AuthLearner as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
-            Ok(who) => Ok(Some(who)),
-            Err(AppError::Unauthorized) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
 }

@@ -13,11 +13,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::AuthLearner;
 use super::views::ImportView;
-use crate::app::AppState;
 use crate::domain::Document;
+use crate::domain::problem::{Expected, Problem};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::interop;
-use crate::interop::incoming::Incoming;
+use crate::state::AppState;
 
 /// The raw body of an import: JSON, CSV or plain text (how browsers send a `.csv` picked from
 /// a disk varies), a JWT, or a badge image (PNG, SVG; also `application/octet-stream`, how
@@ -46,16 +46,15 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
                 | "application/octet-stream"
         ) || (essence.starts_with("application/") && essence.ends_with("+json"));
         if !allowed {
-            return Err(AppError::UnsupportedMediaType(format!(
-                "send the file as application/json, text/csv, text/plain, application/jwt, image/png, image/svg+xml \
-                 or application/octet-stream, not `{content_type}`"
-            )));
+            return Err(AppError::UnsupportedMediaType(Problem::ImportContentType {
+                content_type: crate::domain::text::excerpt(content_type).into_owned(),
+            }));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge("the request body is too large".into())
+                AppError::PayloadTooLarge(Problem::BodyTooLarge)
             } else {
-                AppError::BadRequest(format!("could not read the request body: {}", e.body_text()))
+                AppError::BadRequest(Problem::UnreadableBody { detail: e.body_text() })
             }
         })?;
         Ok(ImportBody(bytes))
@@ -71,10 +70,13 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
 /// updated in place, keeping the fields the file leaves empty, and any other is added.
 ///
 /// An Open Badges file (2.0 assertion or 3.0 credential as JSON, a signed JWS / VC-JWT, or a
-/// baked PNG or SVG) adds one course whose attestation keeps the badge. Its signature is
-/// checked offline against the data folder's `trusted-issuers.json`; a signature that does not
-/// match the badge data is refused. Badges in a portfolio document are checked again the same
-/// way: a level is never taken from a document.
+/// baked PNG or SVG) adds one course whose attestation keeps the badge. A badge that names its
+/// badge class (or a baked image that holds only its assertion's URL) is read with the
+/// documents fetched there, through the guarded fetcher and within the learner's hourly
+/// budget. A signature that does not match the badge data for the key of the operator's
+/// `trusted-issuers.json` is refused. The badge is then checked by certfolio's verification job
+/// (hosted assertion, keys, revocation and status lists, recipient); until then its level is at
+/// most "badge data". A level is never taken from a document.
 #[utoipa::path(post, path = "/api/v1/import", tag = "documents",
     request_body(content(
         (Document = "application/json"),
@@ -100,7 +102,7 @@ pub async fn import(
     who: AuthLearner,
     ImportBody(body): ImportBody,
 ) -> AppResult<(StatusCode, Json<ImportView>)> {
-    let incoming = Incoming::read(&body, &state.trust, state.clock.now())?;
+    let incoming = crate::verify::read_import(&state, who.id, &body).await?;
     let format = incoming.format;
     let counts = state.db.import_incoming(who.id, incoming, state.clock.now()).await??;
     let total = state.db.course_count(who.id).await?;
@@ -194,13 +196,11 @@ pub async fn export(
     who: AuthLearner,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> AppResult<Response> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| AppError::BadRequest(Problem::BadQuery { detail: e.body_text() }))?;
     let format = query.format.as_deref().unwrap_or("json");
     if !EXPORT_FORMATS.contains(&format) {
-        return Err(AppError::validation(
-            "format",
-            format!("`{format}` is not an export format (json, jsonresume or csv)"),
-        ));
+        let value = crate::domain::text::excerpt(format).into_owned();
+        return Err(AppError::validation("format", Problem::NotA { value, expected: Expected::ExportFormat }));
     }
     let doc = state.db.export_document(who.id).await?;
     Ok(match format {
@@ -219,4 +219,32 @@ pub async fn export(
             .into_response(),
         _ => ([(header::CONTENT_DISPOSITION, "inline; filename=\"certfolio.json\"")], Json(doc)).into_response(),
     })
+}
+
+/// The learner's imports that still name courses, newest first: each course's `import_id` says
+/// which one last created or changed it (a bulk edit can take all the courses of one import).
+#[utoipa::path(get, path = "/api/v1/imports", operation_id = "list_imports", tag = "documents",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = super::views::ImportList),
+        (status = 401, description = "Not logged in", body = crate::error::ErrorBody),
+    ))]
+pub async fn imports(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    who: super::extract::AuthLearner,
+) -> crate::error::AppResult<axum::Json<super::views::ImportList>> {
+    let imports: Vec<super::views::ImportBatchView> = state
+        .db
+        .imports(who.id)
+        .await?
+        .into_iter()
+        .map(|i| super::views::ImportBatchView {
+            id: i.id,
+            format: i.format,
+            created: i.created,
+            updated: i.updated,
+            created_at: crate::config::rfc3339(i.created_at),
+        })
+        .collect();
+    Ok(axum::Json(super::views::ImportList { count: imports.len(), imports }))
 }

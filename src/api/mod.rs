@@ -14,10 +14,11 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub mod accounts;
+pub mod checks;
 pub mod courses;
 pub mod evidence;
 pub mod extract;
@@ -61,7 +62,7 @@ impl Modify for SecuritySchemes {
 
 /// The `/api` router and its OpenAPI description.
 pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let evidence_limit = state.config.evidence_max_bytes + evidence::MULTIPART_OVERHEAD;
+    let evidence_limit = state.config.evidence_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
     let import_limit = state.config.import_max_bytes;
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::register))
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(courses::list, courses::create))
         .routes(routes!(courses::show, courses::replace, courses::delete))
         .routes(routes!(courses::bulk))
+        .routes(routes!(checks::list, checks::check_now))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(evidence::upload, evidence::download, evidence::remove))
@@ -82,6 +84,7 @@ pub fn router(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .layer(axum::extract::DefaultBodyLimit::max(import_limit)),
         )
         .routes(routes!(import::export))
+        .routes(routes!(import::imports))
         .routes(routes!(shares::create, shares::list))
         .routes(routes!(shares::revoke, shares::change))
         .routes(routes!(shares::replace))
@@ -201,7 +204,7 @@ pub async fn json_errors(request: axum::extract::Request, next: axum::middleware
         _ => ("error", status.canonical_reason().unwrap_or("error")),
     };
     let body = crate::error::ErrorBody {
-        error: crate::error::ErrorDetail { code: code.into(), message: message.into(), field: None },
+        error: crate::error::ErrorDetail { code: code.into(), message: message.into(), field: None, problem: None },
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);

@@ -13,12 +13,13 @@ use utoipa::IntoParams;
 
 use super::extract::AuthLearner;
 use super::views::AdviceView;
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
+use crate::domain::problem::{Expected, Problem};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::presentation::Portfolio;
+use crate::state::AppState;
 
 // The parameters are read as text and checked here, so that a bad value is a 422 naming its
 // parameter; the description still declares exactly the values accepted (`value_type`).
@@ -49,14 +50,14 @@ pub struct PdfQuery {
 fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
     let framing = match q.framing.as_deref() {
         None => Framing::Appetite,
-        Some(f) => Framing::from_str_opt(f).ok_or_else(|| {
-            AppError::validation("framing", format!("`{f}` is not a framing (appetite or legitimacy)"))
-        })?,
+        Some(f) => {
+            Framing::from_str_opt(f).ok_or_else(|| AppError::validation("framing", not_a(f, Expected::Framing)))?
+        }
     };
     let field = q.field.filter(|f| !f.trim().is_empty());
     let theme = q.theme.filter(|t| !t.trim().is_empty());
     let scope = match (field, theme) {
-        (Some(_), Some(_)) => return Err(AppError::validation("theme", "give a field or a theme, not both")),
+        (Some(_), Some(_)) => return Err(AppError::validation("theme", Problem::FieldOrTheme)),
         (Some(f), None) => Scope::Field(f),
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
@@ -64,7 +65,7 @@ fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
     let flag = |name: &str, value: Option<&str>| match value {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(other) => Err(AppError::validation(name, format!("`{other}` is not true or false"))),
+        Some(other) => Err(AppError::validation(name, not_a(other, Expected::TrueFalse))),
     };
     let include_uncertified = flag("include_uncertified", q.include_uncertified.as_deref())?;
     let include_expired = flag("include_expired", q.include_expired.as_deref())?;
@@ -72,13 +73,18 @@ fn parse_query(q: PdfQuery) -> Result<(Spec, Option<Lang>), AppError> {
     Ok((Spec { framing, scope, include_uncertified, include_expired, shape: Default::default() }, lang))
 }
 
+/// A query value that is none of those expected, quoted back.
+fn not_a(value: &str, expected: Expected) -> Problem {
+    Problem::NotA { value: crate::domain::text::excerpt(value).into_owned(), expected }
+}
+
 /// `fr`, `en`, or nothing; anything else (an empty value too) is a 422 naming `lang`.
-fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, AppError> {
+pub(super) fn parse_lang(lang: Option<&str>) -> Result<Option<Lang>, AppError> {
     match lang {
         None => Ok(None),
-        Some(l) => Lang::from_str_opt(l)
-            .map(Some)
-            .ok_or_else(|| AppError::validation("lang", format!("`{l}` is not a supported language (fr or en)"))),
+        Some(l) => {
+            Lang::from_str_opt(l).map(Some).ok_or_else(|| AppError::validation("lang", not_a(l, Expected::Language)))
+        }
     }
 }
 
@@ -97,7 +103,7 @@ pub async fn pdf(
     who: AuthLearner,
     query: Result<Query<PdfQuery>, QueryRejection>,
 ) -> AppResult<Response> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| AppError::BadRequest(Problem::BadQuery { detail: e.body_text() }))?;
     let (spec, lang) = parse_query(query)?;
     // Issued like every PDF the service hands out: with a verification code, registered.
     let revision = state.db.revision(who.id).await?;
@@ -123,7 +129,7 @@ pub async fn portfolio(
     who: AuthLearner,
     query: Result<Query<PdfQuery>, QueryRejection>,
 ) -> AppResult<Json<Portfolio>> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| AppError::BadRequest(Problem::BadQuery { detail: e.body_text() }))?;
     let (spec, lang) = parse_query(query)?;
     let (profile, courses) = state.db.record(who.id).await?;
     let record = crate::storage::courses::as_record(profile, &courses);
@@ -155,7 +161,7 @@ pub async fn advice(
     who: AuthLearner,
     query: Result<Query<AdviceQuery>, QueryRejection>,
 ) -> AppResult<Json<AdviceView>> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query.map_err(|e| AppError::BadRequest(Problem::BadQuery { detail: e.body_text() }))?;
     let lang = parse_lang(query.lang.as_deref())?;
     let doc = state.db.export_document(who.id).await?;
     // English by default, as the reasons always were, unless the learner chose a language.

@@ -14,12 +14,13 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::extract::{ApiJson, AuthLearner, parse_id};
-use crate::app::AppState;
 use crate::config::rfc3339;
 use crate::domain::Lang;
+use crate::domain::Problem;
 use crate::domain::saved::SavedPortfolio;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::presentation::Portfolio;
+use crate::state::AppState;
 use crate::storage::portfolios::StoredPortfolio;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -153,12 +154,13 @@ pub struct LangQuery {
 }
 
 fn lang_of(q: Result<Query<LangQuery>, QueryRejection>) -> AppResult<Option<Lang>> {
-    let Query(q) = q.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(q) = q.map_err(|e| AppError::BadRequest(Problem::BadQuery { detail: e.body_text() }))?;
     match q.lang {
         None => Ok(None),
-        Some(l) => Lang::from_str_opt(&l)
-            .map(Some)
-            .ok_or_else(|| AppError::validation("lang", format!("`{l}` is not a supported language (fr or en)"))),
+        Some(l) => Lang::from_str_opt(&l).map(Some).ok_or_else(|| {
+            let value = crate::domain::text::excerpt(&l).into_owned();
+            AppError::validation("lang", Problem::NotA { value, expected: crate::domain::problem::Expected::Language })
+        }),
     }
 }
 

@@ -9,14 +9,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, AuthLearner, parse_id};
-use crate::app::AppState;
-use crate::auth::new_token;
 use crate::config::rfc3339;
-use crate::domain::Lang;
 use crate::domain::portfolio::{Framing, Scope, Spec};
-use crate::domain::text::{MAX_NAME, MAX_SHORT, check_line};
+use crate::domain::{Lang, Problem};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::storage::shares::{NewShare, Share};
+use crate::service::shares::{self, Created, Listed, ShareOf, ShareRequest};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -120,26 +118,13 @@ pub struct ShareList {
     pub shares: Vec<ShareView>,
 }
 
-fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
-    let (field, theme) = match &share.spec.scope {
+fn view(listed: Listed) -> ShareView {
+    let Listed { share, status, views, first_viewed_at, last_viewed_at } = listed;
+    let (field, theme) = match share.spec.scope {
         Scope::All => (None, None),
-        Scope::Field(f) => (Some(f.clone()), None),
-        Scope::Theme(t) => (None, Some(t.clone())),
+        Scope::Field(f) => (Some(f), None),
+        Scope::Theme(t) => (None, Some(t)),
     };
-    let status = if share.revoked_at.is_some() {
-        "revoked"
-    } else if share.is_live(now) {
-        "active"
-    } else {
-        "expired"
-    };
-    // Views still counted in memory are part of the answer.
-    let (mut views, mut first, mut last) = (share.view_count, share.first_viewed_at, share.last_viewed_at);
-    if let Some((count, f, l)) = state.views.pending(share.id) {
-        views += count;
-        first = Some(first.map_or(f, |x| x.min(f)));
-        last = Some(last.map_or(l, |x| x.max(l)));
-    }
     ShareView {
         id: share.id,
         framing: share.spec.framing,
@@ -148,19 +133,15 @@ fn view(share: &Share, now: i64, state: &AppState) -> ShareView {
         lang: share.lang,
         include_uncertified: share.spec.include_uncertified,
         include_expired: share.spec.include_expired,
-        portfolio: share.source.as_ref().map(|s| ShareSourceView {
-            id: s.id,
-            name: s.name.clone(),
-            follows: s.follows,
-        }),
-        label: share.label.clone(),
+        portfolio: share.source.map(|s| ShareSourceView { id: s.id, name: s.name, follows: s.follows }),
+        label: share.label,
         expires_at: share.expires_at.map(rfc3339),
-        status: status.into(),
+        status: status.as_str().into(),
         created_at: rfc3339(share.created_at),
         revoked_at: share.revoked_at.map(rfc3339),
         views,
-        first_viewed_at: first.map(rfc3339),
-        last_viewed_at: last.map(rfc3339),
+        first_viewed_at: first_viewed_at.map(rfc3339),
+        last_viewed_at: last_viewed_at.map(rfc3339),
     }
 }
 
@@ -178,81 +159,43 @@ pub async fn create(
     who: AuthLearner,
     ApiJson(body): ApiJson<NewShareBody>,
 ) -> AppResult<(StatusCode, Json<CreatedShare>)> {
-    Ok((StatusCode::CREATED, Json(create_share(&state, who, body).await?)))
+    let created = shares::create(&state, who.id, request(body)?).await?;
+    Ok((StatusCode::CREATED, Json(created_view(&state, created))))
 }
 
-/// Creates a share link (API and portfolio page): every value checked, and the link must
-/// show something today. Errors name the field.
-pub async fn create_share(state: &AppState, who: AuthLearner, body: NewShareBody) -> AppResult<CreatedShare> {
-    let now = state.clock.now();
+/// The body as the service's request: a field or a theme (not both), an RFC 3339 expiry.
+fn request(body: NewShareBody) -> AppResult<ShareRequest> {
     let field = body.field.filter(|f| !f.trim().is_empty());
     let theme = body.theme.filter(|t| !t.trim().is_empty());
-    if let Some(f) = &field {
-        check_line("field", f, MAX_SHORT)?;
-    }
-    if let Some(t) = &theme {
-        check_line("theme", t, MAX_SHORT)?;
-    }
-    if let Some(label) = &body.label {
-        check_line("label", label, MAX_NAME)?;
-    }
     let scope = match (field, theme) {
-        (Some(_), Some(_)) => return Err(AppError::validation("theme", "give a field or a theme, not both")),
+        (Some(_), Some(_)) => return Err(AppError::validation("theme", Problem::FieldOrTheme)),
         (Some(f), None) => Scope::Field(f),
         (None, Some(t)) => Scope::Theme(t),
         (None, None) => Scope::All,
     };
-    let (spec, portfolio, lang) = match body.portfolio {
+    let what = match body.portfolio {
         Some(id) => {
             if body.framing.is_some() || scope != Scope::All || body.include_uncertified || body.include_expired {
-                return Err(AppError::validation(
-                    "portfolio",
-                    "a saved portfolio says its framing and options: give it alone (with lang, label, expiry)",
-                ));
+                return Err(AppError::validation("portfolio", Problem::SavedPortfolioAlone));
             }
-            let saved = state.db.portfolio(who.id, id).await.map_err(|e| match e {
-                crate::storage::Error::NotFound => AppError::validation("portfolio", "no such portfolio among yours"),
-                other => other.into(),
-            })?;
-            let lang = body.lang.or(saved.settings.lang);
-            (saved.settings.spec(), Some((id, body.follow, saved.settings)), lang)
+            ShareOf::Saved { id, follow: body.follow }
         }
         None => {
             if body.follow {
-                return Err(AppError::validation("follow", "only a link made from a saved portfolio can follow it"));
+                return Err(AppError::validation("follow", Problem::FollowNeedsPortfolio));
             }
-            let framing =
-                body.framing.ok_or_else(|| AppError::validation("framing", "give a framing, or a saved portfolio"))?;
-            let spec = Spec {
+            let framing = body.framing.ok_or_else(|| AppError::validation("framing", Problem::FramingOrPortfolio))?;
+            ShareOf::Spec(Spec {
                 framing,
                 scope,
                 include_uncertified: body.include_uncertified,
                 include_expired: body.include_expired,
                 shape: Default::default(),
-            };
-            (spec, None, body.lang)
+            })
         }
     };
-    let expires_at = body.expires_at.as_deref().map(|raw| future_time(raw, now)).transpose()?;
-    // The link must show something today: the same check as making the PDF.
-    let (profile, courses) = state.db.record(who.id).await?;
-    let record = crate::storage::courses::as_record(profile, &courses);
-    let shown_lang = lang.or(record.learner.lang).unwrap_or_default();
-    let shown = crate::presentation::present(&record, &spec, shown_lang, now).map_err(crate::issue::select_error)?;
-    crate::issue::refuse_empty(&shown)?;
-
-    let token = new_token()?;
-    let share = state
-        .db
-        .create_share(
-            who.id,
-            NewShare { token_hash: token.hash, spec, lang, label: body.label, expires_at, portfolio },
-            now,
-        )
-        .await?;
-    tracing::info!(learner = %who.id, share = %share.id, "share link created");
-    let url = format!("{}/s/{}", state.config.public_url, token.token);
-    Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
+    let expires_at = body.expires_at.as_deref().map(rfc3339_time).transpose()?;
+    Ok(ShareRequest { what, lang: body.lang, label: body.label, expires_at })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -263,16 +206,12 @@ pub struct ShareChange {
     pub expires_at: Option<String>,
 }
 
-/// Reads an expiry given as RFC 3339; it must be in the future.
-fn future_time(raw: &str, now: i64) -> AppResult<i64> {
+/// An expiry given as RFC 3339, as Unix seconds (the service checks it is in the future).
+fn rfc3339_time(raw: &str) -> AppResult<i64> {
     let t = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
-        AppError::validation("expires_at", format!("`{raw}` is not an RFC 3339 time like 2026-12-31T23:59:59Z"))
+        AppError::validation("expires_at", Problem::NotATime { value: crate::domain::text::excerpt(raw).into_owned() })
     })?;
-    let t = t.unix_timestamp();
-    if t <= now {
-        return Err(AppError::validation("expires_at", "must be in the future"));
-    }
-    Ok(t)
+    Ok(t.unix_timestamp())
 }
 
 /// Change a live link's expiry (or remove it).
@@ -294,20 +233,8 @@ pub async fn change(
     ApiJson(body): ApiJson<ShareChange>,
 ) -> AppResult<Json<ShareView>> {
     let id = parse_id(&id)?;
-    Ok(Json(change_expiry(&state, who, id, body.expires_at.as_deref()).await?))
-}
-
-/// Sets a link's expiry (API and shares page).
-pub async fn change_expiry(
-    state: &AppState,
-    who: AuthLearner,
-    id: Uuid,
-    expires_at: Option<&str>,
-) -> AppResult<ShareView> {
-    let now = state.clock.now();
-    let at = expires_at.map(|raw| future_time(raw, now)).transpose()?;
-    let share = state.db.set_share_expiry(who.id, id, at).await?;
-    Ok(view(&share, now, state))
+    let at = body.expires_at.as_deref().map(rfc3339_time).transpose()?;
+    Ok(Json(view(shares::change_expiry(&state, who.id, id, at).await?)))
 }
 
 /// Replace a link: a new URL for the same portfolio, the old link revoked at once.
@@ -324,17 +251,14 @@ pub async fn replace(
     who: AuthLearner,
     Path(id): Path<String>,
 ) -> AppResult<(StatusCode, Json<CreatedShare>)> {
-    Ok((StatusCode::CREATED, Json(replace_share(&state, who, parse_id(&id)?).await?)))
+    let created = shares::replace(&state, who.id, parse_id(&id)?).await?;
+    Ok((StatusCode::CREATED, Json(created_view(&state, created))))
 }
 
-/// Replaces a link (API and shares page).
-pub async fn replace_share(state: &AppState, who: AuthLearner, id: Uuid) -> AppResult<CreatedShare> {
-    let now = state.clock.now();
-    let token = new_token()?;
-    let share = state.db.replace_share(who.id, id, token.hash, now).await?;
-    tracing::info!(learner = %who.id, share = %share.id, "share link replaced; the old one revoked");
-    let url = format!("{}/s/{}", state.config.public_url, token.token);
-    Ok(CreatedShare { share: view(&share, now, state), token: token.token, url })
+/// The creation answer for a link just made.
+fn created_view(state: &AppState, created: Created) -> CreatedShare {
+    let share = view(shares::listed(state, created.share, state.clock.now()));
+    CreatedShare { share, token: created.token, url: created.url }
 }
 
 /// The learner's share links with their views, newest first.
@@ -345,14 +269,8 @@ pub async fn replace_share(state: &AppState, who: AuthLearner, id: Uuid) -> AppR
         (status = 401, description = "Not logged in", body = ErrorBody),
     ))]
 pub async fn list(State(state): State<AppState>, who: AuthLearner) -> AppResult<Json<ShareList>> {
-    Ok(Json(list_shares(&state, who).await?))
-}
-
-/// The learner's links as shown to them (API and shares page).
-pub async fn list_shares(state: &AppState, who: AuthLearner) -> AppResult<ShareList> {
-    let now = state.clock.now();
-    let shares: Vec<ShareView> = state.db.list_shares(who.id).await?.iter().map(|s| view(s, now, state)).collect();
-    Ok(ShareList { count: shares.len(), shares })
+    let shares: Vec<ShareView> = shares::list(&state, who.id).await?.into_iter().map(view).collect();
+    Ok(Json(ShareList { count: shares.len(), shares }))
 }
 
 /// Revoke a share link: it answers 404 from the next request on.
@@ -365,7 +283,6 @@ pub async fn list_shares(state: &AppState, who: AuthLearner) -> AppResult<ShareL
         (status = 404, description = "No such link among this learner's", body = ErrorBody),
     ))]
 pub async fn revoke(State(state): State<AppState>, who: AuthLearner, Path(id): Path<String>) -> AppResult<StatusCode> {
-    state.db.revoke_share(who.id, parse_id(&id)?, state.clock.now()).await?;
-    tracing::info!(learner = %who.id, "share link revoked");
+    shares::revoke(&state, who.id, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -89,11 +89,26 @@ pub struct CourseView {
     pub record: CourseRecord,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceView>,
-    /// The level of proof of this claim now (`domain::assurance`).
+    /// The level of proof of this claim now (`domain::assurance`), from least to most:
+    /// `self_declared` (the learner's word; a link on a host certfolio does not check included),
+    /// `evidence_file`, `issuer_link` (a known issuer's page, not checked yet or not checkable),
+    /// `badge_data` (Open Badges data nothing ties to its issuer yet), `issuer_page_checked`
+    /// (certfolio fetched the known issuer's page: it names the learner and the course),
+    /// `issuer_confirmed` (the issuer's server serves the same hosted assertion),
+    /// `signature_verified` (a signature by a key tied to the issuer), `known_issuer` (signed
+    /// with a key of the operator's trust file). Revoked, expired, someone else's or altered
+    /// badges raise nothing (see `checks`).
     pub assurance: Assurance,
-    /// What certfolio found when it checked the attestation's Open Badges data.
+    /// What the attestation's Open Badges data says, read from the file alone at import.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub badge_check: Option<BadgeCheckView>,
+    /// What certfolio itself checked of the claim's proofs (its badge, its verification link),
+    /// with the result, the source and the date, in English (`GET /api/v1/checks` for French).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::presentation::CheckView>,
+    /// The last import that created or changed the course (`GET /api/v1/imports`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<Uuid>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -119,7 +134,8 @@ pub struct BadgeCheckView {
 impl CourseView {
     /// The view of a stored course at `now` (a badge's expiry is read against it).
     pub fn of(c: StoredCourse, now: i64) -> Self {
-        let assurance = assurance_of(&c.record, c.evidence.is_some(), now);
+        let assurance = assurance_of(&c.record, c.evidence.is_some(), &c.checks, now);
+        let (checks, _) = crate::presentation::checks::views(&c.record, &c.checks, Lang::En);
         let badge_check = badge_check(&c.record).map(|b| BadgeCheckView {
             format: b.format.as_str(),
             name: b.name.clone(),
@@ -134,6 +150,8 @@ impl CourseView {
             evidence: c.evidence.map(Into::into),
             assurance,
             badge_check,
+            checks,
+            import_id: c.import_id,
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }
@@ -197,4 +215,21 @@ impl AdviceView {
             reasons,
         }
     }
+}
+
+/// One import, as the course list offers it for a bulk edit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportBatchView {
+    pub id: Uuid,
+    /// What was imported, as certfolio read it (`LinkedIn Certifications.csv`, `portfolio document`…).
+    pub format: String,
+    pub created: i64,
+    pub updated: i64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportList {
+    pub count: usize,
+    pub imports: Vec<ImportBatchView>,
 }

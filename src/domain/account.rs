@@ -1,5 +1,10 @@
 //! Account rules: what an email address is, what a password must be.
 
+use super::problem::{PasswordHint, Problem};
+
+/// The longest email address, in characters (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+
 /// A login email address, normalised to lower case so that `Camille@Example.org` and
 /// `camille@example.org` are one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8,24 +13,25 @@ pub struct Email(String);
 impl Email {
     /// A deliberately plain check (one `@`, a dotted domain, no spaces): the only real test of
     /// an address is mail reaching it, and rejecting valid exotic addresses helps nobody.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err("must not be empty".into());
+            return Err(Problem::Empty);
         }
-        if value.chars().count() > 254 {
-            return Err("is longer than 254 characters".into());
+        if value.chars().count() > MAX_EMAIL {
+            return Err(Problem::EmailTooLong { max: MAX_EMAIL });
         }
+        let shown = || value.to_owned();
         let Some((local, domain)) = value.split_once('@') else {
-            return Err(format!("`{value}` is not an email address (no `@`)"));
+            return Err(Problem::EmailNoAt { value: shown() });
         };
         let bad_char = |c: char| c.is_whitespace() || c.is_control() || c == '@' || c == '<' || c == '>';
         if local.is_empty() || local.len() > 64 || local.chars().any(bad_char) {
-            return Err(format!("`{value}` is not an email address"));
+            return Err(Problem::NotAnEmail { value: shown() });
         }
         let labels_ok = domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
         if !domain.contains('.') || !labels_ok || domain.chars().any(bad_char) {
-            return Err(format!("`{value}` is not an email address (the domain must look like example.org)"));
+            return Err(Problem::EmailDomain { value: shown() });
         }
         Ok(Email(value.to_lowercase()))
     }
@@ -44,14 +50,22 @@ impl std::fmt::Display for Email {
 pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 128;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordPolicyError {
-    #[error("must be at least {PASSWORD_MIN} characters long (it has {0})")]
     TooShort(usize),
-    #[error("must be at most {PASSWORD_MAX} characters long (it has {0})")]
     TooLong(usize),
-    #[error("is too common or too easy to guess{0}; a few unrelated words make a strong password")]
-    TooGuessable(String),
+    /// With what makes it guessable, when zxcvbn says.
+    TooGuessable(Option<PasswordHint>),
+}
+
+impl From<PasswordPolicyError> for Problem {
+    fn from(e: PasswordPolicyError) -> Self {
+        match e {
+            PasswordPolicyError::TooShort(len) => Problem::PasswordTooShort { len, min: PASSWORD_MIN },
+            PasswordPolicyError::TooLong(len) => Problem::PasswordTooLong { len, max: PASSWORD_MAX },
+            PasswordPolicyError::TooGuessable(hint) => Problem::PasswordGuessable { hint },
+        }
+    }
 }
 
 /// ASVS V6.2: 12 to 128 characters counted as Unicode scalar values, no composition rules,
@@ -68,11 +82,7 @@ pub fn check_password_policy(password: &str, user_inputs: &[&str]) -> Result<(),
     }
     let estimate = zxcvbn::zxcvbn(password, user_inputs);
     if u8::from(estimate.score()) < 3 {
-        let hint = estimate
-            .feedback()
-            .and_then(|f| f.warning())
-            .map(|w| format!(" ({})", w.to_string().trim_end_matches('.').to_lowercase()))
-            .unwrap_or_default();
+        let hint = estimate.feedback().and_then(|f| f.warning()).map(PasswordHint::from);
         return Err(PasswordPolicyError::TooGuessable(hint));
     }
     Ok(())

@@ -102,12 +102,12 @@ impl BadgeCheck {
 impl BadgeData {
     pub fn validate(&self, path: &str) -> Result<(), ValidationError> {
         if self.payload.trim().is_empty() {
-            return Err(ValidationError::new(path, "must not be empty"));
+            return Err(ValidationError::new(path, super::Problem::Empty));
         }
         if self.payload.len() > MAX_BADGE_PAYLOAD {
             return Err(ValidationError::new(
                 path,
-                format!("is {} bytes long; at most {MAX_BADGE_PAYLOAD} are allowed", self.payload.len()),
+                super::Problem::TooManyBytes { len: self.payload.len(), max: MAX_BADGE_PAYLOAD },
             ));
         }
         Ok(())

@@ -66,7 +66,7 @@ impl BulkSet {
         if let Some(prior) = self.prior_mastery {
             course.prior_mastery = prior;
         }
-        course.validate("").map_err(|e| ValidationError::new(format!("set.{}", e.path), e.message))
+        course.validate("").map_err(|e| ValidationError::new(format!("set.{}", e.path), e.problem))
     }
 }
 

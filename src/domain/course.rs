@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::text::{
     MAX_LONG, MAX_NAME, MAX_SHORT, MAX_THEMES, MAX_TITLE, check_line, check_paragraph, check_url, normalize_name,
 };
-use super::{IsoDate, ValidationError, join};
+use super::{IsoDate, Problem, ValidationError, join};
 
 /// How the course was followed (research paper, Tableau 1): the whole course at its pace, or
 /// only chosen parts.
@@ -43,6 +43,11 @@ pub enum AttestationKind {
 macro_rules! str_enum {
     ($ty:ty { $($variant:ident => $s:literal),+ $(,)? }) => {
         impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            /// Every value as written, in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($s),+];
+
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $s),+ }
             }
@@ -231,16 +236,13 @@ impl CourseRecord {
             }
         }
         if self.themes.len() > MAX_THEMES {
-            return Err(ValidationError::new(at("themes"), format!("at most {MAX_THEMES} themes are allowed")));
+            return Err(ValidationError::new(at("themes"), Problem::TooManyThemes { max: MAX_THEMES }));
         }
         for (i, theme) in self.themes.iter().enumerate() {
             check_line(&at(&format!("themes[{i}]")), theme, MAX_SHORT)?;
         }
         if self.skills.len() > super::skill::MAX_SKILLS {
-            return Err(ValidationError::new(
-                at("skills"),
-                format!("at most {} skills are allowed", super::skill::MAX_SKILLS),
-            ));
+            return Err(ValidationError::new(at("skills"), Problem::TooManySkills { max: super::skill::MAX_SKILLS }));
         }
         for (i, skill) in self.skills.iter().enumerate() {
             skill.validate(&at(&format!("skills[{i}]")))?;
@@ -251,10 +253,7 @@ impl CourseRecord {
         if let (Some(start), Some(end)) = (self.started_on, self.finished_on)
             && end < start
         {
-            return Err(ValidationError::new(
-                at("finished_on"),
-                format!("{end} is before started_on {start}; a course cannot end before it starts"),
-            ));
+            return Err(ValidationError::new(at("finished_on"), Problem::EndsBeforeStart { start, end }));
         }
         if let Some(h) = self.hours {
             check_range(&at("hours"), h, MAX_HOURS)?;
@@ -304,10 +303,7 @@ impl AttestationRecord {
         if let (Some(issued), Some(expires)) = (self.issued_on, self.expires_on)
             && expires < issued
         {
-            return Err(ValidationError::new(
-                at("expires_on"),
-                format!("{expires} is before issued_on {issued}; a certificate cannot expire before it is issued"),
-            ));
+            return Err(ValidationError::new(at("expires_on"), Problem::ExpiresBeforeIssued { issued, expires }));
         }
         if let Some(b) = &self.badge {
             b.validate(&at("badge.payload"))?;
@@ -318,10 +314,7 @@ impl AttestationRecord {
 
 fn check_range(path: &str, value: f64, max: f64) -> Result<(), ValidationError> {
     if !value.is_finite() || value <= 0.0 || value > max {
-        return Err(ValidationError::new(
-            path,
-            format!("must be a number greater than 0 and at most {max}, not {value}"),
-        ));
+        return Err(ValidationError::new(path, Problem::OutOfRange { value: value.to_string(), max: max.to_string() }));
     }
     Ok(())
 }
@@ -335,7 +328,7 @@ fn check_language_tag(path: &str, tag: &str) -> Result<(), ValidationError> {
     if primary_ok && rest_ok && tag.len() <= 35 {
         Ok(())
     } else {
-        Err(ValidationError::new(path, format!("`{tag}` is not a language tag such as `fr`, `en` or `pt-BR`")))
+        Err(ValidationError::new(path, Problem::NotALanguageTag { value: super::text::excerpt(tag).into_owned() }))
     }
 }
 

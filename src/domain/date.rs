@@ -5,6 +5,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 use time::{Date, format_description::BorrowedFormatItem, macros::format_description};
 
+use super::Problem;
+
 const ISO: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
 /// A calendar date that serialises as `YYYY-MM-DD`.
@@ -12,12 +14,18 @@ const ISO: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-
 pub struct IsoDate(pub Date);
 
 impl IsoDate {
-    pub fn parse(value: &str) -> Result<Self, String> {
+    pub fn parse(value: &str) -> Result<Self, Problem> {
         // `time` accepts some 5-digit and signed years; a CV date is exactly 10 characters.
         if value.len() != 10 {
-            return Err(format!("`{}` is not a date of the form YYYY-MM-DD", super::text::excerpt(value)));
+            return Err(Problem::NotADate { value: super::text::excerpt(value).into_owned() });
         }
-        Date::parse(value, ISO).map(IsoDate).map_err(|_| format!("`{value}` is not a real date of the form YYYY-MM-DD"))
+        // Ten characters of the form but no such day (2025-13-45), or not of the form at all.
+        let shaped =
+            value.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        Date::parse(value, ISO).map(IsoDate).map_err(|_| {
+            let value = value.to_owned();
+            if shaped { Problem::NotARealDate { value } } else { Problem::NotADate { value } }
+        })
     }
 
     pub fn year(self) -> i32 {

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::course::str_enum;
+use super::problem::{JsonFault, JsonKind, Problem};
 use super::text::{MAX_NAME, MAX_TITLE, check_line};
-use super::{CourseRecord, Email, ValidationError};
+use super::{CourseRecord, Email, IsoDate, ValidationError};
 
 /// The only document version this build reads and writes.
 pub const DOCUMENT_VERSION: u32 = 1;
@@ -107,7 +108,7 @@ impl LearnerRecord {
             check_line(&at("headline"), v, MAX_TITLE)?;
         }
         if let Some(v) = &self.email {
-            Email::parse(v).map_err(|m| ValidationError::new(at("email"), m))?;
+            Email::parse(v).map_err(|p| ValidationError::new(at("email"), p))?;
         }
         if let Some(v) = &self.location {
             check_line(&at("location"), v, MAX_NAME)?;
@@ -122,35 +123,26 @@ impl Document {
     /// guess.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.certfolio != DOCUMENT_VERSION {
-            return Err(ValidationError::new(
-                "certfolio",
-                format!(
-                    "document version {} is not supported; this build reads version {DOCUMENT_VERSION}",
-                    self.certfolio
-                ),
-            ));
+            let problem = Problem::UnsupportedVersion { version: self.certfolio, supported: DOCUMENT_VERSION };
+            return Err(ValidationError::new("certfolio", problem));
         }
         self.learner.validate("learner")?;
         if self.courses.len() > MAX_COURSES {
-            return Err(ValidationError::new(
-                "courses",
-                format!("{} courses in one document; at most {MAX_COURSES} are allowed", self.courses.len()),
-            ));
+            let problem = Problem::TooManyCourses { count: self.courses.len(), max: MAX_COURSES };
+            return Err(ValidationError::new("courses", problem));
         }
         let mut seen = std::collections::HashMap::new();
         for (i, course) in self.courses.iter().enumerate() {
             course.validate(&format!("courses[{i}]"))?;
             if let Some(first) = seen.insert(course.identity(), i) {
-                return Err(ValidationError::new(
-                    format!("courses[{i}]"),
-                    format!("repeats courses[{first}] (same title, platform and start date)"),
-                ));
+                let problem = Problem::RepeatsCourse { first: format!("courses[{first}]") };
+                return Err(ValidationError::new(format!("courses[{i}]"), problem));
             }
         }
         if self.portfolios.len() > super::saved::MAX_SAVED {
             return Err(ValidationError::new(
                 "portfolios",
-                format!("at most {} portfolios are kept", super::saved::MAX_SAVED),
+                Problem::TooManyPortfolios { max: super::saved::MAX_SAVED },
             ));
         }
         let mut names = std::collections::HashMap::new();
@@ -158,7 +150,8 @@ impl Document {
             let at = format!("portfolios[{i}]");
             p.validate(&at, |place| place < self.courses.len())?;
             if let Some(first) = names.insert(p.name.trim().to_owned(), i) {
-                return Err(ValidationError::new(format!("{at}.name"), format!("repeats portfolios[{first}]'s name")));
+                let problem = Problem::RepeatsPortfolioName { first: format!("portfolios[{first}]") };
+                return Err(ValidationError::new(format!("{at}.name"), problem));
             }
         }
         Ok(())
@@ -175,54 +168,121 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, ValidationError> {
     Ok(doc)
 }
 
-/// Deserialises JSON into `T`, turning serde's message into a [`ValidationError`] whose path
-/// names the offending value, including the name of an unknown or missing field.
+/// Deserialises JSON into `T`, turning serde's error into a [`ValidationError`] whose path
+/// names the offending value (including the name of an unknown or missing field) and whose
+/// problem says what is wrong with it.
 pub fn parse_strict<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationError> {
     // Parsed to a tree first: it rejects trailing garbage and nesting deeper than 128 levels,
     // and lets `check_objects` see the shape before serde fills any struct.
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| invalid_json(&e))?;
     if !value.is_object() {
-        return Err(ValidationError::new("", "the body must be a JSON object"));
+        return Err(ValidationError::new("", Problem::BodyNotObject));
     }
     check_objects(&value, "")?;
     let err = match serde_path_to_error::deserialize::<_, T>(&value) {
         Ok(parsed) => return Ok(parsed),
         Err(err) => err,
     };
+    let at = value_at(&value, err.path());
     let mut path = err.path().to_string();
     if path == "." {
         path.clear();
     }
     let message = err.into_inner().to_string();
-    if let Some(field) = unknown_field_name(&message)
+    let (problem, field) = serde_problem(&message, at);
+    if let Some(field) = field
         && !path.ends_with(field)
     {
         path = super::join(&path, field);
     }
-    Err(ValidationError::new(path, message))
+    Err(ValidationError::new(path, problem))
+}
+
+/// The value a serde path points at in the tree it was read from.
+fn value_at<'v>(root: &'v serde_json::Value, path: &serde_path_to_error::Path) -> Option<&'v serde_json::Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(root, |v, segment| match segment {
+        Segment::Seq { index } => v.get(index),
+        Segment::Map { key } => v.get(key.as_str()),
+        Segment::Enum { .. } | Segment::Unknown => Some(v),
+    })
+}
+
+/// serde's message as a problem, and the name of the field it is about when the message names
+/// one the path does not (an unknown or missing field). Our one custom error (a date) is found
+/// again by reading the value itself with its own parser.
+fn serde_problem<'m>(message: &'m str, value: Option<&serde_json::Value>) -> (Problem, Option<&'m str>) {
+    let short = |s: &str| super::text::excerpt(s).into_owned();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = named_then_list(rest);
+        return (Problem::UnknownField { field: short(field), expected }, Some(field));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.strip_suffix('`').unwrap_or(rest);
+        return (Problem::MissingField { field: short(field) }, Some(field));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (variant, expected) = named_then_list(rest);
+        return (Problem::UnknownVariant { value: short(variant), expected }, None);
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((_, wanted)) = rest.rsplit_once(", expected ")
+        && let Some(expected) = json_kind(wanted)
+    {
+        return (Problem::WrongType { expected }, None);
+    }
+    if message == super::skill::NOT_A_SKILL {
+        return (Problem::NotASkill, None);
+    }
+    if let Some(serde_json::Value::String(s)) = value
+        && let Err(problem) = IsoDate::parse(s)
+    {
+        return (problem, None);
+    }
+    (Problem::Invalid { detail: message.to_owned() }, None)
+}
+
+/// `NAME`, expected one of `a`, `b`` (serde's unknown field or variant, after its opening
+/// backtick) as the name and the list. The name is the user's and may hold anything, so it
+/// ends at the last "`, expected" or "`, there are no": the listed names are ours.
+fn named_then_list(rest: &str) -> (&str, Vec<String>) {
+    let end = rest.rfind("`, expected ").or_else(|| rest.rfind("`, there are no")).unwrap_or(rest.len());
+    let name = &rest[..end];
+    let list = rest.get(end..).unwrap_or("");
+    let expected = list.split('`').skip(2).step_by(2).filter(|n| !n.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+    // `list` starts with the name's closing backtick: the names are every other piece from
+    // the third on.
+    (name, expected)
+}
+
+/// What serde expected, as a JSON kind: `a string`, `u32`, `f64`, `a boolean`, `a sequence`,
+/// `struct CourseRecord`.
+fn json_kind(expected: &str) -> Option<JsonKind> {
+    let e = expected.trim();
+    Some(match e {
+        _ if e.contains("string") => JsonKind::Text,
+        _ if e.contains("bool") => JsonKind::Boolean,
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" | "integer" => JsonKind::WholeNumber,
+        "f32" | "f64" | "number" => JsonKind::Number,
+        _ if e.contains("sequence") || e.contains("array") => JsonKind::List,
+        _ if e.starts_with("struct") || e.contains("map") => JsonKind::Object,
+        _ => return None,
+    })
 }
 
 /// How deep serde_json nests before it gives up (its fixed recursion limit).
 pub const MAX_JSON_DEPTH: usize = 128;
 
-/// What is wrong with some JSON, in the file's terms: nesting past serde_json's limit is said in
-/// words ("recursion limit exceeded" names serde's problem, not the file's); anything else is
-/// serde's own message, which gives line and column.
+/// What is wrong with some JSON, in English (the proof module's errors quote it): nesting past
+/// serde_json's limit is said in words ("recursion limit exceeded" names serde's problem, not
+/// the file's); anything else is serde's own message, which gives line and column.
 pub fn json_problem(e: &serde_json::Error) -> String {
-    if e.to_string().starts_with("recursion limit exceeded") {
-        format!("nested more than {MAX_JSON_DEPTH} levels deep (line {}, column {})", e.line(), e.column())
-    } else {
-        e.to_string()
-    }
+    crate::i18n::json_fault(super::Lang::En, &JsonFault::of(e))
 }
 
 /// A JSON syntax error as a validation error of the whole file.
 pub fn invalid_json(e: &serde_json::Error) -> ValidationError {
-    let mut message = format!("invalid JSON: {}", json_problem(e));
-    if e.to_string().starts_with("recursion limit exceeded") {
-        message.push_str("; no document or resume is that deep");
-    }
-    ValidationError::new("", message)
+    ValidationError::new("", Problem::InvalidJson(JsonFault::of(e)))
 }
 
 /// serde also accepts a struct written as an array of its field values in declaration order
@@ -230,7 +290,7 @@ pub fn invalid_json(e: &serde_json::Error) -> ValidationError {
 /// would file values under fields nobody named, so the objects of our formats must be objects.
 fn check_objects(value: &serde_json::Value, path: &str) -> Result<(), ValidationError> {
     use serde_json::Value;
-    let not_object = |p: String| ValidationError::new(p, "must be a JSON object");
+    let not_object = |p: String| ValidationError::new(p, Problem::MustBeObject);
     if let Value::Object(map) = value {
         for (key, child) in map {
             let at = super::join(path, key);
@@ -250,13 +310,6 @@ fn check_objects(value: &serde_json::Value, path: &str) -> Result<(), Validation
         }
     }
     Ok(())
-}
-
-/// The field an "unknown field `x`" or "missing field `x`" message is about, so that the
-/// path points at it rather than at the object holding it.
-fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("missing field `"))?;
-    rest.split('`').next()
 }
 
 #[cfg(test)]
@@ -290,7 +343,7 @@ mod tests {
         let bad = SAMPLE.replace(r#""field": "management""#, r#""field": "management", "colour": "red""#);
         let err = parse_document(bad.as_bytes()).unwrap_err();
         assert_eq!(err.path, "courses[0].colour");
-        assert!(err.message.contains("unknown field"), "{}", err.message);
+        assert!(err.message().contains("unknown field"), "{}", err.message());
     }
 
     #[test]
@@ -298,7 +351,7 @@ mod tests {
         let bad = SAMPLE.replace(r#""outcome": "completed""#, r#""outcome": "finished""#);
         let err = parse_document(bad.as_bytes()).unwrap_err();
         assert_eq!(err.path, "courses[0].outcome");
-        assert!(err.message.contains("in_progress"), "{}", err.message);
+        assert!(err.message().contains("in_progress"), "{}", err.message());
     }
 
     #[test]
@@ -344,10 +397,10 @@ mod tests {
         let deep = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
         let err = parse_document(deep.as_bytes()).unwrap_err();
         assert_eq!(err.path, "");
-        assert!(err.message.starts_with("invalid JSON: nested more than 128 levels deep (line 1, column"), "{err}");
+        assert!(err.message().starts_with("invalid JSON: nested more than 128 levels deep (line 1, column"), "{err}");
         let fine =
             format!(r#"{{"certfolio": 1, "learner": {{"name": "x"}}, "z": {}1{}}}"#, "[".repeat(120), "]".repeat(120));
-        assert!(!parse_document(fine.as_bytes()).unwrap_err().message.contains("nested"));
+        assert!(!parse_document(fine.as_bytes()).unwrap_err().message().contains("nested"));
     }
 
     #[test]

@@ -63,20 +63,47 @@ pub fn sniff(head: &[u8]) -> Option<MediaType> {
     }
 }
 
-/// Why a file is refused as evidence.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a file is refused as evidence (worded by `crate::i18n`, in English by `Display`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EvidenceError {
-    #[error("the file is empty")]
     Empty,
-    #[error("only PDF, PNG and JPEG files are accepted; this file's content is none of them")]
+    /// Neither a PDF, a PNG nor a JPEG.
     UnknownContent,
-    #[error("the file's content is {actual} but it was declared as {declared}")]
-    Mismatch { actual: &'static str, declared: String },
-    #[error("the image is {width}×{height} pixels; at most {MAX_PIXELS} pixels are accepted")]
-    TooManyPixels { width: u32, height: u32 },
-    #[error("the image is malformed: {0}")]
-    Malformed(&'static str),
+    /// The content is `actual` (a media type) but the client said otherwise.
+    Mismatch {
+        actual: &'static str,
+        declared: Declared,
+    },
+    TooManyPixels {
+        width: u32,
+        height: u32,
+    },
+    Malformed(Malformation),
 }
+
+/// What the client declared a file to be: a media type, or a name with another extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Declared {
+    Type(String),
+    Name(String),
+}
+
+/// What is wrong inside an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Malformation {
+    PngWithoutHeader,
+    JpegOutOfStep,
+    JpegSegmentLength,
+    JpegWithoutFrame,
+}
+
+impl std::fmt::Display for EvidenceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::problem(super::Lang::En, &super::Problem::Evidence(self.clone())))
+    }
+}
+
+impl std::error::Error for EvidenceError {}
 
 /// 50 megapixels: a phone photo of a certificate is a fraction of that.
 pub const MAX_PIXELS: u64 = 50_000_000;
@@ -92,12 +119,15 @@ pub fn check(bytes: &[u8], content_type: Option<&str>, file_name: &str) -> Resul
     if let Some(declared) = declared_type
         && MediaType::from_mime(declared) != Some(actual)
     {
-        return Err(EvidenceError::Mismatch { actual: actual.mime(), declared: format!("`{}`", excerpt(declared)) });
+        return Err(EvidenceError::Mismatch {
+            actual: actual.mime(),
+            declared: Declared::Type(excerpt(declared).into_owned()),
+        });
     }
     if file_name.contains('.') && MediaType::from_extension(file_name) != Some(actual) {
         return Err(EvidenceError::Mismatch {
             actual: actual.mime(),
-            declared: format!("a file named `{}`", excerpt(file_name)),
+            declared: Declared::Name(excerpt(file_name).into_owned()),
         });
     }
     if let Some((width, height)) = dimensions(actual, bytes)?
@@ -115,7 +145,7 @@ fn dimensions(kind: MediaType, b: &[u8]) -> Result<Option<(u32, u32)>, EvidenceE
         MediaType::Png => {
             // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4).
             if b.len() < 24 || &b[12..16] != b"IHDR" {
-                return Err(EvidenceError::Malformed("a PNG must start with its IHDR header"));
+                return Err(EvidenceError::Malformed(Malformation::PngWithoutHeader));
             }
             let w = u32::from_be_bytes([b[16], b[17], b[18], b[19]]);
             let h = u32::from_be_bytes([b[20], b[21], b[22], b[23]]);
@@ -130,7 +160,7 @@ fn jpeg_dimensions(b: &[u8]) -> Result<(u32, u32), EvidenceError> {
     let mut i = 2;
     while i + 4 <= b.len() {
         if b[i] != 0xFF {
-            return Err(EvidenceError::Malformed("JPEG markers are out of step"));
+            return Err(EvidenceError::Malformed(Malformation::JpegOutOfStep));
         }
         let marker = b[i + 1];
         if marker == 0xFF {
@@ -152,11 +182,11 @@ fn jpeg_dimensions(b: &[u8]) -> Result<(u32, u32), EvidenceError> {
             return Ok((w, h));
         }
         if len < 2 {
-            return Err(EvidenceError::Malformed("a JPEG segment has an impossible length"));
+            return Err(EvidenceError::Malformed(Malformation::JpegSegmentLength));
         }
         i += 2 + len;
     }
-    Err(EvidenceError::Malformed("no JPEG frame header was found"))
+    Err(EvidenceError::Malformed(Malformation::JpegWithoutFrame))
 }
 
 /// The client's file name reduced to display text: its last path component, without

@@ -9,6 +9,8 @@
 
 use super::ValidationError;
 use super::course::str_enum;
+use super::problem::{Expected, Problem};
+use super::text::excerpt;
 use super::text::{MAX_NAME, MAX_SHORT, check_line, check_url};
 
 /// What sort of body issued or taught the course.
@@ -26,17 +28,6 @@ str_enum!(InstitutionKind {
     University => "university", School => "school", Company => "company",
     PublicBody => "public_body", Association => "association", Other => "other",
 });
-
-impl InstitutionKind {
-    pub const ALL: [InstitutionKind; 6] = [
-        InstitutionKind::University,
-        InstitutionKind::School,
-        InstitutionKind::Company,
-        InstitutionKind::PublicBody,
-        InstitutionKind::Association,
-        InstitutionKind::Other,
-    ];
-}
 
 /// The editable fields of an institution, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -63,10 +54,12 @@ impl InstitutionInfo {
         };
         let kind = match kind.trim() {
             "" => None,
-            k => Some(
-                InstitutionKind::from_str_opt(k)
-                    .ok_or_else(|| ValidationError::new("kind", format!("`{k}` is not a kind of institution")))?,
-            ),
+            k => Some(InstitutionKind::from_str_opt(k).ok_or_else(|| {
+                ValidationError::new(
+                    "kind",
+                    Problem::NotA { value: excerpt(k).into_owned(), expected: Expected::InstitutionKind },
+                )
+            })?),
         };
         let website = match website.trim() {
             "" => None,

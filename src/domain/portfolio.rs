@@ -84,17 +84,26 @@ pub const MAX_PINNED: usize = 5;
 
 /// Why a portfolio cannot be made from this record with this request. The messages name the
 /// value and, where it helps, what would have worked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Worded by `crate::i18n` (`Problem::Select`); `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectError {
-    #[error("the record has no courses; add at least one before making a portfolio")]
+    /// The record has no courses.
     Empty,
-    #[error("the legitimacy framing needs a field or a theme (fields in this record: {available})")]
+    /// The legitimacy framing without a field or theme; the record's fields, listed.
     ScopeRequired { available: String },
-    #[error("a field or theme only applies to the legitimacy framing; the appetite framing covers the whole record")]
+    /// A field or theme with the appetite framing.
     ScopeNotAllowed,
-    #[error("no course has the {kind} `{value}` (in this record: {available})")]
+    /// No course has this `field` or `theme`; what the record has, listed.
     NoMatch { kind: &'static str, value: String, available: String },
 }
+
+impl std::fmt::Display for SelectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::problem(super::Lang::En, &super::Problem::Select(self.clone())))
+    }
+}
+
+impl std::error::Error for SelectError {}
 
 impl SelectError {
     /// The input to blame: `field`, `theme` or `framing`.

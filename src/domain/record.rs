@@ -1,5 +1,5 @@
 //! A learner's record as the service holds it: the profile, and each course with its stored id
-//! and what the service knows beyond the document (an evidence file). Portfolios are built from
+//! and what the service knows beyond the document (an evidence file, its proofs' checks). Portfolios are built from
 //! it, so that a course keeps its identity, its id, through selection, figures and pages.
 
 use uuid::Uuid;
@@ -20,6 +20,9 @@ pub struct HeldCourse {
     pub record: CourseRecord,
     /// The evidence file uploaded for the course, if any.
     pub evidence: Option<EvidenceRef>,
+    /// What certfolio found when it checked the course's proofs itself (its badge, its link on
+    /// a known issuer's host); empty offline (`render`) and before the first check.
+    pub checks: Vec<super::check::ProofCheck>,
 }
 
 /// What a portfolio shows of an evidence file.
@@ -37,7 +40,12 @@ impl Record {
             .courses
             .into_iter()
             .enumerate()
-            .map(|(i, record)| HeldCourse { id: Uuid::from_u128(i as u128 + 1), record, evidence: None })
+            .map(|(i, record)| HeldCourse {
+                id: Uuid::from_u128(i as u128 + 1),
+                record,
+                evidence: None,
+                checks: Vec::new(),
+            })
             .collect();
         Record { learner: doc.learner, courses }
     }

@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::Problem;
+use super::portfolio::SelectError;
 use super::portfolio::{Framing, MAX_PINNED, MAX_STATEMENT, Scope, Shape, Spec};
 use super::text::{MAX_NAME, MAX_SHORT, check_line, check_paragraph};
 use super::{Lang, ValidationError, join};
@@ -75,16 +77,13 @@ impl<R: Copy + PartialEq> Settings<R> {
         }
         match (self.framing, &self.field, &self.theme) {
             (_, Some(_), Some(_)) => {
-                return Err(ValidationError::new(at("theme"), "give a field or a theme, not both"));
+                return Err(ValidationError::new(at("theme"), Problem::FieldOrTheme));
             }
             (Framing::Appetite, Some(_), _) | (Framing::Appetite, _, Some(_)) => {
-                return Err(ValidationError::new(
-                    at("framing"),
-                    "a field or theme only applies to the legitimacy framing; the appetite framing covers the whole record",
-                ));
+                return Err(ValidationError::new(at("framing"), Problem::Select(SelectError::ScopeNotAllowed)));
             }
             (Framing::Legitimacy, None, None) => {
-                return Err(ValidationError::new(at("field"), "the legitimacy framing needs a field or a theme"));
+                return Err(ValidationError::new(at("field"), Problem::LegitimacyNeedsScope));
             }
             _ => {}
         }
@@ -92,34 +91,29 @@ impl<R: Copy + PartialEq> Settings<R> {
             check_paragraph(&at("statement"), s, MAX_STATEMENT)?;
         }
         if self.pinned.len() > MAX_PINNED {
-            return Err(ValidationError::new(
-                at("pinned"),
-                format!("{} courses pinned; at most {MAX_PINNED} can be shown first", self.pinned.len()),
-            ));
+            let problem = Problem::TooManyPinned { count: self.pinned.len(), max: MAX_PINNED };
+            return Err(ValidationError::new(at("pinned"), problem));
         }
         for (list, refs) in
             [("include", &self.include), ("exclude", &self.exclude), ("pinned", &self.pinned), ("order", &self.order)]
         {
             if refs.len() > super::document::MAX_COURSES {
-                return Err(ValidationError::new(at(list), "lists more courses than a record can hold"));
+                return Err(ValidationError::new(at(list), Problem::TooManyListed));
             }
             for (i, r) in refs.iter().enumerate() {
                 if !known(*r) {
-                    return Err(ValidationError::new(at(&format!("{list}[{i}]")), "names no course of this record"));
+                    return Err(ValidationError::new(at(&format!("{list}[{i}]")), Problem::NoSuchCourse));
                 }
                 if refs[..i].contains(r) {
-                    return Err(ValidationError::new(at(&format!("{list}[{i}]")), "names a course already listed"));
+                    return Err(ValidationError::new(at(&format!("{list}[{i}]")), Problem::RepeatedCourse));
                 }
             }
         }
         if let Some((i, _)) = self.include.iter().enumerate().find(|(_, r)| self.exclude.contains(r)) {
-            return Err(ValidationError::new(
-                at(&format!("include[{i}]")),
-                "a course cannot be both included and excluded",
-            ));
+            return Err(ValidationError::new(at(&format!("include[{i}]")), Problem::IncludedAndExcluded));
         }
         if let Some((i, _)) = self.pinned.iter().enumerate().find(|(_, r)| self.exclude.contains(r)) {
-            return Err(ValidationError::new(at(&format!("pinned[{i}]")), "an excluded course cannot be pinned"));
+            return Err(ValidationError::new(at(&format!("pinned[{i}]")), Problem::ExcludedPinned));
         }
         Ok(())
     }

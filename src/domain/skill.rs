@@ -10,6 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::ValidationError;
 use super::text::{MAX_SHORT, check_line, check_url};
 
+/// What a value that is no skill is told (`Problem::NotASkill`, found again by this text).
+pub const NOT_A_SKILL: &str = "a skill is a name, or an object {\"name\": …, \"uri\": …}";
+
 /// At most this many skills per course (LinkedIn allows 5 per certification, Credly a few
 /// dozen per badge; 30 keeps a course readable).
 pub const MAX_SKILLS: usize = 30;
@@ -65,9 +68,7 @@ impl<'de> Deserialize<'de> for Skill {
             Name(String),
             Full(Full),
         }
-        match Either::deserialize(d)
-            .map_err(|_| serde::de::Error::custom("a skill is a name, or an object {\"name\": …, \"uri\": …}"))?
-        {
+        match Either::deserialize(d).map_err(|_| serde::de::Error::custom(NOT_A_SKILL))? {
             Either::Name(name) => Ok(Skill { name, uri: None }),
             Either::Full(f) => Ok(Skill { name: f.name, uri: f.uri }),
         }

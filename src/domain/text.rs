@@ -3,7 +3,7 @@
 
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
-use super::ValidationError;
+use super::{Problem, ValidationError};
 
 /// Maximum lengths, in Unicode scalar values. Generous for real data, small enough that a
 /// hostile document cannot make one record megabytes long.
@@ -40,13 +40,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 fn check_bidi(path: &str, value: &str) -> Result<(), ValidationError> {
     match value.chars().find(|c| is_bidi_control(*c)) {
-        Some(c) => Err(ValidationError::new(
-            path,
-            format!(
-                "contains the invisible direction control U+{:04X}, which would make the text display in another order; remove it",
-                c as u32
-            ),
-        )),
+        Some(c) => Err(ValidationError::new(path, Problem::DirectionControl { code: c as u32 })),
         None => Ok(()),
     }
 }
@@ -55,14 +49,14 @@ fn check_bidi(path: &str, value: &str) -> Result<(), ValidationError> {
 /// direction controls.
 pub fn check_line(path: &str, value: &str, max: usize) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
-        return Err(ValidationError::new(path, "must not be empty"));
+        return Err(ValidationError::new(path, Problem::Empty));
     }
     let len = value.chars().count();
     if len > max {
-        return Err(ValidationError::new(path, format!("is {len} characters long; at most {max} are allowed")));
+        return Err(ValidationError::new(path, Problem::TooLong { len, max }));
     }
     if value.chars().any(char::is_control) {
-        return Err(ValidationError::new(path, "must be a single line without control characters"));
+        return Err(ValidationError::new(path, Problem::NotOneLine));
     }
     check_bidi(path, value)
 }
@@ -70,14 +64,14 @@ pub fn check_line(path: &str, value: &str, max: usize) -> Result<(), ValidationE
 /// A free text that may span lines (motive, notes): tabs and newlines are allowed.
 pub fn check_paragraph(path: &str, value: &str, max: usize) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
-        return Err(ValidationError::new(path, "must not be empty"));
+        return Err(ValidationError::new(path, Problem::Empty));
     }
     let len = value.chars().count();
     if len > max {
-        return Err(ValidationError::new(path, format!("is {len} characters long; at most {max} are allowed")));
+        return Err(ValidationError::new(path, Problem::TooLong { len, max }));
     }
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(ValidationError::new(path, "must not contain control characters"));
+        return Err(ValidationError::new(path, Problem::ControlCharacters));
     }
     check_bidi(path, value)
 }
@@ -86,12 +80,13 @@ pub fn check_paragraph(path: &str, value: &str, max: usize) -> Result<(), Valida
 /// today would become a live link on a recruiter's page tomorrow.
 pub fn check_url(path: &str, value: &str) -> Result<(), ValidationError> {
     check_line(path, value, MAX_URL)?;
-    let parsed = url::Url::parse(value).map_err(|e| ValidationError::new(path, format!("is not a valid URL ({e})")))?;
+    let parsed = url::Url::parse(value).map_err(|reason| ValidationError::new(path, Problem::NotAUrl { reason }))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(ValidationError::new(path, format!("must be an http or https URL, not `{}:`", parsed.scheme())));
+        let scheme = excerpt(parsed.scheme()).into_owned();
+        return Err(ValidationError::new(path, Problem::UrlScheme { scheme }));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(ValidationError::new(path, "must name a host"));
+        return Err(ValidationError::new(path, Problem::UrlNoHost));
     }
     Ok(())
 }
@@ -148,7 +143,7 @@ mod tests {
             let text = format!("evil{c}fdp.png");
             let err = check_line("courses[0].title", &text, MAX_TITLE).unwrap_err();
             assert_eq!(err.path, "courses[0].title");
-            assert!(err.message.contains(&format!("U+{:04X}", c as u32)), "{}", err.message);
+            assert!(err.message().contains(&format!("U+{:04X}", c as u32)), "{}", err.message());
             assert!(check_paragraph("notes", &text, MAX_LONG).is_err());
         }
         // Right-to-left letters themselves are text, not controls.

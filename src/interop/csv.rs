@@ -12,6 +12,7 @@
 
 use super::detect::strip_bom;
 use super::{Collector, Format, Imported, ImportedCourse, MAX_ROWS};
+use crate::domain::problem::{Expected, Noun, Problem, at_cell, at_line};
 use crate::domain::text::excerpt;
 use crate::domain::{
     AttestationKind, AttestationRecord, CourseRecord, Document, FollowMode, IsoDate, Outcome, ValidationError,
@@ -65,13 +66,14 @@ pub fn delimiter(body: &[u8]) -> u8 {
 /// A CSV syntax error (unequal row lengths, mostly) as a located validation error.
 pub(crate) fn read_error(e: &::csv::Error) -> ValidationError {
     let line = e.position().map_or(0, ::csv::Position::line);
-    let message = match e.kind() {
-        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("has {len} cells where the header has {expected_len}")
-        }
-        _ => format!("cannot be read as CSV: {e}"),
+    let problem = match e.kind() {
+        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Problem::CellCount {
+            cells: usize::try_from(*len).unwrap_or(usize::MAX),
+            header: usize::try_from(*expected_len).unwrap_or(usize::MAX),
+        },
+        _ => Problem::NotCsv { detail: e.to_string() },
     };
-    ValidationError::new(format!("line {line}"), message)
+    ValidationError::new(at_line(line), problem)
 }
 
 /// The row's cells as trimmed UTF-8 strings; invalid UTF-8 is an error naming the cell.
@@ -87,20 +89,17 @@ pub(crate) fn cells(record: &::csv::ByteRecord, header: &[&str], line: u64) -> R
 fn untrimmed_cells(record: &::csv::ByteRecord, header: &[&str], line: u64) -> Result<Vec<String>, ValidationError> {
     if record.len() != header.len() {
         return Err(ValidationError::new(
-            format!("line {line}"),
-            format!("has {} cells where the header has {}", record.len(), header.len()),
+            at_line(line),
+            Problem::CellCount { cells: record.len(), header: header.len() },
         ));
     }
     record
         .iter()
         .zip(header)
         .map(|(cell, column)| {
-            std::str::from_utf8(cell).map(str::to_owned).map_err(|_| {
-                ValidationError::new(
-                    format!("line {line}, column {column}"),
-                    "is not UTF-8 text; save the file as UTF-8",
-                )
-            })
+            std::str::from_utf8(cell)
+                .map(str::to_owned)
+                .map_err(|_| ValidationError::new(at_cell(line, column), Problem::NotUtf8Cell))
         })
         .collect()
 }
@@ -115,18 +114,18 @@ pub fn parse(bytes: &[u8]) -> Result<Imported, ValidationError> {
     let header_record = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => return Err(read_error(&e)),
-        None => return Err(ValidationError::new("line 1", "the file is empty")),
+        None => return Err(ValidationError::new(at_line(1), Problem::FileEmpty)),
     };
     let header = header(&header_record)?;
     let names: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut courses = Collector::new("course");
+    let mut courses = Collector::new(Noun::Course);
     for record in records {
         let record = record.map_err(|e| read_error(&e))?;
         let line = record.position().map_or(0, ::csv::Position::line);
         if courses.len() >= MAX_ROWS {
             return Err(ValidationError::new(
-                format!("line {line}"),
-                format!("more than {MAX_ROWS} courses in one file; split it"),
+                at_line(line),
+                Problem::TooManyRows { max: MAX_ROWS, noun: Noun::Course },
             ));
         }
         let cells = untrimmed_cells(&record, &names, line)?;
@@ -134,10 +133,10 @@ pub fn parse(bytes: &[u8]) -> Result<Imported, ValidationError> {
             continue;
         }
         let course = row(&names, &cells, line)?;
-        courses.push(ImportedCourse { at: format!("line {line}"), record: course })?;
+        courses.push(ImportedCourse { at: at_line(line), record: course })?;
     }
     if courses.is_empty() {
-        return Err(ValidationError::new("line 2", "the file has a header but no course"));
+        return Err(ValidationError::new(at_line(2), Problem::NoRows { noun: Noun::Course }));
     }
     Ok(Imported { format: Format::Csv, learner: None, courses: courses.into_courses() })
 }
@@ -149,17 +148,17 @@ fn header(record: &::csv::ByteRecord) -> Result<Vec<String>, ValidationError> {
         if !COLUMNS.contains(&name.as_str()) {
             let shown: String = name.chars().take(60).collect();
             return Err(ValidationError::new(
-                format!("line 1, column {shown}"),
-                format!("unknown column `{shown}`; the columns are: {}", COLUMNS.join(", ")),
+                at_cell(1, &shown),
+                Problem::UnknownColumn { column: shown.clone(), columns: &COLUMNS },
             ));
         }
         if names.contains(&name) {
-            return Err(ValidationError::new(format!("line 1, column {name}"), "this column appears twice"));
+            return Err(ValidationError::new(at_cell(1, &name), Problem::RepeatedColumn));
         }
         names.push(name);
     }
     if !names.iter().any(|n| n == "title") {
-        return Err(ValidationError::new("line 1", "no `title` column; every course needs a title"));
+        return Err(ValidationError::new(at_line(1), Problem::NoTitleColumn));
     }
     Ok(names)
 }
@@ -175,7 +174,7 @@ fn unguard(cell: &str) -> &str {
 }
 
 fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, ValidationError> {
-    let at = |column: &str| format!("line {line}, column {column}");
+    let at = |column: &str| at_cell(line, column);
     let mut course = super::certified(String::new());
     course.attestation = None;
     let mut attestation = AttestationRecord::default();
@@ -187,8 +186,10 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
             continue;
         }
         let text = || Some(value.to_owned());
-        let bad = |what: &str| ValidationError::new(at(name), format!("`{}` is not {what}", excerpt(value)));
-        let date = || IsoDate::parse(value).map(Some).map_err(|m| ValidationError::new(at(name), m));
+        let bad = |expected: Expected| {
+            ValidationError::new(at(name), Problem::NotA { value: excerpt(value).into_owned(), expected })
+        };
+        let date = || IsoDate::parse(value).map(Some).map_err(|p| ValidationError::new(at(name), p));
         has_attestation_cell |= ATTESTATION_COLUMNS.contains(name);
         match *name {
             "title" => course.title = value.to_owned(),
@@ -196,51 +197,43 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
             "institution" => course.institution = text(),
             "field" => course.field = text(),
             "themes" => course.themes = read_themes(value),
-            "skills" => {
-                course.skills =
-                    read_skills(value).ok_or_else(|| bad("skills separated by `;`, or the JSON array export writes"))?
-            }
+            "skills" => course.skills = read_skills(value).ok_or_else(|| bad(Expected::Skills))?,
             "language" => course.language = text(),
             "started_on" => course.started_on = date()?,
             "finished_on" => course.finished_on = date()?,
-            "hours" => course.hours = Some(number(value).ok_or_else(|| bad("a number of hours such as 20 or 1.5"))?),
+            "hours" => course.hours = Some(number(value).ok_or_else(|| bad(Expected::Hours))?),
             "follow_mode" => {
                 course.follow_mode =
-                    Some(FollowMode::from_str_opt(value).ok_or_else(|| bad("prescribed or selective"))?);
+                    Some(FollowMode::from_str_opt(value).ok_or_else(|| bad(Expected::OneOf(FollowMode::NAMES)))?);
             }
             "outcome" => {
-                course.outcome = Some(
-                    Outcome::from_str_opt(value)
-                        .ok_or_else(|| bad("completed, audited, disengaged, sampled or in_progress"))?,
-                );
+                course.outcome =
+                    Some(Outcome::from_str_opt(value).ok_or_else(|| bad(Expected::OneOf(Outcome::NAMES)))?);
             }
             "motive" => course.motive = text(),
             "notes" => course.notes = text(),
-            "prior_mastery" => course.prior_mastery = Some(yes_no(value).ok_or_else(|| bad("yes or no"))?),
-            "certified" => certified = Some(yes_no(value).ok_or_else(|| bad("yes or no"))?),
+            "prior_mastery" => course.prior_mastery = Some(yes_no(value).ok_or_else(|| bad(Expected::YesNo))?),
+            "certified" => certified = Some(yes_no(value).ok_or_else(|| bad(Expected::YesNo))?),
             "attestation_kind" => {
-                attestation.kind = Some(AttestationKind::from_str_opt(value).ok_or_else(|| {
-                    bad("participation, completion, achievement, verified_certificate, badge or ects_credits")
-                })?);
+                attestation.kind = Some(
+                    AttestationKind::from_str_opt(value).ok_or_else(|| bad(Expected::OneOf(AttestationKind::NAMES)))?,
+                );
             }
             "issued_on" => attestation.issued_on = date()?,
             "expires_on" => attestation.expires_on = date()?,
             "credential_id" => attestation.credential_id = text(),
             "url" => attestation.url = text(),
             "grade" => attestation.grade = text(),
-            "ects" => attestation.ects = Some(number(value).ok_or_else(|| bad("a number of ECTS credits"))?),
+            "ects" => attestation.ects = Some(number(value).ok_or_else(|| bad(Expected::Ects))?),
             _ => {}
         }
     }
     if course.title.is_empty() {
-        return Err(ValidationError::new(at("title"), "is empty; every course needs a title"));
+        return Err(ValidationError::new(at("title"), Problem::MissingTitle));
     }
     match (certified, has_attestation_cell) {
         (Some(false), true) => {
-            return Err(ValidationError::new(
-                at("certified"),
-                "is `no` but the row has attestation details; say `yes` or empty those cells",
-            ));
+            return Err(ValidationError::new(at("certified"), Problem::CertifiedNoButDetails));
         }
         (Some(true), _) | (None, true) => course.attestation = Some(attestation),
         _ => {}
@@ -251,7 +244,7 @@ fn row(names: &[&str], cells: &[String], line: u64) -> Result<CourseRecord, Vali
             "kind" => "attestation_kind",
             other => other,
         };
-        ValidationError::new(at(column), e.message)
+        ValidationError::new(at(column), e.problem)
     })?;
     Ok(course)
 }
@@ -597,8 +590,8 @@ mod tests {
         for (header, column) in [("hours", "hours"), ("started_on", "started_on"), ("ects", "ects")] {
             let err = parse(format!("title,{header}\nA,{huge}\n").as_bytes()).unwrap_err();
             assert_eq!(err.path, format!("line 2, column {column}"));
-            assert!(err.message.len() < 200, "{column}: {} bytes", err.message.len());
-            assert!(err.message.starts_with(&format!("`{}…` is not", "9".repeat(60))), "{}", err.message);
+            assert!(err.message().len() < 200, "{column}: {} bytes", err.message().len());
+            assert!(err.message().starts_with(&format!("`{}…` is not", "9".repeat(60))), "{}", err.message());
         }
     }
 
@@ -637,10 +630,10 @@ mod tests {
         ];
         for (text, path) in cases {
             let err = parse(text.as_bytes()).unwrap_err();
-            assert_eq!(err.path, path, "{text:?}: {}", err.message);
+            assert_eq!(err.path, path, "{text:?}: {}", err.message());
         }
         let err = parse(b"title,colour\nx,red\n").unwrap_err();
-        assert!(err.message.contains("unknown column `colour`"), "{}", err.message);
+        assert!(err.message().contains("unknown column `colour`"), "{}", err.message());
     }
 
     #[test]

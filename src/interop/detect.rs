@@ -2,6 +2,7 @@
 //! the sender believes, the bytes say what it is.
 
 use crate::domain::ValidationError;
+use crate::domain::problem::{Problem, Unrecognised};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -37,15 +38,8 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-fn unrecognised(why: &str) -> ValidationError {
-    ValidationError::new(
-        "",
-        format!(
-            "unrecognised format: {why}; expected a certfolio portfolio document, a JSON Resume, LinkedIn's \
-             Certifications.csv, a CSV whose header names document fields, or an Open Badges file (JSON, JWS, \
-             baked PNG or SVG; see the README)"
-        ),
-    )
+fn unrecognised(why: Unrecognised) -> ValidationError {
+    ValidationError::new("", Problem::Unrecognised(why))
 }
 
 /// Tells the format of `bytes`. JSON that does not parse is reported as a document (the format
@@ -54,9 +48,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ValidationError> {
     let body = strip_bom(bytes);
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     match first {
-        None => return Err(unrecognised("the file is empty")),
+        None => return Err(unrecognised(Unrecognised::Empty)),
         Some(b'{') => return detect_json(body),
-        Some(b'[') => return Err(unrecognised("a JSON array, not an object")),
+        Some(b'[') => return Err(unrecognised(Unrecognised::JsonArray)),
         Some(_) => {}
     }
     // A PNG is only ever a baked badge here; one without badge data is refused by its parser,
@@ -65,7 +59,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ValidationError> {
         return Ok(Format::OpenBadges);
     }
     let Ok(text) = std::str::from_utf8(body) else {
-        return Err(unrecognised("the file is not UTF-8 text, nor a PNG image"));
+        return Err(unrecognised(Unrecognised::NotText));
     };
     let trimmed = text.trim();
     if trimmed.starts_with('<') {
@@ -73,19 +67,19 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ValidationError> {
         if head.contains("<svg") || trimmed.contains("openbadges") {
             return Ok(Format::OpenBadges);
         }
-        return Err(unrecognised("XML or HTML, not an SVG image"));
+        return Err(unrecognised(Unrecognised::NotSvg));
     }
     if super::jws::looks_like(trimmed) {
         return Ok(Format::OpenBadges);
     }
-    let header = csv_header(body).ok_or_else(|| unrecognised("the first line is not a CSV header"))?;
+    let header = csv_header(body).ok_or_else(|| unrecognised(Unrecognised::NotCsvHeader))?;
     if header.iter().map(String::as_str).eq(LINKEDIN_HEADER) {
         return Ok(Format::LinkedIn);
     }
     if header.iter().any(|h| super::csv::is_column(h)) {
         return Ok(Format::Csv);
     }
-    Err(unrecognised("the first line names none of the known columns"))
+    Err(unrecognised(Unrecognised::NoKnownColumn))
 }
 
 fn detect_json(body: &[u8]) -> Result<Format, ValidationError> {
@@ -99,10 +93,7 @@ fn detect_json(body: &[u8]) -> Result<Format, ValidationError> {
     } else if is_open_badges(&map) {
         Ok(Format::OpenBadges)
     } else {
-        Err(unrecognised(
-            "a JSON object with neither `certfolio` (a portfolio document), `basics` or `certificates` (a JSON \
-             Resume), nor the fields of an Open Badges assertion or credential",
-        ))
+        Err(unrecognised(Unrecognised::UnknownJson))
     }
 }
 
@@ -180,7 +171,7 @@ mod tests {
             b"\xff\xfe\x00garbage".to_vec(),
         ] {
             let err = detect(&bad).unwrap_err();
-            assert!(err.message.starts_with("unrecognised format"), "{}", err.message);
+            assert!(err.message().starts_with("unrecognised format"), "{}", err.message());
         }
     }
 }

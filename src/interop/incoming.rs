@@ -4,6 +4,7 @@
 //! [`detect`]; everything that is not a portfolio document goes through [`import_foreign`], so
 //! a format `import_foreign` learns is at once importable everywhere.
 
+use super::openbadges::Docs;
 use super::trust::TrustStore;
 use super::{Format, ImportedCourse, detect, import_foreign, merge};
 use crate::domain::{CourseRecord, Document, ValidationError, parse_document};
@@ -36,11 +37,20 @@ impl Incoming {
     /// Badges (in a foreign file, or carried by a document's attestations) are checked against
     /// `trust` at `now`: a level is never taken from the file.
     pub fn read(bytes: &[u8], trust: &TrustStore, now: i64) -> Result<Incoming, ValidationError> {
+        Incoming::read_with(bytes, trust, now, &Docs::new())
+    }
+
+    /// [`Incoming::read`] with the documents fetched for an Open Badges file that names its
+    /// badge class, issuer or assertion by URL (`openbadges::wanted_documents`; the network
+    /// step is `verify::documents_for_import`).
+    pub fn read_with(bytes: &[u8], trust: &TrustStore, now: i64, docs: &Docs) -> Result<Incoming, ValidationError> {
         let format = detect(bytes)?;
         let content = if format == Format::Document {
             let mut doc = parse_document(bytes)?;
             super::openbadges::check_document(&mut doc, trust, now)?;
             Content::Document(doc)
+        } else if format == Format::OpenBadges {
+            Content::Courses(super::openbadges::parse_with(bytes, trust, now, docs)?.courses)
         } else {
             Content::Courses(import_foreign(bytes, trust, now)?.courses)
         };

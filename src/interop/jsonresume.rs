@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Collector, Format, Imported, ImportedCourse, MAX_ROWS, certified, kind_from_url, partial_iso_date};
+use crate::domain::problem::{Noun, Problem};
 use crate::domain::text::excerpt;
 use crate::domain::{CourseRecord, Document, Email, LearnerRecord, ValidationError};
 
@@ -12,35 +13,33 @@ pub fn parse(bytes: &[u8]) -> Result<Imported, ValidationError> {
     let root: Value = serde_json::from_slice(super::detect::strip_bom(bytes))
         .map_err(|e| crate::domain::document::invalid_json(&e))?;
     let Value::Object(root) = root else {
-        return Err(ValidationError::new("", "a JSON Resume is a JSON object"));
+        return Err(ValidationError::new("", Problem::ResumeNotObject));
     };
     let learner = match root.get("basics") {
         None | Some(Value::Null) => None,
         Some(Value::Object(basics)) => learner(basics)?,
-        Some(_) => return Err(ValidationError::new("basics", "must be a JSON object")),
+        Some(_) => return Err(ValidationError::new("basics", Problem::MustBeObject)),
     };
     let items = match root.get("certificates") {
         None | Some(Value::Null) => &Vec::new(),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(ValidationError::new("certificates", "must be an array")),
+        Some(_) => return Err(ValidationError::new("certificates", Problem::MustBeArray)),
     };
     if items.len() > MAX_ROWS {
-        return Err(ValidationError::new(
-            "certificates",
-            format!("{} certificates; at most {MAX_ROWS} are imported at once", items.len()),
-        ));
+        let problem = Problem::TooManyCertificates { count: items.len(), max: MAX_ROWS };
+        return Err(ValidationError::new("certificates", problem));
     }
-    let mut courses = Collector::new("certificate");
+    let mut courses = Collector::new(Noun::Certificate);
     for (i, item) in items.iter().enumerate() {
         let at = format!("certificates[{i}]");
         let Value::Object(item) = item else {
-            return Err(ValidationError::new(at, "must be a JSON object"));
+            return Err(ValidationError::new(at, Problem::MustBeObject));
         };
         let record = certificate(item, &at)?;
         courses.push(ImportedCourse { at, record })?;
     }
     if courses.is_empty() {
-        return Err(ValidationError::new("certificates", "this JSON Resume has no certificate to import"));
+        return Err(ValidationError::new("certificates", Problem::NoCertificate));
     }
     Ok(Imported { format: Format::JsonResume, learner, courses: courses.into_courses() })
 }
@@ -52,14 +51,14 @@ fn text<'a>(obj: &'a Map<String, Value>, key: &str, at: &str) -> Result<Option<&
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim())),
-        Some(_) => Err(ValidationError::new(format!("{at}.{key}"), "must be a string")),
+        Some(_) => Err(ValidationError::new(format!("{at}.{key}"), Problem::MustBeString)),
     }
 }
 
 fn certificate(item: &Map<String, Value>, at: &str) -> Result<CourseRecord, ValidationError> {
     let field = |key: &str| format!("{at}.{key}");
     let name = text(item, "name", at)?
-        .ok_or_else(|| ValidationError::new(field("name"), "is missing; every certificate needs a name"))?;
+        .ok_or_else(|| ValidationError::new(field("name"), Problem::MissingName { noun: Noun::Certificate }))?;
     let mut course = certified(name.to_owned());
     let url = text(item, "url", at)?;
     let (platform, institution) = super::split_issuer(text(item, "issuer", at)?.unwrap_or_default());
@@ -68,18 +67,13 @@ fn certificate(item: &Map<String, Value>, at: &str) -> Result<CourseRecord, Vali
     if let Some(attestation) = course.attestation.as_mut() {
         if let Some(date) = text(item, "date", at)? {
             attestation.issued_on = Some(partial_iso_date(date).ok_or_else(|| {
-                ValidationError::new(
-                    field("date"),
-                    format!("`{}` is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY", excerpt(date)),
-                )
+                ValidationError::new(field("date"), Problem::NotAPartialDate { value: excerpt(date).into_owned() })
             })?);
         }
         if let Some(url) = url {
             crate::domain::text::check_url(&field("url"), url).map_err(|e| {
-                ValidationError::new(
-                    e.path,
-                    format!("{} (`{}`); only http and https links are imported", e.message, excerpt(url)),
-                )
+                let value = excerpt(url).into_owned();
+                ValidationError::new(e.path, Problem::ImportedLink { problem: Box::new(e.problem), value })
             })?;
             attestation.url = Some(url.to_owned());
             attestation.kind = kind_from_url(url);
@@ -92,7 +86,7 @@ fn certificate(item: &Map<String, Value>, at: &str) -> Result<CourseRecord, Vali
             "attestation.url" => "url",
             other => other,
         };
-        ValidationError::new(field(key), e.message)
+        ValidationError::new(field(key), e.problem)
     })?;
     Ok(course)
 }
@@ -101,7 +95,7 @@ fn certificate(item: &Map<String, Value>, at: &str) -> Result<CourseRecord, Vali
 fn learner(basics: &Map<String, Value>) -> Result<Option<LearnerRecord>, ValidationError> {
     let Some(name) = text(basics, "name", "basics")? else { return Ok(None) };
     let email = text(basics, "email", "basics")?
-        .map(|e| Email::parse(e).map(|e| e.to_string()).map_err(|m| ValidationError::new("basics.email", m)))
+        .map(|e| Email::parse(e).map(|e| e.to_string()).map_err(|p| ValidationError::new("basics.email", p)))
         .transpose()?;
     let location = match basics.get("location") {
         Some(Value::Object(loc)) => {
@@ -114,7 +108,7 @@ fn learner(basics: &Map<String, Value>) -> Result<Option<LearnerRecord>, Validat
             (!parts.is_empty()).then(|| parts.join(", "))
         }
         None | Some(Value::Null) => None,
-        Some(_) => return Err(ValidationError::new("basics.location", "must be a JSON object")),
+        Some(_) => return Err(ValidationError::new("basics.location", Problem::MustBeObject)),
     };
     let record = LearnerRecord {
         name: name.to_owned(),
@@ -126,7 +120,7 @@ fn learner(basics: &Map<String, Value>) -> Result<Option<LearnerRecord>, Validat
     };
     record.validate("").map_err(|e| {
         let key = if e.path == "headline" { "label" } else { e.path.as_str() };
-        ValidationError::new(format!("basics.{key}"), e.message)
+        ValidationError::new(format!("basics.{key}"), e.problem)
     })?;
     Ok(Some(record))
 }
@@ -241,9 +235,9 @@ mod tests {
         ];
         for (value, path) in cases {
             let err = parse(value.to_string().as_bytes()).unwrap_err();
-            assert_eq!(err.path, path, "{value}: {}", err.message);
+            assert_eq!(err.path, path, "{value}: {}", err.message());
         }
-        assert!(parse(b"{\"certificates\": [").unwrap_err().message.contains("invalid JSON"));
+        assert!(parse(b"{\"certificates\": [").unwrap_err().message().contains("invalid JSON"));
         assert!(parse(format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).as_bytes()).is_err());
     }
 

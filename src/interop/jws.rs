@@ -1,6 +1,6 @@
 //! Compact JWS (`header.payload.signature`, base64url): the form of a signed Open Badges 2.0
 //! assertion and of an Open Badges 3.0 VC-JWT. Parsing is total; checking a signature needs a
-//! key handed in (see `trust`), never one fetched.
+//! key handed in (the trust file's, see `trust`, or one the verification job fetched).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::trust::PublicKey;
 use crate::domain::ValidationError;
+use crate::domain::problem::{BadgeProblem as B, KeyProblem};
 
 /// A compact JWS, decoded but not yet checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +21,8 @@ pub struct Jws {
     signature: Vec<u8>,
 }
 
-fn err(message: impl Into<String>) -> ValidationError {
-    ValidationError::new("JWS", message)
+fn err(problem: B) -> ValidationError {
+    ValidationError::new("JWS", problem)
 }
 
 /// Three base64url segments separated by dots, nothing else (whitespace around allowed).
@@ -39,15 +40,15 @@ pub fn parse(text: &str) -> Result<Jws, ValidationError> {
     let text = text.trim();
     let parts: Vec<&str> = text.split('.').collect();
     let [h, p, s] = parts.as_slice() else {
-        return Err(err(format!("a compact JWS has 3 parts separated by dots, this has {}", parts.len())));
+        return Err(err(B::JwsParts { count: parts.len() }));
     };
-    let decode = |what: &str, part: &str| {
-        URL_SAFE_NO_PAD.decode(part).map_err(|e| err(format!("the {what} is not base64url ({e})")))
+    let decode = |what: &'static str, part: &str| {
+        URL_SAFE_NO_PAD.decode(part).map_err(|e| err(B::JwsNotBase64 { part: what, detail: e.to_string() }))
     };
     let header_bytes = decode("header", h)?;
     let header: Map<String, Value> =
-        serde_json::from_slice(&header_bytes).map_err(|e| err(format!("the header is not a JSON object ({e})")))?;
-    let alg = header.get("alg").and_then(Value::as_str).ok_or_else(|| err("the header has no `alg`"))?.to_owned();
+        serde_json::from_slice(&header_bytes).map_err(|e| err(B::JwsHeaderNotObject { detail: e.to_string() }))?;
+    let alg = header.get("alg").and_then(Value::as_str).ok_or_else(|| err(B::JwsNoAlg))?.to_owned();
     let payload = decode("payload", p)?;
     let signature = decode("signature", s)?;
     Ok(Jws { header, payload, alg, signing_input: format!("{h}.{p}"), signature })
@@ -65,7 +66,7 @@ impl Jws {
 
     /// The public key the header itself carries (`jwk`), if any. Such a key proves only that
     /// the badge was not altered since someone signed it, not who that someone is.
-    pub fn embedded_key(&self) -> Option<Result<PublicKey, String>> {
+    pub fn embedded_key(&self) -> Option<Result<PublicKey, KeyProblem>> {
         self.header.get("jwk").map(PublicKey::from_jwk)
     }
 

@@ -8,6 +8,7 @@
 
 use super::detect::{LINKEDIN_HEADER, strip_bom};
 use super::{Collector, Imported, ImportedCourse, MAX_ROWS, kind_from_url, platform_from_url};
+use crate::domain::problem::{Noun, Problem, at_cell, at_line};
 use crate::domain::text::excerpt;
 use crate::domain::{IsoDate, ValidationError};
 
@@ -20,45 +21,43 @@ pub fn parse(bytes: &[u8]) -> Result<Imported, ValidationError> {
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => return Err(super::csv::read_error(&e)),
-        None => return Err(ValidationError::new("line 1", "the file is empty")),
+        None => return Err(ValidationError::new(at_line(1), Problem::FileEmpty)),
     };
     let trimmed: Vec<String> = header.iter().map(|c| String::from_utf8_lossy(c).trim().to_owned()).collect();
     if !trimmed.iter().map(String::as_str).eq(LINKEDIN_HEADER) {
         return Err(ValidationError::new(
-            "line 1",
-            format!("not LinkedIn's Certifications.csv header; expected `{}`", LINKEDIN_HEADER.join(",")),
+            at_line(1),
+            Problem::NotLinkedInHeader { expected: LINKEDIN_HEADER.join(",") },
         ));
     }
-    let mut courses = Collector::new("certification");
+    let mut courses = Collector::new(Noun::Certification);
     for record in records {
         let record = record.map_err(|e| super::csv::read_error(&e))?;
         let line = record.position().map_or(0, ::csv::Position::line);
         if courses.len() >= MAX_ROWS {
-            return Err(ValidationError::new(
-                format!("line {line}"),
-                format!("more than {MAX_ROWS} certifications in one file; split it"),
-            ));
+            let problem = Problem::TooManyRows { max: MAX_ROWS, noun: Noun::Certification };
+            return Err(ValidationError::new(at_line(line), problem));
         }
         let cells = super::csv::cells(&record, &LINKEDIN_HEADER, line)?;
         if cells.iter().all(String::is_empty) {
             continue;
         }
         let course = row(&cells, line)?;
-        courses.push(ImportedCourse { at: format!("line {line}"), record: course })?;
+        courses.push(ImportedCourse { at: at_line(line), record: course })?;
     }
     if courses.is_empty() {
-        return Err(ValidationError::new("line 2", "the file has a header but no certification"));
+        return Err(ValidationError::new(at_line(2), Problem::NoRows { noun: Noun::Certification }));
     }
     Ok(Imported { format: super::Format::LinkedIn, learner: None, courses: courses.into_courses() })
 }
 
 fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, ValidationError> {
-    let at = |column: &str| format!("line {line}, column {column}");
+    let at = |column: &str| at_cell(line, column);
     let [name, url, authority, started, finished, license] = cells else {
-        return Err(ValidationError::new(format!("line {line}"), "expected 6 columns"));
+        return Err(ValidationError::new(at_line(line), Problem::SixColumns));
     };
     if name.is_empty() {
-        return Err(ValidationError::new(at("Name"), "is empty; every certification needs a name"));
+        return Err(ValidationError::new(at("Name"), Problem::MissingName { noun: Noun::Certification }));
     }
     let mut course = super::bare(name.clone());
     let (platform, institution) = super::split_issuer(authority);
@@ -67,25 +66,21 @@ fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, Valid
     let mut attestation = super::empty_attestation();
     if !url.is_empty() {
         crate::domain::text::check_url(&at("Url"), url).map_err(|e| {
-            ValidationError::new(
-                e.path,
-                format!("{} (`{}`); only http and https links are imported", e.message, excerpt(url)),
-            )
+            let value = excerpt(url).into_owned();
+            ValidationError::new(e.path, Problem::ImportedLink { problem: Box::new(e.problem), value })
         })?;
         attestation.url = Some(url.clone());
         attestation.kind = kind_from_url(url);
     }
-    attestation.issued_on = month_year(started).map_err(|m| ValidationError::new(at("Started On"), m))?;
+    attestation.issued_on = month_year(started).map_err(|p| ValidationError::new(at("Started On"), p))?;
     attestation.credential_id = (!license.is_empty()).then(|| license.clone());
     if !finished.is_empty() {
-        let expires = month_year(finished).map_err(|m| ValidationError::new(at("Finished On"), m))?;
+        let expires = month_year(finished).map_err(|p| ValidationError::new(at("Finished On"), p))?;
         if let (Some(issued), Some(expires)) = (attestation.issued_on, expires)
             && expires < issued
         {
-            return Err(ValidationError::new(
-                at("Finished On"),
-                format!("the expiration date `{finished}` is before the issue date (Started On) `{started}`"),
-            ));
+            let problem = Problem::ExpiryBeforeIssue { issued: started.clone(), expires: finished.clone() };
+            return Err(ValidationError::new(at("Finished On"), problem));
         }
         // LinkedIn asks for a month: the first day of it, so that a certificate is never shown
         // as valid for longer than the learner said.
@@ -101,18 +96,18 @@ fn row(cells: &[String], line: u64) -> Result<crate::domain::CourseRecord, Valid
             "attestation.expires_on" => "Finished On",
             other => other,
         };
-        ValidationError::new(at(column), e.message)
+        ValidationError::new(at(column), e.problem)
     })?;
     Ok(course)
 }
 
 /// `Mar 2015` (or `March 2015`) → 2015-03-01; `2015` → 2015-01-01; empty → none.
-fn month_year(value: &str) -> Result<Option<IsoDate>, String> {
+fn month_year(value: &str) -> Result<Option<IsoDate>, Problem> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
-    let bad = || format!("`{}` is not a date like `Mar 2015` or `2015`", excerpt(value));
+    let bad = || Problem::NotAMonthYear { value: excerpt(value).into_owned() };
     let (month, year) = match value.split_once(' ') {
         Some((m, y)) => {
             let m = m.to_ascii_lowercase();
@@ -211,7 +206,7 @@ mod tests {
         assert_eq!(one("A,,X,,").unwrap_err().path, "line 2");
         let err = parse(format!("{HEADER}A,,X,Mar 2020,,\nA,,X,Apr 2020,,\n").as_bytes()).unwrap_err();
         assert_eq!(err.path, "line 3");
-        assert!(err.message.contains("line 2"), "{}", err.message);
+        assert!(err.message().contains("line 2"), "{}", err.message());
         assert!(parse(HEADER.as_bytes()).is_err());
     }
 
@@ -238,6 +233,6 @@ mod tests {
             assert!(parse(&bad).is_err(), "{}", String::from_utf8_lossy(&bad));
         }
         let many = format!("{HEADER}{}", (0..=MAX_ROWS).map(|i| format!("c{i},,X,,,\n")).collect::<String>());
-        assert!(parse(many.as_bytes()).unwrap_err().message.contains("more than"));
+        assert!(parse(many.as_bytes()).unwrap_err().message().contains("more than"));
     }
 }

@@ -23,6 +23,7 @@ pub mod trust;
 use std::collections::HashMap;
 
 use crate::domain::document::DOCUMENT_VERSION;
+use crate::domain::problem::{Noun, Problem};
 use crate::domain::text::normalize_name;
 use crate::domain::{
     AttestationKind, AttestationRecord, CourseRecord, Document, IsoDate, LearnerRecord, ValidationError,
@@ -62,9 +63,7 @@ pub fn import_foreign(bytes: &[u8], trust: &TrustStore, now: i64) -> Result<Impo
         Format::Csv => csv::parse(bytes),
         Format::JsonResume => jsonresume::parse(bytes),
         Format::OpenBadges => openbadges::parse(bytes, trust, now),
-        Format::Document => {
-            Err(ValidationError::new("certfolio", "this is a portfolio document; import it as a document"))
-        }
+        Format::Document => Err(ValidationError::new("certfolio", Problem::IsADocument)),
     }
 }
 
@@ -80,7 +79,7 @@ pub fn merge(current: &Document, imported: Vec<ImportedCourse>) -> Result<Docume
             Some(existing) => overlay((*existing).clone(), record),
             None => record,
         };
-        merged.validate("").map_err(|e| ValidationError::new(join_at(&at, &e.path), e.message))?;
+        merged.validate("").map_err(|e| ValidationError::new(join_at(&at, &e.path), e.problem))?;
         courses.push(merged);
     }
     let doc =
@@ -236,13 +235,13 @@ pub(crate) fn partial_iso_date(value: &str) -> Option<IsoDate> {
 /// loses nothing by being read once. Identities are hashed: a 5000-row file costs 5000 look-ups,
 /// not 12 million comparisons.
 pub(crate) struct Collector {
-    noun: &'static str,
+    noun: Noun,
     courses: Vec<ImportedCourse>,
     seen: HashMap<String, usize>,
 }
 
 impl Collector {
-    pub(crate) fn new(noun: &'static str) -> Self {
+    pub(crate) fn new(noun: Noun) -> Self {
         Collector { noun, courses: Vec::new(), seen: HashMap::new() }
     }
 
@@ -257,13 +256,10 @@ impl Collector {
     pub(crate) fn push(&mut self, course: ImportedCourse) -> Result<(), ValidationError> {
         match self.seen.get(&course.record.identity()) {
             Some(&i) if self.courses[i].record == course.record => Ok(()),
-            Some(&i) => Err(ValidationError::new(
-                course.at,
-                format!(
-                    "repeats the {} at {} with different details (same title, platform and start date)",
-                    self.noun, self.courses[i].at
-                ),
-            )),
+            Some(&i) => {
+                let problem = Problem::RepeatsRow { noun: self.noun, first: self.courses[i].at.clone() };
+                Err(ValidationError::new(course.at, problem))
+            }
             None => {
                 self.seen.insert(course.record.identity(), self.courses.len());
                 self.courses.push(course);

@@ -9,6 +9,7 @@
 use std::io::Read;
 
 use crate::domain::ValidationError;
+use crate::domain::problem::{BadgeProblem as B, PngTextFault as T};
 
 const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
@@ -35,37 +36,33 @@ pub struct Baked {
     pub text: String,
 }
 
-fn err(message: impl Into<String>) -> ValidationError {
-    ValidationError::new("PNG", message)
+fn err(problem: B) -> ValidationError {
+    ValidationError::new("PNG", problem)
 }
 
 /// The badge text of a baked PNG. A PNG without one, a truncated or corrupt chunk list, or a
 /// chunk whose checksum is wrong is refused with where the problem is.
 pub fn badge_chunk(bytes: &[u8]) -> Result<Baked, ValidationError> {
     if bytes.get(..8) != Some(SIGNATURE.as_slice()) {
-        return Err(err("not a PNG image (its first 8 bytes are not the PNG signature)"));
+        return Err(err(B::NotPng));
     }
     let mut pos = 8usize;
     let mut index = 0usize;
     loop {
-        let header = bytes
-            .get(pos..pos.saturating_add(8))
-            .ok_or_else(|| err(format!("the file ends at byte {pos}, inside the chunk list (truncated?)")))?;
+        let header = bytes.get(pos..pos.saturating_add(8)).ok_or_else(|| err(B::PngTruncated { pos }))?;
         let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
         let kind: [u8; 4] = [header[4], header[5], header[6], header[7]];
         let name = String::from_utf8_lossy(&kind).into_owned();
         if len > MAX_CHUNK || !kind.iter().all(u8::is_ascii_alphabetic) {
-            return Err(err(format!("chunk {index} at byte {pos} is not a valid PNG chunk")));
+            return Err(err(B::PngChunk { index, pos }));
         }
         let data_start = pos + 8;
         let end = data_start.checked_add(len).and_then(|e| e.checked_add(4)).filter(|e| *e <= bytes.len());
         let Some(end) = end else {
-            return Err(err(format!(
-                "chunk {name} at byte {pos} claims {len} bytes, more than the file holds (truncated?)"
-            )));
+            return Err(err(B::PngChunkTooLong { name, pos, len }));
         };
         if index == 0 && &kind != b"IHDR" {
-            return Err(err("the first chunk is not IHDR: not a valid PNG image"));
+            return Err(err(B::PngNoHeader));
         }
         let is_text = matches!(&kind, b"tEXt" | b"iTXt" | b"zTXt");
         if is_text {
@@ -76,17 +73,14 @@ pub fn badge_chunk(bytes: &[u8]) -> Result<Baked, ValidationError> {
                 sum.update(&kind);
                 sum.update(data);
                 if sum.sum().to_be_bytes() != crc {
-                    return Err(err(format!("the {name} chunk `openbadges` at byte {pos} fails its CRC check")));
+                    return Err(err(B::PngCrc { name, pos }));
                 }
-                let text = chunk_text(&kind, data).map_err(|m| err(format!("the {name} chunk at byte {pos}: {m}")))?;
+                let text = chunk_text(&kind, data).map_err(|fault| err(B::PngText { name, pos, fault }))?;
                 return Ok(Baked { baking, text });
             }
         }
         if &kind == b"IEND" {
-            return Err(err(
-                "this PNG image holds no Open Badges data (no `openbadges` or `openbadgecredential` chunk): \
-                 it is not a baked badge",
-            ));
+            return Err(err(B::PngNotBaked));
         }
         pos = end;
         index += 1;
@@ -103,35 +97,35 @@ fn keyword_baking(data: &[u8]) -> Option<Baking> {
 }
 
 /// The text of a tEXt (Latin-1), zTXt (zlib, Latin-1) or iTXt (UTF-8, maybe zlib) chunk.
-fn chunk_text(kind: &[u8; 4], data: &[u8]) -> Result<String, String> {
-    let nul = data.iter().position(|b| *b == 0).ok_or("no keyword separator")?;
+fn chunk_text(kind: &[u8; 4], data: &[u8]) -> Result<String, T> {
+    let nul = data.iter().position(|b| *b == 0).ok_or(T::NoKeywordSeparator)?;
     let rest = &data[nul + 1..];
     match kind {
         b"tEXt" => Ok(latin1(rest)),
         b"zTXt" => {
-            let (&method, compressed) = rest.split_first().ok_or("no compression method")?;
+            let (&method, compressed) = rest.split_first().ok_or(T::NoCompressionMethod)?;
             if method != 0 {
-                return Err(format!("unknown compression method {method}"));
+                return Err(T::UnknownCompressionMethod { method });
             }
             Ok(latin1(&inflate(compressed)?))
         }
         _ => {
-            let (&flag, rest) = rest.split_first().ok_or("no compression flag")?;
-            let (&method, rest) = rest.split_first().ok_or("no compression method")?;
+            let (&flag, rest) = rest.split_first().ok_or(T::NoCompressionFlag)?;
+            let (&method, rest) = rest.split_first().ok_or(T::NoCompressionMethod)?;
             // Language tag, then translated keyword, each NUL-terminated.
-            let lang_end = rest.iter().position(|b| *b == 0).ok_or("no language tag terminator")?;
+            let lang_end = rest.iter().position(|b| *b == 0).ok_or(T::NoLanguageTerminator)?;
             let rest = &rest[lang_end + 1..];
-            let tr_end = rest.iter().position(|b| *b == 0).ok_or("no translated keyword terminator")?;
+            let tr_end = rest.iter().position(|b| *b == 0).ok_or(T::NoTranslatedKeywordTerminator)?;
             let text = &rest[tr_end + 1..];
             let raw = match (flag, method) {
                 (0, _) => text.to_vec(),
                 (1, 0) => inflate(text)?,
-                _ => return Err(format!("unknown compression (flag {flag}, method {method})")),
+                _ => return Err(T::UnknownCompression { flag, method }),
             };
             if raw.len() > MAX_TEXT {
-                return Err(format!("the text is larger than {MAX_TEXT} bytes"));
+                return Err(T::TooLarge { max: MAX_TEXT });
             }
-            String::from_utf8(raw).map_err(|_| "the text is not UTF-8".to_owned())
+            String::from_utf8(raw).map_err(|_| T::NotUtf8)
         }
     }
 }
@@ -141,14 +135,14 @@ fn latin1(bytes: &[u8]) -> String {
 }
 
 /// zlib-inflates at most `MAX_TEXT` bytes; more is refused rather than truncated.
-fn inflate(compressed: &[u8]) -> Result<Vec<u8>, String> {
+fn inflate(compressed: &[u8]) -> Result<Vec<u8>, T> {
     let mut out = Vec::new();
     flate2::read::ZlibDecoder::new(compressed)
         .take(MAX_TEXT as u64 + 1)
         .read_to_end(&mut out)
-        .map_err(|e| format!("the compressed text does not inflate ({e})"))?;
+        .map_err(|e| T::DoesNotInflate { detail: e.to_string() })?;
     if out.len() > MAX_TEXT {
-        return Err(format!("the text inflates to more than {MAX_TEXT} bytes"));
+        return Err(T::InflatesTooLarge { max: MAX_TEXT });
     }
     Ok(out)
 }
@@ -200,7 +194,7 @@ mod tests {
         assert_eq!(b.baking, Baking::OpenBadgeCredential);
         assert!(b.text.starts_with("eyJ"));
         let e = badge_chunk(&real("openbadges2/bad_png_unbaked_bakery.png")).unwrap_err();
-        assert!(e.message.contains("no Open Badges data"), "{}", e.message);
+        assert!(e.message().contains("no Open Badges data"), "{}", e.message());
     }
 
     #[test]
@@ -222,7 +216,7 @@ mod tests {
         data.extend_from_slice(&z.finish().unwrap());
         let mut png = baked(1, 1, "x", "");
         png.splice(iend..iend, chunk(b"zTXt", &data));
-        assert!(badge_chunk(&png).unwrap_err().message.contains("more than"));
+        assert!(badge_chunk(&png).unwrap_err().message().contains("more than"));
     }
 
     #[test]
@@ -238,10 +232,10 @@ mod tests {
         let mut bad_crc = good.clone();
         let last = bad_crc.len() - 13;
         bad_crc[last] ^= 1;
-        assert!(badge_chunk(&bad_crc).unwrap_err().message.contains("CRC"));
+        assert!(badge_chunk(&bad_crc).unwrap_err().message().contains("CRC"));
         let mut huge = good.clone();
         huge[33..37].copy_from_slice(&0x7fff_fff0u32.to_be_bytes());
-        assert!(badge_chunk(&huge).unwrap_err().message.contains("more than the file holds"));
+        assert!(badge_chunk(&huge).unwrap_err().message().contains("more than the file holds"));
         for i in 0..good.len() {
             for v in [0u8, 0xff, b'{'] {
                 let mut m = good.clone();

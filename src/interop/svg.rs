@@ -9,6 +9,7 @@
 
 use super::png::Baking;
 use crate::domain::ValidationError;
+use crate::domain::problem::BadgeProblem as B;
 
 /// The namespaces bakers bind the prefix to (2.0's and 3.0's).
 const NAMESPACES: &[&str] = &[
@@ -18,8 +19,8 @@ const NAMESPACES: &[&str] = &[
     "http://purl.imsglobal.org/ob/v3p0",
 ];
 
-fn err(message: impl Into<String>) -> ValidationError {
-    ValidationError::new("SVG", message)
+fn err(problem: B) -> ValidationError {
+    ValidationError::new("SVG", problem)
 }
 
 /// What the element carries: its text when it has some, else its `verify` attribute.
@@ -32,7 +33,7 @@ pub struct SvgBadge {
 /// The badge payload of a baked SVG.
 pub fn badge_payload(bytes: &[u8]) -> Result<SvgBadge, ValidationError> {
     let text = std::str::from_utf8(super::detect::strip_bom(bytes))
-        .map_err(|e| err(format!("the file is not UTF-8 text ({e})")))?;
+        .map_err(|e| err(B::SvgNotUtf8 { detail: e.to_string() }))?;
     let mut prefixes = declared_prefixes(text);
     if prefixes.is_empty() {
         prefixes.push("openbadges".to_owned());
@@ -45,10 +46,7 @@ pub fn badge_payload(bytes: &[u8]) -> Result<SvgBadge, ValidationError> {
             }
         }
     }
-    Err(err(
-        "this SVG image holds no Open Badges data (no <openbadges:assertion> or <openbadges:credential> element): \
-         it is not a baked badge",
-    ))
+    Err(err(B::SvgNotBaked))
 }
 
 /// Prefixes bound to an Open Badges namespace by `xmlns:PREFIX="…"`.
@@ -82,7 +80,7 @@ fn element(text: &str, name: &str) -> Result<Option<String>, ValidationError> {
         // `<openbadges:assertionX` is another element.
         match text[at..].chars().next() {
             Some(c) if c.is_whitespace() || c == '>' || c == '/' => break at,
-            None => return Err(err(format!("the file ends inside <{name}> (truncated?)"))),
+            None => return Err(err(B::SvgEndsInside { name: name.to_owned() })),
             Some(_) => from = at,
         }
     };
@@ -92,8 +90,7 @@ fn element(text: &str, name: &str) -> Result<Option<String>, ValidationError> {
         String::new()
     } else {
         let close = format!("</{name}");
-        let end =
-            text[body_start..].find(&close).ok_or_else(|| err(format!("<{name}> is never closed (truncated?)")))?;
+        let end = text[body_start..].find(&close).ok_or_else(|| err(B::SvgNeverClosed { name: name.to_owned() }))?;
         element_text(&text[body_start..body_start + end])
     };
     let body = body.trim();
@@ -102,7 +99,7 @@ fn element(text: &str, name: &str) -> Result<Option<String>, ValidationError> {
     }
     match verify {
         Some(v) if !v.trim().is_empty() => Ok(Some(v.trim().to_owned())),
-        _ => Err(err(format!("<{name}> is empty: it has neither badge data nor a `verify` attribute"))),
+        _ => Err(err(B::SvgEmpty { name: name.to_owned() })),
     }
 }
 
@@ -124,7 +121,7 @@ fn start_tag<'a>(text: &'a str, from: usize, name: &str) -> Result<(&'a str, boo
             (None, _) => {}
         }
     }
-    Err(err(format!("the start tag <{name}> is never closed (truncated?)")))
+    Err(err(B::SvgTagNeverClosed { name: name.to_owned() }))
 }
 
 /// The value of `name="…"` in a start tag's attribute text, entities decoded.
@@ -235,7 +232,7 @@ mod tests {
         let svg = b"<svg><openbadges:assertion>{&quot;x&quot;: 1}</openbadges:assertion></svg>";
         assert_eq!(badge_payload(svg).unwrap().text, "{\"x\": 1}");
         assert!(badge_payload(b"<svg><openbadges:assertion></openbadges:assertion></svg>").is_err());
-        assert!(badge_payload(b"<svg><rect/></svg>").unwrap_err().message.contains("no Open Badges data"));
+        assert!(badge_payload(b"<svg><rect/></svg>").unwrap_err().message().contains("no Open Badges data"));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The issuers whose badge signatures certfolio vouches for: `trusted-issuers.json` in the data
 //! folder, read once at start (by `serve` and by the command line).
 //!
-//! certfolio never fetches a key: a key named by URL or DID in a badge would have to be
-//! downloaded, and an import must work offline and leak nothing about the learner. So the
-//! operator lists the keys they trust, and only those make a badge "signature verified".
+//! A key the operator lists is the strongest tie between a signature and an issuer: the badge
+//! is then from a "known issuer", named as the operator names it. Without an entry, the
+//! verification job (`verify`) checks the key the badge itself names (a DID, a key URL) and says
+//! where it came from; this file is read at import too, offline, so that a badge altered under
+//! a trusted issuer's name is refused at once.
 //!
 //! ```json
 //! {"issuers": [
@@ -19,6 +21,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::ValidationError;
+use crate::domain::problem::{KeyProblem, Problem};
+use crate::domain::text::excerpt;
 
 /// The trust file's name inside the data folder.
 pub const FILE_NAME: &str = "trusted-issuers.json";
@@ -75,21 +79,15 @@ struct EntryShape {
 impl TrustStore {
     /// Parses the trust file's text; the error path names the entry (`issuers[2].jwk`).
     pub fn from_json(bytes: &[u8]) -> Result<TrustStore, ValidationError> {
-        let file: FileShape = serde_json::from_slice(bytes).map_err(|e| {
-            ValidationError::new(
-                "",
-                format!(
-                    "invalid trust file ({e}); expected {{\"issuers\": [{{\"name\", \"jwk\" or \"pem\", \"id\"?}}]}}"
-                ),
-            )
-        })?;
+        let file: FileShape = serde_json::from_slice(bytes)
+            .map_err(|e| ValidationError::new("", Problem::TrustFile { detail: e.to_string() }))?;
         let mut issuers = Vec::with_capacity(file.issuers.len());
         for (i, raw) in file.issuers.into_iter().enumerate() {
             let at = |f: &str| if f.is_empty() { format!("issuers[{i}]") } else { format!("issuers[{i}].{f}") };
-            let entry: EntryShape =
-                serde_json::from_value(raw).map_err(|e| ValidationError::new(at(""), e.to_string()))?;
+            let entry: EntryShape = serde_json::from_value(raw)
+                .map_err(|e| ValidationError::new(at(""), Problem::TrustEntry { detail: e.to_string() }))?;
             if entry.name.trim().is_empty() {
-                return Err(ValidationError::new(at("name"), "must not be empty"));
+                return Err(ValidationError::new(at("name"), Problem::Empty));
             }
             let (key, kid) = match (&entry.jwk, &entry.pem) {
                 (Some(jwk), None) => {
@@ -97,7 +95,7 @@ impl TrustStore {
                     (key, jwk.get("kid").and_then(Value::as_str).map(str::to_owned))
                 }
                 (None, Some(pem)) => (PublicKey::from_pem(pem).map_err(|m| ValidationError::new(at("pem"), m))?, None),
-                _ => return Err(ValidationError::new(at(""), "give the key as exactly one of `jwk` or `pem`")),
+                _ => return Err(ValidationError::new(at(""), Problem::TrustKeyChoice)),
             };
             let id = entry.id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
             issuers.push(TrustedIssuer { name: entry.name.trim().to_owned(), id, kid, key });
@@ -106,14 +104,16 @@ impl TrustStore {
     }
 }
 
-fn b64(value: &Value, field: &str) -> Result<Vec<u8>, String> {
-    let s = value.get(field).and_then(Value::as_str).ok_or_else(|| format!("the JWK has no `{field}`"))?;
-    URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')).map_err(|e| format!("the JWK's `{field}` is not base64url ({e})"))
+fn b64(value: &Value, field: &'static str) -> Result<Vec<u8>, KeyProblem> {
+    let s = value.get(field).and_then(Value::as_str).ok_or(KeyProblem::NoMember { member: field })?;
+    URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .map_err(|e| KeyProblem::NotBase64 { member: field, detail: e.to_string() })
 }
 
 impl PublicKey {
     /// A public JWK: RSA (`n`, `e`), EC P-256 (`x`, `y`) or OKP Ed25519 (`x`).
-    pub fn from_jwk(jwk: &Value) -> Result<PublicKey, String> {
+    pub fn from_jwk(jwk: &Value) -> Result<PublicKey, KeyProblem> {
         let kty = jwk.get("kty").and_then(Value::as_str).unwrap_or("");
         let crv = jwk.get("crv").and_then(Value::as_str).unwrap_or("");
         match (kty, crv) {
@@ -122,12 +122,12 @@ impl PublicKey {
                 let e = rsa::BigUint::from_bytes_be(&b64(jwk, "e")?);
                 rsa::RsaPublicKey::new(n, e)
                     .map(|k| PublicKey::Rsa(Box::new(k)))
-                    .map_err(|e| format!("not a usable RSA key ({e})"))
+                    .map_err(|e| KeyProblem::BadRsa { detail: e.to_string() })
             }
             ("EC", "P-256") => {
                 let (x, y) = (b64(jwk, "x")?, b64(jwk, "y")?);
                 if x.len() != 32 || y.len() != 32 {
-                    return Err("a P-256 key's `x` and `y` are 32 bytes each".into());
+                    return Err(KeyProblem::P256Size);
                 }
                 let point = p256::EncodedPoint::from_affine_coordinates(
                     p256::FieldBytes::from_slice(&x),
@@ -136,25 +136,21 @@ impl PublicKey {
                 );
                 p256::ecdsa::VerifyingKey::from_encoded_point(&point)
                     .map(PublicKey::P256)
-                    .map_err(|_| "the point is not on the P-256 curve".to_owned())
+                    .map_err(|_| KeyProblem::NotOnCurve)
             }
             ("OKP", "Ed25519") => {
-                let x: [u8; 32] =
-                    b64(jwk, "x")?.try_into().map_err(|_| "an Ed25519 key's `x` is 32 bytes".to_owned())?;
+                let x: [u8; 32] = b64(jwk, "x")?.try_into().map_err(|_| KeyProblem::Ed25519Size)?;
                 ed25519_dalek::VerifyingKey::from_bytes(&x)
                     .map(PublicKey::Ed25519)
-                    .map_err(|e| format!("not a usable Ed25519 key ({e})"))
+                    .map_err(|e| KeyProblem::BadEd25519 { detail: e.to_string() })
             }
-            _ => Err(format!(
-                "unsupported key type `{kty}`{}: use RSA, EC P-256 or OKP Ed25519",
-                if crv.is_empty() { String::new() } else { format!(" / curve `{crv}`") }
-            )),
+            _ => Err(KeyProblem::Unsupported { kty: excerpt(kty).into_owned(), crv: excerpt(crv).into_owned() }),
         }
     }
 
     /// A PEM public key: SPKI (`BEGIN PUBLIC KEY`, RSA, P-256 or Ed25519) or PKCS#1
     /// (`BEGIN RSA PUBLIC KEY`).
-    pub fn from_pem(pem: &str) -> Result<PublicKey, String> {
+    pub fn from_pem(pem: &str) -> Result<PublicKey, KeyProblem> {
         use p256::pkcs8::DecodePublicKey;
         use rsa::pkcs1::DecodeRsaPublicKey;
         let pem = pem.trim();
@@ -170,7 +166,7 @@ impl PublicKey {
         if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_pem(pem) {
             return Ok(PublicKey::Ed25519(k));
         }
-        Err("not a PEM public key of a supported type (RSA, EC P-256 or Ed25519)".into())
+        Err(KeyProblem::NotPem)
     }
 }
 
@@ -185,7 +181,7 @@ mod tests {
         let e = TrustStore::from_json(br#"{"issuers": [{"name": "A"}]}"#).unwrap_err();
         assert_eq!(e.path, "issuers[0]");
         let e = TrustStore::from_json(br#"{"issuers": [{"name": "A", "pem": "x", "colour": 1}]}"#).unwrap_err();
-        assert!(e.message.contains("colour"), "{}", e.message);
+        assert!(e.message().contains("colour"), "{}", e.message());
         assert!(TrustStore::from_json(b"[]").is_err());
         assert_eq!(TrustStore::from_json(br#"{"issuers": []}"#).unwrap(), TrustStore::default());
     }

@@ -71,6 +71,8 @@ const EFFORT_TITLE: Style = Style::new(Weight::Bold, 9.5, INK);
 const CLAIMS: Style = Style::new(Weight::Bold, 8.5, MUTED);
 const LEVEL: Style = Style::new(Weight::Regular, 7.5, MUTED);
 const MARK: Style = Style::new(Weight::Bold, 7.5, layout::ALERT);
+/// What certfolio checked of a claim, under its level.
+const CHECK: Style = Style::new(Weight::Regular, 7.5, MUTED);
 
 /// Entries: a date column on the left, the body to its right.
 const DATE_W: f32 = 30.0;
@@ -289,8 +291,10 @@ fn header(c: &mut Canvas<'_>, p: &Portfolio) {
         c.rect(MARGIN_X, top - 0.6, 0.9, y - top + 1.2, ACCENT);
         y += 3.6;
     }
-    // The "not inflated" line: how much of each claim a reader can check.
-    y += c.paragraph(MARGIN_X, y, CONTENT_W, CLAIMS, &p.claims.sentence) + 7.0;
+    // The "not inflated" line: how much of each claim a reader can check, then what certfolio
+    // itself checked and did not.
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, CLAIMS, &p.claims.sentence) + 1.2;
+    y += c.paragraph(MARGIN_X, y, CONTENT_W, CHECK, &p.claims.note) + 7.0;
     c.y = y;
 }
 
@@ -453,6 +457,8 @@ struct CertifiedLayout {
     proof: Option<ProofLayout>,
     level: String,
     marks: String,
+    /// What certfolio checked, wrapped: one or more lines per proof.
+    checks: Vec<String>,
     height: f32,
 }
 
@@ -487,6 +493,17 @@ impl CertifiedLayout {
         let skills = skills_lines(c, e, &p.labels, p.lang);
         let level = format!("{}{}{}", p.labels.level, i18n::colon(p.lang), e.level.label);
         let marks = e.marks.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("  ·  ");
+        let checks: Vec<String> = e
+            .checks
+            .iter()
+            .flat_map(|k| {
+                let text = match &k.checked_on {
+                    Some(on) => format!("{} ({on})", k.text),
+                    None => k.text.clone(),
+                };
+                c.wrap(CHECK, &text, BODY_W)
+            })
+            .collect();
         let mut height = 0.0;
         for (i, (style, _)) in lines.iter().enumerate() {
             height += if i == 0 { style.cap() } else { style.leading() };
@@ -499,7 +516,7 @@ impl CertifiedLayout {
         if let Some(p) = &proof {
             height += p.lines() as f32 * LINK.leading();
         }
-        height += LEVEL.leading() + 1.2;
+        height += LEVEL.leading() + 1.2 + checks.len() as f32 * CHECK.leading();
         CertifiedLayout {
             lines,
             kind,
@@ -512,6 +529,7 @@ impl CertifiedLayout {
             proof,
             level,
             marks,
+            checks,
             height,
         }
     }
@@ -574,6 +592,10 @@ fn certified_entry(c: &mut Canvas<'_>, p: &Portfolio, e: &Entry, sp: Spacing) {
         let marks = c.fit(MARK, &lay.marks, BODY_X + BODY_W - x);
         c.text(x, base, MARK, &marks);
     }
+    for line in &lay.checks {
+        base += CHECK.leading();
+        c.text(BODY_X, base, CHECK, line);
+    }
     c.y = base + 1.2 + sp.entry_gap;
 }
 
@@ -609,16 +631,7 @@ fn verification_block(c: &mut Canvas<'_>, share: &ShareLink, lang: Lang) -> Resu
         }
     }
     let x = MARGIN_X + size + 2.0 * quiet + 4.0;
-    let (title, text) = match lang {
-        Lang::Fr => (
-            "Vérifier ce portfolio",
-            "Ce document a été généré et enregistré par certfolio. Scannez le code ou ouvrez l’adresse              ci-dessous, puis déposez-y ce fichier : toute modification, même d’un octet, sera signalée.",
-        ),
-        Lang::En => (
-            "Verify this portfolio",
-            "This document was generated and registered by certfolio. Scan the code or open the address              below, then upload this file there: any change, even of one byte, will be reported.",
-        ),
-    };
+    let (title, text) = crate::i18n::words(lang).pdf_verify_block();
     let w = MARGIN_X + CONTENT_W - x;
     let mut y = top + quiet + SECTION.cap();
     c.text(x, y, SECTION, title);
@@ -628,10 +641,7 @@ fn verification_block(c: &mut Canvas<'_>, share: &ShareLink, lang: Lang) -> Resu
     c.text(x, y + LINK.cap(), LINK, &url);
     c.link(x, y - 0.4, c.width(LINK, &url), LINK.cap() + 1.6, &share.url);
     y += LINK.leading() + 0.8;
-    let code = match lang {
-        Lang::Fr => format!("Code{NBSP}: {}", share.code),
-        Lang::En => format!("Code: {}", share.code),
-    };
+    let code = crate::i18n::words(lang).pdf_code(&share.code);
     c.text(x, y + CLAIMS.cap(), CLAIMS, &code);
     c.y = (top + size + 2.0 * quiet).max(y + CLAIMS.leading()) + 4.0;
     Ok(())

@@ -114,6 +114,13 @@ pub struct Claims {
     /// "24 claims: 12 with issuer links, 12 self-declared".
     pub sentence: String,
     pub counts: AssuranceSummary,
+    /// What certfolio checked itself and what it did not (offline, not checkable, queued), and
+    /// that the rest is as the learner recorded it.
+    pub note: String,
+    /// Proofs certfolio tried and could not check, or has not checked yet.
+    pub not_checked: usize,
+    /// Some of those because the service runs offline.
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -245,9 +252,14 @@ pub struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceView>,
     pub level: Level,
-    /// Marks beside the level: "expired on 31 January 2025", "badge revoked".
+    /// Marks beside the level: "expired on 31 January 2025", "revoked since 3 February 2027",
+    /// "issued to someone else", "link broken since …".
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<Mark>,
+    /// What certfolio checked of this claim, its result, against what and when: one line per
+    /// proof (its badge; its verification link). Empty for a claim with neither.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckView>,
     /// Legitimacy: whether the certificate formalised earlier skills or validated new ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mastery: Option<Mastery>,
@@ -270,9 +282,35 @@ pub struct Level {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Mark {
-    /// `expired`, `badge_expired` or `badge_revoked`.
+    /// `expired`, `badge_revoked` (declared by the badge, or found by certfolio's check),
+    /// `suspended`, `other_recipient`, `signature_invalid`, `mismatch`, `link_broken`,
+    /// `page_unconfirmed` or `status_unknown`.
     pub code: &'static str,
     pub text: String,
+}
+
+/// One proof of a claim as certfolio checked it (`domain::check`), worded for the reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CheckView {
+    /// `badge` (its Open Badges data) or `link` (its verification link).
+    pub kind: &'static str,
+    /// The outcome (`verified`, `confirmed`, `page_checked`, `unverified`, `page_unconfirmed`,
+    /// `revoked`, `suspended`, `other_recipient`, `signature_invalid`, `mismatch`,
+    /// `link_broken`, `not_checked`), `queued` before the first check, or `learner_link` for a
+    /// link on a host certfolio does not check.
+    pub code: &'static str,
+    /// What was checked and found: "Signature verified by certfolio: signed by
+    /// did:web:university.example, key fetched from university.example; not revoked (…)".
+    pub text: String,
+    /// "checked on 15 January 2027" (or "tried on …" when nothing could be checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_on: Option<String>,
+    /// When, as RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<String>,
+    /// Against what: the host a key, assertion or page came from, an identifier, the trust file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -291,6 +329,11 @@ pub struct Empty {
     /// The options that would, as data: include uncertified courses, include expired ones.
     pub include_uncertified: bool,
     pub include_expired: bool,
+    /// How many courses each option would add (what a refusal words, in the reader's language).
+    #[serde(skip)]
+    pub uncertified: usize,
+    #[serde(skip)]
+    pub expired: usize,
 }
 
 /// The fixed words an entry is printed with.
@@ -302,6 +345,8 @@ pub struct EntryLabels {
     pub verify: &'static str,
     pub evidence: &'static str,
     pub evidence_sha: &'static str,
+    /// The words of a link on a host certfolio does not check (not "verify with the issuer").
+    pub learner_link: &'static str,
 }
 
 /// Builds the portfolio `spec` asks for, in `lang`, with expiry read against `now`.
@@ -316,6 +361,7 @@ pub fn present(record: &Record, spec: &Spec, lang: Lang, now: i64) -> Result<Por
     let spread = portfolio::spread(&shown_records);
     let levels: Vec<Assurance> = shown.iter().map(|c| level_of(c, now)).collect();
     let counts = AssuranceSummary::of(levels);
+    let (not_checked, offline) = unchecked_proofs(&shown, lang);
     let (field, theme) = match &sel.scope {
         Scope::All => (None, None),
         Scope::Field(f) => (Some(f.clone()), None),
@@ -352,7 +398,13 @@ pub fn present(record: &Record, spec: &Spec, lang: Lang, now: i64) -> Result<Por
             .filter(|t| !t.trim().is_empty())
             .map(|t| Statement { label: i18n::in_my_words(lang).to_owned(), text: t.trim().to_owned() }),
         figures: measures.iter().map(|m| figure(m, lang)).collect(),
-        claims: Claims { sentence: i18n::summary_sentence(lang, &counts), counts },
+        claims: Claims {
+            sentence: i18n::summary_sentence(lang, &counts),
+            note: i18n::claims_note(lang, counts.claims, counts.checked(), not_checked, offline),
+            counts,
+            not_checked,
+            offline,
+        },
         chart: if appetite { chart(&shown_records, lang, l) } else { None },
         diversity: (appetite && !sel.is_empty())
             .then(|| DiversityBlock { heading: l.diversity.to_owned(), columns: diversity(&spread, lang) })
@@ -370,8 +422,16 @@ pub fn present(record: &Record, spec: &Spec, lang: Lang, now: i64) -> Result<Por
             verify: l.verify,
             evidence: i18n::evidence_word(lang),
             evidence_sha: i18n::evidence_sha_word(lang),
+            learner_link: i18n::open_learner_link(lang),
         },
     })
+}
+
+impl Entry {
+    /// The entry's link is on a host certfolio does not check: the learner's, not the issuer's.
+    pub fn is_learner_link(&self) -> bool {
+        self.checks.iter().any(|c| c.code == "learner_link")
+    }
 }
 
 impl Portfolio {
@@ -394,9 +454,23 @@ pub fn heading(scope: &Scope, lang: Lang, l: &Labels) -> String {
     }
 }
 
-/// The highest level of proof the course reaches at `now`.
+/// The highest level of proof the course reaches at `now`, with certfolio's stored checks.
 pub fn level_of(c: &HeldCourse, now: i64) -> Assurance {
-    assurance_of(&c.record, c.evidence.is_some(), now)
+    assurance_of(&c.record, c.evidence.is_some(), &c.checks, now)
+}
+
+/// How many proofs of the shown courses certfolio could not check (or has not yet), and
+/// whether being offline is among the reasons.
+fn unchecked_proofs(shown: &[&HeldCourse], lang: Lang) -> (usize, bool) {
+    let mut count = 0;
+    let mut offline = false;
+    for c in shown {
+        let (views, _) = checks::views(&c.record, &c.checks, lang);
+        count += views.iter().filter(|v| matches!(v.code, "not_checked" | "queued")).count();
+        let (badge, link) = crate::domain::check::current_results(&c.record, &c.checks);
+        offline |= [badge, link].into_iter().flatten().filter_map(|(_, r)| r).any(|r| r.missed_offline());
+    }
+    (count, offline)
 }
 
 fn figure(m: &Measure, lang: Lang) -> Figure {
@@ -417,6 +491,8 @@ fn empty(sel: &Selection<'_>, lang: Lang) -> Empty {
         fill: i18n::empty_fill(lang, uncertified, expired),
         include_uncertified: uncertified > 0,
         include_expired: expired > 0,
+        uncertified,
+        expired,
     }
 }
 
@@ -629,6 +705,12 @@ fn entry(sel: &Selection<'_>, c: &HeldCourse, style: EntryStyle, lang: Lang, l: 
     if let Some(status) = badge_status(r, now).filter(|s| *s == BadgeStatus::Revoked) {
         marks.push(Mark { code: "badge_revoked", text: i18n::badge_status_label(lang, status).to_owned() });
     }
+    let (checks, check_marks) = checks::views(r, &c.checks, lang);
+    for m in check_marks {
+        if !marks.iter().any(|have| have.code == m.code) {
+            marks.push(m);
+        }
+    }
     let legitimacy = sel.framing == Framing::Legitimacy;
     Entry {
         id: c.id,
@@ -656,6 +738,7 @@ fn entry(sel: &Selection<'_>, c: &HeldCourse, style: EntryStyle, lang: Lang, l: 
             .map(|e| EvidenceView { file_name: e.file_name.clone(), sha256: e.sha256.clone() }),
         level: Level { code: level, label: i18n::assurance_label(lang, level).to_owned() },
         marks,
+        checks,
         mastery: match (legitimacy, att.is_some(), r.prior_mastery) {
             (true, true, Some(true)) => Some(Mastery { code: "prior", text: l.prior_mastery.to_owned() }),
             (true, true, Some(false)) => Some(Mastery { code: "new", text: l.new_skills.to_owned() }),
@@ -665,5 +748,6 @@ fn entry(sel: &Selection<'_>, c: &HeldCourse, style: EntryStyle, lang: Lang, l: 
     }
 }
 
+pub mod checks;
 #[cfg(test)]
 mod tests;

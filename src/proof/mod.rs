@@ -60,9 +60,9 @@ pub use jcs::canonicalize as jcs_canonicalize;
 pub use multibase::{decode_base58btc, encode_base58btc};
 pub use rdf::{CanonError, canonical_nquads};
 pub use report::*;
-pub use status::{MAX_LIST_BYTES, decode_list, read_bit};
-pub use suites::Suite;
-pub use validity::parse_datetime;
+pub use status::{MAX_LIST_BYTES, decode_list, encode_list, read_bit};
+pub use suites::{Suite, signing_input};
+pub use validity::{parse_datetime, subject_identity};
 
 /// Largest credential read (a status list credential carries its compressed list; real ones
 /// are tens of kilobytes).

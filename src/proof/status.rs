@@ -186,8 +186,7 @@ pub fn read_bit(encoded: &str, index: u64) -> Result<bool, String> {
 }
 
 /// An `encodedList` (with the `u` prefix) of `bits`, for tests and test issuers.
-#[cfg(test)]
-pub(crate) fn encode_list(bits: &[u8]) -> String {
+pub fn encode_list(bits: &[u8]) -> String {
     use base64::Engine;
     use std::io::Write;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -285,10 +285,10 @@ fn hash(suite: Suite, value: &Value, resources: &dyn Resources) -> Result<[u8; 3
     Ok(Sha256::digest(text.as_bytes()).into())
 }
 
-/// What is signed for a proof configuration and document, for tests and for issuing test
-/// credentials: `(canonical config, canonical document, hash)`.
-#[cfg(test)]
-pub(crate) fn signing_input(
+/// What is signed for a proof configuration and document (`hash(config) || hash(document)`),
+/// with the bundled contexts only: for tests and benchmarks that issue credentials of their own
+/// (certfolio itself never signs a credential).
+pub fn signing_input(
     suite: Suite,
     document: &Map<String, Value>,
     proof_config: &Map<String, Value>,

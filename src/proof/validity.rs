@@ -66,7 +66,7 @@ enum EmailIdentity<'a> {
 }
 
 /// The subject's identities (`id`, and Open Badges 3.0 `identifier` entries) against `email`.
-pub(crate) fn subject_identity(document: &Map<String, Value>, email: Option<&str>) -> SubjectReport {
+pub fn subject_identity(document: &Map<String, Value>, email: Option<&str>) -> SubjectReport {
     let mut identities = Vec::new();
     let mut emails = Vec::new();
     for subject in as_list(document.get("credentialSubject")) {

@@ -81,9 +81,7 @@ impl Db {
                 vals![new.id, new.email, new.password_hash, new.name, new.now],
             );
             match inserted {
-                Err(e) if is_unique_violation(&e) => {
-                    Err(Error::Conflict("an account with this email already exists".into()))
-                }
+                Err(e) if is_unique_violation(&e) => Err(Error::Conflict(crate::domain::Problem::EmailTaken)),
                 Err(e) => Err(e),
                 Ok(_) => load_learner(tx, new.id),
             }

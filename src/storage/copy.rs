@@ -43,6 +43,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ),
     ("sessions", &["token_hash", "learner_id", "created_at", "last_seen_at", "expires_at"]),
     ("institutions", &["id", "learner_id", "name", "norm_name", "country", "kind", "website", "created_at"]),
+    ("imports", &["id", "learner_id", "format", "created", "updated", "created_at"]),
     ("platforms", &["id", "learner_id", "name", "norm_name", "website", "created_at"]),
     (
         "courses",
@@ -68,6 +69,7 @@ const TABLES: &[(&str, &[&str])] = &[
             "created_at",
             "updated_at",
             "skills",
+            "import_id",
         ],
     ),
     ("attestations", &["course_id", "kind", "issued_on", "credential_id", "url", "grade", "ects", "expires_on"]),
@@ -129,6 +131,25 @@ const TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("share_reveals", &["share_id", "learner_id", "token", "expires_at"]),
+    (
+        "proof_checks",
+        &[
+            "course_id",
+            "kind",
+            "learner_id",
+            "subject",
+            "outcome",
+            "result",
+            "checked_at",
+            "since",
+            "due_at",
+            "queued",
+            "lease_id",
+            "lease_until",
+            "attempted_at",
+        ],
+    ),
+    ("proof_check_changes", &["id", "course_id", "learner_id", "kind", "from_outcome", "to_outcome", "at"]),
 ];
 
 /// What a table holds, in a form both engines give alike.
@@ -216,7 +237,7 @@ pub async fn copy_installation(from: &Db, to: &Db) -> Result<CopyReport> {
     let occupied: Vec<String> =
         to.read(rows_in).await?.into_iter().filter(|(_, n)| *n > 0).map(|(t, n)| format!("{t} ({n} rows)")).collect();
     if !occupied.is_empty() {
-        return Err(Error::Conflict(format!(
+        return Err(Error::Refused(format!(
             "the target is not empty ({}); copy into a new, empty database",
             occupied.join(", ")
         )));
@@ -247,7 +268,7 @@ pub async fn copy_installation(from: &Db, to: &Db) -> Result<CopyReport> {
     to.write(move |tx| {
         let occupied = rows_in(tx)?.into_iter().find(|(_, n)| *n > 0);
         if let Some((table, n)) = occupied {
-            return Err(Error::Conflict(format!("the target was written to during the copy ({table}: {n} rows)")));
+            return Err(Error::Refused(format!("the target was written to during the copy ({table}: {n} rows)")));
         }
         for ((table, columns), (_, rows)) in TABLES.iter().zip(rows.iter()) {
             let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();

@@ -15,6 +15,10 @@ pub struct StoredCourse {
     pub id: Uuid,
     pub record: CourseRecord,
     pub evidence: Option<EvidenceMeta>,
+    /// certfolio's own checks of the course's proofs (`storage::checks`).
+    pub checks: Vec<crate::domain::check::ProofCheck>,
+    /// The last import that created or changed the course, if any.
+    pub import_id: Option<Uuid>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -45,6 +49,7 @@ pub fn as_record(learner: crate::domain::LearnerRecord, courses: &[StoredCourse]
                     .evidence
                     .as_ref()
                     .map(|e| EvidenceRef { file_name: e.file_name.clone(), sha256: e.sha256.clone() }),
+                checks: c.checks.clone(),
             })
             .collect(),
     }
@@ -58,6 +63,16 @@ pub struct EvidenceMeta {
     pub size: i64,
     pub media_type: String,
     pub file_name: String,
+    pub created_at: i64,
+}
+
+/// An import as the course list offers it: which format, when, what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportBatch {
+    pub id: Uuid,
+    pub format: String,
+    pub created: i64,
+    pub updated: i64,
     pub created_at: i64,
 }
 
@@ -75,7 +90,7 @@ const COURSE_SELECT: &str = "
            a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
            e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at,
            b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked,
-           a.expires_on, c.skills
+           a.expires_on, c.skills, c.import_id
     FROM courses c
     LEFT JOIN platforms p ON p.id = c.platform_id
     LEFT JOIN institutions i ON i.id = c.institution_id
@@ -89,7 +104,7 @@ fn corrupt(idx: usize, what: String) -> Error {
 
 fn opt_date(row: &Row, idx: usize) -> Result<Option<IsoDate>> {
     let raw: Option<String> = row.get(idx)?;
-    raw.map(|s| IsoDate::parse(&s).map_err(|e| corrupt(idx, e))).transpose()
+    raw.map(|s| IsoDate::parse(&s).map_err(|e| corrupt(idx, e.to_string()))).transpose()
 }
 
 fn opt_enum<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
@@ -168,24 +183,34 @@ fn course_from_row(row: &Row) -> Result<StoredCourse> {
             attestation,
         },
         evidence,
+        checks: Vec::new(),
+        import_id: row.get::<Option<String>>(40)?.and_then(|s| Uuid::parse_str(&s).ok()),
         created_at: row.get(15)?,
         updated_at: row.get(16)?,
     })
 }
 
 pub(super) fn list(tx: &Tx<'_>, learner: Uuid) -> Result<Vec<StoredCourse>> {
-    tx.query(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 ORDER BY c.seq"), vals![learner])?
+    let mut courses = tx
+        .query(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 ORDER BY c.seq"), vals![learner])?
         .iter()
         .map(course_from_row)
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let mut checks = super::checks::of_learner(tx, learner)?;
+    for c in &mut courses {
+        c.checks = checks.remove(&c.id).unwrap_or_default();
+    }
+    Ok(courses)
 }
 
 /// One course of this learner; another learner's id is [`Error::NotFound`], exactly like a
 /// missing one, because the owner is part of the query.
 pub(super) fn get(tx: &Tx<'_>, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
-    course_from_row(
+    let mut course = course_from_row(
         &tx.query_one(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 AND c.id = $2"), vals![learner, id])?,
-    )
+    )?;
+    course.checks = super::checks::of_course(tx, id)?;
+    Ok(course)
 }
 
 /// The id of the learner's institution (or platform) of that name, created on first use.
@@ -207,7 +232,7 @@ fn named_row(tx: &Tx<'_>, table: &str, learner: Uuid, name: Option<&str>, now: i
 }
 
 fn conflict() -> Error {
-    Error::Conflict("a course with the same title, platform and start date is already in the record".into())
+    Error::Conflict(crate::domain::Problem::CourseExists)
 }
 
 /// Inserts or updates (when `existing` is given) the course row and its attestation, and bumps
@@ -300,6 +325,8 @@ fn write_course(tx: &Tx<'_>, learner: Uuid, id: Uuid, existing: bool, c: &Course
             )?;
         }
     }
+    // The checks the course now calls for: a changed badge or link is queued for the job.
+    super::checks::sync(tx, learner, id, c, now)?;
     bump_revision(tx, learner)
 }
 
@@ -359,7 +386,7 @@ impl Db {
                     // Nothing is written: the transaction rolls back with the error.
                     return Err(Error::Invalid(crate::domain::ValidationError::new(
                         format!("ids[{i}], {}", e.path),
-                        e.message,
+                        e.problem,
                     )));
                 }
                 if after != before {
@@ -393,7 +420,7 @@ impl Db {
     /// record is updated in place (its id and evidence kept), any other is added, in document
     /// order.
     pub async fn import_document(&self, learner: Uuid, doc: Document, now: i64) -> Result<ImportCounts> {
-        self.write(move |tx| import_in(tx, learner, &doc, now)).await
+        self.write(move |tx| import_in(tx, learner, &doc, now, crate::interop::Format::Document.as_str())).await
     }
 
     /// Imports a file read by `Incoming::read`: the record is read, the file applied to it
@@ -416,10 +443,37 @@ impl Db {
                 courses: records,
                 portfolios: Vec::new(),
             };
+            let format = incoming.format.as_str();
             match incoming.clone().apply(&current) {
-                Ok(doc) => import_in(tx, learner, &doc, now).map(Ok),
+                Ok(doc) => import_in(tx, learner, &doc, now, format).map(Ok),
                 Err(e) => Ok(Err(e)),
             }
+        })
+        .await
+    }
+
+    /// The learner's imports that still name courses, newest first.
+    pub async fn imports(&self, learner: Uuid) -> Result<Vec<ImportBatch>> {
+        self.read(move |tx| {
+            // Import ids are UUIDv7, ordered by their making: imports of the same second keep
+            // their order.
+            tx.query(
+                "SELECT i.id, i.format, i.created, i.updated, i.created_at FROM imports i
+                 WHERE i.learner_id = $1 AND EXISTS (SELECT 1 FROM courses c WHERE c.import_id = i.id)
+                 ORDER BY i.created_at DESC, i.id DESC",
+                vals![learner],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(ImportBatch {
+                    id: r.get(0)?,
+                    format: r.get(1)?,
+                    created: r.get(2)?,
+                    updated: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })
+            .collect()
         })
         .await
     }
@@ -446,7 +500,7 @@ impl Db {
 
 /// Imports a validated document inside `tx`: the profile replaced when it differs, each course
 /// updated in place when its identity is already in the record, added otherwise.
-fn import_in(tx: &Tx<'_>, learner: Uuid, doc: &Document, now: i64) -> Result<ImportCounts> {
+fn import_in(tx: &Tx<'_>, learner: Uuid, doc: &Document, now: i64, format: &str) -> Result<ImportCounts> {
     let before = load_learner(tx, learner)?;
     if before.profile != doc.learner {
         store_profile(tx, learner, &doc.learner, now)?;
@@ -454,6 +508,7 @@ fn import_in(tx: &Tx<'_>, learner: Uuid, doc: &Document, now: i64) -> Result<Imp
     let mut counts = ImportCounts::default();
     // The id of each document course once stored: saved portfolios name courses by place.
     let mut ids: Vec<Uuid> = Vec::with_capacity(doc.courses.len());
+    let mut touched: Vec<Uuid> = Vec::new();
     for course in &doc.courses {
         let existing: Option<Uuid> = tx
             .query_opt(
@@ -467,6 +522,7 @@ fn import_in(tx: &Tx<'_>, learner: Uuid, doc: &Document, now: i64) -> Result<Imp
                 let id = Uuid::new_v4();
                 write_course(tx, learner, id, false, course, now)?;
                 ids.push(id);
+                touched.push(id);
                 counts.created += 1;
             }
             Some(id) => {
@@ -475,9 +531,28 @@ fn import_in(tx: &Tx<'_>, learner: Uuid, doc: &Document, now: i64) -> Result<Imp
                     counts.unchanged += 1;
                 } else {
                     write_course(tx, learner, id, true, course, now)?;
+                    touched.push(id);
                     counts.updated += 1;
                 }
             }
+        }
+    }
+    // The import itself, and the courses it created or changed, so that they can be found again.
+    if counts.created + counts.updated > 0 {
+        let import_id = Uuid::now_v7();
+        tx.execute(
+            "INSERT INTO imports (id, learner_id, format, created, updated, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            vals![
+                import_id,
+                learner,
+                format,
+                i64::try_from(counts.created).unwrap_or(i64::MAX),
+                i64::try_from(counts.updated).unwrap_or(i64::MAX),
+                now
+            ],
+        )?;
+        for id in &touched {
+            tx.execute("UPDATE courses SET import_id = $2 WHERE id = $1", vals![id, import_id])?;
         }
     }
     // The document's portfolios replace those of the same name; others are kept.

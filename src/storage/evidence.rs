@@ -12,6 +12,7 @@ use super::courses::{EvidenceMeta, get};
 use super::files::ORPHAN_GRACE_SECS;
 use super::sql::{Dialect, Tx, vals};
 use super::{Db, Error, Result, bump_revision};
+use crate::domain::Problem;
 
 #[derive(Debug, Clone)]
 pub struct NewEvidence {
@@ -78,13 +79,13 @@ impl Db {
             let result = self
                 .write(move |tx| {
                     if being_swept(tx, &sha256, now)? {
-                        return Err(Error::Conflict(SWEPT.into()));
+                        return Err(Error::Refused(SWEPT.into()));
                     }
                     g(tx, &sha256)
                 })
                 .await;
             match result {
-                Err(Error::Conflict(m)) if m == SWEPT && attempts < 100 => {
+                Err(Error::Refused(m)) if m == SWEPT && attempts < 100 => {
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
                 other => return other,
@@ -121,17 +122,10 @@ impl Db {
                 None => (files, bytes),
             };
             if files + 1 > quota.max_files {
-                return Err(Error::QuotaExceeded(format!(
-                    "this account already holds {files} evidence files, the most allowed is {}",
-                    quota.max_files
-                )));
+                return Err(Error::QuotaExceeded(Problem::QuotaFiles { files, max: quota.max_files }));
             }
             if bytes + size > quota.max_bytes {
-                return Err(Error::QuotaExceeded(format!(
-                    "evidence files would take {} bytes, over this account's quota of {} bytes",
-                    bytes + size,
-                    quota.max_bytes
-                )));
+                return Err(Error::QuotaExceeded(Problem::QuotaBytes { bytes: bytes + size, max: quota.max_bytes }));
             }
             tx.execute("DELETE FROM evidence WHERE course_id = $1", vals![course])?;
             let id = Uuid::new_v4();

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::sql::{Tx, vals};
 use super::{Db, Error, Result, bump_revision, is_unique_violation};
+use crate::domain::Problem;
 use crate::domain::institution::{InstitutionInfo, InstitutionKind};
 use crate::domain::text::normalize_name;
 
@@ -90,9 +91,7 @@ impl Db {
             );
             match updated {
                 Err(e) if is_unique_violation(&e) => {
-                    return Err(Error::Conflict(
-                        "another institution already has this name; merge the two instead".into(),
-                    ));
+                    return Err(Error::Conflict(Problem::InstitutionNameTaken));
                 }
                 Err(e) => return Err(e),
                 Ok(0) => return Err(Error::NotFound),
@@ -110,7 +109,7 @@ impl Db {
     pub async fn merge_institutions(&self, learner: Uuid, kept: Uuid, absorbed: Uuid) -> Result<usize> {
         self.write(move |tx| {
             if kept == absorbed {
-                return Err(Error::Conflict("choose two different institutions".into()));
+                return Err(Error::Conflict(Problem::SameInstitutionTwice));
             }
             let owned = |id: Uuid| -> Result<()> {
                 tx.query_one("SELECT 1 FROM institutions WHERE id = $1 AND learner_id = $2", vals![id, learner])

@@ -39,7 +39,9 @@ const SQLITE: &[Migration] = &[
     migration!(7, "sqlite", "0007_expiry.sql"),
     migration!(8, "sqlite", "0008_share_reveals.sql"),
     migration!(9, "sqlite", "0009_skills_portfolios.sql"),
-    migration!(10, "sqlite", "0010_scale_out.sql"),
+    migration!(10, "sqlite", "0010_imports.sql"),
+    migration!(11, "sqlite", "0011_proof_checks.sql"),
+    migration!(12, "sqlite", "0012_scale_out.sql"),
 ];
 
 const POSTGRES: &[Migration] = &[migration!(1, "postgres", "0001_schema.sql")];
@@ -230,7 +232,7 @@ mod tests {
             }
         }
         // SQLite's from this mechanism on: DDL only as well (their transaction makes them atomic).
-        for m in SQLITE.iter().filter(|m| m.version >= 10) {
+        for m in SQLITE.iter().filter(|m| m.version >= 12) {
             for statement in strip_comments(m.sql).split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 let s = statement.to_ascii_uppercase();
                 assert!(
@@ -256,8 +258,9 @@ mod tests {
 
 #[cfg(test)]
 pub(super) mod tests_support {
-    /// The SQL of migrations 1–9, as the previous build (rusqlite_migration) applied them.
-    pub fn legacy() -> Vec<&'static str> {
-        super::SQLITE.iter().filter(|m| m.version <= 9).map(|m| m.sql).collect()
+    /// The SQL of migrations 1–`upto`, as the builds before this mechanism (rusqlite_migration)
+    /// applied them: 9 before issue 12's imports, 11 (imports, proof checks) for main's last.
+    pub fn legacy(upto: i64) -> Vec<&'static str> {
+        super::SQLITE.iter().filter(|m| m.version <= upto).map(|m| m.sql).collect()
     }
 }

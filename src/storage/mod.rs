@@ -27,6 +27,7 @@ use uuid::Uuid;
 
 pub mod accounts;
 pub mod backup;
+pub mod checks;
 pub mod copy;
 pub mod courses;
 pub mod evidence;
@@ -62,10 +63,11 @@ const QUEUE_DEPTH: usize = 256;
 pub enum Error {
     #[error("not found")]
     NotFound,
+    /// The write would break a uniqueness rule: what is wrong, as data.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(crate::domain::Problem),
     #[error("{0}")]
-    QuotaExceeded(String),
+    QuotaExceeded(crate::domain::Problem),
     #[error("database error: {0}")]
     Database(sql::DbFailure),
     #[error("database migration failed: {0}")]
@@ -85,6 +87,11 @@ pub enum Error {
     /// An attempt budget is spent: wait this many seconds (the transaction rolled back).
     #[error("too many attempts; wait {0} s")]
     Throttled(u64),
+    /// Refused for a reason told to the operator or read by the caller, never to a client: a
+    /// copy into a target that is not empty, or a transaction abandoned on purpose to be run
+    /// again (an object being swept, an upload that may not wait).
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -487,31 +494,45 @@ mod tests {
 
     #[tokio::test]
     async fn a_database_made_by_rusqlite_migration_is_adopted_and_moved_on() {
-        // The schema as the previous build left it: migrations 1–9 and `PRAGMA user_version`.
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(DB_FILE);
-        {
-            let conn = open_connection(&path, false).unwrap();
-            for m in migrations::tests_support::legacy() {
-                conn.execute_batch(m).unwrap();
+        // The schema as earlier builds left it: migrations 1–9 (before imports) or 1–11 (main's
+        // imports and proof checks, the databases in the field) and `PRAGMA user_version`.
+        for upto in [9, 11] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(DB_FILE);
+            {
+                let conn = open_connection(&path, false).unwrap();
+                for m in migrations::tests_support::legacy(upto) {
+                    conn.execute_batch(m).unwrap();
+                }
+                conn.execute_batch(&format!("PRAGMA user_version = {upto};")).unwrap();
             }
-            conn.execute_batch("PRAGMA user_version = 9;").unwrap();
+            let db = Db::open_in(dir.path()).unwrap();
+            let versions: Vec<i64> = db
+                .read(|tx| {
+                    tx.query("SELECT version FROM schema_migrations ORDER BY version", &[])?
+                        .iter()
+                        .map(|r| r.get(0))
+                        .collect()
+                })
+                .await
+                .unwrap();
+            assert_eq!(versions, (1..=migrations::latest(Dialect::Sqlite)).collect::<Vec<_>>(), "from {upto}");
+            let triggers: i64 = db
+                .read(|tx| tx.query_value("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", &[]))
+                .await
+                .unwrap();
+            assert_eq!(triggers, 0, "no trigger left (from {upto})");
+            let tables: i64 = db
+                .read(|tx| {
+                    tx.query_value(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+                         AND name IN ('imports', 'proof_checks', 'proof_check_changes', 'throttle', 'pending_imports')",
+                        &[],
+                    )
+                })
+                .await
+                .unwrap();
+            assert_eq!(tables, 5, "from {upto}");
         }
-        let db = Db::open_in(dir.path()).unwrap();
-        let versions: Vec<i64> = db
-            .read(|tx| {
-                tx.query("SELECT version FROM schema_migrations ORDER BY version", &[])?
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect()
-            })
-            .await
-            .unwrap();
-        assert_eq!(versions, (1..=migrations::latest(Dialect::Sqlite)).collect::<Vec<_>>());
-        let triggers: i64 = db
-            .read(|tx| tx.query_value("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", &[]))
-            .await
-            .unwrap();
-        assert_eq!(triggers, 0, "no trigger left");
     }
 }

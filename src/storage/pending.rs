@@ -1,7 +1,7 @@
 //! Import uploads waiting for the learner's confirmation: a row each (whose, from which
 //! address, the file's name, size and SHA-256, until when) and the bytes in the object store,
 //! so that a preview made on one instance is confirmed on another. Which uploads make room for
-//! a new one is the caller's rule (`web::pending::plan`), applied here in one transaction.
+//! a new one is the caller's rule (`state::pending::plan`), applied here in one transaction.
 
 use bytes::Bytes;
 use uuid::Uuid;
@@ -47,6 +47,7 @@ fn entries(tx: &Tx<'_>) -> Result<Vec<Entry>> {
 impl Db {
     /// Keeps `bytes` for `learner` until `expires_at` if `plan` finds room (removing the
     /// uploads it names); the id to confirm it with, or `plan`'s refusal.
+    #[allow(clippy::too_many_arguments)] // each is one column of the row, named at the call
     pub async fn put_pending<R: Send + 'static>(
         &self,
         learner: Uuid,
@@ -69,7 +70,7 @@ impl Db {
             .write_naming(bytes, move |tx, sha256| match plan(&entries(tx)?, learner, &address, size, now) {
                 Err(r) => {
                     *kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
-                    Err(Error::Conflict(REFUSED.into()))
+                    Err(Error::Refused(REFUSED.into()))
                 }
                 Ok(evict) => {
                     for id in &evict {
@@ -95,7 +96,7 @@ impl Db {
             .await;
         match result {
             Ok(id) => Ok(Ok(id)),
-            Err(Error::Conflict(m)) if m == REFUSED => {
+            Err(Error::Refused(m)) if m == REFUSED => {
                 let refused = refusal.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
                 refused.map(Err).ok_or_else(|| Error::Corrupt("a refused upload without its reason".into()))
             }

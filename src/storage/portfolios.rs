@@ -26,7 +26,9 @@ fn from_row(row: &Row) -> Result<StoredPortfolio> {
 const COLUMNS: &str = "id, settings, created_at, updated_at";
 
 fn conflict(name: &str) -> Error {
-    Error::Conflict(format!("a portfolio named `{name}` already exists; choose another name"))
+    Error::Conflict(crate::domain::Problem::PortfolioNameTaken {
+        name: crate::domain::text::excerpt(name).into_owned(),
+    })
 }
 
 pub(super) use super::bump_revision;
@@ -85,7 +87,7 @@ impl Db {
         self.write(move |tx| {
             let count: i64 = tx.query_value("SELECT count(*) FROM portfolios WHERE learner_id = $1", vals![learner])?;
             if usize::try_from(count).unwrap_or(usize::MAX) >= MAX_SAVED {
-                return Err(Error::QuotaExceeded(format!("at most {MAX_SAVED} portfolios are kept; delete one first")));
+                return Err(Error::QuotaExceeded(crate::domain::Problem::PortfolioQuota { max: MAX_SAVED }));
             }
             let id = Uuid::now_v7();
             let json = serde_json::to_string(&settings).map_err(|e| Error::Corrupt(e.to_string()))?;

@@ -6,158 +6,22 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::forms::{self, FormFields};
 use super::{Page, SignedIn, html, pick_lang};
-use crate::api::accounts::{close_session, create_account, open_session};
-use crate::api::extract::{AuthLearner, ClientIp};
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::error::AppError;
-use crate::i18n;
-
-/// The fixed strings of these pages.
-pub struct UiLabels {
-    pub sign_up: &'static str,
-    pub sign_in: &'static str,
-    pub sign_out: &'static str,
-    pub create_account: &'static str,
-    pub name: &'static str,
-    pub email: &'static str,
-    pub password: &'static str,
-    pub password_hint: &'static str,
-    pub tagline: &'static str,
-    pub pitch: &'static str,
-    pub have_account: &'static str,
-    pub no_account: &'static str,
-    pub dashboard: &'static str,
-    pub courses: &'static str,
-    pub certificates: &'static str,
-    pub hours: &'static str,
-    pub advice: &'static str,
-    pub empty_record: &'static str,
-    pub import_sample: &'static str,
-    pub form_error: &'static str,
-    pub shares: &'static str,
-    pub course_one: &'static str,
-    pub course_many: &'static str,
-    pub certified_course_one: &'static str,
-    pub certified_course_many: &'static str,
-    pub timeline: &'static str,
-    pub expiring: &'static str,
-    pub next: &'static str,
-    pub build_portfolio: &'static str,
-    pub step_add: &'static str,
-    pub step_import: &'static str,
-    /// `{n}` and `{courses}` are replaced by the number and the right form of "certified course".
-    pub step_url: &'static str,
-    pub step_file: &'static str,
-    pub step_situation: &'static str,
-    pub step_share: &'static str,
-    pub step_import_more: &'static str,
-    pub add_course: &'static str,
-    pub import: &'static str,
-    pub courses_link: &'static str,
-    pub settings: &'static str,
-    pub portfolio: &'static str,
-}
-
-pub static FR: UiLabels = UiLabels {
-    sign_up: "Créer un compte",
-    sign_in: "Se connecter",
-    sign_out: "Se déconnecter",
-    create_account: "Créer le compte",
-    name: "Nom",
-    email: "Adresse e-mail",
-    password: "Mot de passe",
-    password_hint: "12 caractères au moins ; quelques mots sans lien font un mot de passe solide.",
-    tagline: "Vos MOOC et attestations, en portfolio vérifiable.",
-    pitch: "Consignez les cours suivis, les attestations obtenues et les établissements qui les délivrent, puis faites-en un portfolio PDF et une page à partager avec un recruteur, cadrés sur votre appétence pour l’autoformation ou sur votre légitimité dans un domaine.",
-    have_account: "Déjà un compte ?",
-    no_account: "Pas encore de compte ?",
-    dashboard: "Tableau de bord",
-    courses: "cours",
-    certificates: "attestations",
-    hours: "heures d’étude",
-    advice: "Cadrage conseillé :",
-    empty_record: "Votre dossier est vide. Importez l’exemple pour découvrir certfolio en une minute.",
-    import_sample: "Importer le dossier d’exemple",
-    form_error: "Le formulaire contient une erreur.",
-    shares: "Liens de partage",
-    course_one: "cours",
-    course_many: "cours",
-    certified_course_one: "cours certifié",
-    certified_course_many: "cours certifiés",
-    timeline: "Vos cours, année par année",
-    expiring: "Validité à surveiller",
-    next: "Et maintenant ?",
-    build_portfolio: "Composer mon portfolio",
-    step_add: "Ajoutez votre premier cours, avec son attestation.",
-    step_import: "Ou importez vos certifications LinkedIn, un tableur ou un autre fichier.",
-    step_url: "Ajoutez l’URL de vérification de l’émetteur à {n} {courses} : le recruteur pourra les contrôler.",
-    step_file: "Joignez le fichier du certificat à {n} {courses}.",
-    step_situation: "Indiquez votre situation : le cadrage conseillé en tient compte.",
-    step_share: "Créez un lien de partage pour un recruteur.",
-    step_import_more: "D’autres certifications ailleurs ? Importez-les.",
-    add_course: "Ajouter un cours",
-    import: "Importer",
-    courses_link: "Mes cours",
-    settings: "Réglages",
-    portfolio: "Mon portfolio",
-};
-
-pub static EN: UiLabels = UiLabels {
-    sign_up: "Sign up",
-    sign_in: "Sign in",
-    sign_out: "Sign out",
-    create_account: "Create account",
-    name: "Name",
-    email: "Email",
-    password: "Password",
-    password_hint: "At least 12 characters; a few unrelated words make a strong password.",
-    tagline: "Your MOOCs and certificates, as a portfolio recruiters can check.",
-    pitch: "Record the courses you took, the attestations you earned and the institutions behind them, then turn them into a PDF portfolio and a page to share with a recruiter, framed around your appetite for self-training or your legitimacy in a field.",
-    have_account: "Already have an account?",
-    no_account: "No account yet?",
-    dashboard: "Dashboard",
-    courses: "courses",
-    certificates: "certificates",
-    hours: "hours of study",
-    advice: "Advised framing:",
-    empty_record: "Your record is empty. Import the sample to see certfolio at work in a minute.",
-    import_sample: "Import the sample record",
-    form_error: "The form has an error.",
-    shares: "Share links",
-    course_one: "course",
-    course_many: "courses",
-    certified_course_one: "certified course",
-    certified_course_many: "certified courses",
-    timeline: "Your courses, year by year",
-    expiring: "Validity to watch",
-    next: "What to do next",
-    build_portfolio: "Build my portfolio",
-    step_add: "Add your first course, with its attestation.",
-    step_import: "Or import your LinkedIn certifications, a spreadsheet or another file.",
-    step_url: "Add the issuer’s verification URL to {n} {courses}: recruiters can then check them.",
-    step_file: "Attach the certificate file to {n} {courses}.",
-    step_situation: "Say what your situation is: the advised framing takes it into account.",
-    step_share: "Create a share link for a recruiter.",
-    step_import_more: "Certificates elsewhere? Import them.",
-    add_course: "Add course",
-    import: "Import",
-    courses_link: "My courses",
-    settings: "Settings",
-    portfolio: "My portfolio",
-};
+use crate::extract::{AuthLearner, ClientIp};
+use crate::i18n::{self, UiLabels};
+use crate::service::accounts;
+use crate::state::AppState;
 
 pub(crate) fn ui(lang: Lang) -> &'static UiLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).ui
 }
 
 /// A form field's value and, when it was refused, why.
@@ -183,6 +47,9 @@ struct SignupPage {
     email: Field,
     password: Field,
     error: bool,
+    /// Where to go once signed up (a path of this site), carried by the form.
+    next: String,
+    login_href: String,
 }
 
 #[derive(Template)]
@@ -192,6 +59,9 @@ struct LoginPage {
     t: &'static UiLabels,
     email: Field,
     error: Option<String>,
+    /// Where to go once signed in (a path of this site), carried by the form.
+    next: String,
+    signup_href: String,
 }
 
 pub async fn home(headers: HeaderMap) -> Response {
@@ -200,17 +70,52 @@ pub async fn home(headers: HeaderMap) -> Response {
     html(StatusCode::OK, HomePage { page: Page::public(lang, "certfolio".into(), "/"), t }.render())
 }
 
-pub async fn signup_form(headers: HeaderMap) -> Response {
-    let lang = pick_lang(&headers);
+/// Where to go once signed in (or signed up): a page of this site that was asked for.
+#[derive(Deserialize, Default)]
+pub struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+impl Next {
+    /// The page to return to, when it is one of this site's.
+    fn path(&self) -> Option<&str> {
+        super::local_path(&self.next)
+    }
+
+    /// `path` with this `next` carried along (the sign-up and sign-in pages link each other).
+    fn on(&self, path: &str) -> String {
+        match self.path() {
+            Some(next) => {
+                format!("{path}?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+            }
+            None => path.to_owned(),
+        }
+    }
+
+    /// Where success goes: the page asked for, else the dashboard.
+    fn done(&self) -> &str {
+        self.path().unwrap_or("/dashboard")
+    }
+}
+
+fn signup_page(lang: Lang, next: &Next, name: Field, email: Field, password: Field, error: bool) -> SignupPage {
     let t = ui(lang);
-    let page = SignupPage {
-        page: Page::public(lang, t.sign_up.into(), "/signup"),
+    SignupPage {
+        page: Page::public(lang, t.sign_up.into(), &next.on("/signup")),
         t,
-        name: Field::default(),
-        email: Field::default(),
-        password: Field::default(),
-        error: false,
-    };
+        name,
+        email,
+        password,
+        error,
+        next: next.path().unwrap_or_default().to_owned(),
+        login_href: next.on("/login"),
+    }
+}
+
+pub async fn signup_form(headers: HeaderMap, Query(next): Query<Next>) -> Response {
+    let lang = pick_lang(&headers);
+    let page = signup_page(lang, &next, Field::default(), Field::default(), Field::default(), false);
     html(StatusCode::OK, page.render())
 }
 
@@ -222,8 +127,30 @@ pub struct SignupForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(flatten)]
+    next: Next,
 }
 
+/// The sign-up form's fields: an email already taken is about the email.
+struct SignupFields;
+
+impl FormFields for SignupFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = ui(lang);
+        Some(match field {
+            "name" => t.name,
+            "email" => t.email,
+            "password" => t.password,
+            _ => return None,
+        })
+    }
+
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Conflict(_)).then_some("email")
+    }
+}
+
+/// Creates the account and signs it in, then goes where the visitor was going.
 pub async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -231,55 +158,48 @@ pub async fn signup(
     Form(form): Form<SignupForm>,
 ) -> Response {
     let lang = pick_lang(&headers);
-    let t = ui(lang);
-    let password = form.password.clone();
-    let created = create_account(&state, &form.email, form.password, &form.name, &ip).await;
-    let failure = match created {
-        Ok(_) => match open_session(&state, &form.email, password, &ip).await {
-            Ok(session) => {
-                let mut r = Redirect::to("/dashboard").into_response();
-                r.headers_mut().insert(header::SET_COOKIE, session.cookie);
-                return r;
-            }
-            Err(e) => e,
-        },
-        Err(e) => e,
+    let SignupForm { name, email, password, next } = form;
+    let attempt = async {
+        accounts::sign_up(&state, &email, password.clone(), &name, &ip).await?;
+        accounts::sign_in(&state, &email, password, &ip).await
     };
-    let mut name = Field { value: form.name, error: None };
-    let mut email = Field { value: form.email, error: None };
-    let mut password = Field::default();
-    let status = failure.status();
-    match &failure {
-        AppError::Validation(v) => {
-            let target = match v.path.as_str() {
-                "name" => &mut name,
-                "password" => &mut password,
-                _ => &mut email,
-            };
-            target.error = Some(v.message.clone());
-        }
-        AppError::Conflict(m) => email.error = Some(m.clone()),
-        other => {
-            let mut r = other_error(other, lang);
-            if let AppError::TooManyRequests { retry_after } = other {
-                r.headers_mut().insert(header::RETRY_AFTER, (*retry_after).into());
-            }
-            return r;
-        }
-    }
-    let page =
-        SignupPage { page: Page::public(lang, t.sign_up.into(), "/signup"), t, name, email, password, error: true };
-    html(status, page.render())
+    let done = |session: accounts::OpenedSession| {
+        let mut r = Redirect::to(next.done()).into_response();
+        r.headers_mut().insert(header::SET_COOKIE, session.cookie);
+        r
+    };
+    let (typed_name, typed_email, next) = (&name, &email, &next);
+    forms::submit::<SignupFields, _, _, _>(lang, attempt, done, |refused| async move {
+        // Everything typed comes back but the password, which is never echoed.
+        let typed = |value: &String| Field { value: value.clone(), error: None };
+        let mut fields = [typed(typed_name), typed(typed_email), Field::default()];
+        let at = match refused.field.as_str() {
+            "name" => 0,
+            "password" => 2,
+            _ => 1,
+        };
+        fields[at].error = Some(refused.message);
+        let [name, email, password] = fields;
+        html(StatusCode::UNPROCESSABLE_ENTITY, signup_page(lang, next, name, email, password, true).render())
+    })
+    .await
 }
 
-pub async fn login_form(headers: HeaderMap) -> Response {
-    let lang = pick_lang(&headers);
+fn login_page(lang: Lang, next: &Next, email: Field, error: Option<String>) -> LoginPage {
     let t = ui(lang);
-    html(
-        StatusCode::OK,
-        LoginPage { page: Page::public(lang, t.sign_in.into(), "/login"), t, email: Field::default(), error: None }
-            .render(),
-    )
+    LoginPage {
+        page: Page::public(lang, t.sign_in.into(), &next.on("/login")),
+        t,
+        email,
+        error,
+        next: next.path().unwrap_or_default().to_owned(),
+        signup_href: next.on("/signup"),
+    }
+}
+
+pub async fn login_form(headers: HeaderMap, Query(next): Query<Next>) -> Response {
+    let lang = pick_lang(&headers);
+    html(StatusCode::OK, login_page(lang, &next, Field::default(), None).render())
 }
 
 #[derive(Deserialize)]
@@ -288,8 +208,12 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(flatten)]
+    next: Next,
 }
 
+/// Signs in, then returns to the page that was asked for (`next`, a path of this site only),
+/// else the dashboard. A wrong password or too many attempts is said on the page.
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -297,35 +221,29 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let lang = pick_lang(&headers);
-    let t = ui(lang);
-    match open_session(&state, &form.email, form.password, &ip).await {
+    match accounts::sign_in(&state, &form.email, form.password, &ip).await {
         Ok(session) => {
-            let mut r = Redirect::to("/dashboard").into_response();
+            let mut r = Redirect::to(form.next.done()).into_response();
             r.headers_mut().insert(header::SET_COOKIE, session.cookie);
             r
         }
         Err(e @ (AppError::InvalidCredentials | AppError::TooManyRequests { .. })) => {
-            let status = e.status();
-            let page = LoginPage {
-                page: Page::public(lang, t.sign_in.into(), "/login"),
-                t,
-                email: Field { value: form.email, error: None },
-                error: Some(e.public_message()),
-            };
-            let mut r = html(status, page.render());
+            let said = format!("{}.", i18n::capitalise_first(&e.message_in(lang)));
+            let page = login_page(lang, &form.next, Field { value: form.email, error: None }, Some(said));
+            let mut r = html(e.status(), page.render());
             if let AppError::TooManyRequests { retry_after } = e {
                 r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
             }
             r
         }
-        Err(other) => other_error(&other, lang),
+        Err(other) => other.into_response(),
     }
 }
 
 pub async fn logout(State(state): State<AppState>, who: Option<AuthLearner>) -> Response {
     let mut r = Redirect::to("/").into_response();
     if let Some(who) = who {
-        match close_session(&state, who).await {
+        match accounts::sign_out(&state, who).await {
             Ok(headers) => r.headers_mut().extend(headers),
             Err(e) => return e.into_response(),
         }
@@ -363,10 +281,4 @@ pub(crate) fn framing_name(framing: crate::domain::portfolio::Framing, lang: Lan
         crate::domain::portfolio::Framing::Appetite => l.appetite_title,
         crate::domain::portfolio::Framing::Legitimacy => l.legitimacy_field_title,
     }
-}
-
-/// An error no form field explains: the generic message page.
-fn other_error(e: &AppError, lang: Lang) -> Response {
-    let t = ui(lang);
-    super::message_page(e.status(), lang, t.form_error, &e.public_message())
 }

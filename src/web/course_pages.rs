@@ -12,150 +12,19 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::SignedIn;
+use super::forms::{self, FieldError, FormFields};
 use super::{Page, html, private};
-use crate::app::AppState;
-use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome};
+use crate::domain::problem::Expected;
+use crate::domain::text::excerpt;
+use crate::domain::{AttestationKind, CourseRecord, IsoDate, Lang, Outcome, Problem, ValidationError};
 use crate::error::AppError;
-use crate::i18n;
+use crate::i18n::{self, CourseLabels};
+use crate::service::{courses, evidence};
+use crate::state::AppState;
 use crate::storage::{EvidenceMeta, StoredCourse};
 
-pub struct CourseLabels {
-    pub courses: &'static str,
-    pub add_course: &'static str,
-    pub edit_course: &'static str,
-    pub title: &'static str,
-    pub institution: &'static str,
-    pub platform: &'static str,
-    pub field: &'static str,
-    pub hours: &'static str,
-    pub start_date: &'static str,
-    pub end_date: &'static str,
-    pub outcome: &'static str,
-    pub attestation_kind: &'static str,
-    pub credential_id: &'static str,
-    pub issued_on: &'static str,
-    pub expires_on: &'static str,
-    pub expires_hint: &'static str,
-    pub verification_url: &'static str,
-    pub none: &'static str,
-    pub save: &'static str,
-    pub edit: &'static str,
-    pub delete: &'static str,
-    pub delete_confirm: &'static str,
-    pub cancel: &'static str,
-    pub filter: &'static str,
-    pub all: &'static str,
-    pub empty: &'static str,
-    pub form_error: &'static str,
-    pub dashboard: &'static str,
-    pub evidence: &'static str,
-    pub evidence_intro: &'static str,
-    pub evidence_file: &'static str,
-    pub evidence_hint: &'static str,
-    pub upload: &'static str,
-    pub download: &'static str,
-    pub remove_file: &'static str,
-    pub no_evidence: &'static str,
-    pub save_first: &'static str,
-    pub uploaded: &'static str,
-    pub removed: &'static str,
-    pub sha256: &'static str,
-    pub evidence_error: &'static str,
-}
-
-pub static FR: CourseLabels = CourseLabels {
-    courses: "Mes cours",
-    add_course: "Ajouter un cours",
-    edit_course: "Modifier le cours",
-    title: "Titre",
-    institution: "Établissement",
-    platform: "Plateforme",
-    field: "Domaine",
-    hours: "Heures",
-    start_date: "Date de début",
-    end_date: "Date de fin",
-    outcome: "Issue",
-    attestation_kind: "Type d’attestation",
-    credential_id: "Identifiant de l’attestation",
-    issued_on: "Date de délivrance",
-    expires_on: "Date d’expiration",
-    expires_hint: "Dernier jour de validité, si l’attestation expire.",
-    verification_url: "URL de vérification",
-    none: "—",
-    save: "Enregistrer",
-    edit: "Modifier",
-    delete: "Supprimer",
-    delete_confirm: "Supprimer définitivement ce cours, son attestation et son justificatif ?",
-    cancel: "Annuler",
-    filter: "Filtrer",
-    all: "Tous",
-    empty: "Aucun cours pour l’instant.",
-    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
-    dashboard: "Tableau de bord",
-    evidence: "Justificatif",
-    evidence_intro: "Le certificat reçu (PDF ou image) : le recruteur pourra le télécharger, avec son empreinte SHA-256.",
-    evidence_file: "Fichier du certificat",
-    evidence_hint: "PDF, PNG ou JPEG, 10 Mio au plus. Un nouveau fichier remplace l’ancien.",
-    upload: "Téléverser le fichier",
-    download: "Télécharger",
-    remove_file: "Retirer le fichier",
-    no_evidence: "Aucun fichier pour l’instant.",
-    save_first: "Enregistrez d’abord le cours ; vous pourrez ensuite y joindre le fichier du certificat.",
-    uploaded: "Fichier enregistré.",
-    removed: "Fichier retiré.",
-    sha256: "Empreinte SHA-256",
-    evidence_error: "Ce fichier n’a pas été accepté ; rien n’a été enregistré.",
-};
-
-pub static EN: CourseLabels = CourseLabels {
-    courses: "My courses",
-    add_course: "Add course",
-    edit_course: "Edit course",
-    title: "Title",
-    institution: "Institution",
-    platform: "Platform",
-    field: "Field",
-    hours: "Hours",
-    start_date: "Start date",
-    end_date: "End date",
-    outcome: "Outcome",
-    attestation_kind: "Attestation kind",
-    credential_id: "Credential ID",
-    issued_on: "Issue date",
-    expires_on: "Expiry date",
-    expires_hint: "The last day it is valid, if the certificate expires.",
-    verification_url: "Verification URL",
-    none: "—",
-    save: "Save",
-    edit: "Edit",
-    delete: "Delete",
-    delete_confirm: "Delete this course, its attestation and its evidence file for good?",
-    cancel: "Cancel",
-    filter: "Filter",
-    all: "All",
-    empty: "No courses yet.",
-    form_error: "The form has an error; nothing was saved.",
-    dashboard: "Dashboard",
-    evidence: "Evidence file",
-    evidence_intro: "The certificate you received (PDF or image): recruiters can download it, with its SHA-256 fingerprint.",
-    evidence_file: "Certificate file",
-    evidence_hint: "PDF, PNG or JPEG, 10 MiB at most. A new file replaces the old one.",
-    upload: "Upload file",
-    download: "Download",
-    remove_file: "Remove file",
-    no_evidence: "No file yet.",
-    save_first: "Save the course first; you can then attach its certificate file.",
-    uploaded: "File saved.",
-    removed: "File removed.",
-    sha256: "SHA-256 fingerprint",
-    evidence_error: "This file was not accepted; nothing was saved.",
-};
-
 fn labels(lang: Lang) -> &'static CourseLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).courses
 }
 
 const OUTCOMES: [Outcome; 5] =
@@ -233,7 +102,7 @@ fn row(c: &StoredCourse, lang: Lang) -> Row {
         id: c.id,
         title: r.title.clone(),
         place: [r.institution.clone(), r.platform.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
-        period: i18n::period(lang, r.started_on, r.finished_on).unwrap_or_default(),
+        period: list_period(lang, r),
         outcome: r.outcome.map(|o| i18n::outcome(lang, o).to_owned()).unwrap_or_default(),
         kind: r
             .attestation
@@ -241,6 +110,14 @@ fn row(c: &StoredCourse, lang: Lang) -> Row {
             .map(|a| a.kind.map_or(i18n::attestation_generic(lang), |k| i18n::attestation_kind(lang, k)).to_owned())
             .unwrap_or_default(),
     }
+}
+
+/// When a course was followed, in words ("février – avril 2015"); a course known only by its
+/// certificate (a LinkedIn line) by the month it was issued.
+pub(crate) fn list_period(lang: Lang, r: &CourseRecord) -> String {
+    i18n::period(lang, r.started_on, r.finished_on)
+        .or_else(|| r.attestation.as_ref().and_then(|a| a.issued_on).map(|d| i18n::month_year(lang, d)))
+        .unwrap_or_default()
 }
 
 /// What the course form sends: strings, as typed.
@@ -301,32 +178,32 @@ impl CourseForm {
 
     /// The record this form describes, on top of `base` (the fields the form does not show,
     /// such as themes or motive, are kept), or the first field at fault and why.
-    fn to_record(&self, base: Option<&CourseRecord>, lang: Lang) -> Result<CourseRecord, (String, String)> {
+    fn to_record(&self, base: Option<&CourseRecord>) -> Result<CourseRecord, ValidationError> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
-        let date = |name: &str, s: &str| -> Result<Option<IsoDate>, (String, String)> {
+        let date = |name: &str, s: &str| -> Result<Option<IsoDate>, ValidationError> {
             match opt(s) {
                 None => Ok(None),
-                Some(v) => IsoDate::parse(&v).map(Some).map_err(|e| (name.to_owned(), e)),
+                Some(v) => IsoDate::parse(&v).map(Some).map_err(|p| ValidationError::new(name, p)),
             }
         };
         let hours = match opt(&self.hours) {
             None => None,
             Some(v) => Some(v.replace(',', ".").parse::<f64>().map_err(|_| {
-                let msg = match lang {
-                    Lang::Fr => format!("« {v} » n’est pas un nombre d’heures"),
-                    Lang::En => format!("`{v}` is not a number of hours"),
-                };
-                ("hours".to_owned(), msg)
+                ValidationError::new("hours", Problem::NotANumberOfHours { value: excerpt(&v).into_owned() })
             })?),
         };
-        let choice = |name: &str, s: &str| opt(s).map(|v| (name.to_owned(), v));
-        let outcome = match choice("outcome", &self.outcome) {
-            None => None,
-            Some((n, v)) => Some(Outcome::from_str_opt(&v).ok_or((n, format!("`{v}` is not an outcome")))?),
+        let not_a = |name: &str, v: &str, expected| {
+            ValidationError::new(name, Problem::NotA { value: excerpt(v).into_owned(), expected })
         };
-        let kind = match choice("kind", &self.kind) {
+        let outcome = match opt(&self.outcome) {
             None => None,
-            Some((n, v)) => Some(AttestationKind::from_str_opt(&v).ok_or((n, format!("`{v}` is not a kind")))?),
+            Some(v) => Some(Outcome::from_str_opt(&v).ok_or_else(|| not_a("outcome", &v, Expected::Outcome))?),
+        };
+        let kind = match opt(&self.kind) {
+            None => None,
+            Some(v) => {
+                Some(AttestationKind::from_str_opt(&v).ok_or_else(|| not_a("kind", &v, Expected::AttestationKind))?)
+            }
         };
         let mut record = base.cloned().unwrap_or_else(|| CourseRecord::titled(""));
         record.title = self.title.trim().to_owned();
@@ -354,8 +231,60 @@ impl CourseForm {
         } else {
             None
         };
-        record.validate("").map_err(|e| (form_field(&e.path).to_owned(), e.message))?;
+        record.validate("")?;
         Ok(record)
+    }
+}
+
+/// The course form's fields, each with its label.
+struct CourseFields;
+
+impl FormFields for CourseFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "title" => t.title,
+            "institution" => t.institution,
+            "platform" => t.platform,
+            "field" => t.field,
+            "hours" => t.hours,
+            "started_on" => t.start_date,
+            "finished_on" => t.end_date,
+            "outcome" => t.outcome,
+            "kind" => t.attestation_kind,
+            "credential_id" => t.credential_id,
+            "url" => t.verification_url,
+            "issued_on" => t.issued_on,
+            "expires_on" => t.expires_on,
+            _ => return None,
+        })
+    }
+
+    fn field_of(path: &str) -> &str {
+        form_field(path)
+    }
+
+    /// A course already recorded under this title, platform and start date.
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Conflict(_)).then_some("title")
+    }
+}
+
+/// The evidence form's one field: every refusal of a file is about it.
+struct EvidenceFields;
+
+impl FormFields for EvidenceFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        (field == "file").then_some(labels(lang).evidence_file)
+    }
+
+    fn field_of(_path: &str) -> &str {
+        "file"
+    }
+
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::BadRequest(_) | AppError::PayloadTooLarge(_) | AppError::UnsupportedMediaType(_))
+            .then_some("file")
     }
 }
 
@@ -367,8 +296,11 @@ struct FormPage {
     action: String,
     heading: &'static str,
     form: CourseForm,
+    /// The field refused, and the message beside it.
     error_field: String,
     error: Option<String>,
+    /// A refusal about a part of the record the form does not show: said in the alert.
+    elsewhere: Option<String>,
     outcomes: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
     /// The course being edited (none on the "add" form): its evidence file can be managed.
@@ -380,17 +312,12 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn new(
-        lang: Lang,
-        action: String,
-        heading: &'static str,
-        form: CourseForm,
-        error: Option<(String, String)>,
-    ) -> Self {
+    fn new(lang: Lang, action: String, heading: &'static str, form: CourseForm, error: Option<FieldError>) -> Self {
         let t = labels(lang);
-        let (error_field, error) = match error {
-            Some((f, m)) => (f, Some(m)),
-            None => (String::new(), None),
+        let (error_field, error, elsewhere) = match error {
+            Some(e) if e.placed => (e.field, Some(e.message), None),
+            Some(e) => (e.field, None, Some(e.message)),
+            None => (String::new(), None, None),
         };
         FormPage {
             // The edit form posts to `/courses/{id}`, which answers POST only: the language switch
@@ -406,6 +333,7 @@ impl FormPage {
             form,
             error_field,
             error,
+            elsewhere,
             outcomes: OUTCOMES.iter().map(|o| (o.as_str(), i18n::outcome(lang, *o))).collect(),
             kinds: KINDS.iter().map(|k| (k.as_str(), i18n::attestation_kind(lang, *k))).collect(),
             course: None,
@@ -417,7 +345,7 @@ impl FormPage {
     }
 
     /// The edit form of a stored course, with its evidence file.
-    fn of_course(lang: Lang, course: &StoredCourse, form: CourseForm, error: Option<(String, String)>) -> Self {
+    fn of_course(lang: Lang, course: &StoredCourse, form: CourseForm, error: Option<FieldError>) -> Self {
         let t = labels(lang);
         let mut page = FormPage::new(lang, format!("/courses/{}", course.id), t.edit_course, form, error);
         page.course = Some(course.id);
@@ -443,17 +371,19 @@ pub async fn create(
     SignedIn { who, lang }: SignedIn,
     Form(form): Form<CourseForm>,
 ) -> Response {
-    let t = labels(lang);
-    let refused = match form.to_record(None, lang) {
-        Ok(record) => match state.db.create_course(who.id, record, state.clock.now()).await {
-            Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(crate::storage::Error::Conflict(m)) => ("title".to_owned(), m),
-            Err(e) => return AppError::from(e).into_response(),
+    let checked = form.to_record(None);
+    let attempt = async { courses::create(&state, who.id, checked?).await };
+    forms::submit::<CourseFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/courses").into_response(),
+        |refused| async move {
+            let t = labels(lang);
+            let page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused));
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
         },
-        Err(refused) => refused,
-    };
-    let page = FormPage::new(lang, "/courses/new".into(), t.add_course, form, Some(refused));
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -495,16 +425,17 @@ pub async fn update(
         Ok(c) => c,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let refused = match form.to_record(Some(&existing.record), lang) {
-        Ok(record) => match state.db.update_course(who.id, id, record, state.clock.now()).await {
-            Ok(_) => return Redirect::to("/courses").into_response(),
-            Err(crate::storage::Error::Conflict(m)) => ("title".to_owned(), m),
-            Err(e) => return AppError::from(e).into_response(),
+    let checked = form.to_record(Some(&existing.record));
+    let attempt = async { courses::update(&state, who.id, id, checked?).await };
+    forms::submit::<CourseFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/courses").into_response(),
+        |refused| async move {
+            html(StatusCode::UNPROCESSABLE_ENTITY, FormPage::of_course(lang, &existing, form, Some(refused)).render())
         },
-        Err(refused) => refused,
-    };
-    let page = FormPage::of_course(lang, &existing, form, Some(refused));
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -540,9 +471,9 @@ pub async fn delete_form(
 
 pub async fn delete(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.delete_course(who.id, id).await {
+    match courses::delete(&state, who.id, id).await {
         Ok(()) => Redirect::to("/courses").into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -550,17 +481,13 @@ pub async fn delete(State(state): State<AppState>, SignedIn { who, .. }: SignedI
 fn file_size(lang: Lang, bytes: i64) -> String {
     #[allow(clippy::cast_precision_loss)] // sizes are at most a few MiB.
     let b = bytes.max(0) as f64;
-    let (value, unit) =
-        if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), "Mi") } else { ((b / 1024.0).max(0.1), "Ki") };
-    let unit = match lang {
-        Lang::Fr => format!("{unit}o"),
-        Lang::En => format!("{unit}B"),
-    };
+    let (kib, mib) = i18n::words(lang).size_units();
+    let (value, unit) = if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), mib) } else { ((b / 1024.0).max(0.1), kib) };
     format!("{}\u{a0}{unit}", i18n::decimal(lang, value))
 }
 
 /// Uploads the course's evidence file through the API's own checks and limits
-/// (`api::evidence::receive`); a refused file is shown next to the file field, nothing stored.
+/// (`service::evidence::upload`); a refused file is shown next to the file field, nothing stored.
 pub async fn upload_evidence(
     State(state): State<AppState>,
     SignedIn { who, lang }: SignedIn,
@@ -573,22 +500,17 @@ pub async fn upload_evidence(
         Ok(c) => c,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let refused = match crate::api::evidence::receive(&state, who.id, id, &headers, multipart).await {
-        Ok(_) => return Redirect::to(&format!("/courses/{id}/edit?done=uploaded")).into_response(),
-        Err(
-            e @ (AppError::Validation(_)
-            | AppError::BadRequest(_)
-            | AppError::PayloadTooLarge(_)
-            | AppError::UnsupportedMediaType(_)),
-        ) => e,
-        Err(e) => return e.into_response(),
-    };
-    let mut page = FormPage::of_course(lang, &course, CourseForm::of(&course.record), None);
-    page.evidence_error = Some(match &refused {
-        AppError::Validation(v) => v.message.clone(),
-        other => other.public_message(),
-    });
-    private(html(refused.status(), page.render()))
+    forms::submit::<EvidenceFields, _, _, _>(
+        lang,
+        evidence::upload(&state, who.id, id, &headers, multipart),
+        |_| Redirect::to(&format!("/courses/{id}/edit?done=uploaded")).into_response(),
+        |refused| async move {
+            let mut page = FormPage::of_course(lang, &course, CourseForm::of(&course.record), None);
+            page.evidence_error = Some(refused.message);
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+        },
+    )
+    .await
 }
 
 /// Downloads the course's evidence file, exactly as uploaded (the API's safe attachment).
@@ -598,11 +520,9 @@ pub async fn download_evidence(
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.evidence_file(who.id, id).await {
-        Ok((meta, bytes)) => {
-            private(crate::api::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes))
-        }
-        Err(e) => AppError::from(e).into_response(),
+    match evidence::download(&state, who.id, id).await {
+        Ok(file) => private(file),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -612,8 +532,8 @@ pub async fn remove_evidence(
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.delete_evidence(who.id, id).await {
+    match evidence::remove(&state, who.id, id).await {
         Ok(()) => Redirect::to(&format!("/courses/{id}/edit?done=removed")).into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }

@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::account_pages::{UiLabels, ui};
+use super::account_pages::ui;
 use super::{Page, SignedIn, html, private};
-use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::error::AppError;
-use crate::i18n;
+use crate::i18n::{self, UiLabels};
+use crate::state::AppState;
 use crate::storage::StoredCourse;
 
 /// One year's bar of the timeline, already placed in the SVG's coordinates. Bars run
@@ -79,10 +79,7 @@ fn timeline(lang: Lang, t: &UiLabels, years: &[(i32, usize)]) -> Option<Timeline
     let height = u32::try_from(years.len()).unwrap_or(0) * ROW;
     let text = years
         .iter()
-        .map(|(y, n)| {
-            let colon = if lang == Lang::Fr { "\u{a0}:" } else { ":" };
-            format!("{y}{colon} {}", i18n::count(lang, *n, t.course_one, t.course_many))
-        })
+        .map(|(y, n)| format!("{y}{}{}", i18n::colon(lang), i18n::count(lang, *n, t.course_one, t.course_many)))
         .collect::<Vec<_>>()
         .join(", ");
     Some(Timeline { width: WIDTH, height, bar_x: LABEL, bar_height: BAR_HEIGHT, bars, text })
@@ -169,6 +166,73 @@ pub fn expiring(lang: Lang, courses: &[StoredCourse], now: i64) -> Vec<Expiring>
     out.into_iter().map(|(_, e)| e).collect()
 }
 
+/// certfolio's checks of the record, for the learner (issue 13): how many, the changes of
+/// outcome that call for action, and "check now".
+pub struct ChecksBlock {
+    pub w: &'static i18n::CheckWords,
+    pub summary: String,
+    /// (course id, title, what changed) for each alarm of the last three months, newest first.
+    pub changes: Vec<(uuid::Uuid, String, String)>,
+    /// What the last "check now" did, from the redirect after it.
+    pub notice: Option<&'static str>,
+}
+
+/// Changes of outcome are shown for this long.
+const CHANGES_FOR_SECS: i64 = 90 * 24 * 3600;
+
+fn checks_block(
+    lang: Lang,
+    courses: &[StoredCourse],
+    changes: Vec<crate::storage::checks::CheckChange>,
+    notice: Option<&str>,
+) -> Option<ChecksBlock> {
+    let all: Vec<&crate::domain::check::ProofCheck> = courses.iter().flat_map(|c| &c.checks).collect();
+    if all.is_empty() && changes.is_empty() {
+        return None;
+    }
+    let w = i18n::check_words(lang);
+    let checked = all
+        .iter()
+        .filter(|c| c.result.as_ref().is_some_and(|r| r.outcome != crate::domain::check::Outcome::NotChecked))
+        .count();
+    let last = all.iter().filter_map(|c| c.checked_at).max().and_then(crate::domain::portfolio::day_of);
+    let last = last.map(|d| i18n::day_month_year(lang, d));
+    let queued = all.iter().filter(|c| c.queued).count();
+    let changes = changes
+        .into_iter()
+        .filter(|c| c.to.is_alarm())
+        .map(|c| {
+            let on = crate::domain::portfolio::day_of(c.at).map(|d| i18n::day_month_year(lang, d)).unwrap_or_default();
+            (c.course_id, c.title, i18n::check_change(lang, c.kind, c.to, &on))
+        })
+        .collect();
+    let notice = match notice {
+        Some("done") => Some(w.done),
+        Some("running") => Some(w.running),
+        Some("wait") => Some(w.too_soon),
+        _ => None,
+    };
+    Some(ChecksBlock { w, summary: i18n::checks_summary(lang, checked, last.as_deref(), queued), changes, notice })
+}
+
+/// `?checks=` after "check now": which notice to show (nothing else is read from the query).
+#[derive(Debug, serde::Deserialize)]
+pub struct DashboardQuery {
+    checks: Option<String>,
+}
+
+/// "Check now" from the dashboard: the API's rate and budget, then back to the dashboard with
+/// what happened.
+pub async fn check_now(State(state): State<AppState>, SignedIn { who, .. }: SignedIn) -> Response {
+    let to = match crate::verify::check_now(&state, who.id).await {
+        Ok(Ok(done)) if done.finished => "/dashboard?checks=done",
+        Ok(Ok(_)) => "/dashboard?checks=running",
+        Ok(Err(_)) => "/dashboard?checks=wait",
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    axum::response::Redirect::to(to).into_response()
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -182,9 +246,14 @@ struct DashboardPage {
     empty: bool,
     timeline: Option<Timeline>,
     steps: Vec<Step>,
+    checks: Option<ChecksBlock>,
 }
 
-pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn { who, lang }: SignedIn,
+    query: Result<axum::extract::Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let (profile, courses) = match state.db.record(who.id).await {
         Ok(r) => r,
         Err(e) => return AppError::from(e).into_response(),
@@ -194,6 +263,12 @@ pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedI
         Err(e) => return AppError::from(e).into_response(),
     };
     let now = state.clock.now();
+    let changes = match state.db.check_changes(who.id, now - CHANGES_FOR_SECS).await {
+        Ok(c) => c,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let notice = query.as_ref().ok().and_then(|q| q.checks.as_deref());
+    let checks = checks_block(lang, &courses, changes, notice);
     let live_shares = shares.iter().filter(|s| s.is_live(now)).count();
     let t = ui(lang);
     let has_situation = profile.situation.is_some();
@@ -220,6 +295,7 @@ pub async fn page(State(state): State<AppState>, SignedIn { who, lang }: SignedI
         empty: doc.courses.is_empty(),
         timeline: timeline(lang, t, &by_year(&courses)),
         steps: next_steps(lang, t, &courses, live_shares, has_situation),
+        checks,
     };
     private(html(StatusCode::OK, page.render()))
 }
@@ -232,7 +308,15 @@ mod tests {
     fn stored(title: &str, start: Option<&str>) -> StoredCourse {
         let mut record = CourseRecord::titled(title);
         record.started_on = start.map(|s| IsoDate::parse(s).unwrap());
-        StoredCourse { id: uuid::Uuid::new_v4(), record, evidence: None, created_at: 0, updated_at: 0 }
+        StoredCourse {
+            id: uuid::Uuid::new_v4(),
+            record,
+            evidence: None,
+            checks: Vec::new(),
+            import_id: None,
+            created_at: 0,
+            updated_at: 0,
+        }
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //!
 //! The file is read by `interop::incoming::Incoming`, the same path as the API's
 //! `POST /api/v1/import` and the command line, so every format those learn is accepted here
-//! with no change. Until confirmed, the upload waits in memory (`web::pending`), never in the
-//! database; confirming parses it again and imports it in one transaction.
+//! with no change. Until confirmed, the upload waits apart (`state::pending`: its bytes in the
+//! object store, a row naming them), never in the record; any instance can confirm it, which
+//! parses it again and imports it in one transaction.
 
 use askama::Template;
 use axum::Form;
@@ -16,127 +17,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::pending::Refused;
 use super::{Page, SignedIn, html, private};
-use crate::api::extract::ClientIp;
-use crate::app::AppState;
-use crate::domain::{Lang, ValidationError};
+use crate::domain::{Lang, Problem, ValidationError};
 use crate::error::AppError;
-use crate::i18n;
-use crate::interop::incoming::{Change, Incoming, changes};
-
-pub struct ImportLabels {
-    pub import: &'static str,
-    pub intro: &'static str,
-    pub file: &'static str,
-    pub file_hint: &'static str,
-    pub preview_button: &'static str,
-    pub preview: &'static str,
-    pub nothing_yet: &'static str,
-    pub format: &'static str,
-    pub file_name: &'static str,
-    pub profile_replaced: &'static str,
-    pub new: &'static str,
-    pub updated: &'static str,
-    pub unchanged: &'static str,
-    pub confirm: &'static str,
-    pub cancel: &'static str,
-    pub refused: &'static str,
-    pub where_: &'static str,
-    pub expired: &'static str,
-    pub busy: &'static str,
-    pub address_busy: &'static str,
-    pub done: &'static str,
-    pub export: &'static str,
-    pub export_intro: &'static str,
-    pub export_document: &'static str,
-    pub export_jsonresume: &'static str,
-    pub export_csv: &'static str,
-    pub attestation: &'static str,
-    pub proof: &'static str,
-    /// Between a label and its value: a no-break space before the colon in French.
-    pub colon: &'static str,
-    pub empty: &'static str,
-    /// Column heads of the counts (plural, so any number reads right).
-    pub counted: [&'static str; 3],
-    pub see_courses: &'static str,
-}
-
-pub static FR: ImportLabels = ImportLabels {
-    import: "Importer un fichier",
-    intro: "Déposez un document de portfolio certfolio ou l’export d’un autre outil : le format est reconnu d’après le contenu du fichier. Vous verrez ce qui changera avant que quoi que ce soit soit enregistré.",
-    file: "Fichier à importer",
-    file_hint: "8 Mio au plus.",
-    preview_button: "Voir l’aperçu",
-    preview: "Aperçu de l’import",
-    nothing_yet: "Rien n’est encore enregistré : confirmez pour tout importer, ou annulez.",
-    format: "Format reconnu",
-    file_name: "Fichier",
-    profile_replaced: "Votre profil prendra celui du fichier :",
-    new: "Nouveau",
-    updated: "Mis à jour",
-    unchanged: "Inchangé",
-    confirm: "Confirmer l’import",
-    cancel: "Annuler",
-    refused: "Ce fichier ne peut pas être importé ; rien n’a été enregistré.",
-    where_: "Où",
-    expired: "Cet envoi a expiré ou n’existe plus ; déposez le fichier à nouveau.",
-    busy: "Trop d’imports sont en attente sur ce serveur ; réessayez dans quelques minutes.",
-    address_busy: "Des imports envoyés depuis votre réseau attendent déjà leur confirmation : confirmez-les ou annulez-les, ou réessayez dans 30 minutes.",
-    done: "Import terminé",
-    export: "Exporter mon dossier",
-    export_intro: "Tout votre dossier, pour le sauvegarder ou l’emporter ailleurs.",
-    export_document: "Document de portfolio (JSON)",
-    export_jsonresume: "JSON Resume",
-    export_csv: "Tableur (CSV)",
-    attestation: "Attestation",
-    proof: "Niveau de preuve",
-    colon: "\u{a0}: ",
-    empty: "Ce fichier ne contient aucun cours.",
-    counted: ["Cours ajoutés", "Cours mis à jour", "Cours inchangés"],
-    see_courses: "Voir mes cours",
-};
-
-pub static EN: ImportLabels = ImportLabels {
-    import: "Import a file",
-    intro: "Upload a certfolio portfolio document or another tool’s export: the format is recognised from the file’s content. You will see what changes before anything is saved.",
-    file: "File to import",
-    file_hint: "8 MiB at most.",
-    preview_button: "Preview",
-    preview: "Import preview",
-    nothing_yet: "Nothing is saved yet: confirm to import all of it, or cancel.",
-    format: "Format recognised",
-    file_name: "File",
-    profile_replaced: "Your profile will take the file’s:",
-    new: "New",
-    updated: "Updated",
-    unchanged: "Unchanged",
-    confirm: "Confirm import",
-    cancel: "Cancel",
-    refused: "This file cannot be imported; nothing was saved.",
-    where_: "Where",
-    expired: "This upload has expired or no longer exists; upload the file again.",
-    busy: "Too many imports are waiting on this server; try again in a few minutes.",
-    address_busy: "Imports sent from your network are already waiting for confirmation: confirm or cancel them, or try again in 30 minutes.",
-    done: "Import done",
-    export: "Export my record",
-    export_intro: "Your whole record, to keep a copy or take it elsewhere.",
-    export_document: "Portfolio document (JSON)",
-    export_jsonresume: "JSON Resume",
-    export_csv: "Spreadsheet (CSV)",
-    attestation: "Attestation",
-    proof: "Level of proof",
-    colon: ": ",
-    empty: "This file holds no course.",
-    counted: ["Courses added", "Courses updated", "Courses unchanged"],
-    see_courses: "See my courses",
-};
+use crate::extract::ClientIp;
+use crate::i18n::{self, ImportLabels};
+use crate::interop::incoming::{Change, changes};
+use crate::state::AppState;
+use crate::state::pending::Refused;
 
 fn labels(lang: Lang) -> &'static ImportLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).import
 }
 
 /// What went wrong with a file: where in it (`line 4, column Started On`) and why.
@@ -145,9 +36,10 @@ pub struct Refusal {
     pub message: String,
 }
 
-impl From<ValidationError> for Refusal {
-    fn from(e: ValidationError) -> Self {
-        Refusal { at: e.path, message: e.message }
+impl Refusal {
+    /// The error in the page's language, its place in the file too (`ligne 4, colonne …`).
+    fn of(e: &ValidationError, lang: Lang) -> Refusal {
+        Refusal { at: i18n::location(lang, &e.path), message: e.message_in(lang) }
     }
 }
 
@@ -194,26 +86,30 @@ fn counted(lang: Lang, t: &'static ImportLabels, n: [usize; 3]) -> Vec<(&'static
 }
 
 /// Reads the multipart field `file` (the only one), at most `limit` bytes.
-async fn read_file(multipart: Result<Multipart, MultipartRejection>, limit: usize) -> Result<(String, Bytes), Refusal> {
-    let refuse = |m: String| Refusal { at: "file".into(), message: m };
-    let mut multipart = multipart.map_err(|e| refuse(e.body_text()))?;
+async fn read_file(
+    multipart: Result<Multipart, MultipartRejection>,
+    limit: usize,
+) -> Result<(String, Bytes), ValidationError> {
+    let refuse = |p: Problem| ValidationError::new("file", p);
+    let malformed = |detail: String| refuse(Problem::MalformedMultipart { detail });
+    let mut multipart = multipart.map_err(|e| refuse(Problem::NotMultipart { detail: e.body_text() }))?;
     let mut found = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| refuse(e.body_text()))? {
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| malformed(e.body_text()))? {
         if field.name() != Some("file") || found.is_some() {
-            return Err(refuse("send one file in the field `file`".into()));
+            return Err(refuse(Problem::OneFileInField));
         }
         let name = field.file_name().unwrap_or("").to_owned();
         let mut bytes = Vec::new();
         // Cut off as soon as the file passes the limit, not after reading all of it.
-        while let Some(chunk) = field.chunk().await.map_err(|e| refuse(e.body_text()))? {
+        while let Some(chunk) = field.chunk().await.map_err(|e| malformed(e.body_text()))? {
             if bytes.len() + chunk.len() > limit {
-                return Err(refuse(format!("the file is larger than {} MiB", limit / (1024 * 1024))));
+                return Err(refuse(Problem::ImportTooLarge { mib: limit / (1024 * 1024) }));
             }
             bytes.extend_from_slice(&chunk);
         }
         found = Some((name, Bytes::from(bytes)));
     }
-    found.filter(|(_, b)| !b.is_empty()).ok_or_else(|| refuse("choose a file".into()))
+    found.filter(|(_, b)| !b.is_empty()).ok_or_else(|| refuse(Problem::ChooseAFile))
 }
 
 pub async fn upload(
@@ -225,11 +121,11 @@ pub async fn upload(
     let t = labels(lang);
     let (name, bytes) = match read_file(multipart, state.config.import_max_bytes).await {
         Ok(f) => f,
-        Err(r) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(r), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     // Checked now, so a bad file is explained at once; checked again on confirmation.
-    if let Err(e) = Incoming::read(&bytes, &state.trust, state.clock.now()) {
-        return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None);
+    if let Err(e) = crate::verify::read_import(&state, who.id, &bytes).await {
+        return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None);
     }
     match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()).await {
         Ok(Ok(id)) => Redirect::to(&format!("/import/{id}")).into_response(),
@@ -284,14 +180,14 @@ pub async fn preview(
         Ok(d) => d,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+    let incoming = match crate::verify::read_import(&state, who.id, &waiting.bytes).await {
         Ok(i) => i,
-        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     let (format, replaces) = (incoming.format, incoming.replaces_profile());
     let planned = match incoming.apply(&current) {
         Ok(d) => d,
-        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     let profile = (replaces && planned.learner != current.learner).then(|| {
         let l = &planned.learner;
@@ -322,7 +218,7 @@ pub async fn preview(
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" · "),
-                period: i18n::period(lang, c.started_on, c.finished_on).unwrap_or_default(),
+                period: super::course_pages::list_period(lang, c),
                 attestation: c
                     .attestation
                     .as_ref()
@@ -331,7 +227,7 @@ pub async fn preview(
                     .to_owned(),
                 proof: {
                     let now = state.clock.now();
-                    let level = i18n::assurance_label(lang, crate::domain::assurance::assurance_of(c, false, now));
+                    let level = i18n::assurance_label(lang, crate::domain::assurance::assurance_of(c, false, &[], now));
                     match crate::domain::assurance::badge_status(c, now) {
                         Some(status) if status != crate::domain::badge::BadgeStatus::Valid => {
                             format!("{level} ({})", i18n::badge_status_label(lang, status))
@@ -380,9 +276,9 @@ pub async fn confirm(
         Ok(None) => return import_page(lang, StatusCode::GONE, None, Some(t.expired)),
         Err(e) => return AppError::from(e).into_response(),
     };
-    let incoming = match Incoming::read(&waiting.bytes, &state.trust, state.clock.now()) {
+    let incoming = match crate::verify::read_import(&state, who.id, &waiting.bytes).await {
         Ok(i) => i,
-        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Err(e) => return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
     };
     match state.db.import_incoming(who.id, incoming, state.clock.now()).await {
         Ok(Ok(c)) => {
@@ -390,7 +286,7 @@ pub async fn confirm(
             Redirect::to(&format!("/import?created={}&updated={}&unchanged={}", c.created, c.updated, c.unchanged))
                 .into_response()
         }
-        Ok(Err(e)) => import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(e.into()), None),
+        Ok(Err(e)) => import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None),
         Err(e) => AppError::from(e).into_response(),
     }
 }

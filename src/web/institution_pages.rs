@@ -10,135 +10,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::forms::{self, FieldError, FormFields};
 use super::{Page, SignedIn, html, private};
-use crate::app::AppState;
 use crate::domain::Lang;
-use crate::domain::institution::{InstitutionInfo, InstitutionKind};
+use crate::domain::institution::InstitutionInfo;
 use crate::error::AppError;
-use crate::i18n;
+use crate::i18n::{self, InstitutionLabels};
+use crate::service::institutions;
+use crate::state::AppState;
 use crate::storage::institutions::StoredInstitution;
 
-pub struct InstitutionLabels {
-    pub institutions: &'static str,
-    pub intro: &'static str,
-    pub empty: &'static str,
-    pub name: &'static str,
-    pub country: &'static str,
-    pub country_hint: &'static str,
-    pub kind: &'static str,
-    pub website: &'static str,
-    pub website_hint: &'static str,
-    pub none: &'static str,
-    pub courses: &'static str,
-    pub no_courses: &'static str,
-    pub edit: &'static str,
-    pub edit_heading: &'static str,
-    pub save: &'static str,
-    pub cancel: &'static str,
-    pub merge_heading: &'static str,
-    pub merge_intro: &'static str,
-    pub keep: &'static str,
-    pub absorbed: &'static str,
-    pub merge_next: &'static str,
-    pub merge_confirm_heading: &'static str,
-    pub merge_confirm: &'static str,
-    pub merge: &'static str,
-    pub merged: &'static str,
-    pub saved: &'static str,
-    pub same_twice: &'static str,
-    pub form_error: &'static str,
-    pub kinds: [(InstitutionKind, &'static str); 6],
-}
-
-pub static FR: InstitutionLabels = InstitutionLabels {
-    institutions: "Établissements",
-    intro: "Les établissements nommés dans vos cours. Un même établissement écrit de deux façons ? Fusionnez-les.",
-    empty: "Aucun établissement pour l’instant : ils apparaissent quand un cours en nomme un.",
-    name: "Nom",
-    country: "Pays",
-    country_hint: "Code ISO à deux lettres (FR, CH…) ou nom du pays.",
-    kind: "Type",
-    website: "Site web",
-    website_hint: "Une adresse complète, commençant par https:// ou http://.",
-    none: "—",
-    courses: "Cours",
-    no_courses: "Aucun cours ne le nomme.",
-    edit: "Modifier",
-    edit_heading: "Modifier l’établissement",
-    save: "Enregistrer",
-    cancel: "Annuler",
-    merge_heading: "Fusionner deux établissements",
-    merge_intro: "Choisissez celui à garder, puis celui qui le rejoint : ses cours passeront au premier, puis il sera supprimé.",
-    keep: "Garder",
-    absorbed: "Fusionner dans le premier",
-    merge_next: "Vérifier la fusion",
-    merge_confirm_heading: "Confirmer la fusion",
-    merge_confirm: "Les cours suivants passeront à l’établissement gardé, et l’autre sera supprimé. Les informations manquantes du premier (pays, type, site) seront reprises du second.",
-    merge: "Fusionner",
-    merged: "Établissements fusionnés.",
-    saved: "Établissement enregistré.",
-    same_twice: "Choisissez deux établissements différents.",
-    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
-    kinds: [
-        (InstitutionKind::University, "Université"),
-        (InstitutionKind::School, "École"),
-        (InstitutionKind::Company, "Entreprise"),
-        (InstitutionKind::PublicBody, "Organisme public"),
-        (InstitutionKind::Association, "Association"),
-        (InstitutionKind::Other, "Autre"),
-    ],
-};
-
-pub static EN: InstitutionLabels = InstitutionLabels {
-    institutions: "Institutions",
-    intro: "The institutions your courses name. The same institution spelt two ways? Merge them.",
-    empty: "No institutions yet: they appear when a course names one.",
-    name: "Name",
-    country: "Country",
-    country_hint: "A two-letter ISO code (FR, CH…) or the country’s name.",
-    kind: "Kind",
-    website: "Website",
-    website_hint: "A full address, starting with https:// or http://.",
-    none: "—",
-    courses: "Courses",
-    no_courses: "No course names it.",
-    edit: "Edit",
-    edit_heading: "Edit institution",
-    save: "Save",
-    cancel: "Cancel",
-    merge_heading: "Merge two institutions",
-    merge_intro: "Choose the one to keep, then the one that joins it: its courses move to the first, then it is removed.",
-    keep: "Keep",
-    absorbed: "Merge into the first",
-    merge_next: "Review the merge",
-    merge_confirm_heading: "Confirm the merge",
-    merge_confirm: "The courses below move to the institution kept, and the other is removed. What the first lacks (country, kind, website) is taken from the second.",
-    merge: "Merge",
-    merged: "Institutions merged.",
-    saved: "Institution saved.",
-    same_twice: "Choose two different institutions.",
-    form_error: "The form has an error; nothing was saved.",
-    kinds: [
-        (InstitutionKind::University, "University"),
-        (InstitutionKind::School, "School"),
-        (InstitutionKind::Company, "Company"),
-        (InstitutionKind::PublicBody, "Public body"),
-        (InstitutionKind::Association, "Association"),
-        (InstitutionKind::Other, "Other"),
-    ],
-};
-
 fn labels(lang: Lang) -> &'static InstitutionLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
-}
-
-impl InstitutionLabels {
-    pub fn kind_name(&self, kind: Option<&InstitutionKind>) -> &'static str {
-        kind.and_then(|k| self.kinds.iter().find(|(x, _)| x == k)).map_or("", |(_, name)| name)
-    }
+    &crate::i18n::strings(lang).institutions
 }
 
 #[derive(Template)]
@@ -222,10 +105,10 @@ struct EditPage {
 }
 
 impl EditPage {
-    fn new(lang: Lang, id: Uuid, form: EditForm, error: Option<(String, String)>) -> EditPage {
+    fn new(lang: Lang, id: Uuid, form: EditForm, error: Option<FieldError>) -> EditPage {
         let t = labels(lang);
         let (error_field, error) = match error {
-            Some((f, m)) => (f, Some(m)),
+            Some(e) => (e.field, Some(e.message)),
             None => (String::new(), None),
         };
         EditPage {
@@ -270,15 +153,38 @@ pub async fn update(
     Form(form): Form<EditForm>,
 ) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    let refused = match InstitutionInfo::from_text(&form.name, &form.country, &form.kind, &form.website) {
-        Ok(info) => match state.db.update_institution(who.id, id, info).await {
-            Ok(_) => return Redirect::to("/institutions?done=saved").into_response(),
-            Err(crate::storage::Error::Conflict(m)) => ("name".to_owned(), m),
-            Err(e) => return AppError::from(e).into_response(),
+    let checked = InstitutionInfo::from_text(&form.name, &form.country, &form.kind, &form.website);
+    let attempt = async { institutions::update(&state, who.id, id, checked?).await };
+    forms::submit::<InstitutionFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/institutions?done=saved").into_response(),
+        |refused| async move {
+            html(StatusCode::UNPROCESSABLE_ENTITY, EditPage::new(lang, id, form, Some(refused)).render())
         },
-        Err(e) => (e.path, e.message),
-    };
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, EditPage::new(lang, id, form, Some(refused)).render()))
+    )
+    .await
+}
+
+/// The institution form's fields, each with its label.
+struct InstitutionFields;
+
+impl FormFields for InstitutionFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "name" => t.name,
+            "country" => t.country,
+            "kind" => t.kind,
+            "website" => t.website,
+            _ => return None,
+        })
+    }
+
+    /// Another institution has this name: the two are to be merged.
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Conflict(_)).then_some("name")
+    }
 }
 
 #[derive(Deserialize)]
@@ -352,9 +258,9 @@ pub async fn merge(
     match chosen(&state, who.id, &form).await {
         Err(r) => r,
         Ok(None) => list_page(&state, who.id, lang, None, Some(t.same_twice), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Ok(Some((keep, absorbed))) => match state.db.merge_institutions(who.id, keep.id, absorbed.id).await {
+        Ok(Some((keep, absorbed))) => match institutions::merge(&state, who.id, keep.id, absorbed.id).await {
             Ok(_) => Redirect::to("/institutions?done=merged").into_response(),
-            Err(e) => AppError::from(e).into_response(),
+            Err(e) => e.into_response(),
         },
     }
 }

@@ -9,18 +9,19 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::app::AppState;
 use crate::domain::Lang;
+use crate::i18n::NavLabels;
+use crate::state::AppState;
 
 pub mod account_pages;
 pub mod course_pages;
 pub mod dashboard;
+pub mod error_pages;
+pub mod forms;
 pub mod import_pages;
 pub mod institution_pages;
-pub mod labels;
-pub mod limits;
-pub mod pending;
 pub mod portfolio_pages;
+pub mod qr;
 pub mod settings_pages;
 pub mod share_page;
 pub mod verify;
@@ -37,6 +38,8 @@ pub struct Page {
 /// The site header: where the reader is (marked `aria-current`) and the other language.
 pub struct Nav {
     pub t: &'static NavLabels,
+    /// The page's language code.
+    pub lang: &'static str,
     pub signed_in: bool,
     /// The path of this page: the current menu entry, and where the language switch returns.
     pub here: String,
@@ -63,6 +66,11 @@ impl Nav {
         }
     }
 
+    /// The other languages the switch offers: code and name, each written in itself.
+    pub fn others(&self) -> Vec<(&'static str, &'static str)> {
+        crate::i18n::languages().into_iter().filter(|(code, _)| *code != self.lang).collect()
+    }
+
     /// Whether `href` is this page (or the section it belongs to: a course's edit page is
     /// under "My courses").
     pub fn is_current(&self, href: &str) -> bool {
@@ -70,66 +78,8 @@ impl Nav {
     }
 }
 
-pub struct NavLabels {
-    pub skip: &'static str,
-    pub menu: &'static str,
-    pub dashboard: &'static str,
-    pub courses: &'static str,
-    pub institutions: &'static str,
-    pub import: &'static str,
-    pub portfolio: &'static str,
-    pub shares: &'static str,
-    pub settings: &'static str,
-    pub sign_in: &'static str,
-    pub sign_up: &'static str,
-    pub sign_out: &'static str,
-    pub language: &'static str,
-    /// The other language: its code and its name, written in that language.
-    pub other_code: &'static str,
-    pub other_name: &'static str,
-}
-
-pub static NAV_FR: NavLabels = NavLabels {
-    skip: "Aller au contenu",
-    menu: "Menu principal",
-    dashboard: "Tableau de bord",
-    courses: "Mes cours",
-    institutions: "Établissements",
-    import: "Importer",
-    portfolio: "Portfolio",
-    shares: "Liens de partage",
-    settings: "Réglages",
-    sign_in: "Se connecter",
-    sign_up: "Créer un compte",
-    sign_out: "Se déconnecter",
-    language: "Langue",
-    other_code: "en",
-    other_name: "English",
-};
-
-pub static NAV_EN: NavLabels = NavLabels {
-    skip: "Skip to content",
-    menu: "Main menu",
-    dashboard: "Dashboard",
-    courses: "My courses",
-    institutions: "Institutions",
-    import: "Import",
-    portfolio: "Portfolio",
-    shares: "Share links",
-    settings: "Settings",
-    sign_in: "Sign in",
-    sign_up: "Sign up",
-    sign_out: "Sign out",
-    language: "Language",
-    other_code: "fr",
-    other_name: "Français",
-};
-
 pub fn nav_labels(lang: Lang) -> &'static NavLabels {
-    match lang {
-        Lang::Fr => &NAV_FR,
-        Lang::En => &NAV_EN,
-    }
+    &crate::i18n::strings(lang).nav
 }
 
 impl Page {
@@ -140,13 +90,13 @@ impl Page {
 
     /// A visitor's page at `here`, with the way in and the language switch.
     pub fn public(lang: Lang, title: String, here: &str) -> Page {
-        let nav = Nav { t: nav_labels(lang), signed_in: false, here: here.to_owned() };
+        let nav = Nav { t: nav_labels(lang), lang: lang.as_str(), signed_in: false, here: here.to_owned() };
         Page { lang: lang.as_str(), title, nav: Some(nav) }
     }
 
     /// A signed-in learner's page at `here`, with their menu and the language switch.
     pub fn learner(lang: Lang, title: String, here: &str) -> Page {
-        let nav = Nav { t: nav_labels(lang), signed_in: true, here: here.to_owned() };
+        let nav = Nav { t: nav_labels(lang), lang: lang.as_str(), signed_in: true, here: here.to_owned() };
         Page { lang: lang.as_str(), title, nav: Some(nav) }
     }
 }
@@ -155,7 +105,7 @@ impl Page {
 /// settings), else their profile's, else the `lang` cookie or the browser's, else French.
 /// Pages that take it send anyone else to the sign-in page.
 pub struct SignedIn {
-    pub who: crate::api::extract::AuthLearner,
+    pub who: crate::extract::AuthLearner,
     pub lang: Lang,
 }
 
@@ -167,13 +117,21 @@ impl axum::extract::FromRequestParts<AppState> for SignedIn {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         use axum::extract::OptionalFromRequestParts;
-        let who =
-            <crate::api::extract::AuthLearner as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
-                .await
-                .map_err(IntoResponse::into_response)?;
-        let Some(who) = who else { return Err(axum::response::Redirect::to("/login").into_response()) };
+        let who = <crate::extract::AuthLearner as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(who) = who else {
+            // Back to the page asked for once signed in; a form's post is not a page to return to.
+            let to = if parts.method == axum::http::Method::GET { sign_in_then(&parts.uri) } else { "/login".into() };
+            return Err(axum::response::Redirect::to(&to).into_response());
+        };
         let chosen = state.db.page_lang(who.id).await.map_err(|e| crate::error::AppError::from(e).into_response())?;
-        Ok(SignedIn { who, lang: chosen.unwrap_or_else(|| pick_lang(&parts.headers)) })
+        let lang = chosen.unwrap_or_else(|| pick_lang(&parts.headers));
+        // An error answered by this page is a page in this language, with this learner's menu.
+        if let Some(reader) = parts.extensions.get::<error_pages::Reader>() {
+            reader.signed_in(lang);
+        }
+        Ok(SignedIn { who, lang })
     }
 }
 
@@ -182,8 +140,8 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-ac
                    frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(state: &AppState) -> Router<AppState> {
-    let upload_limit = state.config.evidence_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
-    let import_limit = state.config.import_max_bytes + crate::api::evidence::MULTIPART_OVERHEAD;
+    let upload_limit = state.config.evidence_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
+    let import_limit = state.config.import_max_bytes + crate::service::evidence::MULTIPART_OVERHEAD;
     let shared = Router::new()
         .route("/s/{token}", get(share_page::page))
         .route("/s/{token}/portfolio.pdf", get(share_page::pdf))
@@ -206,6 +164,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/logout", axum::routing::post(account_pages::logout))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard/import-sample", axum::routing::post(account_pages::import_sample))
+        .route("/dashboard/check-now", axum::routing::post(dashboard::check_now))
         .route("/courses", get(course_pages::list))
         .route("/courses/new", get(course_pages::new_form).post(course_pages::create))
         .route("/courses/{id}", axum::routing::post(course_pages::update))
@@ -286,6 +245,28 @@ async fn style() -> impl IntoResponse {
     )
 }
 
+/// `path` when it is a path of this site, to return to after a form (the language switch,
+/// signing in): never a way to send someone elsewhere (`//evil.example`, `https://…`,
+/// `/\evil.example`, which browsers read as `//`).
+pub fn local_path(path: &str) -> Option<&str> {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.len() <= 512
+        && path.chars().all(|c| c.is_ascii_graphic());
+    ok.then_some(path)
+}
+
+/// The sign-in page that comes back to `uri` once signed in (a page's address, GET only).
+fn sign_in_then(uri: &axum::http::Uri) -> String {
+    match uri.path_and_query().map(axum::http::uri::PathAndQuery::as_str).and_then(local_path) {
+        Some(next) if next != "/" => {
+            format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+        }
+        _ => "/login".to_owned(),
+    }
+}
+
 /// The cookie that remembers a visitor's language choice (the header's switch).
 pub const LANG_COOKIE: &str = "lang";
 
@@ -321,4 +302,29 @@ fn accept_language(headers: &axum::http::HeaderMap) -> Lang {
             Lang::from_str_opt(&primary)
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{local_path, sign_in_then};
+
+    #[test]
+    fn only_paths_of_this_site_are_returned_to() {
+        assert_eq!(local_path("/courses/abc/edit"), Some("/courses/abc/edit"));
+        assert_eq!(local_path("/portfolio?framing=appetite"), Some("/portfolio?framing=appetite"));
+        for evil in ["//evil.example/x", "https://evil.example", "/\\evil.example", "", "evil", "/a b", "/\u{e9}"] {
+            assert_eq!(local_path(evil), None, "{evil:?}");
+        }
+    }
+
+    #[test]
+    fn signing_in_returns_to_the_page_asked_for() {
+        let uri = |s: &str| s.parse::<axum::http::Uri>().unwrap();
+        assert_eq!(sign_in_then(&uri("/courses/abc/edit")), "/login?next=%2Fcourses%2Fabc%2Fedit");
+        assert_eq!(
+            sign_in_then(&uri("/portfolio?framing=appetite&lang=fr")),
+            "/login?next=%2Fportfolio%3Fframing%3Dappetite%26lang%3Dfr"
+        );
+        assert_eq!(sign_in_then(&uri("/")), "/login");
+    }
 }

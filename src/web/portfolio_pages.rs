@@ -9,129 +9,22 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::forms::{self, FormFields};
 use super::{Page, SignedIn, html, private};
-use crate::api::extract::AuthLearner;
-use crate::api::shares::{NewShareBody, create_share, list_shares};
-use crate::app::AppState;
-use crate::domain::Lang;
 use crate::domain::advice::advise;
 use crate::domain::portfolio::{Framing, Scope, Spec};
+use crate::domain::problem::Expected;
+use crate::domain::{Lang, Problem};
 use crate::error::AppError;
-use crate::i18n;
+use crate::extract::AuthLearner;
+use crate::i18n::{self, BuilderLabels, PageLabels};
 use crate::issue::PdfRequest;
 use crate::presentation::Portfolio;
-
-pub struct BuilderLabels {
-    pub portfolio: &'static str,
-    pub preview_heading: &'static str,
-    pub preview_button: &'static str,
-    pub framing: &'static str,
-    pub appetite: &'static str,
-    pub legitimacy: &'static str,
-    pub scope: &'static str,
-    pub whole_record: &'static str,
-    pub field_prefix: &'static str,
-    pub theme_prefix: &'static str,
-    pub language: &'static str,
-    pub include_uncertified: &'static str,
-    pub advised: &'static str,
-    pub download_pdf: &'static str,
-    pub share_heading: &'static str,
-    pub label: &'static str,
-    pub expires_in_days: &'static str,
-    pub create_share: &'static str,
-    pub shares: &'static str,
-    pub link_created: &'static str,
-    pub link_once: &'static str,
-    pub views: &'static str,
-    pub last_view: &'static str,
-    pub status: &'static str,
-    pub revoke: &'static str,
-    pub no_shares: &'static str,
-    /// After "Create share link", when the link can no longer be shown.
-    pub link_gone: &'static str,
-    pub include_expired: &'static str,
-    pub preview_empty: &'static str,
-    pub dashboard: &'static str,
-    pub courses: &'static str,
-    pub empty: &'static str,
-}
-
-pub static FR: BuilderLabels = BuilderLabels {
-    preview_heading: "Aperçu du portfolio",
-    preview_button: "Mettre à jour l’aperçu",
-    portfolio: "Mon portfolio",
-    framing: "Cadrage",
-    appetite: "Appétence pour l’autoformation",
-    legitimacy: "Légitimité dans un domaine ou une thématique",
-    scope: "Domaine ou thématique",
-    whole_record: "Tout le dossier",
-    field_prefix: "Domaine",
-    theme_prefix: "Thématique",
-    language: "Langue",
-    include_uncertified: "Inclure les cours suivis sans attestation",
-    advised: "Conseillé",
-    download_pdf: "Télécharger le PDF",
-    share_heading: "Partager avec un recruteur",
-    label: "Pour qui (visible de vous seul)",
-    expires_in_days: "Expire dans (jours, vide : jamais)",
-    create_share: "Créer le lien de partage",
-    shares: "Mes liens de partage",
-    link_created: "Lien créé",
-    link_once: "Copiez ce lien maintenant : il n’est plus affiché au-delà de 15 minutes.",
-    views: "Vues",
-    last_view: "Dernière vue",
-    status: "État",
-    revoke: "Révoquer",
-    no_shares: "Aucun lien pour l’instant.",
-    link_gone: "Ce lien a été créé, mais il ne peut plus être affiché : il n’est montré qu’une fois. S’il est perdu, révoquez-le et créez-en un autre.",
-    include_expired: "Inclure les attestations expirées (marquées comme telles)",
-    preview_empty: "Ce choix ne montre aucun cours pour l’instant.",
-    dashboard: "Tableau de bord",
-    courses: "Mes cours",
-    empty: "Ajoutez un cours avant de composer un portfolio.",
-};
-
-pub static EN: BuilderLabels = BuilderLabels {
-    preview_heading: "Preview of the portfolio",
-    preview_button: "Update the preview",
-    portfolio: "My portfolio",
-    framing: "Framing",
-    appetite: "Appetite for self-training",
-    legitimacy: "Legitimacy in a field or theme",
-    scope: "Field or theme",
-    whole_record: "The whole record",
-    field_prefix: "Field",
-    theme_prefix: "Theme",
-    language: "Language",
-    include_uncertified: "Include courses followed without a certificate",
-    advised: "Advised",
-    download_pdf: "Download PDF",
-    share_heading: "Share with a recruiter",
-    label: "Who it is for (only you see this)",
-    expires_in_days: "Expires in (days, empty: never)",
-    create_share: "Create share link",
-    shares: "My share links",
-    link_created: "Link created",
-    link_once: "Copy this link now: it is not shown again after 15 minutes.",
-    views: "Views",
-    last_view: "Last view",
-    status: "Status",
-    revoke: "Revoke",
-    no_shares: "No links yet.",
-    link_gone: "This link was created, but it can no longer be shown: it is shown only once. If it is lost, revoke it and create another.",
-    include_expired: "Include expired certificates (marked as such)",
-    preview_empty: "This choice shows no course yet.",
-    dashboard: "Dashboard",
-    courses: "My courses",
-    empty: "Add a course before composing a portfolio.",
-};
+use crate::service::shares::{self, ShareOf, ShareRequest};
+use crate::state::AppState;
 
 fn labels(lang: Lang) -> &'static BuilderLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).builder
 }
 
 #[derive(Template)]
@@ -140,7 +33,7 @@ struct BuilderPage {
     page: Page,
     t: &'static BuilderLabels,
     /// The recruiter page's words, for the preview (the same partial renders both).
-    l: &'static super::labels::PageLabels,
+    l: &'static PageLabels,
     /// (value, label, advised) for the scope select: "", "field:X", "theme:Y".
     scopes: Vec<(String, String, bool)>,
     advised_framing: &'static str,
@@ -158,6 +51,11 @@ struct BuilderPage {
     empty: bool,
     created: Option<(String, String)>,
     error: Option<String>,
+    /// The languages a portfolio can be made in, each named in itself.
+    languages: Vec<(&'static str, &'static str)>,
+    /// The share form's label and expiry, as typed, when it was refused.
+    share_label: String,
+    share_days: String,
 }
 
 /// The framing, scope and language a builder form sends.
@@ -197,11 +95,12 @@ impl Choice {
 
     fn spec(&self) -> Result<(Spec, Option<Lang>), AppError> {
         if Framing::from_str_opt(&self.framing).is_none() {
-            return Err(AppError::validation("framing", format!("`{}` is not a framing", self.framing)));
+            let value = crate::domain::text::excerpt(&self.framing).into_owned();
+            return Err(AppError::validation("framing", Problem::NotA { value, expected: Expected::Framing }));
         }
         let (spec, lang) = self.asked();
         if spec.framing == Framing::Legitimacy && spec.scope == Scope::All {
-            return Err(AppError::validation("scope", "the legitimacy framing needs a field or a theme"));
+            return Err(AppError::validation("scope", Problem::LegitimacyNeedsScope));
         }
         Ok((spec, lang))
     }
@@ -227,10 +126,25 @@ async fn builder_with(
     error: Option<String>,
     chosen: Option<(Spec, Option<Lang>)>,
 ) -> Response {
-    let (profile, courses) = match state.db.record(who.id).await {
-        Ok(r) => r,
-        Err(e) => return AppError::from(e).into_response(),
-    };
+    match builder_page(state, who, lang, created, error, chosen).await {
+        Ok(page) => {
+            let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            private(html(status, page.render()))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// What the builder shows (see [`builder_with`]), to render.
+async fn builder_page(
+    state: &AppState,
+    who: AuthLearner,
+    lang: Lang,
+    created: Option<(String, String)>,
+    error: Option<String>,
+    chosen: Option<(Spec, Option<Lang>)>,
+) -> Result<BuilderPage, AppError> {
+    let (profile, courses) = state.db.record(who.id).await?;
     let record = crate::storage::courses::as_record(profile, &courses);
     let doc = record.to_document();
     let now = state.clock.now();
@@ -281,7 +195,7 @@ async fn builder_with(
     let page = BuilderPage {
         page: Page::learner(lang, t.portfolio.into(), "/portfolio"),
         t,
-        l: super::labels::page_labels(pdf_lang),
+        l: &crate::i18n::strings(pdf_lang).public,
         scopes,
         advised_framing: advice.as_ref().map_or("appetite", |a| a.framing.as_str()),
         // The reasons in the page's language, like the rest of the builder.
@@ -298,9 +212,36 @@ async fn builder_with(
         empty: doc.courses.is_empty(),
         created,
         error,
+        languages: i18n::languages(),
+        share_label: String::new(),
+        share_days: String::new(),
     };
-    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    private(html(status, page.render()))
+    Ok(page)
+}
+
+/// The builder's fields, each with its label: a refusal names what the learner chose.
+struct BuilderFields;
+
+impl FormFields for BuilderFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "framing" => t.framing,
+            "scope" | "field" | "theme" => t.scope,
+            "lang" => t.language,
+            "include_uncertified" => t.include_uncertified,
+            "include_expired" => t.include_expired,
+            "label" => t.label,
+            "expires_in_days" | "expires_at" => t.expires_in_days,
+            "courses" => t.courses,
+            _ => return None,
+        })
+    }
+}
+
+/// A refusal of the builder's choices, as the builder says it.
+fn refusal(lang: Lang, e: &AppError) -> String {
+    forms::field_error::<BuilderFields>(lang, e).map_or_else(|| e.message_in(lang), |f| f.message)
 }
 
 /// `GET /portfolio`; with `framing=&scope=&lang=` (the "Preview" button) the builder with those
@@ -312,12 +253,9 @@ pub async fn page(
     Query(query): Query<BuilderQuery>,
 ) -> Response {
     if let Some(id) = query.created.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok()) {
-        let created = match state.db.share_reveal(who.id, id, state.clock.now()).await {
-            Ok(Some(token)) => {
-                Some((labels(lang).link_created.to_owned(), format!("{}/s/{token}", state.config.public_url)))
-            }
-            Ok(None) => None,
-            Err(e) => return AppError::from(e).into_response(),
+        let created = match shares::reveal(&state, who.id, id).await {
+            Ok(url) => url.map(|url| (labels(lang).link_created.to_owned(), url)),
+            Err(e) => return e.into_response(),
         };
         let error = created.is_none().then(|| labels(lang).link_gone.to_owned());
         return builder(&state, who, lang, created, error).await;
@@ -328,7 +266,7 @@ pub async fn page(
     }
     match choice.spec() {
         Ok(chosen) => builder_with(&state, who, lang, None, None, Some(chosen)).await,
-        Err(e) => builder_with(&state, who, lang, None, Some(e.public_message()), Some(choice.asked())).await,
+        Err(e) => builder_with(&state, who, lang, None, Some(refusal(lang, &e)), Some(choice.asked())).await,
     }
 }
 
@@ -358,7 +296,7 @@ pub async fn pdf(
     };
     match issued {
         Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
-        Err(e) => builder_with(&state, who, lang, None, Some(e.public_message()), Some(choice.asked())).await,
+        Err(e) => builder_with(&state, who, lang, None, Some(refusal(lang, &e)), Some(choice.asked())).await,
     }
 }
 
@@ -372,10 +310,6 @@ pub struct ShareForm {
     expires_in_days: String,
 }
 
-/// How long a link just made can be shown again (a refresh, a back button) before only its
-/// replacement can give the learner a URL to copy.
-const REVEAL_SECS: i64 = 15 * 60;
-
 /// `POST /portfolio/share`: creates the link, then redirects (post/redirect/get) to the builder
 /// showing it, so that refreshing the page never creates a second link.
 pub async fn share(
@@ -383,48 +317,41 @@ pub async fn share(
     SignedIn { who, lang: ui_lang }: SignedIn,
     Form(form): Form<ShareForm>,
 ) -> Response {
-    let result = async {
+    let attempt = async {
         let (spec, lang) = form.choice.spec()?;
         let expires_at = match form.expires_in_days.trim() {
             "" => None,
             days => {
-                let days: i64 = days
-                    .parse()
-                    .ok()
-                    .filter(|d| (1..=3650).contains(d))
-                    .ok_or_else(|| AppError::validation("expires_in_days", "a number of days from 1 to 3650"))?;
-                let at = time::OffsetDateTime::from_unix_timestamp(state.clock.now() + days * 86_400)
-                    .map_err(AppError::internal)?;
-                Some(at.format(&time::format_description::well_known::Rfc3339).map_err(AppError::internal)?)
+                let days: i64 = days.parse().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
+                    AppError::validation("expires_in_days", Problem::NotADayCount { min: 1, max: 3650 })
+                })?;
+                Some(state.clock.now() + days * 86_400)
             }
         };
-        let (field, theme) = match spec.scope {
-            Scope::All => (None, None),
-            Scope::Field(f) => (Some(f), None),
-            Scope::Theme(t) => (None, Some(t)),
-        };
-        let body = NewShareBody {
-            framing: Some(spec.framing),
-            portfolio: None,
-            follow: false,
-            field,
-            theme,
-            lang,
-            include_uncertified: spec.include_uncertified,
-            include_expired: spec.include_expired,
-            label: Some(form.label.trim().to_owned()).filter(|l| !l.is_empty()),
-            expires_at,
-        };
-        let created = create_share(&state, who, body).await?;
-        let now = state.clock.now();
-        state.db.put_share_reveal(who.id, created.share.id, created.token.clone(), now + REVEAL_SECS, now).await?;
+        let label = Some(form.label.trim().to_owned()).filter(|l| !l.is_empty());
+        let request = ShareRequest { what: ShareOf::Spec(spec), lang, label, expires_at };
+        let created = shares::create(&state, who.id, request).await?;
+        shares::keep_for_reveal(&state, who.id, &created).await?;
         Ok::<_, AppError>(created.share.id)
-    }
-    .await;
-    match result {
-        Ok(id) => Redirect::to(&format!("/portfolio?created={id}")).into_response(),
-        Err(e) => builder_with(&state, who, ui_lang, None, Some(e.public_message()), Some(form.choice.asked())).await,
-    }
+    };
+    let (state, form) = (&state, &form);
+    forms::submit::<BuilderFields, _, _, _>(
+        ui_lang,
+        attempt,
+        |id| Redirect::to(&format!("/portfolio?created={id}")).into_response(),
+        |refused| async move {
+            // The options chosen and everything typed stay as they were.
+            match builder_page(state, who, ui_lang, None, Some(refused.message), Some(form.choice.asked())).await {
+                Ok(mut page) => {
+                    page.share_label = form.label.clone();
+                    page.share_days = form.expires_in_days.clone();
+                    html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+                }
+                Err(e) => e.into_response(),
+            }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -432,6 +359,7 @@ pub async fn share(
 struct SharesPage {
     page: Page,
     t: &'static BuilderLabels,
+    colon: &'static str,
     rows: Vec<ShareRow>,
 }
 
@@ -443,44 +371,52 @@ struct ShareRow {
     active: bool,
     views: String,
     last_view: String,
+    expires: String,
 }
 
 pub async fn shares(State(state): State<AppState>, SignedIn { who, lang }: SignedIn) -> Response {
     let t = labels(lang);
-    let list = match list_shares(&state, who).await {
+    let list = match shares::list(&state, who.id).await {
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
     let rows = list
-        .shares
         .into_iter()
         .map(|s| {
-            let framing = match (&s.field, &s.theme) {
-                (Some(f), _) => format!("{} — {f}", t.legitimacy),
-                (None, Some(th)) => format!("{} — {th}", t.legitimacy),
-                _ => t.appetite.to_owned(),
+            let framing = match &s.share.spec.scope {
+                Scope::Field(f) => format!("{} — {f}", t.legitimacy),
+                Scope::Theme(th) => format!("{} — {th}", t.legitimacy),
+                Scope::All => t.appetite.to_owned(),
             };
             ShareRow {
-                id: s.id.to_string(),
-                label: s.label.unwrap_or_default(),
+                id: s.share.id.to_string(),
+                label: s.share.label.unwrap_or_default(),
                 framing,
-                active: s.status == "active",
-                status: s.status,
+                active: s.status == shares::ShareStatus::Active,
+                status: match s.status {
+                    shares::ShareStatus::Active => t.status_active,
+                    shares::ShareStatus::Expired => t.status_expired,
+                    shares::ShareStatus::Revoked => t.status_revoked,
+                }
+                .to_owned(),
                 views: i18n::integer(lang, u64::try_from(s.views).unwrap_or(0)),
-                last_view: s.last_viewed_at.unwrap_or_default(),
+                // Moments in words, with their time zone: "1 décembre 2026 à 08:24 UTC".
+                last_view: s.last_viewed_at.map(|t| i18n::date_time(lang, t)).unwrap_or_default(),
+                expires: s.share.expires_at.map(|t| i18n::date_time(lang, t)).unwrap_or_default(),
             }
         })
         .collect();
     private(html(
         StatusCode::OK,
-        SharesPage { page: Page::learner(lang, t.shares.into(), "/shares"), t, rows }.render(),
+        SharesPage { page: Page::learner(lang, t.shares.into(), "/shares"), t, colon: i18n::colon(lang), rows }
+            .render(),
     ))
 }
 
 pub async fn revoke(State(state): State<AppState>, SignedIn { who, .. }: SignedIn, Path(id): Path<String>) -> Response {
     let Ok(id) = uuid::Uuid::parse_str(&id) else { return AppError::NotFound.into_response() };
-    match state.db.revoke_share(who.id, id, state.clock.now()).await {
+    match shares::revoke(&state, who.id, id).await {
         Ok(()) => Redirect::to("/shares").into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }

@@ -14,109 +14,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::account_pages::Field;
+use super::forms::{self, FormFields};
 use super::{LANG_COOKIE, Page, SignedIn, html, private};
-use crate::api::accounts::replace_password;
-use crate::api::extract::{AuthLearner, ClientIp};
-use crate::app::AppState;
-use crate::domain::{Lang, LearnerRecord, Situation};
+use crate::domain::problem::Expected;
+use crate::domain::{Lang, LearnerRecord, Problem, Situation, ValidationError};
 use crate::error::AppError;
-
-pub struct SettingsLabels {
-    pub settings: &'static str,
-    pub profile: &'static str,
-    pub name: &'static str,
-    pub headline: &'static str,
-    pub headline_hint: &'static str,
-    pub contact_email: &'static str,
-    pub location: &'static str,
-    pub situation: &'static str,
-    pub language: &'static str,
-    pub language_hint: &'static str,
-    pub not_said: &'static str,
-    pub save: &'static str,
-    pub password: &'static str,
-    pub current_password: &'static str,
-    pub new_password: &'static str,
-    pub password_hint: &'static str,
-    pub change_password: &'static str,
-    pub saved: &'static str,
-    pub password_changed: &'static str,
-    pub form_error: &'static str,
-    pub wrong_password: &'static str,
-    /// Too many wrong current passwords: `{}` is the wait, in minutes.
-    pub password_throttled: &'static str,
-    pub situations: [(Situation, &'static str); 5],
-}
-
-pub static FR: SettingsLabels = SettingsLabels {
-    settings: "Réglages",
-    profile: "Profil",
-    name: "Nom",
-    headline: "Titre du profil",
-    headline_hint: "Une ligne sous votre nom sur le portfolio, par exemple « Chargée de projets numériques ».",
-    contact_email: "E-mail de contact (affiché sur le portfolio)",
-    location: "Lieu",
-    situation: "Situation",
-    language: "Langue",
-    language_hint: "Celle de ces pages et, par défaut, de vos portfolios.",
-    not_said: "Non précisée",
-    save: "Enregistrer",
-    password: "Mot de passe",
-    current_password: "Mot de passe actuel",
-    new_password: "Nouveau mot de passe",
-    password_hint: "12 caractères au moins. Vos autres sessions seront fermées.",
-    change_password: "Changer le mot de passe",
-    saved: "Réglages enregistrés.",
-    password_changed: "Mot de passe changé ; vos autres sessions sont fermées.",
-    form_error: "Le formulaire contient une erreur ; rien n’a été enregistré.",
-    wrong_password: "Ce n’est pas votre mot de passe actuel.",
-    password_throttled: "Trop d’essais erronés : réessayez dans {} min.",
-    situations: [
-        (Situation::Student, "Étudiant·e"),
-        (Situation::JobSeeker, "En recherche d’emploi"),
-        (Situation::Employed, "Salarié·e"),
-        (Situation::Independent, "Indépendant·e"),
-        (Situation::Retired, "Retraité·e"),
-    ],
-};
-
-pub static EN: SettingsLabels = SettingsLabels {
-    settings: "Settings",
-    profile: "Profile",
-    name: "Name",
-    headline: "Headline",
-    headline_hint: "One line under your name on the portfolio, for example “Digital project officer”.",
-    contact_email: "Contact email (shown on the portfolio)",
-    location: "Location",
-    situation: "Situation",
-    language: "Language",
-    language_hint: "The language of these pages and, by default, of your portfolios.",
-    not_said: "Not said",
-    save: "Save",
-    password: "Password",
-    current_password: "Current password",
-    new_password: "New password",
-    password_hint: "At least 12 characters. Your other sessions will be signed out.",
-    change_password: "Change password",
-    saved: "Settings saved.",
-    password_changed: "Password changed; your other sessions are signed out.",
-    form_error: "The form has an error; nothing was saved.",
-    wrong_password: "This is not your current password.",
-    password_throttled: "Too many wrong attempts: try again in {} min.",
-    situations: [
-        (Situation::Student, "Student"),
-        (Situation::JobSeeker, "Job seeker"),
-        (Situation::Employed, "Employed"),
-        (Situation::Independent, "Independent"),
-        (Situation::Retired, "Retired"),
-    ],
-};
+use crate::extract::{AuthLearner, ClientIp};
+use crate::i18n::SettingsLabels;
+use crate::service::accounts;
+use crate::state::AppState;
 
 fn labels(lang: Lang) -> &'static SettingsLabels {
-    match lang {
-        Lang::Fr => &FR,
-        Lang::En => &EN,
-    }
+    &crate::i18n::strings(lang).settings
 }
 
 /// What the profile form sends, as typed.
@@ -149,17 +58,17 @@ impl ProfileForm {
     }
 
     /// The profile and page language this form describes, or the field at fault and why.
-    fn to_profile(&self) -> Result<(LearnerRecord, Lang), (String, String)> {
+    fn to_profile(&self) -> Result<(LearnerRecord, Lang), ValidationError> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
         let situation = match opt(&self.situation) {
             None => None,
-            Some(v) => Some(
-                Situation::from_str_opt(&v)
-                    .ok_or_else(|| ("situation".to_owned(), format!("`{v}` is not a situation")))?,
-            ),
+            Some(v) => Some(Situation::from_str_opt(&v).ok_or_else(|| {
+                let value = crate::domain::text::excerpt(&v).into_owned();
+                ValidationError::new("situation", Problem::NotA { value, expected: Expected::Situation })
+            })?),
         };
         let lang = Lang::from_str_opt(self.lang.trim())
-            .ok_or_else(|| ("lang".to_owned(), "choose French or English".to_owned()))?;
+            .ok_or_else(|| ValidationError::new("lang", Problem::ChooseALanguage))?;
         let profile = LearnerRecord {
             name: self.name.trim().to_owned(),
             headline: opt(&self.headline),
@@ -168,7 +77,7 @@ impl ProfileForm {
             situation,
             lang: Some(lang),
         };
-        profile.validate("").map_err(|e| (e.path, e.message))?;
+        profile.validate("")?;
         Ok((profile, lang))
     }
 }
@@ -184,6 +93,8 @@ struct SettingsPage {
     current_password: Field,
     new_password: Field,
     notice: Option<&'static str>,
+    /// Every language, each named in itself.
+    languages: Vec<(&'static str, &'static str)>,
 }
 
 impl SettingsPage {
@@ -198,6 +109,7 @@ impl SettingsPage {
             current_password: Field::default(),
             new_password: Field::default(),
             notice: None,
+            languages: crate::i18n::languages(),
         }
     }
 
@@ -231,17 +143,59 @@ pub async fn save(
     SignedIn { who, lang }: SignedIn,
     Form(form): Form<ProfileForm>,
 ) -> Response {
-    let refused = match form.to_profile() {
-        Ok((profile, page_lang)) => match state.db.save_settings(who.id, profile, page_lang, state.clock.now()).await {
-            Ok(_) => return Redirect::to("/settings?done=profile").into_response(),
-            Err(e) => return AppError::from(e).into_response(),
-        },
-        Err(refused) => refused,
+    let checked = form.to_profile();
+    let attempt = async {
+        let (profile, page_lang) = checked?;
+        accounts::save_settings(&state, who.id, profile, page_lang).await
     };
-    let mut page = SettingsPage::new(lang, form);
-    page.error_field = refused.0;
-    page.error = Some(refused.1);
-    private(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+    forms::submit::<ProfileFields, _, _, _>(
+        lang,
+        attempt,
+        |_| Redirect::to("/settings?done=profile").into_response(),
+        |refused| async move {
+            let mut page = SettingsPage::new(lang, form);
+            page.error_field = refused.field;
+            page.error = Some(refused.message);
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+        },
+    )
+    .await
+}
+
+/// The profile form's fields, each with its label.
+struct ProfileFields;
+
+impl FormFields for ProfileFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "name" => t.name,
+            "headline" => t.headline,
+            "email" => t.contact_email,
+            "location" => t.location,
+            "situation" => t.situation,
+            "lang" => t.language,
+            _ => return None,
+        })
+    }
+}
+
+/// The password form's fields: a wrong or throttled current password is about the first.
+struct PasswordFields;
+
+impl FormFields for PasswordFields {
+    fn label(lang: Lang, field: &str) -> Option<&'static str> {
+        let t = labels(lang);
+        Some(match field {
+            "current_password" => t.current_password,
+            "new_password" => t.new_password,
+            _ => return None,
+        })
+    }
+
+    fn field_for(e: &AppError) -> Option<&'static str> {
+        matches!(e, AppError::Forbidden(_) | AppError::TooManyRequests { .. }).then_some("current_password")
+    }
 }
 
 #[derive(Deserialize)]
@@ -258,30 +212,26 @@ pub async fn change_password(
     ClientIp(ip): ClientIp,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let t = labels(lang);
-    let failure = match replace_password(&state, &who, form.current_password, form.new_password, &ip).await {
-        Ok(()) => return Redirect::to("/settings?done=password").into_response(),
-        Err(e) => e,
-    };
-    let learner = match state.db.learner(who.id).await {
-        Ok(l) => l,
-        Err(e) => return AppError::from(e).into_response(),
-    };
-    let mut page = SettingsPage::new(lang, ProfileForm::of(&learner.profile, lang));
-    let status = failure.status();
-    match failure {
-        AppError::Forbidden(_) => page.current_password.error = Some(t.wrong_password.to_owned()),
-        AppError::Validation(v) => page.new_password.error = Some(v.message),
-        AppError::TooManyRequests { retry_after } => {
-            let minutes = retry_after.div_ceil(60).to_string();
-            page.current_password.error = Some(t.password_throttled.replace("{}", &minutes));
-            let mut r = private(html(status, page.render()));
-            r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
-            return r;
-        }
-        other => return other.into_response(),
-    }
-    private(html(status, page.render()))
+    let state = &state;
+    let attempt = accounts::change_password(state, &who, form.current_password, form.new_password, &ip);
+    forms::submit::<PasswordFields, _, _, _>(
+        lang,
+        attempt,
+        |()| Redirect::to("/settings?done=password").into_response(),
+        |refused| async move {
+            // The profile as stored, beside the password form that was refused (never its values).
+            let learner = match state.db.learner(who.id).await {
+                Ok(l) => l,
+                Err(e) => return AppError::from(e).into_response(),
+            };
+            let mut page = SettingsPage::new(lang, ProfileForm::of(&learner.profile, lang));
+            let field =
+                if refused.field == "current_password" { &mut page.current_password } else { &mut page.new_password };
+            field.error = Some(refused.message);
+            html(StatusCode::UNPROCESSABLE_ENTITY, page.render())
+        },
+    )
+    .await
 }
 
 /// The header's language switch.
@@ -300,7 +250,7 @@ pub async fn switch_lang(
     who: Option<AuthLearner>,
     Form(form): Form<LangForm>,
 ) -> Response {
-    let back = local_path(&form.back);
+    let back = super::local_path(&form.back).unwrap_or("/");
     let Some(lang) = Lang::from_str_opt(form.lang.trim()) else { return Redirect::to(back).into_response() };
     if let Some(who) = who
         && let Err(e) = state.db.set_page_lang(who.id, lang).await
@@ -314,29 +264,4 @@ pub async fn switch_lang(
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
     r
-}
-
-/// `back` when it is a path of this site, else the home page: the switch must not be usable
-/// to send someone elsewhere (`//evil.example`, `https://…`).
-fn local_path(back: &str) -> &str {
-    let ok = back.starts_with('/')
-        && !back.starts_with("//")
-        && !back.contains('\\')
-        && back.len() <= 512
-        && back.chars().all(|c| c.is_ascii_graphic());
-    if ok { back } else { "/" }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn the_switch_only_returns_to_this_site() {
-        assert_eq!(local_path("/courses/abc/edit"), "/courses/abc/edit");
-        assert_eq!(local_path("//evil.example/x"), "/");
-        assert_eq!(local_path("https://evil.example"), "/");
-        assert_eq!(local_path("/\\evil.example"), "/");
-        assert_eq!(local_path(""), "/");
-    }
 }

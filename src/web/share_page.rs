@@ -10,16 +10,16 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
-use super::labels::{PageLabels, page_labels};
 use super::{Page, html, message_page};
-use crate::api::extract::ClientIp;
-use crate::app::AppState;
 use crate::auth::{hash_token, looks_like_token};
 use crate::domain::Lang;
 use crate::domain::portfolio::{Spec, select};
 use crate::domain::record::Record;
 use crate::error::AppError;
+use crate::extract::ClientIp;
+use crate::i18n::PageLabels;
 use crate::presentation::{Portfolio, present};
+use crate::state::AppState;
 use crate::storage::courses::as_record;
 use crate::storage::shares::Share;
 
@@ -42,11 +42,11 @@ async fn missed(state: &AppState, ip: &str, lang: Lang) -> Response {
     match state.miss_budget.take(ip, state.clock.now()).await {
         Err(e) => AppError::from(e).into_response(),
         Ok(Ok(())) => {
-            let l = page_labels(lang);
+            let l = &crate::i18n::strings(lang).public;
             message_page(StatusCode::NOT_FOUND, lang, l.not_found_title, l.not_found_text)
         }
         Ok(Err(retry_after)) => {
-            let l = page_labels(lang);
+            let l = &crate::i18n::strings(lang).public;
             let mut r = message_page(StatusCode::TOO_MANY_REQUESTS, lang, l.too_many_title, l.too_many_text);
             r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
             r
@@ -85,13 +85,16 @@ pub async fn page(
         Err(e) => return AppError::from(e).into_response(),
     };
     let record = as_record(profile, &courses);
+    // The page shows the stored checks and never waits; results past the re-check age are
+    // moved to the front of the verification job's queue.
+    crate::verify::hurry_if_stale(&state, share.learner_id, &record);
     let lang = share.lang.or(record.learner.lang).unwrap_or_default();
     // A certificate that expires later changes the page without changing the record: the
     // cached page is stale from that moment.
     let stale_at = crate::issue::next_change(&record, now);
     let mut page = SharePage::build(&record, &share.spec, lang, &token, now);
     page.source_note = share.source.as_ref().map(|s| {
-        let l = page_labels(lang);
+        let l = &crate::i18n::strings(lang).public;
         if s.follows {
             l.follows_note.to_owned()
         } else {
@@ -130,14 +133,14 @@ pub async fn pdf(
         Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
         // A recruiter's browser gets a page, not JSON, when every render slot is taken.
         Err(AppError::Unavailable) => {
-            let l = page_labels(reader_lang);
+            let l = &crate::i18n::strings(reader_lang).public;
             let mut r = message_page(StatusCode::SERVICE_UNAVAILABLE, reader_lang, l.busy_title, l.busy_text);
             r.headers_mut().insert(header::RETRY_AFTER, crate::error::RETRY_BUSY_SECS.into());
             r
         }
         // The record changed since the link was made and now selects nothing.
         Err(AppError::Validation(_)) => {
-            let l = page_labels(reader_lang);
+            let l = &crate::i18n::strings(reader_lang).public;
             message_page(StatusCode::NOT_FOUND, reader_lang, l.not_found_title, l.empty)
         }
         Err(e) => e.into_response(),
@@ -169,7 +172,7 @@ pub async fn evidence(
     }
     match state.db.evidence_file(share.learner_id, course).await {
         Ok((meta, bytes)) => {
-            crate::api::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
+            crate::service::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
         }
         Err(_) => missed(&state, &ip, lang).await,
     }
@@ -197,7 +200,7 @@ pub struct SharePage {
 impl SharePage {
     /// `now` (Unix seconds) is when expiry is read against.
     pub fn build(record: &Record, spec: &Spec, lang: Lang, token: &str, now: i64) -> SharePage {
-        let l = page_labels(lang);
+        let l = &crate::i18n::strings(lang).public;
         let p = present(record, spec, lang, now).ok().filter(|p| !p.is_empty());
         SharePage {
             page: Page::new(lang, format!("{} {}", l.portfolio_of, record.learner.name)),

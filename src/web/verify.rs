@@ -13,13 +13,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::labels::{PageLabels, page_labels};
 use super::{Page, html, pick_lang};
-use crate::app::AppState;
 use crate::config::rfc3339;
-use crate::domain::Lang;
+use crate::domain::{Lang, Problem};
 use crate::error::AppError;
+use crate::i18n::PageLabels;
 use crate::issue::{hex, normalize_code};
+use crate::state::AppState;
 use crate::storage::shares::GeneratedPdf;
 
 #[derive(Template)]
@@ -27,6 +27,7 @@ use crate::storage::shares::GeneratedPdf;
 struct VerifyPage {
     page: Page,
     l: &'static PageLabels,
+    colon: &'static str,
     outcome: Option<Outcome>,
     code: Option<Found>,
 }
@@ -52,33 +53,35 @@ impl Found {
             ("legitimacy", None) => labels.legitimacy_field_title.to_owned(),
             _ => labels.appetite_title.to_owned(),
         };
-        Found { name: pdf.learner_name.clone(), date: date_text(pdf.created_at, lang), framing, code: pdf.code.clone() }
-    }
-}
-
-fn date_text(secs: i64, lang: Lang) -> String {
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(secs) else { return String::new() };
-    let month = crate::i18n::month_name(lang, u8::from(t.month()));
-    match lang {
-        Lang::Fr => format!("{} {month} {} à {:02}:{:02} UTC", t.day(), t.year(), t.hour(), t.minute()),
-        Lang::En => format!("{month} {}, {} at {:02}:{:02} UTC", t.day(), t.year(), t.hour(), t.minute()),
+        Found {
+            name: pdf.learner_name.clone(),
+            date: crate::i18n::date_time(lang, pdf.created_at),
+            framing,
+            code: pdf.code.clone(),
+        }
     }
 }
 
 pub async fn form(headers: HeaderMap) -> Response {
     let lang = pick_lang(&headers);
-    let l = page_labels(lang);
+    let l = &crate::i18n::strings(lang).public;
     html(
         StatusCode::OK,
-        VerifyPage { page: Page::public(lang, l.verify_title.into(), "/verify"), l, outcome: None, code: None }
-            .render(),
+        VerifyPage {
+            page: Page::public(lang, l.verify_title.into(), "/verify"),
+            l,
+            colon: crate::i18n::colon(lang),
+            outcome: None,
+            code: None,
+        }
+        .render(),
     )
 }
 
 /// `/verify/{code}`: where the QR code and the printed address lead.
 pub async fn code(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
     let lang = pick_lang(&headers);
-    let l = page_labels(lang);
+    let l = &crate::i18n::strings(lang).public;
     let found = match normalize_code(&raw) {
         Some(code) => match state.db.pdf_by_code(code).await {
             Ok(found) => found,
@@ -90,6 +93,7 @@ pub async fn code(State(state): State<AppState>, headers: HeaderMap, Path(raw): 
     let page = VerifyPage {
         page: Page::public(lang, l.verify_title.into(), "/verify"),
         l,
+        colon: crate::i18n::colon(lang),
         outcome: None,
         code: found.map(|f| Found::of(&f, lang)),
     };
@@ -140,10 +144,11 @@ pub async fn check(
         })
         .into_response();
     }
-    let l = page_labels(lang);
+    let l = &crate::i18n::strings(lang).public;
     let page = VerifyPage {
         page: Page::public(lang, l.verify_title.into(), "/verify"),
         l,
+        colon: crate::i18n::colon(lang),
         outcome: Some(Outcome {
             recognised: found.is_some(),
             found: found.as_ref().map(|f| Found::of(f, lang)),
@@ -156,15 +161,14 @@ pub async fn check(
 
 /// Hashes the uploaded `file` while it streams in (at most the evidence limit).
 async fn read_file(state: &AppState, multipart: Result<Multipart, MultipartRejection>) -> Result<String, AppError> {
-    let mut multipart = multipart
-        .map_err(|e| AppError::BadRequest(format!("send the PDF as multipart/form-data ({})", e.body_text())))?;
+    let mut multipart = multipart.map_err(|e| AppError::BadRequest(Problem::NotMultipart { detail: e.body_text() }))?;
     let limit = state.config.evidence_max_bytes;
-    let too_large = || AppError::PayloadTooLarge(format!("files are limited to {} MiB", limit / (1024 * 1024)));
+    let too_large = || AppError::PayloadTooLarge(Problem::VerifyTooLarge { mib: limit / (1024 * 1024) });
     while let Some(mut field) = multipart.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
         } else {
-            AppError::BadRequest(format!("the upload is malformed: {}", e.body_text()))
+            AppError::BadRequest(Problem::MalformedMultipart { detail: e.body_text() })
         }
     })? {
         if field.name() != Some("file") {
@@ -180,9 +184,9 @@ async fn read_file(state: &AppState, multipart: Result<Multipart, MultipartRejec
             hasher.update(&chunk);
         }
         if size == 0 {
-            return Err(AppError::validation("file", "the file is empty"));
+            return Err(AppError::validation("file", Problem::FileEmpty));
         }
         return Ok(hex(&hasher.finalize()));
     }
-    Err(AppError::validation("file", "choose a PDF file to verify"))
+    Err(AppError::validation("file", Problem::ChooseAFile))
 }

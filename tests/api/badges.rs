@@ -14,6 +14,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Auth, START, TestApp, TestResponse, import_raw as upload, real};
 
+/// The learner the test badges are issued to (their `recipient`).
+const LEARNER: &str = "camille@example.org";
+
+/// Runs certfolio's checks of every queued proof (what the verification job does in `serve`).
+/// Test services are offline: what needs an issuer's server is "not checked: offline".
+async fn run_checks(app: &TestApp) {
+    certfolio::verify::run_due(&app.state).await.unwrap();
+}
+
 async fn course(app: &TestApp, token: &str, title: &str) -> Value {
     let list = app.get("/api/v1/courses", token).await.json();
     list["courses"].as_array().unwrap().iter().find(|c| c["title"] == title).cloned().unwrap_or_else(|| {
@@ -234,15 +243,28 @@ async fn each_real_open_badges_fixture_imports_or_is_refused_for_its_reason() {
 #[tokio::test]
 async fn badges_signed_by_a_trusted_key_are_verified_and_altered_ones_refused() {
     let app = trusting_app();
-    let token = app.learner("signed@example.org").await;
+    let token = app.learner(LEARNER).await;
 
     // OB 2.0 signed assertion (EdDSA) and OB 3.0 VC-JWT (ES256), each by its trusted issuer.
     let assertion = ob2("Data Science Foundations", UNIVERSITY, json!({}));
     let jws_ob2 = sign("EdDSA", &assertion, &ed_key(1));
     let r = upload(&app, &token, "application/jwt", jws_ob2.clone().into_bytes()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // Until certfolio has checked it (the recipient included), a signed badge is badge data.
+    assert_eq!(course(&app, &token, "Data Science Foundations").await["assurance"], "badge_data");
+    run_checks(&app).await;
     let c = course(&app, &token, "Data Science Foundations").await;
-    assert_eq!(c["assurance"], "signature_verified", "{c}");
+    assert_eq!(c["assurance"], "known_issuer", "{c}");
+    let check = &c["checks"][0];
+    assert_eq!(check["code"], "verified", "{c}");
+    assert!(
+        check["text"].as_str().unwrap().starts_with(
+            "Signature verified by certfolio with the key the operator trusts for Example University; issued to this account’s email"
+        ),
+        "{check}"
+    );
+    assert_eq!(check["source"], "the operator’s trust file");
+    assert_eq!(check["checked_on"], "checked on 15 January 2027");
     assert_eq!(c["badge_check"]["verified_by"], "Example University");
     assert_eq!(c["badge_check"]["format"], "ob2");
     assert_eq!(c["institution"], "Example University");
@@ -253,8 +275,9 @@ async fn badges_signed_by_a_trusted_key_are_verified_and_altered_ones_refused() 
     let vc_jwt = sign("ES256", &claims, &ec_key(2));
     let r = upload(&app, &token, "text/plain", vc_jwt.clone().into_bytes()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    run_checks(&app).await;
     let c = course(&app, &token, "Project Management").await;
-    assert_eq!(c["assurance"], "signature_verified", "{c}");
+    assert_eq!(c["assurance"], "known_issuer", "{c}");
     assert_eq!(
         (&c["badge_check"]["verified_by"], &c["badge_check"]["format"]),
         (&json!("Example Academy"), &json!("ob3"))
@@ -280,29 +303,41 @@ async fn badges_signed_by_a_trusted_key_are_verified_and_altered_ones_refused() 
     let stranger = ob2("Stranger Badge", "https://elsewhere.example.net/issuer", json!({}));
     let r = upload(&app, &token, "application/jwt", sign("EdDSA", &stranger, &ed_key(9)).into_bytes()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    run_checks(&app).await;
     let c = course(&app, &token, "Stranger Badge").await;
     assert_eq!(c["assurance"], "badge_data");
     assert!(c["badge_check"].get("verified_by").is_none());
+    // Its key would have to be fetched, and this service is offline: it says so.
+    assert_eq!(c["checks"][0]["code"], "not_checked", "{c}");
+    assert!(
+        c["checks"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("the signing key at elsewhere.example.net (certfolio runs offline)"),
+        "{c}"
+    );
 
     // R38: the recruiter's page and the PDF name each level honestly.
     let r = app.post("/api/v1/shares", &token, &json!({"framing": "appetite", "lang": "en"})).await;
     let url = r.json()["url"].as_str().unwrap().to_owned();
     let html = app.call(Method::GET, &format!("/s/{}", url.rsplit('/').next().unwrap()), Auth::None, None).await.text();
-    assert_eq!(html.matches("level signature_verified").count(), 2, "{html}");
+    assert_eq!(html.matches("level known_issuer").count(), 2, "{html}");
     assert_eq!(html.matches("level badge_data").count(), 1, "{html}");
-    assert!(html.contains("Signature verified") && html.contains("Badge data imported"));
+    assert!(html.contains("Known issuer") && html.contains("Badge data imported"));
+    assert!(html.contains("This service runs offline"), "the trust note says what was not checked: {html}");
     let pdf = app.get("/api/v1/portfolio.pdf?framing=appetite&lang=en", &token).await;
     let path = app.dir.path().join("levels.pdf");
     std::fs::write(&path, &pdf.body).unwrap();
     let text = crate::pdf::flat(&crate::pdf::text_of(&path));
-    assert_eq!(text.matches("Signature verified").count(), 2, "{text}");
-    assert_eq!(text.matches("Badge data imported").count(), 1, "{text}");
+    assert_eq!(text.matches("Level of proof: Known issuer").count(), 2, "{text}");
+    assert_eq!(text.matches("Level of proof: Badge data imported").count(), 1, "{text}");
+    assert_eq!(text.matches("Signature verified by certfolio with the key the operator trusts").count(), 2, "{text}");
 }
 
 #[tokio::test]
 async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     let app = trusting_app();
-    let token = app.learner("expired@example.org").await;
+    let token = app.learner(LEARNER).await;
     let expired = ob2("Old Certification", UNIVERSITY, json!({"expires": "2026-12-31T00:00:00Z"}));
     let revoked = ob2("Withdrawn Badge", UNIVERSITY, json!({"revoked": true, "revocationReason": "issued in error"}));
     let later = ob2("Expires Later", UNIVERSITY, json!({"expires": "2027-01-15T12:00:00Z"}));
@@ -316,6 +351,7 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
         let r = upload(&app, &token, "application/jwt", token_text.into_bytes()).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     }
+    run_checks(&app).await;
     // The test clock is START (2027-01-15T08:00Z).
     let c = course(&app, &token, "Old Certification").await;
     assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("badge_data"), &json!("expired")), "{c}");
@@ -324,7 +360,7 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     let c = course(&app, &token, "Withdrawn Badge").await;
     assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("self_declared"), &json!("revoked")), "{c}");
     let c = course(&app, &token, "Expires Later").await;
-    assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("signature_verified"), &json!("valid")));
+    assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("known_issuer"), &json!("valid")));
 
     // The recruiter's page says so, before and after the clock passes the later expiry (a
     // cached page must not outlive it).
@@ -335,7 +371,7 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     let html = app.call(Method::GET, &page_path, Auth::None, None).await.text();
     assert_eq!(html.matches("class=\"mark expired\">expired on ").count(), 2, "{html}");
     assert_eq!(html.matches("badge revoked").count(), 1, "{html}");
-    assert_eq!(html.matches("level signature_verified").count(), 1, "{html}");
+    assert_eq!(html.matches("level known_issuer").count(), 1, "{html}");
 
     // Time passes (START is 08:00 that day): the same stored badge expires at its hour.
     app.state.clock.advance(Duration::from_secs(5 * 3600));
@@ -343,7 +379,7 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
     assert_eq!((&c["assurance"], &c["badge_check"]["status"]), (&json!("badge_data"), &json!("expired")), "{c}");
     let html = app.call(Method::GET, &page_path, Auth::None, None).await.text();
     assert_eq!(html.matches("class=\"mark expired\">expired on ").count(), 3, "{html}");
-    assert_eq!(html.matches("level signature_verified").count(), 0, "{html}");
+    assert_eq!(html.matches("level known_issuer").count(), 0, "{html}");
 
     let r = app.get("/api/v1/portfolio.pdf?framing=appetite&lang=en", &token).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -356,16 +392,18 @@ async fn expired_and_revoked_badges_are_marked_and_not_counted_as_verified() {
 #[tokio::test]
 async fn baked_png_and_svg_badges_are_checked_like_the_files_they_carry() {
     let app = trusting_app();
-    let token = app.learner("baked@example.org").await;
+    let token = app.learner(LEARNER).await;
     let jws_ob2 = sign("EdDSA", &ob2("Baked Robotics", UNIVERSITY, json!({})), &ed_key(1));
     let r = upload(&app, &token, "image/png", png::baked(400, 400, "openbadges", &jws_ob2)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(course(&app, &token, "Baked Robotics").await["assurance"], "signature_verified");
+    run_checks(&app).await;
+    assert_eq!(course(&app, &token, "Baked Robotics").await["assurance"], "known_issuer");
 
     let vc_jwt = sign("ES256", &ob3_claims("Baked Credential", ACADEMY, json!({})), &ec_key(2));
     let r = upload(&app, &token, "image/png", png::baked(400, 400, "openbadgecredential", &vc_jwt)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(course(&app, &token, "Baked Credential").await["assurance"], "signature_verified");
+    run_checks(&app).await;
+    assert_eq!(course(&app, &token, "Baked Credential").await["assurance"], "known_issuer");
 
     let svg = format!(
         r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="{}"></openbadges:credential><circle r="4"/></svg>"#,
@@ -373,7 +411,8 @@ async fn baked_png_and_svg_badges_are_checked_like_the_files_they_carry() {
     );
     let r = upload(&app, &token, "image/svg+xml", svg.into_bytes()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(course(&app, &token, "Baked SVG Credential").await["assurance"], "signature_verified");
+    run_checks(&app).await;
+    assert_eq!(course(&app, &token, "Baked SVG Credential").await["assurance"], "known_issuer");
 
     // Altered inside the image: refused, naming the chunk and the signature.
     let r = upload(&app, &token, "image/png", png::baked(400, 400, "openbadges", &flip_signature(&jws_ob2))).await;
@@ -384,6 +423,7 @@ async fn baked_png_and_svg_badges_are_checked_like_the_files_they_carry() {
     let r =
         upload(&app, &token, "image/png", png::baked(1, 1, "openbadges", &sign("EdDSA", &stranger, &ed_key(5)))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    run_checks(&app).await;
     assert_eq!(course(&app, &token, "Baked Stranger").await["assurance"], "badge_data");
 }
 
@@ -435,22 +475,32 @@ async fn hostile_images_and_json_are_refused_quickly_and_cleanly() {
 #[tokio::test]
 async fn export_then_import_keeps_the_levels_and_a_document_cannot_forge_one() {
     let app = trusting_app();
-    let a = app.learner("export-a@example.org").await;
+    let a = app.learner(LEARNER).await;
     let verified = sign("EdDSA", &ob2("Portable Badge", UNIVERSITY, json!({})), &ed_key(1));
     let stranger = sign("EdDSA", &ob2("Stranger Badge", "https://elsewhere.example.net/i", json!({})), &ed_key(8));
     for t in [&verified, &stranger] {
         assert_eq!(upload(&app, &a, "application/jwt", t.clone().into_bytes()).await.status, StatusCode::CREATED);
     }
+    run_checks(&app).await;
+    assert_eq!(course(&app, &a, "Portable Badge").await["assurance"], "known_issuer");
+    assert_eq!(course(&app, &a, "Stranger Badge").await["assurance"], "badge_data");
     let doc = app.get("/api/v1/export", &a).await.json();
     let badge = &doc["courses"][0]["attestation"]["badge"];
     assert_eq!(badge, &json!({"payload": verified}), "the payload travels, the check does not");
 
-    // Into another account: the same levels, recomputed from the payloads.
+    // Into another account: no level comes with the document, and certfolio's own check finds
+    // that the badges were issued to someone else (A's email, not B's).
     let b = app.learner("export-b@example.org").await;
     let r = app.post("/api/v1/import", &b, &doc).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(course(&app, &b, "Portable Badge").await["assurance"], "signature_verified");
+    assert_eq!(course(&app, &b, "Portable Badge").await["assurance"], "badge_data");
     assert_eq!(course(&app, &b, "Stranger Badge").await["assurance"], "badge_data");
+    run_checks(&app).await;
+    for title in ["Portable Badge", "Stranger Badge"] {
+        let c = course(&app, &b, title).await;
+        assert_eq!(c["assurance"], "self_declared", "{title}: {c}");
+        assert_eq!(c["checks"][0]["code"], "other_recipient", "{title}: {c}");
+    }
     assert_eq!(
         app.get("/api/v1/export", &b).await.json()["courses"],
         doc["courses"],
@@ -481,7 +531,8 @@ async fn export_then_import_keeps_the_levels_and_a_document_cannot_forge_one() {
     let body = json!({"title": "Portable Badge", "attestation": {"kind": "badge", "badge": {"payload": verified}}});
     let r = app.post("/api/v1/courses", &c, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    assert_eq!(r.json()["assurance"], "signature_verified");
+    assert_eq!(r.json()["assurance"], "badge_data", "checked once stored, not before");
+    assert_eq!(r.json()["checks"][0]["code"], "queued");
 
     // Another service that does not trust the university: the same document gives badge data.
     let elsewhere = TestApp::new();
@@ -509,7 +560,7 @@ async fn a_bad_trust_file_stops_the_start_naming_the_file_and_entry() {
 #[tokio::test]
 async fn the_command_line_checks_badges_against_the_same_trust_file() {
     let app = trusting_app();
-    let token = app.learner("cli-badge@example.org").await;
+    let token = app.learner(LEARNER).await;
     let file = app.dir.path().join("badge.png");
     std::fs::write(
         &file,
@@ -518,19 +569,21 @@ async fn the_command_line_checks_badges_against_the_same_trust_file() {
     .unwrap();
     let out = app
         .command()
-        .args(["import", file.to_str().unwrap(), "--user", "cli-badge@example.org", "--data"])
+        .args(["import", file.to_str().unwrap(), "--user", LEARNER, "--data"])
         .arg(app.dir.path())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Open Badges"));
-    assert_eq!(course(&app, &token, "CLI Badge").await["assurance"], "signature_verified");
+    // Stored queued; the service's verification job checks it.
+    run_checks(&app).await;
+    assert_eq!(course(&app, &token, "CLI Badge").await["assurance"], "known_issuer");
 
     let bad = app.dir.path().join("altered.jws");
     std::fs::write(&bad, flip_signature(&sign("EdDSA", &ob2("CLI Badge", UNIVERSITY, json!({})), &ed_key(1)))).unwrap();
     let out = app
         .command()
-        .args(["import", bad.to_str().unwrap(), "--user", "cli-badge@example.org", "--data"])
+        .args(["import", bad.to_str().unwrap(), "--user", LEARNER, "--data"])
         .arg(app.dir.path())
         .output()
         .unwrap();
@@ -539,8 +592,8 @@ async fn the_command_line_checks_badges_against_the_same_trust_file() {
     assert!(err.contains("altered.jws: signature: the signature does not match"), "{err}");
 }
 
-/// R40: importing never reaches the network. No HTTP client is in the build at all (axum's
-/// hyper is the server side only), so no badge, key or status list can be fetched.
+/// R40: the one way out is the guarded fetcher (`src/fetch`, hyper's client on a connection it
+/// opens itself): no other HTTP client crate is in the build, so nothing can fetch around it.
 #[test]
 fn no_http_client_is_in_the_build() {
     let lock = std::fs::read_to_string(format!("{}/Cargo.lock", env!("CARGO_MANIFEST_DIR"))).unwrap();

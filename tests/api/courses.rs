@@ -20,7 +20,7 @@ fn course() -> Value {
 /// The document's fields of an API course (without id, evidence, level of proof and timestamps).
 fn record_of(v: &Value) -> Value {
     let mut v = v.clone();
-    for k in ["id", "evidence", "assurance", "badge_check", "created_at", "updated_at"] {
+    for k in ["id", "evidence", "assurance", "badge_check", "checks", "created_at", "updated_at"] {
         v.as_object_mut().unwrap().remove(k);
     }
     v
@@ -35,7 +35,13 @@ async fn create_read_update_delete() {
     let created = r.json();
     let id = created["id"].as_str().unwrap().to_owned();
     assert_eq!(record_of(&created), course(), "every field comes back as sent");
-    assert_eq!(created["assurance"], "issuer_link", "the level of proof is computed, not sent");
+    assert_eq!(created["assurance"], "self_declared", "the level of proof is computed, not sent");
+    // A link on a host certfolio does not check is shown with its host and raises nothing.
+    assert_eq!(created["checks"][0]["code"], "learner_link", "{created}");
+    assert_eq!(
+        created["checks"][0]["text"],
+        "Link given by the learner (example.org): certfolio does not check pages of this host"
+    );
 
     let r = app.get(&format!("/api/v1/courses/{id}"), &token).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -166,4 +172,39 @@ async fn institutions_are_one_row_whatever_the_spelling() {
         assert_eq!(r.json()["institution"], "École Polytechnique", "the first spelling is kept");
     }
     assert_eq!(app.count("institutions").await, 1);
+}
+
+/// An API error keeps the contract's shape, in English, and adds what is wrong as a code a
+/// client can word itself: the same problem a French page words in French.
+#[tokio::test]
+async fn a_refusal_names_the_field_the_problem_and_says_it_in_english() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    let mut bad = course();
+    bad["finished_on"] = json!("2025-13-45");
+    let r = app.post("/api/v1/courses", &token, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = &r.json()["error"];
+    assert_eq!(error["code"], "validation_failed");
+    assert_eq!(error["field"], "finished_on");
+    assert_eq!(error["problem"], "not_a_real_date");
+    assert_eq!(error["message"], "`2025-13-45` is not a real date of the form YYYY-MM-DD");
+    // Even for a learner whose language is French: `/api` speaks English.
+    let r = app.put("/api/v1/me", &token, &json!({"name": "Camille", "lang": "fr"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut early = course();
+    early["finished_on"] = json!("2015-01-01");
+    let r = app.post("/api/v1/courses", &token, &early).await;
+    assert_eq!(r.json()["error"]["problem"], "ends_before_start");
+    assert_eq!(
+        r.json()["error"]["message"],
+        "2015-01-01 is before the start date 2015-02-01; a course cannot end before it starts"
+    );
+    let r = app.post("/api/v1/courses", &token, &course()).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = app.post("/api/v1/courses", &token, &course()).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::CONFLICT, "conflict".to_owned()));
+    assert_eq!(r.json()["error"]["problem"], "course_exists");
+    let r = app.call(Method::GET, "/api/v1/courses/not-an-id", Auth::Bearer(&token), None).await;
+    assert_eq!(r.json()["error"]["problem"], "not_found");
 }

@@ -26,9 +26,18 @@ impl Server {
     }
 
     fn start_logging(data: &Path, filter: &str) -> Server {
+        // Offline: the records these tests import name real issuers' hosts, and tests reach
+        // loopback only. The walk serves those hosts itself (`start_with`).
+        Server::start_with(data, filter, &[], &[("CERTFOLIO_OFFLINE", "1")])
+    }
+
+    fn start_with(data: &Path, filter: &str, args: &[&str], envs: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
+            .args(args)
+            .env_remove("CERTFOLIO_OFFLINE")
+            .envs(envs.iter().copied())
             .env("RUST_LOG", filter)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -584,10 +593,54 @@ fn no_acknowledged_write_is_lost_across_repeated_kill_9() {
     eprintln!("kill -9: {rounds} rounds, {} acknowledged writes, none lost", acknowledged.len());
 }
 
+/// Hosts the walk's test issuer answers for (the walk's course, its LinkedIn line, the sample's
+/// links and the Open Badges fixtures' ids); the server reaches them through `--fetch-resolve`.
+const WALK_HOSTS: &[&str] =
+    &["www.coursera.org", "coursera.org", "www.fun-mooc.fr", "openclassrooms.com", "example.org"];
+
+/// The issuer pages and badge documents the walk's record names, served over https on loopback:
+/// the walk's course page names its learner and title, its LinkedIn line's page is gone (404),
+/// the sample's pages name the showcase learner and every sample title, and the Open Badges
+/// 2.0 fixtures' linked documents are where their ids say.
+fn walk_issuer_app() -> axum::Router {
+    use axum::http::{HeaderMap, StatusCode, Uri, header};
+    use axum::response::IntoResponse;
+    let sample: Value = fixture_like("data/sample-portfolio.json");
+    let titles: Vec<String> =
+        sample["courses"].as_array().unwrap().iter().filter_map(|c| c["title"].as_str().map(str::to_owned)).collect();
+    let showcase = format!("<html><body><p>Léa Moreau</p><ul><li>{}</li></ul></body></html>", titles.join("</li><li>"));
+    axum::Router::new().fallback(move |headers: HeaderMap, uri: Uri| {
+        let showcase = showcase.clone();
+        async move {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_owned();
+            let html = |body: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+            let json =
+                |file: &str| ([(header::CONTENT_TYPE, "application/json")], crate::helpers::real(file)).into_response();
+            match (host.as_str(), uri.path()) {
+                ("www.coursera.org", "/verify/ML20250042") => html(
+                    "<html><body><h1>Machine Learning for Everyone</h1><p>Completed by Alex Martin</p></body></html>"
+                        .to_owned(),
+                ),
+                ("coursera.org", "/verify/ABC123") => StatusCode::NOT_FOUND.into_response(),
+                ("example.org", "/beths-robotics-badge.json") => json("openbadges2/assertion_hosted.json"),
+                ("example.org", "/robotics-badge.json") => json("openbadges2/badgeclass.json"),
+                ("example.org", "/organization.json") => json("openbadges2/issuer.json"),
+                ("www.fun-mooc.fr" | "www.coursera.org" | "openclassrooms.com", _) => html(showcase),
+                _ => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+    })
+}
+
+fn fixture_like(path: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()).unwrap()
+}
+
 /// Issue 5's walk in a real headless Chromium (Debian's), driven by playwright-core from
 /// tests/browser/walk.mjs against the real binary on a fresh data folder: sign up, sign in, a
-/// course refused then saved, the PDF, a share link opened at phone width, revoked, 404; axe-core
-/// on every page. Screenshots land in target/browser-walk/ to be looked at.
+/// course refused then saved, badges imported and checked by certfolio against a test issuer
+/// (issue 13), the PDF, a share link opened at phone width showing each claim's check, revoked,
+/// 404; axe-core on every page. Screenshots land in target/browser-walk/ to be looked at.
 #[test]
 fn the_learner_walk_passes_in_headless_chromium() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -596,8 +649,23 @@ fn the_learner_walk_passes_in_headless_chromium() {
         browser_dir.join("node_modules/playwright-core").is_dir(),
         "tests/browser/node_modules is missing: run `npm ci --prefix tests/browser` (scripts/test.sh does)"
     );
+    // The issuers the walk's record names, on loopback, reached through the resolve setting.
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let test_ca = crate::issuer::ca("certfolio walk test CA");
+    let mut ca_file = tempfile::NamedTempFile::new().unwrap();
+    ca_file.write_all(test_ca.pem().as_bytes()).unwrap();
+    let issuer = runtime.block_on(crate::issuer::serve_app(
+        Some(crate::issuer::server_config(&test_ca, WALK_HOSTS)),
+        walk_issuer_app(),
+    ));
+    let mut args = vec!["--fetch-ca".to_owned(), ca_file.path().to_str().unwrap().to_owned()];
+    for host in WALK_HOSTS {
+        args.push("--fetch-resolve".to_owned());
+        args.push(format!("{host}:443={}", issuer.addr));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let data = tempfile::tempdir().unwrap();
-    let server = Server::start(data.path());
+    let server = Server::start_with(data.path(), "certfolio=info", &args, &[]);
     let shots = root.join("target/browser-walk");
     let out = Command::new("node")
         .arg(browser_dir.join("walk.mjs"))
@@ -610,4 +678,5 @@ fn the_learner_walk_passes_in_headless_chromium() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "the browser walk failed:\n{stdout}\n{stderr}\nserver log:\n{}", server.log());
     assert!(stdout.contains("after \"Revoke\" the link gives 404"), "the walk did not reach its end:\n{stdout}");
+    drop(issuer);
 }

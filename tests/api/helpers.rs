@@ -213,10 +213,13 @@ impl TestApp {
         TestApp::with_config(|_| {})
     }
 
+    /// A service on a fresh data folder, offline unless `change` says otherwise: tests send
+    /// traffic only to loopback, and imported records name real issuers' hosts (R40).
     pub fn with_config(change: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config::new(dir.path().to_owned(), "http://127.0.0.1:8080".into());
         let pg_database = fresh_storage(&mut config);
+        config.fetch.offline = true;
         change(&mut config);
         let state = AppState::open(config, Clock::manual(START)).expect("open state");
         TestApp { router: build_app(state.clone()), state, dir, pg_database }
@@ -238,8 +241,8 @@ impl TestApp {
 
     /// The first column of the first row of `sql`, through the app's own storage (either engine).
     pub async fn sql_value<T: certfolio::storage::sql::FromValue + Send + 'static>(&self, sql: &str) -> T {
-        let sql = sql.to_owned();
-        self.state.db.read(move |tx| tx.query_value::<T>(&sql, &[])).await.expect(&format!("query"))
+        let text = sql.to_owned();
+        self.state.db.read(move |tx| tx.query_value::<T>(&text, &[])).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     /// The command line, pointed at this test's database and store (through the variables

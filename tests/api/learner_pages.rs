@@ -472,3 +472,81 @@ async fn the_import_preview_shows_each_courses_level_of_proof() {
     assert!(html.contains("Level of proof: Issuer verification link"), "{html}");
     assert_eq!(app.course_count(&api).await, 0, "previews save nothing");
 }
+
+/// A GET of a learner page as a French learner's browser sends it.
+async fn page_fr(app: &TestApp, path: &str, cookie: Option<&str>) -> TestResponse {
+    page_in(app, path, cookie, "fr-FR,fr;q=0.9").await
+}
+
+/// Issue 11's acceptance: an unknown course on a learner page is an HTML 404 in French, with
+/// the site header, the security headers and the page CSP; `/api` keeps its JSON.
+#[tokio::test]
+async fn errors_on_learner_pages_are_pages_in_the_readers_language() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    form(&app, "/lang", Some(&cookie), &[("lang", "fr"), ("back", "/courses")]).await;
+    for path in [
+        format!("/courses/{}/edit", uuid::Uuid::new_v4()),
+        "/courses/not-an-id/edit".to_owned(),
+        format!("/courses/{}/delete", uuid::Uuid::new_v4()),
+        format!("/institutions/{}/edit", uuid::Uuid::new_v4()),
+        "/no-such-page".to_owned(),
+    ] {
+        // The browser says English; the learner chose French.
+        let r = page(&app, &path, Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
+        assert!(r.header("content-security-policy").unwrap().contains("default-src 'none'"), "{path}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        let html = r.text();
+        assert!(html.contains("<html lang=\"fr\">") && html.contains("<h1>Page introuvable</h1>"), "{path}: {html}");
+        assert!(html.contains(">Mes cours</a>") && html.contains("action=\"/logout\""), "the learner's menu: {html}");
+        assert!(html.contains("href=\"/dashboard\">Retour au tableau de bord"), "{html}");
+    }
+    let r = app.get(&format!("/api/v1/courses/{}", uuid::Uuid::new_v4()), &api).await;
+    assert_eq!((r.status, r.header("content-type")), (StatusCode::NOT_FOUND, Some("application/json")));
+    assert_eq!(r.error_code(), "not_found");
+    // A visitor: the browser's language and the way in.
+    let r = page_fr(&app, "/no-such-page", None).await;
+    let html = r.text();
+    assert!(html.contains("<html lang=\"fr\">") && html.contains(">Se connecter</a>"), "{html}");
+    assert!(!html.contains("action=\"/logout\""));
+    let r = page(&app, "/no-such-page", None).await;
+    assert!(r.text().contains("<h1>Page not found</h1>"));
+}
+
+/// Refusals that no form shows (a form that cannot be read, a cross-site post) are pages too,
+/// with the status they had; a script asking for JSON still gets JSON.
+#[tokio::test]
+async fn refusals_outside_any_form_are_pages_and_scripts_keep_json() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let request = TestApp::builder(Method::POST, "/settings", Auth::Cookie(&cookie))
+        .header("content-type", "text/plain")
+        .header("accept-language", "fr")
+        .header("origin", "http://127.0.0.1:8080")
+        .header("host", "127.0.0.1:8080")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from("name=x"))
+        .unwrap();
+    let r = app.send(request).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.text().contains("<h1>Demande refusée</h1>") && r.text().contains("rien n’a été modifié"), "{}", r.text());
+    // Refused before any page ran: the session's learner is still recognised (their menu, the
+    // way back to their dashboard), in their language (none chosen, no browser's: French).
+    let r = cross_site(&app, "/settings", &cookie, "name=Evil").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let html = r.text();
+    assert!(html.contains("<h1>Action refusée</h1>") && html.contains("href=\"/dashboard\""), "{html}");
+    // `/verify` answers scripts in JSON.
+    let request = TestApp::builder(Method::POST, "/verify", Auth::None)
+        .header("accept", "application/json")
+        .header("content-type", "text/plain")
+        .body(Body::from("x"))
+        .unwrap();
+    let r = app.send(request).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"]["problem"], "not_multipart");
+}

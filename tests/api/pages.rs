@@ -97,7 +97,7 @@ async fn sign_up_then_dashboard_then_sample_then_sign_out() {
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
     let after = page(&app, "/dashboard", Some(&cookie)).await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
-    assert_eq!(after.header("location"), Some("/login"));
+    assert_eq!(after.header("location"), Some("/login?next=%2Fdashboard"), "back to the page once signed in");
 }
 
 #[tokio::test]
@@ -198,7 +198,7 @@ async fn another_learners_course_pages_are_not_found() {
     assert_eq!(page(&app, &format!("/courses/{id}/edit"), Some(&bob)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(form(&app, &format!("/courses/{id}/delete"), Some(&bob), &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.course_count(&alice).await, 1);
-    assert_eq!(page(&app, "/courses", None).await.header("location"), Some("/login"));
+    assert_eq!(page(&app, "/courses", None).await.header("location"), Some("/login?next=%2Fcourses"));
 }
 
 #[tokio::test]

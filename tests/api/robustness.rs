@@ -98,7 +98,7 @@ async fn json_nested_10000_deep_is_refused_with_422_naming_the_depth() {
         let doc = certfolio::domain::parse_document(body.as_bytes()).unwrap_err();
         let jr = certfolio::interop::jsonresume::parse(body.as_bytes()).unwrap_err();
         for e in [doc, jr] {
-            assert!(e.message.contains("nested more than 128 levels deep"), "{}", e.message);
+            assert!(e.message().contains("nested more than 128 levels deep"), "{}", e.message());
         }
         assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
     }

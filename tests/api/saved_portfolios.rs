@@ -213,7 +213,19 @@ async fn one_bulk_edit_files_22_linkedin_courses_under_one_field() {
     let token = app.learner("dinesh@example.org").await;
     let r = import_raw(&app, &token, "text/csv", real("linkedin/Certifications.dineshbarri.csv")).await;
     assert_eq!(r.json()["created"], 22);
-    let ids: Vec<Value> = courses(&app, &token).await.iter().map(|c| c["id"].clone()).collect();
+    // A course typed by hand beside them: the import's courses are told apart by their import.
+    let by_hand = json!({"title": "Typed by hand", "field": "cooking"});
+    assert_eq!(app.post("/api/v1/courses", &token, &by_hand).await.status, StatusCode::CREATED);
+    let imports = app.get("/api/v1/imports", &token).await.json();
+    assert_eq!(
+        (imports["count"].as_u64(), imports["imports"][0]["format"].as_str()),
+        (Some(1), Some("LinkedIn Certifications.csv"))
+    );
+    assert_eq!(imports["imports"][0]["created"], 22);
+    let import = imports["imports"][0]["id"].clone();
+    let ids: Vec<Value> =
+        courses(&app, &token).await.iter().filter(|c| c["import_id"] == import).map(|c| c["id"].clone()).collect();
+    assert_eq!(ids.len(), 22, "all the import's courses in one selection");
     let r = app.post("/api/v1/courses/bulk", &token, &json!({"ids": ids, "set": {"field": "data"}})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json(), json!({"changed": 22, "unchanged": 0}));

@@ -203,7 +203,7 @@ async fn the_page_says_how_much_of_each_claim_can_be_checked() {
     let app = TestApp::new();
     let token = app.learner("a@example.org").await;
     for (title, attestation) in [
-        ("Linked", json!({"kind": "completion", "url": "https://example.org/v/1"})),
+        ("Linked", json!({"kind": "completion", "url": "https://www.coursera.org/verify/1"})),
         ("Declared", json!({"kind": "completion"})),
         ("With file", json!({"kind": "achievement"})),
     ] {
@@ -221,6 +221,12 @@ async fn the_page_says_how_much_of_each_claim_can_be_checked() {
     let html = open(&app, &path_of(&created)).await.text().replace('\u{a0}', " ");
     assert!(html.contains("3 claims: 1 with an issuer link, 1 with an evidence file, 1 self-declared"), "{html}");
     assert!(!html.to_lowercase().contains(">verified<"), "nothing is called verified");
+    // The known issuer's page is not checked yet (and this service is offline): it says so.
+    assert!(html.contains("Issuer page (www.coursera.org): check by certfolio queued"), "{html}");
+    assert!(
+        html.contains("certfolio has not checked any of these claims itself"),
+        "the trust note says what was not checked: {html}"
+    );
     assert!(html.contains(&sha), "the evidence's SHA-256 is shown");
     // The evidence file can be downloaded from the page, byte for byte.
     let href = format!("{}/evidence/{with_file}", path_of(&created));
@@ -263,7 +269,10 @@ async fn a_pdf_from_the_link_is_recognised_and_a_changed_byte_is_not() {
     assert!(text.contains(&format!("/verify/{code}")), "{text}");
     assert!(text.contains("Verify this portfolio"));
     assert!(text.contains("24 claims:"), "the not-inflated summary");
-    assert!(text.contains("Level of proof: Issuer verification link"));
+    // doc24's links are on a host certfolio does not check: the learner's word, with the host.
+    assert!(text.contains("Level of proof: Self-declared"), "{text}");
+    assert!(text.contains("Link given by the learner (verify.example.org)"), "{text}");
+    assert!(!text.contains("Issuer verification link"), "{text}");
 
     let mut altered = bytes.clone();
     let middle = altered.len() / 2;

@@ -26,6 +26,10 @@ mkdirSync(SHOTS, { recursive: true });
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const CERTIFICATE = path.join(HERE, '../fixtures/certificate.pdf');
 const BADGE = path.join(HERE, '../../../shared/fixtures/real/openbadges3/ob3_baked_json_itxt.png');
+// Issue 13: a baked Open Badges 2.0 PNG whose badge class is only a URL (served, with its
+// assertion, by the Rust test's issuer under example.org), and a did:key-signed credential.
+const HOSTED_BADGE = path.join(HERE, '../../../shared/fixtures/real/openbadges2/baked_ob2_json_itxt.png');
+const SIGNED_CREDENTIAL = path.join(HERE, '../../../shared/fixtures/real/vc/ob3_dcc_eddsa_rdfc_didkey_valid.json');
 
 // Without the background-networking flags Chromium tries to reach Google's hosts at start,
 // which a closed CI network refuses; none of that is part of what is tested.
@@ -194,6 +198,9 @@ try {
   await page.getByLabel('Start date', { exact: true }).fill('2024-02-01');
   await page.getByLabel('End date', { exact: true }).fill('2024-04-10');
   await page.getByLabel('Outcome', { exact: true }).selectOption('completed');
+  await page.getByLabel('Attestation kind', { exact: true }).selectOption('completion');
+  // A link on a host certfolio does not check: shown as the learner's, never fetched.
+  await page.getByLabel('Verification URL', { exact: true }).fill('https://verify.example.net/stats-r');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForLoadState();
 
@@ -246,6 +253,26 @@ try {
   } else {
     throw new Error(`missing fixture ${BADGE} (the shared fixtures sit beside the project)`);
   }
+  // Two badges imported with the preview, then checked by certfolio itself ("Check now").
+  for (const [file, title] of [[HOSTED_BADGE, 'Awesome Robotics Badge'], [SIGNED_CREDENTIAL, 'Teamwork']]) {
+    await page.goto(BASE + '/import');
+    await page.getByLabel('File to import').setInputFiles(file);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.waitForLoadState();
+    check((await page.locator('main').innerText()).includes(title), `the preview reads the badge "${title}"`);
+    await page.getByRole('button', { name: 'Confirm import' }).click();
+    await page.waitForLoadState();
+  }
+  await page.goto(BASE + '/dashboard');
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await page.waitForLoadState();
+  // The job may have started on them already; wait (bounded) until nothing is queued.
+  for (let i = 0; i < 40 && /queued/.test(await page.locator('main').innerText()); i++) {
+    await page.waitForTimeout(500);
+    await page.goto(BASE + '/dashboard');
+  }
+  const dash = await page.locator('main').innerText();
+  check(/proofs? checked by certfolio, last on/.test(dash) && !/queued/.test(dash), 'the dashboard says what certfolio checked, and nothing is left queued');
   await page.goto(BASE + '/dashboard');
   await axeCheck(page, 'dashboard');
   await shot(page, 'dashboard-en');
@@ -271,6 +298,10 @@ try {
   check(pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 2000, `"Download PDF" gives a PDF (${pdf.length} bytes)`);
   const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
   check(text.includes(title) && text.includes('Alex Martin'), 'the PDF names the learner and the course (pdftotext)');
+  const flat = text.replace(/\s+/g, ' ');
+  check(flat.includes('Issuer page checked by certfolio: www.coursera.org answers and names Alex Martin and the course'), 'the PDF says what certfolio checked of the course, against what');
+  check(/\(checked on \d+ \w+ \d{4}\)/.test(flat), 'the PDF dates each check');
+  check(flat.includes('Signature verified by certfolio: signed by did:key:') && flat.includes('Issued to someone else'), 'the PDF shows the badges\' checks');
 
   await page.goto(BASE + '/portfolio');
   await page.getByLabel(/who it is for/i).fill('Walk test recruiter');
@@ -296,6 +327,20 @@ try {
   const res = await phone.goto(shareUrl);
   check(res.status() === 200, 'the share link opens in a fresh context (200)');
   check(await phone.getByText(title).count() > 0, 'the recruiter page shows the course');
+  // Each claim of the mixed record says what certfolio checked, its result, against what and when.
+  const recruiterText = (await phone.locator('main').innerText()).replace(/\s+/g, ' ');
+  for (const expected of [
+    'Issuer page checked by certfolio: www.coursera.org answers and names Alex Martin and the course',
+    'Link broken since',
+    'Signature verified by certfolio: signed by did:key:',
+    'key read from the did:key identifier',
+    'Issued to someone else',
+    'Link given by the learner (verify.example.net)',
+  ]) {
+    check(recruiterText.includes(expected), `the recruiter page says "${expected}"`);
+  }
+  check(/\(checked on \d+ \w+ \d{4}\)/.test(recruiterText), 'the recruiter page dates each check');
+  check(/certfolio checked \d+ of these claims itself/.test(recruiterText), 'the trust note says how many claims certfolio checked itself');
   check(await noSidewaysScroll(phone), 'no sideways scroll at 390 px on the recruiter page');
   await axeCheck(phone, 'recruiter page (phone)');
   await shot(phone, 'share-page-phone-en');

@@ -1,5 +1,5 @@
 -- certfolio's schema on PostgreSQL (and CockroachDB / YugabyteDB): the same tables and
--- columns as SQLite's migrations 0001–0010 build, in one file, since no PostgreSQL
+-- columns as SQLite's migrations 0001–0012 build, in one file, since no PostgreSQL
 -- installation predates it. DDL only, and idempotent (IF NOT EXISTS everywhere), so that a
 -- migration interrupted on an engine whose DDL is not transactional can simply run again.
 -- Ids are UUIDs as text (no SERIAL: CockroachDB makes it non-sequential); times are Unix
@@ -55,6 +55,18 @@ CREATE TABLE IF NOT EXISTS platforms (
     UNIQUE (learner_id, norm_name)
 );
 
+-- Each import, so that the courses it brought can be found again (issue 12). A course keeps
+-- the id of the last import that created or changed it.
+CREATE TABLE IF NOT EXISTS imports (
+    id         TEXT PRIMARY KEY,
+    learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+    format     TEXT NOT NULL,
+    created    BIGINT NOT NULL,
+    updated    BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS imports_by_learner ON imports(learner_id, created_at);
+
 CREATE TABLE IF NOT EXISTS courses (
     id             TEXT PRIMARY KEY,
     learner_id     TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
@@ -77,6 +89,7 @@ CREATE TABLE IF NOT EXISTS courses (
     created_at     BIGINT NOT NULL,
     updated_at     BIGINT NOT NULL,
     skills         TEXT NOT NULL DEFAULT '[]',
+    import_id      TEXT REFERENCES imports(id) ON DELETE SET NULL,
     UNIQUE (learner_id, identity),
     CHECK (finished_on IS NULL OR started_on IS NULL OR finished_on >= started_on)
 );
@@ -213,3 +226,41 @@ CREATE TABLE IF NOT EXISTS sweeping (
     sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
     since  BIGINT NOT NULL
 );
+
+-- What certfolio checked itself (issue 13): one row per course and kind of proof, about one
+-- subject (the badge payload's SHA-256; the link and the title its page must name). The last
+-- result wins; a changed subject clears the result and queues a new check. A result or a check
+-- being queued bumps the learner's revision (storage::checks, in the same transaction).
+CREATE TABLE IF NOT EXISTS proof_checks (
+    course_id    TEXT NOT NULL REFERENCES courses(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('badge', 'link')),
+    learner_id   TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+    subject      TEXT NOT NULL,
+    outcome      TEXT,
+    result       TEXT,
+    checked_at   BIGINT,
+    since        BIGINT,
+    due_at       BIGINT NOT NULL,
+    queued       BOOLEAN NOT NULL DEFAULT TRUE,
+    lease_id     TEXT,
+    lease_until  BIGINT,
+    attempted_at BIGINT,
+    PRIMARY KEY (course_id, kind),
+    CHECK ((outcome IS NULL) = (result IS NULL))
+);
+CREATE INDEX IF NOT EXISTS proof_checks_due ON proof_checks(due_at);
+CREATE INDEX IF NOT EXISTS proof_checks_attempts ON proof_checks(learner_id, attempted_at);
+CREATE INDEX IF NOT EXISTS proof_checks_by_learner ON proof_checks(learner_id);
+
+-- Every change of outcome. `id` is given by the application (max + 1 in the writing
+-- transaction, which is serializable): no SERIAL.
+CREATE TABLE IF NOT EXISTS proof_check_changes (
+    id           BIGINT PRIMARY KEY,
+    course_id    TEXT NOT NULL REFERENCES courses(id) ON DELETE CASCADE,
+    learner_id   TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('badge', 'link')),
+    from_outcome TEXT,
+    to_outcome   TEXT NOT NULL,
+    at           BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS proof_check_changes_by_learner ON proof_check_changes(learner_id, at);

@@ -11,6 +11,8 @@ DROP TRIGGER IF EXISTS evidence_inserted;
 DROP TRIGGER IF EXISTS evidence_deleted;
 DROP TRIGGER IF EXISTS badges_inserted;
 DROP TRIGGER IF EXISTS badges_deleted;
+DROP TRIGGER IF EXISTS proof_checks_inserted;
+DROP TRIGGER IF EXISTS proof_checks_changed;
 
 -- Evidence bytes move to the object store, named by their SHA-256; `evidence_blobs` is
 -- emptied (each blob checked by hash in the store first) by storage::evidence at start, and
