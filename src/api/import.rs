@@ -128,6 +128,17 @@ pub enum ExportedJson {
 pub struct JsonResume {
     basics: JsonResumeBasics,
     certificates: Vec<JsonResumeCertificate>,
+    /// Present when a course has skills: each skill once, with the courses that taught it.
+    skills: Option<Vec<JsonResumeSkill>>,
+}
+
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonResumeSkill {
+    name: String,
+    /// The titles of the courses that name this skill.
+    keywords: Vec<String>,
 }
 
 #[derive(ToSchema)]

@@ -23,7 +23,7 @@ use crate::presentation::Portfolio;
 use crate::state::AppState;
 use crate::storage::portfolios::StoredPortfolio;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct SavedView {
     pub id: Uuid,
     #[serde(flatten)]
@@ -31,6 +31,14 @@ pub struct SavedView {
     pub created_at: String,
     pub updated_at: String,
 }
+
+impl utoipa::PartialSchema for SavedView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::domain::saved::view_schema()
+    }
+}
+
+impl utoipa::ToSchema for SavedView {}
 
 impl From<StoredPortfolio> for SavedView {
     fn from(p: StoredPortfolio) -> Self {

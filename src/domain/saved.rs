@@ -221,8 +221,35 @@ impl utoipa::ToSchema for Settings<usize> {
 fn schema(
     course_ref: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::AdditionalProperties;
+    settings_object(course_ref).additional_properties(Some(AdditionalProperties::FreeForm(false))).into()
+}
+
+/// A saved portfolio as the API answers it: its settings (courses by id), its id and dates.
+/// Written out rather than derived because the settings' own schema refuses other members.
+pub fn view_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{AdditionalProperties, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let uuid =
+        || ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)));
+    let time = || {
+        ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+    };
+    settings_object(uuid().into())
+        .property("id", uuid())
+        .property("created_at", time())
+        .property("updated_at", time())
+        .required("id")
+        .required("created_at")
+        .required("updated_at")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
+
+fn settings_object(
+    course_ref: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+) -> utoipa::openapi::ObjectBuilder {
     use utoipa::PartialSchema;
-    use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Type};
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
     let text = |max: usize| ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(max));
     let list = |max: Option<usize>| ArrayBuilder::new().items(course_ref.clone()).max_items(max);
     ObjectBuilder::new()
@@ -241,8 +268,6 @@ fn schema(
         .property("statement", text(MAX_STATEMENT))
         .required("name")
         .required("framing")
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
-        .into()
 }
 
 #[cfg(test)]

@@ -92,7 +92,13 @@ impl utoipa::PartialSchema for Skill {
                 ObjectBuilder::new()
                     .schema_type(Type::Object)
                     .property("name", name())
-                    .property("uri", ObjectBuilder::new().schema_type(Type::String).max_length(Some(2048)))
+                    // `null` reads as no URI, as serde reads it.
+                    .property(
+                        "uri",
+                        ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
+                            .max_length(Some(2048)),
+                    )
                     .required("name")
                     .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false))),
             )

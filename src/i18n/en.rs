@@ -479,6 +479,15 @@ impl Language for English {
         }
     }
 
+    fn chart_caption_dated(&self, caption: &str, dated: usize, courses: usize) -> String {
+        let verb = if dated == 1 { "is" } else { "are" };
+        format!(
+            "{caption}; {} of the {} courses {verb} dated",
+            integer(LANG, dated as u64),
+            integer(LANG, courses as u64)
+        )
+    }
+
     fn summary_sentence(&self, s: &AssuranceSummary) -> String {
         let parts = [
             (s.known_issuer, "from a known issuer", "from known issuers"),

@@ -482,6 +482,11 @@ impl Language for French {
         }
     }
 
+    fn chart_caption_dated(&self, caption: &str, dated: usize, courses: usize) -> String {
+        let word = if self.singular(dated as u64) { "daté" } else { "datés" };
+        format!("{caption}{NNBSP}; {} cours {word} sur {}", integer(LANG, dated as u64), integer(LANG, courses as u64))
+    }
+
     fn summary_sentence(&self, s: &AssuranceSummary) -> String {
         let parts = [
             (s.known_issuer, "d’un émetteur reconnu", "d’émetteurs reconnus"),

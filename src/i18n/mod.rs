@@ -78,6 +78,9 @@ pub trait Language: Sync {
     fn assurance(&self, level: Assurance) -> &'static str;
     /// "18 claims: 12 with issuer links, …", the levels present, strongest first.
     fn summary_sentence(&self, s: &AssuranceSummary) -> String;
+    /// The chart's caption when some courses have no date and so no bar: "courses per year,
+    /// by field; 6 of the 24 courses are dated".
+    fn chart_caption_dated(&self, caption: &str, dated: usize, courses: usize) -> String;
     /// One reason of the framing advice, as a sentence.
     fn advice_reason(&self, r: &Reason) -> String;
 
@@ -260,6 +263,11 @@ pub fn badge_status_label(lang: Lang, status: BadgeStatus) -> &'static str {
 /// How a claim's level of proof is named, on the page and in the PDF.
 pub fn assurance_label(lang: Lang, level: Assurance) -> &'static str {
     words(lang).assurance(level)
+}
+
+/// The chart's caption, saying how many courses it shows when not all have a date.
+pub fn chart_caption(lang: Lang, caption: &str, dated: usize, courses: usize) -> String {
+    if dated >= courses { caption.to_owned() } else { words(lang).chart_caption_dated(caption, dated, courses) }
 }
 
 /// "18 claims: 12 with issuer links, 3 with evidence files, 3 self-declared" — the levels

@@ -540,9 +540,11 @@ fn chart(courses: &[&CourseRecord], lang: Lang, l: &Labels) -> Option<Chart> {
         Granularity::Year => l.regularity_by_year,
         Granularity::Quarter => l.regularity_by_quarter,
     };
+    // Courses with no date at all have no bar: the caption says how many the bars cover.
+    let caption = i18n::chart_caption(lang, caption, totals.iter().sum(), courses.len());
     let summary =
         bars.iter().map(|b| format!("{}{}{}", b.label, i18n::colon(lang), b.total_text)).collect::<Vec<_>>().join(", ");
-    Some(Chart { heading: l.regularity.to_owned(), caption: caption.to_owned(), series, bars, summary })
+    Some(Chart { heading: l.regularity.to_owned(), caption, series, bars, summary })
 }
 
 fn diversity(s: &portfolio::Spread, lang: Lang) -> Vec<Diversity> {

@@ -550,3 +550,27 @@ async fn refusals_outside_any_form_are_pages_and_scripts_keep_json() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["problem"], "not_multipart");
 }
+
+/// Issue 11's acceptance: on a French learner page, a bad date is refused in French, naming the
+/// field by its label ("Date de fin"), not by its path (`finished_on`); what was typed is kept
+/// and nothing is saved.
+#[tokio::test]
+async fn a_bad_date_on_a_french_page_is_refused_in_french_naming_the_field_by_its_label() {
+    let app = TestApp::new();
+    let cookie = signed_in(&app).await;
+    let api = api_token(&app).await;
+    form(&app, "/lang", Some(&cookie), &[("lang", "fr"), ("back", "/courses/new")]).await;
+    let course = [("title", "Gestion de projet"), ("started_on", "2015-02-01"), ("finished_on", "2015-13-45")];
+    let r = form(&app, "/courses/new", Some(&cookie), &course).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    let at = html.find("id=\"finished_on-error\"").expect("the message sits by the end date");
+    let message: String = html[at..].chars().skip_while(|c| *c != '>').skip(1).take_while(|c| *c != '<').collect();
+    assert!(message.contains("Date de fin"), "named by its label: {message}");
+    assert!(message.contains("2015-13-45") && message.contains("date"), "says what is wrong: {message}");
+    assert!(!html.contains("finished_on :") && !message.contains("finished_on"), "no internal name: {message}");
+    assert!(!message.is_ascii(), "worded in French: {message}");
+    assert!(html.contains("value=\"2015-13-45\"") && html.contains("value=\"Gestion de projet\""), "typed values kept");
+    assert_eq!(app.course_count(&api).await, 0, "nothing saved");
+}

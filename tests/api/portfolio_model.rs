@@ -299,11 +299,14 @@ async fn the_sparse_record_reads_honestly_in_the_pdf() {
     assert!(pdf.contains("67% of courses completed (of 18 with a known outcome)"), "{pdf}");
     assert!(pdf.contains("They span at least 1 field and at least 1 institution."), "{pdf}");
     assert!(pdf.contains("1 field at least") && !pdf.contains("1 fields"), "{pdf}");
+    // 18 courses have no date at all: the chart says its bars cover the other 6.
+    assert!(pdf.contains("courses per year, by field; 6 of the 24 courses are dated"), "{pdf}");
     let fr = pdf_text(&app.get("/api/v1/portfolio.pdf?framing=appetite&lang=fr", &token).await.body);
     assert!(
         fr.contains("Sam a suivi 24 cours en ligne entre 2020 et 2023, dont 6 sanctionnés par une attestation."),
         "{fr}"
     );
+    assert!(fr.contains("cours par année, par domaine ; 6 cours datés sur 24"), "{fr}");
 }
 
 #[tokio::test]
