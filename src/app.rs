@@ -76,14 +76,19 @@ pub fn build_app(state: AppState) -> Router {
         )
 }
 
+/// 200 when the database and the object store both answer, 503 otherwise; the body says
+/// which (for a load balancer's health check and for the operator reading it).
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(e) => {
-            tracing::error!(cause = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    let (db, files) = tokio::join!(state.db.ping(), state.db.files().ping());
+    let word = |r: &crate::storage::Result<()>| if r.is_ok() { "ok" } else { "unavailable" };
+    let body = format!("database {}, files {}\n", word(&db), word(&files));
+    for (what, r) in [("database", &db), ("files", &files)] {
+        if let Err(e) = r {
+            tracing::error!(cause = %e, "health check failed: the {what} does not answer");
         }
     }
+    let status = if db.is_ok() && files.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, body)
 }
 
 async fn not_found() -> AppError {
@@ -98,13 +103,17 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = build_app(state.clone());
     let flusher = tokio::spawn(flush_views(state.clone()));
-    // certfolio's own checks of proofs: due ones every few seconds, each re-checked weekly.
-    let checker = tokio::spawn(crate::verify::run_job(state.clone()));
+    // Background jobs, each run by one instance at a time (`crate::jobs`): the orphan sweep,
+    // the housekeeping of expired rows, and certfolio's own checks of proofs (due ones every few
+    // seconds, each re-checked weekly).
+    let jobs = crate::jobs::start(&state);
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;
     flusher.abort();
-    checker.abort();
+    for job in jobs {
+        job.abort();
+    }
     // The last views counted before the stop.
     write_views(&state).await;
     served

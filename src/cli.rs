@@ -15,7 +15,8 @@ use crate::app::{serve, shutdown_signal};
 use crate::config::{Clock, Config, IMPORT_MAX_BYTES, MIB};
 use crate::domain::{Email, Lang, parse_document};
 use crate::state::AppState;
-use crate::storage::{self, DB_FILE, Db};
+use crate::storage::files::FilesUrl;
+use crate::storage::{self, DB_FILE, DatabaseUrl, Db};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +47,8 @@ pub enum Command {
               value_parser = parse_cidr, value_name = "CIDR")]
         trusted_proxies: Vec<crate::auth::client::Cidr>,
         #[command(flatten)]
+        storage: StorageArgs,
+        #[command(flatten)]
         fetch: FetchArgs,
         #[command(flatten)]
         verify: VerifyArgs,
@@ -61,6 +64,8 @@ pub enum Command {
         #[arg(long, env = "CERTFOLIO_DATA", default_value = "./data")]
         data: PathBuf,
         #[command(flatten)]
+        storage: StorageArgs,
+        #[command(flatten)]
         fetch: FetchArgs,
     },
     /// Write an account's record to stdout.
@@ -71,13 +76,46 @@ pub enum Command {
         format: ExportFormat,
         #[arg(long, env = "CERTFOLIO_DATA", default_value = "./data")]
         data: PathBuf,
+        #[command(flatten)]
+        storage: StorageArgs,
     },
-    /// Write a consistent copy of the database, even while the service runs.
+    /// Write a consistent copy of the SQLite database, even while the service runs (for
+    /// PostgreSQL, use pg_dump).
     Backup {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
         #[arg(long, env = "CERTFOLIO_DATA", default_value = "./data")]
         data: PathBuf,
+        /// The database to back up (default: DATA/certfolio.sqlite3).
+        #[arg(long, env = "CERTFOLIO_DATABASE_URL", value_name = "URL")]
+        database: Option<String>,
+    },
+    /// Copy a whole installation, files included, into an empty database (and store), then
+    /// check the copy by row counts, hashes of every table and of every file.
+    Copy {
+        /// The installation to copy (sqlite://PATH or postgres://…).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The empty database to copy into (sqlite://PATH or postgres://…).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// The source's object store (default for SQLite: the `files` folder beside the file).
+        #[arg(long = "from-files", value_name = "URL")]
+        from_files: Option<String>,
+        /// The target's object store (default for SQLite: the `files` folder beside the file).
+        #[arg(long = "to-files", value_name = "URL")]
+        to_files: Option<String>,
+        /// CA certificates trusted for TLS to PostgreSQL, besides Mozilla's.
+        #[arg(long = "database-ca", env = "CERTFOLIO_DATABASE_CA", value_name = "FILE")]
+        database_ca: Option<PathBuf>,
+    },
+    /// Remove the objects of the store that no row names (written over an hour ago); `serve`
+    /// also does this every hour, on one instance.
+    Sweep {
+        #[arg(long, env = "CERTFOLIO_DATA", default_value = "./data")]
+        data: PathBuf,
+        #[command(flatten)]
+        storage: StorageArgs,
     },
     /// Render a portfolio PDF from a portfolio document (offline: no server, no database).
     Render {
@@ -115,6 +153,65 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Where the database and the object store are (README, "Storage"). Taken as text and
+/// checked here, so that a bad value stops the start with one line naming the flag.
+#[derive(Debug, clap::Args)]
+pub struct StorageArgs {
+    /// The database: sqlite://PATH (default: DATA/certfolio.sqlite3) or postgres://… (as libpq
+    /// takes it: several hosts, sslmode, target_session_attrs).
+    #[arg(long, env = "CERTFOLIO_DATABASE_URL", value_name = "URL")]
+    database: Option<String>,
+    /// The object store for evidence files and waiting uploads: a folder (default: DATA/files)
+    /// or s3://bucket[/prefix]?endpoint=…&region=… (credentials from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY).
+    #[arg(long, env = "CERTFOLIO_FILES_URL", value_name = "URL")]
+    files: Option<String>,
+    /// PostgreSQL connections of this instance (default 8).
+    #[arg(long = "db-connections", env = "CERTFOLIO_DB_CONNECTIONS", value_name = "N")]
+    db_connections: Option<String>,
+    /// A PEM file of CA certificates trusted for TLS to PostgreSQL, besides Mozilla's roots.
+    #[arg(long = "database-ca", env = "CERTFOLIO_DATABASE_CA", value_name = "FILE")]
+    database_ca: Option<PathBuf>,
+}
+
+impl StorageArgs {
+    /// Puts the settings into `config`, naming the flag of the first bad value.
+    pub fn apply(&self, config: &mut Config) -> Result<(), CliError> {
+        if let Some(text) = self.database.as_deref().filter(|t| !t.trim().is_empty()) {
+            config.database = Some(DatabaseUrl::parse(text).map_err(|e| CliError(format!("--database: {e}")))?);
+        }
+        if let Some(text) = self.files.as_deref().filter(|t| !t.trim().is_empty()) {
+            config.files = Some(FilesUrl::parse(text).map_err(|e| CliError(format!("--files: {e}")))?);
+        }
+        if let Some(text) = &self.db_connections {
+            config.db_connections = match text.trim().parse::<usize>() {
+                Ok(n) if (1..=256).contains(&n) => n,
+                _ => return Err(CliError(format!("--db-connections: `{text}` is not a number from 1 to 256"))),
+            };
+        }
+        if let Some(path) = &self.database_ca {
+            config.database_ca =
+                crate::fetch::settings::load_ca(path).map_err(|e| CliError(format!("--database-ca: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// The one line saying the storage of `settings` cannot be opened, naming the setting at fault.
+fn storage_error(settings: &storage::Settings, e: &storage::Error) -> CliError {
+    match e {
+        storage::Error::Files(m) => CliError(format!("--files {}: {m}", settings.files.describe())),
+        e => CliError(format!("{}: {e}", settings.database.redacted())),
+    }
+}
+
+/// Opens the storage for a command, and checks that the object store answers.
+async fn open_storage(settings: &storage::Settings) -> Result<Db, CliError> {
+    let db = Db::open(settings).map_err(|e| storage_error(settings, &e))?;
+    db.files().ping().await.map_err(|e| storage_error(settings, &e))?;
+    Ok(db)
 }
 
 /// Outbound requests, made only by verification (README, "Outbound requests"). Taken as text
@@ -325,12 +422,16 @@ fn one_line(s: &str) -> String {
 
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { addr, data, public_url, trusted_proxies, fetch, verify } => {
-            run_serve(addr, data, public_url, trusted_proxies, &fetch, verify.settings()).await
+        Command::Serve { addr, data, public_url, trusted_proxies, storage, fetch, verify } => {
+            run_serve(addr, data, public_url, trusted_proxies, &storage, &fetch, verify.settings()).await
         }
-        Command::Import { file, user, data, fetch } => run_import(&file, &user, &data, &fetch).await,
-        Command::Export { user, format, data } => run_export(&user, format, &data).await,
-        Command::Backup { output, data } => run_backup(&output, &data),
+        Command::Import { file, user, data, storage, fetch } => run_import(&file, &user, &data, &storage, &fetch).await,
+        Command::Export { user, format, data, storage } => run_export(&user, format, &data, &storage).await,
+        Command::Backup { output, data, database } => run_backup(&output, &data, database.as_deref()),
+        Command::Copy { from, to, from_files, to_files, database_ca } => {
+            run_copy(&from, &to, from_files.as_deref(), to_files.as_deref(), database_ca.as_deref()).await
+        }
+        Command::Sweep { data, storage } => run_sweep(&data, &storage).await,
         Command::Render {
             file,
             framing,
@@ -379,15 +480,18 @@ async fn run_serve(
     data: PathBuf,
     public_url: Option<String>,
     trusted_proxies: Vec<crate::auth::client::Cidr>,
+    storage: &StorageArgs,
     fetch: &FetchArgs,
     verify: crate::verify::VerifySettings,
 ) -> Result<(), CliError> {
     let fetch = fetch.settings()?;
+    let mut config = Config::new(data.clone(), String::new());
+    storage.apply(&mut config)?;
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
-    let mut config = Config::new(data.clone(), public_url.clone());
+    config.public_url = public_url.trim_end_matches('/').to_owned();
     config.trusted_proxies = trusted_proxies;
     config.verify = verify;
     if fetch.offline {
@@ -400,28 +504,42 @@ async fn run_serve(
         }
     }
     config.fetch = fetch;
+    let settings = config.storage();
     let state = AppState::open(config, Clock::system()).map_err(|e| match e {
         crate::state::OpenError::Trust(m) | crate::state::OpenError::Fetch(m) => CliError(m),
-        e => CliError(format!("{}: {e}", data.display())),
+        crate::state::OpenError::Storage(e) => storage_error(&settings, &e),
     })?;
-    tracing::info!("certfolio listening on http://{local} (public URL {public_url}, data in {})", data.display());
+    // The store must answer before anything is served; evidence an earlier build kept in
+    // the SQLite database moves out to it now (each file checked by hash before its blob goes).
+    state.db.files().ping().await.map_err(|e| storage_error(&settings, &e))?;
+    state.db.move_legacy_evidence().await.map_err(|e| storage_error(&settings, &e))?;
+    tracing::info!(
+        "certfolio listening on http://{local} (public URL {public_url}, database {}, files {})",
+        settings.database.redacted(),
+        settings.files.describe()
+    );
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("certfolio stopped");
     Ok(())
 }
 
-/// Opens an existing database for the offline commands; never creates one, so a wrong
-/// `--data` is reported instead of producing an empty database somewhere unexpected.
-fn open_existing(data: &Path) -> Result<Db, CliError> {
-    let path = data.join(DB_FILE);
-    if !path.is_file() {
-        return Err(CliError(format!(
-            "{}: no certfolio database here (run `certfolio serve --data {}` once, or pass the right --data)",
-            path.display(),
-            data.display()
-        )));
+/// Opens an existing installation for the offline commands; never creates a SQLite database,
+/// so a wrong `--data` is reported instead of producing an empty database somewhere unexpected.
+async fn open_existing(data: &Path, storage: &StorageArgs) -> Result<Db, CliError> {
+    let mut config = Config::new(data.to_owned(), String::new());
+    storage.apply(&mut config)?;
+    let settings = config.storage();
+    if let DatabaseUrl::Sqlite(path) = &settings.database
+        && !path.is_file()
+    {
+        let hint = if config.database.is_some() {
+            "pass the right --database".to_owned()
+        } else {
+            format!("run `certfolio serve --data {}` once, or pass the right --data", data.display())
+        };
+        return Err(CliError(format!("{}: no certfolio database here ({hint})", path.display())));
     }
-    Db::open(&path).map_err(|e| CliError(format!("{}: {e}", path.display())))
+    open_storage(&settings).await
 }
 
 async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
@@ -433,7 +551,13 @@ async fn find_learner(db: &Db, user: &str) -> Result<uuid::Uuid, CliError> {
     }
 }
 
-async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> Result<(), CliError> {
+async fn run_import(
+    file: &Path,
+    user: &str,
+    data: &Path,
+    storage: &StorageArgs,
+    fetch: &FetchArgs,
+) -> Result<(), CliError> {
     // The outbound settings (the same as serve's) are checked before anything else. Import
     // fetches only what an Open Badges file names by URL and needs to be read (its badge class,
     // issuer, or the assertion a baked URL points at); the badge itself is checked by the
@@ -452,7 +576,7 @@ async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> 
     let docs = crate::verify::documents_for_import(&fetcher, None, &bytes).await;
     let incoming = crate::interop::incoming::Incoming::read_with(&bytes, &trust, now, &docs).map_err(located)?;
     let format = incoming.format;
-    let db = open_existing(data)?;
+    let db = open_existing(data, storage).await?;
     let learner = find_learner(&db, user).await?;
     let counts = db.import_incoming(learner, incoming, now).await?.map_err(located)?;
     let total = db.course_count(learner).await?;
@@ -469,8 +593,8 @@ async fn run_import(file: &Path, user: &str, data: &Path, fetch: &FetchArgs) -> 
     Ok(())
 }
 
-async fn run_export(user: &str, format: ExportFormat, data: &Path) -> Result<(), CliError> {
-    let db = open_existing(data)?;
+async fn run_export(user: &str, format: ExportFormat, data: &Path, storage: &StorageArgs) -> Result<(), CliError> {
+    let db = open_existing(data, storage).await?;
     let learner = find_learner(&db, user).await?;
     let text = match format {
         ExportFormat::Json => {
@@ -496,21 +620,117 @@ async fn run_export(user: &str, format: ExportFormat, data: &Path) -> Result<(),
     Ok(())
 }
 
-fn run_backup(output: &Path, data: &Path) -> Result<(), CliError> {
+fn run_backup(output: &Path, data: &Path, database: Option<&str>) -> Result<(), CliError> {
     use crate::storage::backup::BackupError;
-    let report = storage::backup_to(data, output).map_err(|e| match e {
+    let db_path = match database.filter(|d| !d.trim().is_empty()) {
+        None => data.join(DB_FILE),
+        Some(text) => match DatabaseUrl::parse(text).map_err(|e| CliError(format!("--database: {e}")))? {
+            DatabaseUrl::Sqlite(path) => path,
+            DatabaseUrl::Postgres(_) => {
+                return Err(CliError(
+                    "--database: backup copies a SQLite database; for PostgreSQL use pg_dump (pg_dump --format=custom \
+                     --file=FILE URL) and your object store's own copy or versioning, or `certfolio copy --to \
+                     sqlite://FILE --to-files DIR` for a complete copy with files (docs/DEPLOY.md)"
+                        .into(),
+                ));
+            }
+        },
+    };
+    let report = storage::backup::backup_file(&db_path, output).map_err(|e| match e {
         BackupError::NoDatabase(_) => CliError(e.to_string()),
         BackupError::Output(m) => CliError(format!("-o {}: {m}", output.display())),
         BackupError::Copy(e) => CliError(format!("-o {}: the backup failed: {e}", output.display())),
     })?;
     let mut out = std::io::stdout().lock();
+    let files = db_path.parent().map_or_else(|| PathBuf::from(storage::FILES_DIR), |d| d.join(storage::FILES_DIR));
     writeln!(
         out,
-        "backup written to {} ({} bytes, {} learners, {} courses; integrity check ok)",
+        "backup written to {} ({} bytes, {} learners, {} courses; integrity check ok); evidence files are in the \
+         object store ({} by default): copy it too",
         report.path.display(),
         report.bytes,
         report.learners,
-        report.courses
+        report.courses,
+        files.display()
+    )?;
+    Ok(())
+}
+
+/// The object store that goes with a database given on the command line: the flag's, else
+/// for SQLite the `files` folder beside the database file.
+fn files_for(database: &DatabaseUrl, files: Option<&str>, flag: &str) -> Result<FilesUrl, CliError> {
+    match (files.filter(|f| !f.trim().is_empty()), database) {
+        (Some(text), _) => FilesUrl::parse(text).map_err(|e| CliError(format!("{flag}: {e}"))),
+        (None, DatabaseUrl::Sqlite(path)) => Ok(FilesUrl::Local(
+            path.parent().map_or_else(|| PathBuf::from(storage::FILES_DIR), |d| d.join(storage::FILES_DIR)),
+        )),
+        (None, DatabaseUrl::Postgres(_)) => {
+            Err(CliError(format!("{flag}: required with a postgres:// database (a folder or s3://…)")))
+        }
+    }
+}
+
+async fn run_copy(
+    from: &str,
+    to: &str,
+    from_files: Option<&str>,
+    to_files: Option<&str>,
+    database_ca: Option<&Path>,
+) -> Result<(), CliError> {
+    let from_db = DatabaseUrl::parse(from).map_err(|e| CliError(format!("--from: {e}")))?;
+    let to_db = DatabaseUrl::parse(to).map_err(|e| CliError(format!("--to: {e}")))?;
+    let ca = database_ca
+        .map(|p| crate::fetch::settings::load_ca(p).map_err(|e| CliError(format!("--database-ca: {e}"))))
+        .transpose()?
+        .unwrap_or_default();
+    let source = storage::Settings {
+        files: files_for(&from_db, from_files, "--from-files")?,
+        database: from_db,
+        connections: 2,
+        database_ca: ca.clone(),
+    };
+    let target = storage::Settings {
+        files: files_for(&to_db, to_files, "--to-files")?,
+        database: to_db,
+        connections: 2,
+        database_ca: ca,
+    };
+    if let DatabaseUrl::Sqlite(path) = &source.database
+        && !path.is_file()
+    {
+        return Err(CliError(format!("--from {}: no certfolio database here", path.display())));
+    }
+    let from_db = open_storage(&source).await?;
+    let to_db = open_storage(&target).await?;
+    let report = storage::copy::copy_installation(&from_db, &to_db).await.map_err(|e| match e {
+        storage::Error::Refused(m) => CliError(format!("--to {}: {m}", target.database.redacted())),
+        e => CliError(format!("copy failed, nothing was written to the target's database: {e}")),
+    })?;
+    let mut out = std::io::stdout().lock();
+    for t in &report.tables {
+        writeln!(out, "{:<16} {:>8} rows  sha256 {}", t.table, t.rows, t.sha256)?;
+    }
+    writeln!(
+        out,
+        "copied {} to {} ({} evidence files; every table and file checked in the target)",
+        source.database.redacted(),
+        target.database.redacted(),
+        report.files
+    )?;
+    Ok(())
+}
+
+async fn run_sweep(data: &Path, storage: &StorageArgs) -> Result<(), CliError> {
+    let db = open_existing(data, storage).await?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let r = db.sweep_orphans(now).await?;
+    writeln!(
+        std::io::stdout().lock(),
+        "{}: {} objects removed (no row named them), {} named, {} written too recently to judge",
+        db.files().describe(),
+        r.removed,
+        r.named,
+        r.young
     )?;
     Ok(())
 }

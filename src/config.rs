@@ -9,6 +9,14 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
+    /// `--database`: `None` is SQLite in the data folder.
+    pub database: Option<crate::storage::DatabaseUrl>,
+    /// `--files`: `None` is the `files` folder in the data folder.
+    pub files: Option<crate::storage::files::FilesUrl>,
+    /// `--db-connections`: PostgreSQL connections of this instance.
+    pub db_connections: usize,
+    /// `--database-ca`: CA certificates trusted for TLS to PostgreSQL, besides Mozilla's.
+    pub database_ca: Vec<rustls::pki_types::CertificateDer<'static>>,
     /// The address users reach the service at, e.g. `https://certfolio.example.org`. When it
     /// is https, cookies are `Secure` and `__Host-` prefixed.
     pub public_url: String,
@@ -69,6 +77,10 @@ impl Config {
     pub fn new(data_dir: PathBuf, public_url: String) -> Config {
         Config {
             data_dir,
+            database: None,
+            files: None,
+            db_connections: crate::storage::DEFAULT_CONNECTIONS,
+            database_ca: Vec::new(),
             public_url: public_url.trim_end_matches('/').to_owned(),
             session_idle: Duration::from_secs(24 * 3600),
             session_absolute: Duration::from_secs(14 * 24 * 3600),
@@ -81,6 +93,17 @@ impl Config {
             trusted_proxies: Vec::new(),
             fetch: crate::fetch::FetchSettings::default(),
             verify: crate::verify::VerifySettings::default(),
+        }
+    }
+
+    /// Where the database and the object store are: as configured, else both in the data folder.
+    pub fn storage(&self) -> crate::storage::Settings {
+        let default = crate::storage::Settings::in_data_dir(&self.data_dir);
+        crate::storage::Settings {
+            database: self.database.clone().unwrap_or(default.database),
+            files: self.files.clone().unwrap_or(default.files),
+            connections: self.db_connections,
+            database_ca: self.database_ca.clone(),
         }
     }
 

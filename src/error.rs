@@ -145,10 +145,13 @@ impl From<storage::Error> for AppError {
             storage::Error::Conflict(p) => AppError::Conflict(p),
             storage::Error::QuotaExceeded(p) => AppError::PayloadTooLarge(p),
             storage::Error::Invalid(v) => AppError::Validation(v),
-            other @ (storage::Error::Sqlite(_)
+            storage::Error::Throttled(retry_after) => AppError::TooManyRequests { retry_after },
+            other @ (storage::Error::Database(_)
             | storage::Error::Migration(_)
             | storage::Error::Io { .. }
             | storage::Error::Corrupt(_)
+            | storage::Error::Files(_)
+            | storage::Error::Refused(_)
             | storage::Error::Closed) => AppError::Internal(other.to_string()),
         }
     }

@@ -1,7 +1,8 @@
 //! certfolio: a learner's record of MOOCs and attestations, and the portfolios made from it.
 //!
-//! Layout: `domain` (pure types and rules) · `storage` (the only SQL) · `auth` (passwords,
-//! tokens, throttling) · `state` (`AppState`: the database and the in-memory caches every
+//! Layout: `domain` (pure types and rules) · `storage` (the only SQL, and the object store;
+//! SQLite or PostgreSQL) · `jobs` (background work, once across instances) · `auth` (passwords,
+//! tokens, throttling) · `state` (`AppState`: the storage and the in-memory caches every
 //! handler shares) · `service` (the jobs the API and the pages share: accounts, sessions,
 //! courses, evidence, shares) · `api` (JSON handlers) · `web` (HTML pages) · `app`
 //! (`build_app`, shared by `serve` and the tests) · `cli` (the command line) · `error` (one
@@ -26,6 +27,7 @@ pub mod fuzz_entry;
 pub mod i18n;
 pub mod interop;
 pub mod issue;
+pub mod jobs;
 pub mod pdf;
 pub mod presentation;
 pub mod proof;

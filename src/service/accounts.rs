@@ -56,7 +56,7 @@ pub async fn sign_up(state: &AppState, email: &str, password: String, name: &str
     let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
     check_line("name", name, MAX_NAME)?;
     check_new_password("password", &password, email.as_str(), name)?;
-    if let Err(retry_after) = state.signup_budget.take(ip, state.clock.now()) {
+    if let Err(retry_after) = state.signup_budget.take(ip, state.clock.now()).await? {
         tracing::warn!(ip = %ip, "sign-ups throttled");
         return Err(AppError::TooManyRequests { retry_after });
     }
@@ -72,7 +72,13 @@ pub async fn sign_up(state: &AppState, email: &str, password: String, name: &str
         Ok::<_, AppError>(state.db.create_learner(new).await?)
     }
     .await;
-    let learner = created.inspect_err(|_| state.signup_budget.give_back(ip))?;
+    let learner = match created {
+        Ok(l) => l,
+        Err(e) => {
+            state.signup_budget.give_back(ip).await?;
+            return Err(e);
+        }
+    };
     tracing::info!(learner = %learner.id, "account created");
     Ok(learner)
 }
@@ -92,7 +98,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: String, ip: &str) 
     let email = Email::parse(typed).map(|e| e.to_string()).unwrap_or_else(|_| typed.to_lowercase());
     let now = state.clock.now();
     // Reserved before the password is checked: parallel guesses cannot all pass the check.
-    if let Err(retry_after) = state.throttle.reserve(Subject::Login(&email), ip, now) {
+    if let Err(retry_after) = state.throttle.reserve(Subject::Login(&email), ip, now).await? {
         tracing::warn!(ip = %ip, "login throttled");
         return Err(AppError::TooManyRequests { retry_after });
     }
@@ -106,7 +112,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: String, ip: &str) 
         tracing::warn!(ip = %ip, "login failed");
         return Err(AppError::InvalidCredentials);
     };
-    state.throttle.succeeded(Subject::Login(&email), ip);
+    state.throttle.succeeded(Subject::Login(&email), ip).await?;
     let token = new_token()?;
     let absolute = i64::try_from(state.config.session_absolute.as_secs()).unwrap_or(i64::MAX / 2);
     let expires_at = now + absolute;
@@ -153,14 +159,14 @@ pub async fn change_password(
 ) -> AppResult<()> {
     let learner = state.db.learner(who.id).await?;
     let hash = state.db.password_hash(who.id).await?;
-    if let Err(retry_after) = state.throttle.reserve(Subject::PasswordChange(who.id), ip, state.clock.now()) {
+    if let Err(retry_after) = state.throttle.reserve(Subject::PasswordChange(who.id), ip, state.clock.now()).await? {
         tracing::warn!(learner = %who.id, "password change throttled");
         return Err(AppError::TooManyRequests { retry_after });
     }
     if !state.passwords.verify(current, Some(hash)).await? {
         return Err(AppError::Forbidden(Problem::WrongCurrentPassword));
     }
-    state.throttle.succeeded(Subject::PasswordChange(who.id), ip);
+    state.throttle.succeeded(Subject::PasswordChange(who.id), ip).await?;
     check_new_password("new_password", &new, &learner.email, &learner.profile.name)?;
     let new_hash = state.passwords.hash(new).await?;
     state.db.set_password(who.id, new_hash, who.token_hash, state.clock.now()).await?;

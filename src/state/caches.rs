@@ -1,5 +1,10 @@
-//! In-memory bookkeeping for the public (share) pages: view counts waiting to be written, and caches
-//! of pages and links (the per-address budget of missed tokens is an `auth::WindowBudget`).
+//! In-memory bookkeeping for the public pages: view counts waiting to be written, and the cache
+//! of rendered pages (the per-address budget of missed tokens is an `auth::WindowBudget`).
+//!
+//! Neither depends on what other instances of the service do: views are added to the stored
+//! count (each instance adds its own), and a page is cached for one record revision, which every
+//! instance reads from the database with the link on each request. There is no cache of links
+//! themselves: a link revoked on one instance is a 404 on every other at once.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -48,8 +53,8 @@ impl ViewCounter {
 }
 
 /// Rendered share pages by link, valid for one revision of the owner's record: reading a
-/// link costs one indexed lookup, and any change to the record (from this process or
-/// another) bumps the revision, so a stale page is never served.
+/// link costs one indexed lookup, and any change to the record (from this instance or
+/// another) bumps the revision in the same transaction, so a stale page is never served.
 #[derive(Debug, Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<Uuid, CachedPage>>,
@@ -77,42 +82,6 @@ impl PageCache {
             pages.clear();
         }
         pages.insert(share, (revision, stale_at, page));
-    }
-}
-
-/// Share links by token hash, as last read, for at most `TOKEN_TTL`: a recruiter's page read
-/// costs no database round trip. An entry is dropped as soon as this process writes
-/// anything (revoking a link, editing the record: both act at once); a write by another
-/// process (a `certfolio import` run) shows within `TOKEN_TTL`. Expiry is checked against the
-/// clock on every read.
-#[derive(Debug, Default)]
-pub struct TokenCache {
-    entries: Mutex<HashMap<[u8; 32], CachedLink>>,
-}
-
-#[derive(Debug, Clone)]
-struct CachedLink {
-    share: crate::storage::shares::Share,
-    revision: i64,
-    generation: u64,
-    read_at: std::time::Instant,
-}
-
-pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(1);
-
-impl TokenCache {
-    pub fn get(&self, hash: &[u8; 32], generation: u64) -> Option<(crate::storage::shares::Share, i64)> {
-        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let e = entries.get(hash)?;
-        (e.generation == generation && e.read_at.elapsed() < TOKEN_TTL).then(|| (e.share.clone(), e.revision))
-    }
-
-    pub fn put(&self, hash: [u8; 32], share: crate::storage::shares::Share, revision: i64, generation: u64) {
-        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= MAX_PAGES {
-            entries.retain(|_, e| e.read_at.elapsed() < TOKEN_TTL);
-        }
-        entries.insert(hash, CachedLink { share, revision, generation, read_at: std::time::Instant::now() });
     }
 }
 

@@ -1,9 +1,9 @@
 //! Learner accounts and their profile.
 
-use rusqlite::{OptionalExtension, Row, params};
 use uuid::Uuid;
 
-use super::{Db, Error, OptionalExt, Result, is_unique_violation, uuid_at};
+use super::sql::{Row, Tx, vals};
+use super::{Db, Error, Result, is_unique_violation};
 use crate::domain::{Lang, LearnerRecord, Situation};
 
 #[derive(Debug, Clone)]
@@ -28,11 +28,11 @@ pub struct Learner {
 const LEARNER_COLUMNS: &str =
     "id, email, name, headline, contact_email, location, situation, lang, created_at, updated_at";
 
-fn learner_from_row(row: &Row<'_>) -> rusqlite::Result<Learner> {
+fn learner_from_row(row: &Row) -> Result<Learner> {
     let situation: Option<String> = row.get(6)?;
     let lang: Option<String> = row.get(7)?;
     Ok(Learner {
-        id: uuid_at(row, 0)?,
+        id: row.get(0)?,
         email: row.get(1)?,
         profile: LearnerRecord {
             name: row.get(2)?,
@@ -47,18 +47,18 @@ fn learner_from_row(row: &Row<'_>) -> rusqlite::Result<Learner> {
     })
 }
 
-pub(super) fn load_learner(tx: &rusqlite::Connection, id: Uuid) -> Result<Learner> {
-    tx.query_row(&format!("SELECT {LEARNER_COLUMNS} FROM learners WHERE id = ?1"), [id.to_string()], learner_from_row)
-        .found()
+pub(super) fn load_learner(tx: &Tx<'_>, id: Uuid) -> Result<Learner> {
+    learner_from_row(&tx.query_one(&format!("SELECT {LEARNER_COLUMNS} FROM learners WHERE id = $1"), vals![id])?)
 }
 
-/// Writes the profile fields a document or settings form carries.
-pub(super) fn store_profile(tx: &rusqlite::Connection, id: Uuid, p: &LearnerRecord, now: i64) -> Result<()> {
+/// Writes the profile fields a document or settings form carries (a portfolio shows them:
+/// the record revision moves with them).
+pub(super) fn store_profile(tx: &Tx<'_>, id: Uuid, p: &LearnerRecord, now: i64) -> Result<()> {
     let n = tx.execute(
-        "UPDATE learners SET name = ?2, headline = ?3, contact_email = ?4, location = ?5,
-                situation = ?6, lang = ?7, updated_at = ?8 WHERE id = ?1",
-        params![
-            id.to_string(),
+        "UPDATE learners SET name = $2, headline = $3, contact_email = $4, location = $5,
+                situation = $6, lang = $7, updated_at = $8, revision = revision + 1 WHERE id = $1",
+        vals![
+            id,
             p.name,
             p.headline,
             p.email,
@@ -77,12 +77,12 @@ impl Db {
         self.write(move |tx| {
             let inserted = tx.execute(
                 "INSERT INTO learners (id, email, password_hash, name, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![new.id.to_string(), new.email, new.password_hash, new.name, new.now],
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+                vals![new.id, new.email, new.password_hash, new.name, new.now],
             );
             match inserted {
                 Err(e) if is_unique_violation(&e) => Err(Error::Conflict(crate::domain::Problem::EmailTaken)),
-                Err(e) => Err(e.into()),
+                Err(e) => Err(e),
                 Ok(_) => load_learner(tx, new.id),
             }
         })
@@ -92,11 +92,9 @@ impl Db {
     /// The account id and password hash for a login email, if the account exists.
     pub async fn login_record(&self, email: String) -> Result<Option<(Uuid, String)>> {
         self.read(move |tx| {
-            Ok(tx
-                .query_row("SELECT id, password_hash FROM learners WHERE email = ?1", [email], |r| {
-                    Ok((uuid_at(r, 0)?, r.get(1)?))
-                })
-                .optional()?)
+            tx.query_opt("SELECT id, password_hash FROM learners WHERE email = $1", vals![email])?
+                .map(|r| Ok((r.get(0)?, r.get(1)?)))
+                .transpose()
         })
         .await
     }
@@ -107,8 +105,9 @@ impl Db {
 
     pub async fn learner_by_email(&self, email: String) -> Result<Learner> {
         self.read(move |tx| {
-            tx.query_row(&format!("SELECT {LEARNER_COLUMNS} FROM learners WHERE email = ?1"), [email], learner_from_row)
-                .found()
+            learner_from_row(
+                &tx.query_one(&format!("SELECT {LEARNER_COLUMNS} FROM learners WHERE email = $1"), vals![email])?,
+            )
         })
         .await
     }
@@ -126,8 +125,7 @@ impl Db {
     /// importing a French record must not turn an English learner's pages into French.
     pub async fn page_lang(&self, id: Uuid) -> Result<Option<Lang>> {
         self.read(move |tx| {
-            let ui: Option<String> =
-                tx.query_row("SELECT ui_lang FROM learners WHERE id = ?1", [id.to_string()], |r| r.get(0)).found()?;
+            let ui: Option<String> = tx.query_one("SELECT ui_lang FROM learners WHERE id = $1", vals![id])?.get(0)?;
             Ok(ui.as_deref().and_then(Lang::from_str_opt))
         })
         .await
@@ -136,8 +134,7 @@ impl Db {
     /// Remembers the language of the learner's pages (the header's switch).
     pub async fn set_page_lang(&self, id: Uuid, lang: Lang) -> Result<()> {
         self.write(move |tx| {
-            let n =
-                tx.execute("UPDATE learners SET ui_lang = ?2 WHERE id = ?1", params![id.to_string(), lang.as_str()])?;
+            let n = tx.execute("UPDATE learners SET ui_lang = $2 WHERE id = $1", vals![id, lang.as_str()])?;
             if n == 0 { Err(Error::NotFound) } else { Ok(()) }
         })
         .await
@@ -147,17 +144,14 @@ impl Db {
     pub async fn save_settings(&self, id: Uuid, profile: LearnerRecord, page_lang: Lang, now: i64) -> Result<Learner> {
         self.write(move |tx| {
             store_profile(tx, id, &profile, now)?;
-            tx.execute("UPDATE learners SET ui_lang = ?2 WHERE id = ?1", params![id.to_string(), page_lang.as_str()])?;
+            tx.execute("UPDATE learners SET ui_lang = $2 WHERE id = $1", vals![id, page_lang.as_str()])?;
             load_learner(tx, id)
         })
         .await
     }
 
     pub async fn password_hash(&self, id: Uuid) -> Result<String> {
-        self.read(move |tx| {
-            tx.query_row("SELECT password_hash FROM learners WHERE id = ?1", [id.to_string()], |r| r.get(0)).found()
-        })
-        .await
+        self.read(move |tx| tx.query_one("SELECT password_hash FROM learners WHERE id = $1", vals![id])?.get(0)).await
     }
 
     /// Replaces the password hash and ends every session of the account except `keep`
@@ -165,16 +159,13 @@ impl Db {
     pub async fn set_password(&self, id: Uuid, hash: String, keep: [u8; 32], now: i64) -> Result<()> {
         self.write(move |tx| {
             let n = tx.execute(
-                "UPDATE learners SET password_hash = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id.to_string(), hash, now],
+                "UPDATE learners SET password_hash = $2, updated_at = $3 WHERE id = $1",
+                vals![id, hash, now],
             )?;
             if n == 0 {
                 return Err(Error::NotFound);
             }
-            tx.execute(
-                "DELETE FROM sessions WHERE learner_id = ?1 AND token_hash <> ?2",
-                params![id.to_string(), keep.as_slice()],
-            )?;
+            tx.execute("DELETE FROM sessions WHERE learner_id = $1 AND token_hash <> $2", vals![id, keep])?;
             Ok(())
         })
         .await

@@ -1,4 +1,6 @@
-//! `certfolio backup`: a consistent copy of the live database.
+//! `certfolio backup`: a consistent copy of the live SQLite database. (PostgreSQL has its own
+//! tools, `pg_dump` and base backups; evidence files are in the object store, which is copied
+//! or versioned on its own, or both together with `certfolio copy`.)
 //!
 //! `VACUUM INTO` reads the whole database inside one read transaction, so the copy is one
 //! snapshot even while the service writes (never copy the files: a copy taken mid-write is
@@ -43,8 +45,13 @@ pub enum BackupError {
 /// Copies the database of `data_dir` to `out`, refusing a target that would touch the live
 /// database (see the module's documentation) before touching anything.
 pub fn backup_to(data_dir: &Path, out: &Path) -> Result<BackupReport, BackupError> {
-    let db_path = data_dir.join(DB_FILE);
-    let live = LiveFiles::find(data_dir).ok_or_else(|| BackupError::NoDatabase(db_path.clone()))?;
+    backup_file(&data_dir.join(DB_FILE), out)
+}
+
+/// The same for the database file `db_path` (its folder is the data folder no backup goes in).
+pub fn backup_file(db_path: &Path, out: &Path) -> Result<BackupReport, BackupError> {
+    let db_path = db_path.to_owned();
+    let live = LiveFiles::find(&db_path).ok_or_else(|| BackupError::NoDatabase(db_path.clone()))?;
     let target = check_output(out, &live).map_err(BackupError::Output)?;
     copy_into(&db_path, out, &target).map_err(|e| match e {
         CopyError::Output(m) => BackupError::Output(m),
@@ -62,14 +69,19 @@ struct LiveFiles {
 }
 
 impl LiveFiles {
-    fn find(data_dir: &Path) -> Option<LiveFiles> {
-        let dir = std::fs::canonicalize(data_dir).ok()?;
+    fn find(db_path: &Path) -> Option<LiveFiles> {
+        let parent = match db_path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let dir = std::fs::canonicalize(parent).ok()?;
         let dir_meta = std::fs::metadata(&dir).ok()?;
-        let db = dir.join(DB_FILE);
+        let name = db_path.file_name()?.to_string_lossy().into_owned();
+        let db = dir.join(&name);
         if !db.is_file() {
             return None;
         }
-        let with = |suffix: &str| dir.join(format!("{DB_FILE}{suffix}"));
+        let with = |suffix: &str| dir.join(format!("{name}{suffix}"));
         let files = [
             (db.clone(), "the live database"),
             (with("-wal"), "the live database's write-ahead log"),

@@ -1,19 +1,22 @@
-//! certfolio's own checks of the proofs a course holds (`proof_checks`, migration 0009): kept in
+//! certfolio's own checks of the proofs a course holds (`proof_checks`, SQLite migration 0011): kept in
 //! step with each course as it is written, claimed by the verification job, and answered with
 //! the latest result and its history of changes.
 //!
-//! Several processes may run the job at once: a check is claimed in a `BEGIN IMMEDIATE`
-//! transaction (a lease with an expiry, so that a crashed worker's checks come back), and a
-//! result is written only while the course still holds the subject it is about. Running the
+//! The job runs on one instance at a time (`crate::jobs`, a lease per period), and each check is
+//! claimed besides in the write transaction that reads it (a lease with an expiry, so that a
+//! crashed worker's checks come back; serializable on PostgreSQL, `BEGIN IMMEDIATE` on SQLite),
+//! and a result is written only while the course still holds the subject it is about.
+//! A result, or a check being queued, changes what pages show: the learner's revision is bumped
+//! in the same transaction (no triggers). Running the
 //! same check twice gives the same row (last result wins; "since" moves only when the outcome
 //! changes), so a check is idempotent whoever runs it.
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Db, Error, Result, uuid_at};
+use super::sql::{Row, Tx, vals};
+use super::{Db, Error, Result, bump_revision};
 use crate::domain::CourseRecord;
 use crate::domain::check::{CheckKind, CheckResult, Outcome, ProofCheck, wanted};
 
@@ -55,44 +58,44 @@ pub struct ClaimLimits {
 }
 
 /// Brings the course's check rows in step with what it holds: a new or changed subject is
-/// queued with its old result cleared; a proof the course no longer has loses its row.
-pub(super) fn sync(tx: &Connection, learner: Uuid, course: Uuid, record: &CourseRecord, now: i64) -> Result<()> {
+/// queued with its old result cleared; a proof the course no longer has loses its row. Whether
+/// a row was added, changed or removed (the caller bumps the learner's revision then).
+pub(super) fn sync(tx: &Tx<'_>, learner: Uuid, course: Uuid, record: &CourseRecord, now: i64) -> Result<bool> {
     let wanted = wanted(record);
+    let mut changed = 0;
     for kind in [CheckKind::Badge, CheckKind::Link] {
         match wanted.iter().find(|(k, _)| *k == kind) {
             None => {
-                tx.execute(
-                    "DELETE FROM proof_checks WHERE course_id = ?1 AND kind = ?2",
-                    params![course.to_string(), kind.as_str()],
+                changed += tx.execute(
+                    "DELETE FROM proof_checks WHERE course_id = $1 AND kind = $2",
+                    vals![course, kind.as_str()],
                 )?;
             }
             Some((_, subject)) => {
-                tx.execute(
+                changed += tx.execute(
                     "INSERT INTO proof_checks (course_id, kind, learner_id, subject, due_at, queued)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 1)
+                     VALUES ($1, $2, $3, $4, $5, TRUE)
                      ON CONFLICT (course_id, kind) DO UPDATE SET
                         subject = excluded.subject, outcome = NULL, result = NULL, checked_at = NULL,
-                        since = NULL, due_at = excluded.due_at, queued = 1, lease_id = NULL, lease_until = NULL
+                        since = NULL, due_at = excluded.due_at, queued = TRUE, lease_id = NULL, lease_until = NULL
                      WHERE proof_checks.subject <> excluded.subject",
-                    params![course.to_string(), kind.as_str(), learner.to_string(), subject, now],
+                    vals![course, kind.as_str(), learner, subject, now],
                 )?;
             }
         }
     }
-    Ok(())
+    Ok(changed > 0)
 }
 
-fn check_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, ProofCheck)> {
+fn check_from_row(row: &Row) -> Result<(Uuid, ProofCheck)> {
     let kind: String = row.get(1)?;
-    let kind = CheckKind::from_str_opt(&kind).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, format!("kind `{kind}`").into())
-    })?;
+    let kind = CheckKind::from_str_opt(&kind).ok_or_else(|| Error::Corrupt(format!("check kind `{kind}`")))?;
     let result: Option<String> = row.get(3)?;
     // A result this version cannot read (written by another) is treated as never checked: the
     // level falls back to what the file says, and the next run replaces it.
     let result = result.and_then(|r| serde_json::from_str::<CheckResult>(&r).ok());
     Ok((
-        uuid_at(row, 0)?,
+        row.get(0)?,
         ProofCheck {
             kind,
             subject: row.get(2)?,
@@ -107,97 +110,90 @@ fn check_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, ProofCheck
 const CHECK_COLUMNS: &str = "course_id, kind, subject, result, checked_at, since, queued";
 
 /// Every check of the learner's courses, by course.
-pub(super) fn of_learner(conn: &Connection, learner: Uuid) -> Result<HashMap<Uuid, Vec<ProofCheck>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CHECK_COLUMNS} FROM proof_checks WHERE learner_id = ?1 ORDER BY course_id, kind"
-    ))?;
+pub(super) fn of_learner(tx: &Tx<'_>, learner: Uuid) -> Result<HashMap<Uuid, Vec<ProofCheck>>> {
+    let rows = tx.query(
+        &format!("SELECT {CHECK_COLUMNS} FROM proof_checks WHERE learner_id = $1 ORDER BY course_id, kind"),
+        vals![learner],
+    )?;
     let mut out: HashMap<Uuid, Vec<ProofCheck>> = HashMap::new();
-    for row in stmt.query_map([learner.to_string()], check_from_row)? {
-        let (course, check) = row?;
+    for row in &rows {
+        let (course, check) = check_from_row(row)?;
         out.entry(course).or_default().push(check);
     }
     Ok(out)
 }
 
-pub(super) fn of_course(conn: &Connection, course: Uuid) -> Result<Vec<ProofCheck>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {CHECK_COLUMNS} FROM proof_checks WHERE course_id = ?1 ORDER BY kind"))?;
-    let rows = stmt.query_map([course.to_string()], check_from_row)?;
-    Ok(rows.map(|r| r.map(|(_, c)| c)).collect::<rusqlite::Result<Vec<_>>>()?)
+pub(super) fn of_course(tx: &Tx<'_>, course: Uuid) -> Result<Vec<ProofCheck>> {
+    tx.query(&format!("SELECT {CHECK_COLUMNS} FROM proof_checks WHERE course_id = $1 ORDER BY kind"), vals![course])?
+        .iter()
+        .map(|r| check_from_row(r).map(|(_, c)| c))
+        .collect()
 }
 
-fn claim_in(tx: &Connection, now: i64, limits: ClaimLimits) -> Result<Vec<Claim>> {
+fn claim_in(tx: &Tx<'_>, now: i64, limits: ClaimLimits) -> Result<Vec<Claim>> {
     let hour_ago = now - 3600;
+    let per_hour = i64::from(limits.per_hour);
     let scan = i64::try_from(limits.batch.saturating_mul(4).max(1)).unwrap_or(i64::MAX);
-    let candidates: Vec<(String, String, String, String)> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT c.course_id, c.kind, c.learner_id, c.subject FROM proof_checks c
-             WHERE c.due_at <= ?1 AND (c.lease_until IS NULL OR c.lease_until < ?1)
-               AND (SELECT count(*) FROM proof_checks r WHERE r.learner_id = c.learner_id AND r.attempted_at > ?2) < ?3
-             ORDER BY c.due_at, c.course_id, c.kind LIMIT ?4",
-        )?;
-        let rows = stmt.query_map(params![now, hour_ago, limits.per_hour, scan], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
-    };
-    let mut used: HashMap<String, u32> = HashMap::new();
+    let candidates = tx.query(
+        "SELECT c.course_id, c.kind, c.learner_id, c.subject FROM proof_checks c
+         WHERE c.due_at <= $1 AND (c.lease_until IS NULL OR c.lease_until < $1)
+           AND (SELECT count(*) FROM proof_checks r WHERE r.learner_id = c.learner_id AND r.attempted_at > $2) < $3
+         ORDER BY c.due_at, c.course_id, c.kind LIMIT $4",
+        vals![now, hour_ago, per_hour, scan],
+    )?;
+    let mut used: HashMap<Uuid, i64> = HashMap::new();
     let mut claims = Vec::new();
-    for (course, kind, learner, subject) in candidates {
+    for row in &candidates {
         if claims.len() >= limits.batch {
             break;
         }
+        let (course, kind, learner, subject): (Uuid, String, Uuid, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
         let count = match used.get(&learner) {
             Some(n) => *n,
-            None => tx.query_row(
-                "SELECT count(*) FROM proof_checks WHERE learner_id = ?1 AND attempted_at > ?2",
-                params![learner, hour_ago],
-                |r| r.get::<_, u32>(0),
+            None => tx.query_value::<i64>(
+                "SELECT count(*) FROM proof_checks WHERE learner_id = $1 AND attempted_at > $2",
+                vals![learner, hour_ago],
             )?,
         };
-        if count >= limits.per_hour {
+        if count >= per_hour {
             used.insert(learner, count);
             continue;
         }
         let lease_id = Uuid::new_v4().to_string();
         let n = tx.execute(
-            "UPDATE proof_checks SET lease_id = ?3, lease_until = ?4, attempted_at = ?5
-             WHERE course_id = ?1 AND kind = ?2 AND (lease_until IS NULL OR lease_until < ?5)",
-            params![course, kind, lease_id, now + limits.lease_secs, now],
+            "UPDATE proof_checks SET lease_id = $3, lease_until = $4, attempted_at = $5
+             WHERE course_id = $1 AND kind = $2 AND (lease_until IS NULL OR lease_until < $5)",
+            vals![course, kind, lease_id, now + limits.lease_secs, now],
         )?;
         if n == 0 {
             continue;
         }
-        used.insert(learner.clone(), count + 1);
-        let details = tx
-            .query_row(
-                "SELECT co.title, a.url, b.payload, l.name, l.email, l.contact_email
-                 FROM courses co JOIN learners l ON l.id = co.learner_id
-                 LEFT JOIN attestations a ON a.course_id = co.id
-                 LEFT JOIN badges b ON b.course_id = co.id
-                 WHERE co.id = ?1",
-                [&course],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((title, url, payload, learner_name, email, contact)) = details else { continue };
+        used.insert(learner, count + 1);
+        let details = tx.query_opt(
+            "SELECT co.title, a.url, b.payload, l.name, l.email, l.contact_email
+             FROM courses co JOIN learners l ON l.id = co.learner_id
+             LEFT JOIN attestations a ON a.course_id = co.id
+             LEFT JOIN badges b ON b.course_id = co.id
+             WHERE co.id = $1",
+            vals![course],
+        )?;
+        let Some(d) = details else { continue };
+        let (title, url, payload, learner_name, email, contact): (
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+        ) = (d.get(0)?, d.get(1)?, d.get(2)?, d.get(3)?, d.get(4)?, d.get(5)?);
         let mut emails = vec![email];
         if let Some(c) = contact.filter(|c| !emails.iter().any(|e| e.eq_ignore_ascii_case(c))) {
             emails.push(c);
         }
-        let parse = |s: &str| Uuid::parse_str(s).map_err(|e| Error::Corrupt(e.to_string()));
         claims.push(Claim {
-            course_id: parse(&course)?,
-            learner_id: parse(&learner)?,
+            course_id: course,
+            learner_id: learner,
             kind: CheckKind::from_str_opt(&kind).ok_or_else(|| Error::Corrupt(format!("check kind `{kind}`")))?,
             subject,
             lease_id,
@@ -220,15 +216,14 @@ pub enum Stored {
     Stale,
 }
 
-fn store_in(tx: &Connection, claim: &Claim, result: &CheckResult, at: i64, next_due: i64) -> Result<Stored> {
-    let previous: Option<(Option<String>, Option<i64>, String)> = tx
-        .query_row(
-            "SELECT outcome, since, subject FROM proof_checks WHERE course_id = ?1 AND kind = ?2",
-            params![claim.course_id.to_string(), claim.kind.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((outcome, since, subject)) = previous else { return Ok(Stored::Stale) };
+fn store_in(tx: &Tx<'_>, claim: &Claim, result: &CheckResult, at: i64, next_due: i64) -> Result<Stored> {
+    let previous = tx.query_opt(
+        "SELECT outcome, since, subject FROM proof_checks WHERE course_id = $1 AND kind = $2",
+        vals![claim.course_id, claim.kind.as_str()],
+    )?;
+    let Some(previous) = previous else { return Ok(Stored::Stale) };
+    let (outcome, since, subject): (Option<String>, Option<i64>, String) =
+        (previous.get(0)?, previous.get(1)?, previous.get(2)?);
     if subject != claim.subject {
         return Ok(Stored::Stale);
     }
@@ -237,27 +232,20 @@ fn store_in(tx: &Connection, claim: &Claim, result: &CheckResult, at: i64, next_
     let since = if changed { at } else { since.unwrap_or(at) };
     let json = serde_json::to_string(result).map_err(|e| Error::Corrupt(e.to_string()))?;
     tx.execute(
-        "UPDATE proof_checks SET outcome = ?4, result = ?5, checked_at = ?6, since = ?7, due_at = ?8, queued = 0,
+        "UPDATE proof_checks SET outcome = $4, result = $5, checked_at = $6, since = $7, due_at = $8, queued = FALSE,
             lease_id = NULL, lease_until = NULL
-         WHERE course_id = ?1 AND kind = ?2 AND subject = ?3",
-        params![
-            claim.course_id.to_string(),
-            claim.kind.as_str(),
-            claim.subject,
-            result.outcome.as_str(),
-            json,
-            at,
-            since,
-            next_due
-        ],
+         WHERE course_id = $1 AND kind = $2 AND subject = $3",
+        vals![claim.course_id, claim.kind.as_str(), claim.subject, result.outcome.as_str(), json, at, since, next_due],
     )?;
     if changed {
+        // No SERIAL (CockroachDB makes it non-sequential): the next id is taken in this
+        // transaction, which is serializable (a concurrent writer is retried).
         tx.execute(
-            "INSERT INTO proof_check_changes (course_id, learner_id, kind, from_outcome, to_outcome, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                claim.course_id.to_string(),
-                claim.learner_id.to_string(),
+            "INSERT INTO proof_check_changes (id, course_id, learner_id, kind, from_outcome, to_outcome, at)
+             VALUES ((SELECT COALESCE(max(id), 0) + 1 FROM proof_check_changes), $1, $2, $3, $4, $5, $6)",
+            vals![
+                claim.course_id,
+                claim.learner_id,
                 claim.kind.as_str(),
                 before.map(Outcome::as_str),
                 result.outcome.as_str(),
@@ -265,6 +253,8 @@ fn store_in(tx: &Connection, claim: &Claim, result: &CheckResult, at: i64, next_
             ],
         )?;
     }
+    // The result is on the pages (the record revision caches them).
+    bump_revision(tx, claim.learner_id)?;
     Ok(Stored::Written { changed })
 }
 
@@ -285,10 +275,14 @@ impl Db {
     /// "Check now": every check of the learner is due at `now`. Returns how many.
     pub async fn request_checks(&self, learner: Uuid, now: i64) -> Result<usize> {
         self.write(move |tx| {
-            Ok(tx.execute(
-                "UPDATE proof_checks SET due_at = ?2, queued = 1 WHERE learner_id = ?1",
-                params![learner.to_string(), now],
-            )?)
+            let n = tx.execute(
+                "UPDATE proof_checks SET due_at = $2, queued = TRUE WHERE learner_id = $1",
+                vals![learner, now],
+            )?;
+            if n > 0 {
+                bump_revision(tx, learner)?;
+            }
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
         })
         .await
     }
@@ -297,11 +291,12 @@ impl Db {
     /// page is being read with results older than the re-check age). Returns how many.
     pub async fn hurry_checks(&self, learner: Uuid, cutoff: i64) -> Result<usize> {
         self.write(move |tx| {
-            Ok(tx.execute(
-                "UPDATE proof_checks SET due_at = 0 WHERE learner_id = ?1 AND due_at > 0
-                   AND (checked_at IS NULL OR checked_at < ?2)",
-                params![learner.to_string(), cutoff],
-            )?)
+            let n = tx.execute(
+                "UPDATE proof_checks SET due_at = 0 WHERE learner_id = $1 AND due_at > 0
+                   AND (checked_at IS NULL OR checked_at < $2)",
+                vals![learner, cutoff],
+            )?;
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
         })
         .await
     }
@@ -309,24 +304,16 @@ impl Db {
     /// The learner's changes of outcome since `since`, newest first (at most 100).
     pub async fn check_changes(&self, learner: Uuid, since: i64) -> Result<Vec<CheckChange>> {
         self.read(move |tx| {
-            let mut stmt = tx.prepare_cached(
+            let rows = tx.query(
                 "SELECT ch.course_id, co.title, ch.kind, ch.from_outcome, ch.to_outcome, ch.at
                  FROM proof_check_changes ch JOIN courses co ON co.id = ch.course_id
-                 WHERE ch.learner_id = ?1 AND ch.at >= ?2 ORDER BY ch.at DESC, ch.id DESC LIMIT 100",
+                 WHERE ch.learner_id = $1 AND ch.at >= $2 ORDER BY ch.at DESC, ch.id DESC LIMIT 100",
+                vals![learner, since],
             )?;
-            let rows = stmt.query_map(params![learner.to_string(), since], |r| {
-                Ok((
-                    uuid_at(r, 0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            })?;
             let mut out = Vec::new();
-            for row in rows {
-                let (course_id, title, kind, from, to, at) = row?;
+            for r in &rows {
+                let (course_id, title, kind, from, to, at): (Uuid, String, String, Option<String>, String, i64) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
                 let (Some(kind), Some(to)) = (CheckKind::from_str_opt(&kind), Outcome::from_str_opt(&to)) else {
                     continue;
                 };
@@ -348,21 +335,23 @@ impl Db {
     /// version): run once when the job starts. Returns how many courses were looked at.
     pub async fn queue_missing_checks(&self, now: i64) -> Result<usize> {
         self.write(move |tx| {
-            let missing: Vec<(String, String)> = {
-                let mut stmt = tx.prepare(
-                    "SELECT c.id, c.learner_id FROM courses c JOIN attestations a ON a.course_id = c.id
-                     WHERE (a.url IS NOT NULL OR EXISTS (SELECT 1 FROM badges b WHERE b.course_id = c.id))
-                       AND NOT EXISTS (SELECT 1 FROM proof_checks p WHERE p.course_id = c.id)
-                     LIMIT 100000",
-                )?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
-            };
-            for (course, learner) in &missing {
-                let parse = |s: &str| Uuid::parse_str(s).map_err(|e| Error::Corrupt(e.to_string()));
-                let (course, learner) = (parse(course)?, parse(learner)?);
+            let missing = tx.query(
+                "SELECT c.id, c.learner_id FROM courses c JOIN attestations a ON a.course_id = c.id
+                 WHERE (a.url IS NOT NULL OR EXISTS (SELECT 1 FROM badges b WHERE b.course_id = c.id))
+                   AND NOT EXISTS (SELECT 1 FROM proof_checks p WHERE p.course_id = c.id)
+                 LIMIT 100000",
+                &[],
+            )?;
+            let mut learners = std::collections::BTreeSet::new();
+            for r in &missing {
+                let (course, learner): (Uuid, Uuid) = (r.get(0)?, r.get(1)?);
                 let held = super::courses::get(tx, learner, course)?;
-                sync(tx, learner, course, &held.record, now)?;
+                if sync(tx, learner, course, &held.record, now)? {
+                    learners.insert(learner);
+                }
+            }
+            for learner in learners {
+                bump_revision(tx, learner)?;
             }
             Ok(missing.len())
         })
@@ -372,7 +361,7 @@ impl Db {
     /// How many checks are due at `now` (the job's backlog).
     pub async fn checks_due(&self, now: i64) -> Result<usize> {
         self.read(move |tx| {
-            let n: i64 = tx.query_row("SELECT count(*) FROM proof_checks WHERE due_at <= ?1", [now], |r| r.get(0))?;
+            let n: i64 = tx.query_value("SELECT count(*) FROM proof_checks WHERE due_at <= $1", vals![now])?;
             Ok(usize::try_from(n).unwrap_or_default())
         })
         .await

@@ -1,10 +1,10 @@
 //! Courses with their attestation, institutions and platforms; document import and export.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
 use super::accounts::{load_learner, store_profile};
-use super::{Db, Error, OptionalExt, Result, is_unique_violation, uuid_at};
+use super::sql::{Row, Tx, vals};
+use super::{Db, Error, Result, bump_revision, is_unique_violation};
 use crate::domain::badge::{BadgeCheck, BadgeData, BadgeFormat};
 use crate::domain::text::normalize_name;
 use crate::domain::{AttestationKind, AttestationRecord, CourseRecord, Document, FollowMode, IsoDate, Outcome};
@@ -98,28 +98,28 @@ const COURSE_SELECT: &str = "
     LEFT JOIN evidence e ON e.course_id = c.id
     LEFT JOIN badges b ON b.course_id = c.id";
 
-fn corrupt(idx: usize, what: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
+fn corrupt(idx: usize, what: String) -> Error {
+    Error::Corrupt(format!("column {idx}: {what}"))
 }
 
-fn opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<IsoDate>> {
+fn opt_date(row: &Row, idx: usize) -> Result<Option<IsoDate>> {
     let raw: Option<String> = row.get(idx)?;
     raw.map(|s| IsoDate::parse(&s).map_err(|e| corrupt(idx, e.to_string()))).transpose()
 }
 
-fn opt_enum<T>(row: &Row<'_>, idx: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<Option<T>> {
+fn opt_enum<T>(row: &Row, idx: usize, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
     let raw: Option<String> = row.get(idx)?;
     raw.map(|s| parse(&s).ok_or_else(|| corrupt(idx, format!("unknown value `{s}`")))).transpose()
 }
 
 /// The badge columns (30–37): the payload and, when it was checked, the check.
-fn badge_from_row(row: &Row<'_>) -> rusqlite::Result<Option<BadgeData>> {
-    let Some(payload) = row.get::<_, Option<String>>(30)? else { return Ok(None) };
+fn badge_from_row(row: &Row) -> Result<Option<BadgeData>> {
+    let Some(payload) = row.get::<Option<String>>(30)? else { return Ok(None) };
     let check = match opt_enum(row, 31, BadgeFormat::from_str_opt)? {
         None => None,
         Some(format) => Some(BadgeCheck {
             format,
-            name: row.get::<_, Option<String>>(32)?.unwrap_or_default(),
+            name: row.get::<Option<String>>(32)?.unwrap_or_default(),
             issuer: row.get(33)?,
             issued_on: opt_date(row, 34)?,
             verified_by: row.get(35)?,
@@ -130,7 +130,7 @@ fn badge_from_row(row: &Row<'_>) -> rusqlite::Result<Option<BadgeData>> {
     Ok(Some(BadgeData { payload, check }))
 }
 
-fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
+fn course_from_row(row: &Row) -> Result<StoredCourse> {
     let themes: String = row.get(5)?;
     let themes: Vec<String> = serde_json::from_str(&themes).map_err(|e| corrupt(5, e.to_string()))?;
     let has_attestation: Option<String> = row.get(17)?;
@@ -151,7 +151,7 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
     let evidence = match evidence_id {
         None => None,
         Some(_) => Some(EvidenceMeta {
-            id: uuid_at(row, 24)?,
+            id: row.get(24)?,
             sha256: row.get(25)?,
             size: row.get(26)?,
             media_type: row.get(27)?,
@@ -160,7 +160,7 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
         }),
     };
     Ok(StoredCourse {
-        id: uuid_at(row, 0)?,
+        id: row.get(0)?,
         record: CourseRecord {
             title: row.get(1)?,
             platform: row.get(2)?,
@@ -184,17 +184,19 @@ fn course_from_row(row: &Row<'_>) -> rusqlite::Result<StoredCourse> {
         },
         evidence,
         checks: Vec::new(),
-        import_id: row.get::<_, Option<String>>(40)?.and_then(|s| Uuid::parse_str(&s).ok()),
+        import_id: row.get::<Option<String>>(40)?.and_then(|s| Uuid::parse_str(&s).ok()),
         created_at: row.get(15)?,
         updated_at: row.get(16)?,
     })
 }
 
-pub(super) fn list(conn: &Connection, learner: Uuid) -> Result<Vec<StoredCourse>> {
-    let mut stmt = conn.prepare_cached(&format!("{COURSE_SELECT} WHERE c.learner_id = ?1 ORDER BY c.seq"))?;
-    let rows = stmt.query_map([learner.to_string()], course_from_row)?;
-    let mut courses = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut checks = super::checks::of_learner(conn, learner)?;
+pub(super) fn list(tx: &Tx<'_>, learner: Uuid) -> Result<Vec<StoredCourse>> {
+    let mut courses = tx
+        .query(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 ORDER BY c.seq"), vals![learner])?
+        .iter()
+        .map(course_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    let mut checks = super::checks::of_learner(tx, learner)?;
     for c in &mut courses {
         c.checks = checks.remove(&c.id).unwrap_or_default();
     }
@@ -203,37 +205,28 @@ pub(super) fn list(conn: &Connection, learner: Uuid) -> Result<Vec<StoredCourse>
 
 /// One course of this learner; another learner's id is [`Error::NotFound`], exactly like a
 /// missing one, because the owner is part of the query.
-pub(super) fn get(conn: &Connection, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
-    let mut course = conn
-        .query_row(
-            &format!("{COURSE_SELECT} WHERE c.learner_id = ?1 AND c.id = ?2"),
-            [learner.to_string(), id.to_string()],
-            course_from_row,
-        )
-        .found()?;
-    course.checks = super::checks::of_course(conn, id)?;
+pub(super) fn get(tx: &Tx<'_>, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
+    let mut course = course_from_row(
+        &tx.query_one(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 AND c.id = $2"), vals![learner, id])?,
+    )?;
+    course.checks = super::checks::of_course(tx, id)?;
     Ok(course)
 }
 
 /// The id of the learner's institution (or platform) of that name, created on first use.
 /// The first spelling met is kept as the display name.
-fn named_row(conn: &Connection, table: &str, learner: Uuid, name: Option<&str>, now: i64) -> Result<Option<String>> {
+fn named_row(tx: &Tx<'_>, table: &str, learner: Uuid, name: Option<&str>, now: i64) -> Result<Option<String>> {
     let Some(name) = name else { return Ok(None) };
     let norm = normalize_name(name);
-    let existing: Option<String> = conn
-        .query_row(
-            &format!("SELECT id FROM {table} WHERE learner_id = ?1 AND norm_name = ?2"),
-            params![learner.to_string(), norm],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(Some(id));
+    let existing = tx
+        .query_opt(&format!("SELECT id FROM {table} WHERE learner_id = $1 AND norm_name = $2"), vals![learner, norm])?;
+    if let Some(row) = existing {
+        return Ok(Some(row.get(0)?));
     }
     let id = Uuid::new_v4().to_string();
-    conn.execute(
-        &format!("INSERT INTO {table} (id, learner_id, name, norm_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
-        params![id, learner.to_string(), name.trim(), norm, now],
+    tx.execute(
+        &format!("INSERT INTO {table} (id, learner_id, name, norm_name, created_at) VALUES ($1, $2, $3, $4, $5)"),
+        vals![id, learner, name.trim(), norm, now],
     )?;
     Ok(Some(id))
 }
@@ -242,15 +235,16 @@ fn conflict() -> Error {
     Error::Conflict(crate::domain::Problem::CourseExists)
 }
 
-/// Inserts or updates (when `existing` is given) the course row and its attestation.
-fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &CourseRecord, now: i64) -> Result<()> {
-    let platform = named_row(conn, "platforms", learner, c.platform.as_deref(), now)?;
-    let institution = named_row(conn, "institutions", learner, c.institution.as_deref(), now)?;
+/// Inserts or updates (when `existing` is given) the course row and its attestation, and bumps
+/// the record revision.
+fn write_course(tx: &Tx<'_>, learner: Uuid, id: Uuid, existing: bool, c: &CourseRecord, now: i64) -> Result<()> {
+    let platform = named_row(tx, "platforms", learner, c.platform.as_deref(), now)?;
+    let institution = named_row(tx, "institutions", learner, c.institution.as_deref(), now)?;
     let themes = serde_json::to_string(&c.themes).map_err(|e| Error::Corrupt(e.to_string()))?;
     let skills = serde_json::to_string(&c.skills).map_err(|e| Error::Corrupt(e.to_string()))?;
-    let values = params![
-        id.to_string(),
-        learner.to_string(),
+    let values = vals![
+        id,
+        learner,
         c.identity(),
         c.title,
         platform,
@@ -270,37 +264,37 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         skills,
     ];
     let result = if existing {
-        conn.execute(
-            "UPDATE courses SET identity = ?3, title = ?4, platform_id = ?5, institution_id = ?6, field = ?7,
-                themes = ?8, language = ?9, started_on = ?10, finished_on = ?11, hours = ?12, follow_mode = ?13,
-                outcome = ?14, motive = ?15, notes = ?16, prior_mastery = ?17, updated_at = ?18, skills = ?19
-             WHERE id = ?1 AND learner_id = ?2",
+        tx.execute(
+            "UPDATE courses SET identity = $3, title = $4, platform_id = $5, institution_id = $6, field = $7,
+                themes = $8, language = $9, started_on = $10, finished_on = $11, hours = $12, follow_mode = $13,
+                outcome = $14, motive = $15, notes = $16, prior_mastery = $17, updated_at = $18, skills = $19
+             WHERE id = $1 AND learner_id = $2",
             values,
         )
     } else {
-        conn.execute(
+        tx.execute(
             "INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
                 language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
                 created_at, updated_at, skills)
-             VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM courses WHERE learner_id = ?2), ?3, ?4, ?5,
-                ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
+             VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM courses WHERE learner_id = $2), $3, $4, $5,
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
             values,
         )
     };
     match result {
         Err(e) if is_unique_violation(&e) => return Err(conflict()),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
         Ok(0) => return Err(Error::NotFound),
         Ok(_) => {}
     }
-    conn.execute("DELETE FROM badges WHERE course_id = ?1", [id.to_string()])?;
-    conn.execute("DELETE FROM attestations WHERE course_id = ?1", [id.to_string()])?;
+    tx.execute("DELETE FROM badges WHERE course_id = $1", vals![id])?;
+    tx.execute("DELETE FROM attestations WHERE course_id = $1", vals![id])?;
     if let Some(a) = &c.attestation {
-        conn.execute(
+        tx.execute(
             "INSERT INTO attestations (course_id, kind, issued_on, credential_id, url, grade, ects, expires_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                id.to_string(),
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            vals![
+                id,
                 a.kind.map(AttestationKind::as_str),
                 a.issued_on.map(|d| d.to_string()),
                 a.credential_id,
@@ -312,12 +306,12 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         )?;
         if let Some(b) = &a.badge {
             let check = b.check.as_ref();
-            conn.execute(
+            tx.execute(
                 "INSERT INTO badges (course_id, payload, format, name, issuer, issued_on, verified_by, expires_at,
                     revoked, checked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    id.to_string(),
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                vals![
+                    id,
                     b.payload,
                     check.map(|c| c.format.as_str()),
                     check.map(|c| c.name.as_str()),
@@ -332,7 +326,8 @@ fn write_course(conn: &Connection, learner: Uuid, id: Uuid, existing: bool, c: &
         }
     }
     // The checks the course now calls for: a changed badge or link is queued for the job.
-    super::checks::sync(conn, learner, id, c, now)
+    super::checks::sync(tx, learner, id, c, now)?;
+    bump_revision(tx, learner)
 }
 
 impl Db {
@@ -346,10 +341,7 @@ impl Db {
 
     pub async fn course_count(&self, learner: Uuid) -> Result<usize> {
         self.read(move |tx| {
-            let n: i64 =
-                tx.query_row("SELECT count(*) FROM courses WHERE learner_id = ?1", [learner.to_string()], |r| {
-                    r.get(0)
-                })?;
+            let n: i64 = tx.query_value("SELECT count(*) FROM courses WHERE learner_id = $1", vals![learner])?;
             Ok(usize::try_from(n).unwrap_or_default())
         })
         .await
@@ -414,11 +406,11 @@ impl Db {
 
     pub async fn delete_course(&self, learner: Uuid, id: Uuid) -> Result<()> {
         self.write(move |tx| {
-            let n = tx.execute(
-                "DELETE FROM courses WHERE id = ?1 AND learner_id = ?2",
-                [id.to_string(), learner.to_string()],
-            )?;
-            if n == 0 { Err(Error::NotFound) } else { Ok(()) }
+            let n = tx.execute("DELETE FROM courses WHERE id = $1 AND learner_id = $2", vals![id, learner])?;
+            if n == 0 {
+                return Err(Error::NotFound);
+            }
+            bump_revision(tx, learner)
         })
         .await
     }
@@ -452,7 +444,7 @@ impl Db {
                 portfolios: Vec::new(),
             };
             let format = incoming.format.as_str();
-            match incoming.apply(&current) {
+            match incoming.clone().apply(&current) {
                 Ok(doc) => import_in(tx, learner, &doc, now, format).map(Ok),
                 Err(e) => Ok(Err(e)),
             }
@@ -463,21 +455,25 @@ impl Db {
     /// The learner's imports that still name courses, newest first.
     pub async fn imports(&self, learner: Uuid) -> Result<Vec<ImportBatch>> {
         self.read(move |tx| {
-            let mut stmt = tx.prepare_cached(
+            // Import ids are UUIDv7, ordered by their making: imports of the same second keep
+            // their order.
+            tx.query(
                 "SELECT i.id, i.format, i.created, i.updated, i.created_at FROM imports i
-                 WHERE i.learner_id = ?1 AND EXISTS (SELECT 1 FROM courses c WHERE c.import_id = i.id)
-                 ORDER BY i.created_at DESC, i.rowid DESC",
-            )?;
-            let rows = stmt.query_map([learner.to_string()], |r| {
+                 WHERE i.learner_id = $1 AND EXISTS (SELECT 1 FROM courses c WHERE c.import_id = i.id)
+                 ORDER BY i.created_at DESC, i.id DESC",
+                vals![learner],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(ImportBatch {
-                    id: uuid_at(r, 0)?,
+                    id: r.get(0)?,
                     format: r.get(1)?,
                     created: r.get(2)?,
                     updated: r.get(3)?,
                     created_at: r.get(4)?,
                 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .collect()
         })
         .await
     }
@@ -504,7 +500,7 @@ impl Db {
 
 /// Imports a validated document inside `tx`: the profile replaced when it differs, each course
 /// updated in place when its identity is already in the record, added otherwise.
-fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64, format: &str) -> Result<ImportCounts> {
+fn import_in(tx: &Tx<'_>, learner: Uuid, doc: &Document, now: i64, format: &str) -> Result<ImportCounts> {
     let before = load_learner(tx, learner)?;
     if before.profile != doc.learner {
         store_profile(tx, learner, &doc.learner, now)?;
@@ -514,13 +510,13 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64, format: &
     let mut ids: Vec<Uuid> = Vec::with_capacity(doc.courses.len());
     let mut touched: Vec<Uuid> = Vec::new();
     for course in &doc.courses {
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT id FROM courses WHERE learner_id = ?1 AND identity = ?2",
-                [learner.to_string(), course.identity()],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let existing: Option<Uuid> = tx
+            .query_opt(
+                "SELECT id FROM courses WHERE learner_id = $1 AND identity = $2",
+                vals![learner, course.identity()],
+            )?
+            .map(|r| r.get(0))
+            .transpose()?;
         match existing {
             None => {
                 let id = Uuid::new_v4();
@@ -530,7 +526,6 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64, format: &
                 counts.created += 1;
             }
             Some(id) => {
-                let id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
                 ids.push(id);
                 if get(tx, learner, id)?.record == *course {
                     counts.unchanged += 1;
@@ -544,12 +539,12 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64, format: &
     }
     // The import itself, and the courses it created or changed, so that they can be found again.
     if counts.created + counts.updated > 0 {
-        let import_id = Uuid::new_v4().to_string();
+        let import_id = Uuid::now_v7();
         tx.execute(
-            "INSERT INTO imports (id, learner_id, format, created, updated, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            "INSERT INTO imports (id, learner_id, format, created, updated, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            vals![
                 import_id,
-                learner.to_string(),
+                learner,
                 format,
                 i64::try_from(counts.created).unwrap_or(i64::MAX),
                 i64::try_from(counts.updated).unwrap_or(i64::MAX),
@@ -557,7 +552,7 @@ fn import_in(tx: &Connection, learner: Uuid, doc: &Document, now: i64, format: &
             ],
         )?;
         for id in &touched {
-            tx.execute("UPDATE courses SET import_id = ?2 WHERE id = ?1", params![id.to_string(), import_id])?;
+            tx.execute("UPDATE courses SET import_id = $2 WHERE id = $1", vals![id, import_id])?;
         }
     }
     // The document's portfolios replace those of the same name; others are kept.

@@ -1,9 +1,9 @@
 //! The learner's institutions: listed with their courses, edited, and two merged into one.
 
-use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Db, Error, OptionalExt, Result, is_unique_violation, uuid_at};
+use super::sql::{Tx, vals};
+use super::{Db, Error, Result, bump_revision, is_unique_violation};
 use crate::domain::Problem;
 use crate::domain::institution::{InstitutionInfo, InstitutionKind};
 use crate::domain::text::normalize_name;
@@ -16,32 +16,35 @@ pub struct StoredInstitution {
     pub courses: Vec<(Uuid, String)>,
 }
 
-fn load_all(conn: &Connection, learner: Uuid) -> Result<Vec<StoredInstitution>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, country, kind, website FROM institutions WHERE learner_id = ?1 ORDER BY norm_name",
+fn load_all(tx: &Tx<'_>, learner: Uuid) -> Result<Vec<StoredInstitution>> {
+    let rows = tx.query(
+        "SELECT id, name, country, kind, website FROM institutions WHERE learner_id = $1 ORDER BY norm_name, id",
+        vals![learner],
     )?;
-    let rows = stmt.query_map([learner.to_string()], |r| {
-        let kind: Option<String> = r.get(3)?;
-        Ok(StoredInstitution {
-            id: uuid_at(r, 0)?,
-            info: InstitutionInfo {
-                name: r.get(1)?,
-                country: r.get(2)?,
-                // A kind written by an older build or by hand is shown as unknown, not an error.
-                kind: kind.as_deref().and_then(InstitutionKind::from_str_opt),
-                website: r.get(4)?,
-            },
-            courses: Vec::new(),
+    let mut all = rows
+        .iter()
+        .map(|r| {
+            let kind: Option<String> = r.get(3)?;
+            Ok(StoredInstitution {
+                id: r.get(0)?,
+                info: InstitutionInfo {
+                    name: r.get(1)?,
+                    country: r.get(2)?,
+                    // A kind written by an older build or by hand is shown as unknown, not an error.
+                    kind: kind.as_deref().and_then(InstitutionKind::from_str_opt),
+                    website: r.get(4)?,
+                },
+                courses: Vec::new(),
+            })
         })
-    })?;
-    let mut all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = conn.prepare_cached(
+        .collect::<Result<Vec<_>>>()?;
+    let courses = tx.query(
         "SELECT institution_id, id, title FROM courses
-         WHERE learner_id = ?1 AND institution_id IS NOT NULL ORDER BY seq",
+         WHERE learner_id = $1 AND institution_id IS NOT NULL ORDER BY seq",
+        vals![learner],
     )?;
-    let courses = stmt.query_map([learner.to_string()], |r| Ok((uuid_at(r, 0)?, uuid_at(r, 1)?, r.get(2)?)))?;
     for c in courses {
-        let (institution, id, title): (Uuid, Uuid, String) = c?;
+        let (institution, id, title): (Uuid, Uuid, String) = (c.get(0)?, c.get(1)?, c.get(2)?);
         if let Some(i) = all.iter_mut().find(|i| i.id == institution) {
             i.courses.push((id, title));
         }
@@ -49,15 +52,8 @@ fn load_all(conn: &Connection, learner: Uuid) -> Result<Vec<StoredInstitution>> 
     Ok(all)
 }
 
-fn load_one(conn: &Connection, learner: Uuid, id: Uuid) -> Result<StoredInstitution> {
-    load_all(conn, learner)?.into_iter().find(|i| i.id == id).ok_or(Error::NotFound)
-}
-
-/// Record revisions are bumped by triggers on courses and profiles; an institution's name is
-/// shown on portfolios too, so its changes bump it here (cached share pages then refresh).
-fn bump_revision(conn: &Connection, learner: Uuid) -> Result<()> {
-    conn.execute("UPDATE learners SET revision = revision + 1 WHERE id = ?1", [learner.to_string()])?;
-    Ok(())
+fn load_one(tx: &Tx<'_>, learner: Uuid, id: Uuid) -> Result<StoredInstitution> {
+    load_all(tx, learner)?.into_iter().find(|i| i.id == id).ok_or(Error::NotFound)
 }
 
 impl Db {
@@ -79,12 +75,13 @@ impl Db {
         info: InstitutionInfo,
     ) -> Result<StoredInstitution> {
         self.write(move |tx| {
+            // An institution's name is shown on portfolios: its changes bump the revision.
             let updated = tx.execute(
-                "UPDATE institutions SET name = ?3, norm_name = ?4, country = ?5, kind = ?6, website = ?7
-                 WHERE id = ?1 AND learner_id = ?2",
-                params![
-                    id.to_string(),
-                    learner.to_string(),
+                "UPDATE institutions SET name = $3, norm_name = $4, country = $5, kind = $6, website = $7
+                 WHERE id = $1 AND learner_id = $2",
+                vals![
+                    id,
+                    learner,
                     info.name,
                     normalize_name(&info.name),
                     info.country,
@@ -96,7 +93,7 @@ impl Db {
                 Err(e) if is_unique_violation(&e) => {
                     return Err(Error::Conflict(Problem::InstitutionNameTaken));
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
                 Ok(0) => return Err(Error::NotFound),
                 Ok(_) => {}
             }
@@ -115,38 +112,31 @@ impl Db {
                 return Err(Error::Conflict(Problem::SameInstitutionTwice));
             }
             let owned = |id: Uuid| -> Result<()> {
-                tx.query_row(
-                    "SELECT 1 FROM institutions WHERE id = ?1 AND learner_id = ?2",
-                    [id.to_string(), learner.to_string()],
-                    |_| Ok(()),
-                )
-                .found()
+                tx.query_one("SELECT 1 FROM institutions WHERE id = $1 AND learner_id = $2", vals![id, learner])
+                    .map(|_| ())
             };
             owned(kept)?;
             owned(absorbed)?;
             let moved = tx.execute(
-                "UPDATE courses SET institution_id = ?1 WHERE institution_id = ?2 AND learner_id = ?3",
-                params![kept.to_string(), absorbed.to_string(), learner.to_string()],
+                "UPDATE courses SET institution_id = $1 WHERE institution_id = $2 AND learner_id = $3",
+                vals![kept, absorbed, learner],
             )?;
             tx.execute(
                 "UPDATE institutions SET
-                    country = coalesce(country, (SELECT country FROM institutions WHERE id = ?2)),
-                    kind = coalesce(kind, (SELECT kind FROM institutions WHERE id = ?2)),
-                    website = coalesce(website, (SELECT website FROM institutions WHERE id = ?2))
-                 WHERE id = ?1",
-                params![kept.to_string(), absorbed.to_string()],
+                    country = coalesce(country, (SELECT i.country FROM institutions i WHERE i.id = $2)),
+                    kind = coalesce(kind, (SELECT i.kind FROM institutions i WHERE i.id = $2)),
+                    website = coalesce(website, (SELECT i.website FROM institutions i WHERE i.id = $2))
+                 WHERE id = $1",
+                vals![kept, absorbed],
             )?;
-            let still_used: Option<i64> = tx
-                .query_row("SELECT 1 FROM courses WHERE institution_id = ?1 LIMIT 1", [absorbed.to_string()], |r| {
-                    r.get(0)
-                })
-                .optional()?;
+            let still_used =
+                tx.query_opt("SELECT 1 FROM courses WHERE institution_id = $1 LIMIT 1", vals![absorbed])?;
             if still_used.is_some() {
                 return Err(Error::Corrupt("a course still names the merged institution".into()));
             }
-            tx.execute("DELETE FROM institutions WHERE id = ?1", [absorbed.to_string()])?;
+            tx.execute("DELETE FROM institutions WHERE id = $1", vals![absorbed])?;
             bump_revision(tx, learner)?;
-            Ok(moved)
+            Ok(usize::try_from(moved).unwrap_or(usize::MAX))
         })
         .await
     }

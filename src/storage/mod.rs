@@ -1,43 +1,61 @@
-//! The only module that touches SQLite.
+//! The only module that touches the database and the object store.
 //!
-//! One writer thread owns the only connection that writes, and every write is a
-//! `BEGIN IMMEDIATE` transaction on it: writes are serialised in our process, and against
-//! other processes (`certfolio import` or `backup` while the service runs) the immediate lock
-//! plus `busy_timeout` means waiting, not failing. A few reader threads hold read-only
-//! connections; WAL lets them read while a write is in progress. Handlers never block an
-//! async thread on SQLite: they send a closure to these threads over a bounded channel and
-//! await its answer.
+//! Two engines behind one set of queries: SQLite (the zero-setup default, one file in the data
+//! folder) and PostgreSQL (N stateless instances on one database; CockroachDB and YugabyteDB
+//! speak its protocol, see docs/DEPLOY.md). Every query is written once, in the SQL both accept
+//! (`sql.rs` holds the few differences); each engine has its own migrations (`migrations.rs`).
 //!
-//! A write is acknowledged only after `COMMIT` returns, and every connection runs with
-//! `synchronous=FULL`, so a 2xx answer survives `kill -9` and power loss alike.
+//! Handlers never block an async thread on the database: they send a closure to a pool of
+//! worker threads over a bounded channel and await its answer. A closure gets a [`Tx`], runs in
+//! one transaction and is answered only after `COMMIT` returns. On SQLite, one writer thread runs
+//! every write as `BEGIN IMMEDIATE` and a few readers read in WAL snapshots (`sqlite.rs`); on
+//! PostgreSQL, every worker reads and writes on its own connection, writes `SERIALIZABLE`, and a
+//! write the server aborts with SQLSTATE 40001 is run again (`pg.rs`). So a write closure must be
+//! re-runnable: it may only act through its transaction (the compiler holds it to `Fn`), and
+//! whatever goes elsewhere (an evidence file into the object store) is done before it, by the
+//! async caller.
+//!
+//! A write is acknowledged only after `COMMIT` returns; SQLite runs `synchronous=FULL` and
+//! PostgreSQL's commit is durable by default, so a 2xx answer survives `kill -9` and power loss.
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use tokio::sync::oneshot;
+use uuid::Uuid;
 
 pub mod accounts;
 pub mod backup;
 pub mod checks;
+pub mod copy;
 pub mod courses;
 pub mod evidence;
+pub mod files;
 pub mod institutions;
+pub mod leases;
+pub mod limits;
 mod migrations;
+pub mod pending;
+mod pg;
 pub mod portfolios;
 pub mod sessions;
 pub mod shares;
+pub mod sql;
+mod sqlite;
 
 pub use backup::{BackupReport, backup_to};
 pub use courses::{EvidenceMeta, ImportCounts, StoredCourse};
+pub use sql::{Dialect, Row, Tx, Value};
+pub use sqlite::{BUSY_TIMEOUT, open_connection};
 
-/// The database file inside the data folder.
+/// The database file inside the data folder (the default `--database`).
 pub const DB_FILE: &str = "certfolio.sqlite3";
-/// How long a connection waits for another process's lock before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-const READER_THREADS: usize = 2;
+/// The object store's folder inside the data folder (the default `--files`).
+pub const FILES_DIR: &str = "files";
+const SQLITE_READERS: usize = 2;
+/// Connections (and worker threads) per instance on PostgreSQL, unless told otherwise.
+pub const DEFAULT_CONNECTIONS: usize = 8;
 /// Jobs waiting for a connection; beyond this, callers wait (back-pressure, not a growing queue).
 const QUEUE_DEPTH: usize = 256;
 
@@ -51,9 +69,9 @@ pub enum Error {
     #[error("{0}")]
     QuotaExceeded(crate::domain::Problem),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(sql::DbFailure),
     #[error("database migration failed: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    Migration(String),
     #[error("cannot use the data folder {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error("stored data is unreadable: {0}")]
@@ -63,14 +81,156 @@ pub enum Error {
     /// A rule broken by the data a write computed (a bulk edit); the transaction rolled back.
     #[error("{0}")]
     Invalid(crate::domain::ValidationError),
+    /// The object store failed or refused (the message names the object, never a secret).
+    #[error("file store: {0}")]
+    Files(String),
+    /// An attempt budget is spent: wait this many seconds (the transaction rolled back).
+    #[error("too many attempts; wait {0} s")]
+    Throttled(u64),
+    /// Refused for a reason told to the operator or read by the caller, never to a client: a
+    /// copy into a target that is not empty, or a transaction abandoned on purpose to be run
+    /// again (an object being swept, an upload that may not wait).
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-type Job = Box<dyn FnOnce(&mut Connection) + Send + 'static>;
+/// Whether `e` is a `UNIQUE` (or primary key) violation, on either engine.
+pub(crate) fn is_unique_violation(e: &Error) -> bool {
+    matches!(e, Error::Database(f) if f.kind == sql::FailureKind::UniqueViolation)
+}
 
-/// A cheap, clonable handle on the database. The worker threads stop when the last handle
-/// is dropped.
+/// The kind of transaction a closure runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Read,
+    Write,
+    /// A write whose statements are each an atomic upsert, ordered by the row locks they take
+    /// (attempt counters): READ COMMITTED on PostgreSQL, so that a flood on one row queues
+    /// instead of failing serialization; the same as `Write` on SQLite.
+    Counting,
+}
+
+/// A worker thread's connection, on either engine.
+pub(crate) trait Worker: Send {
+    /// Runs `f` in one transaction (again, from the start, while the engine says it must);
+    /// commits when it returns `Ok`, rolls back otherwise.
+    fn transaction(&mut self, mode: Mode, f: &mut dyn FnMut(&Tx<'_>) -> Result<()>) -> Result<()>;
+    /// The service is stopping (all handles are gone).
+    fn stop(&mut self);
+}
+
+type Job = Box<dyn FnOnce(&mut dyn Worker) + Send + 'static>;
+
+/// `--database`: where the database is.
+#[derive(Clone)]
+pub enum DatabaseUrl {
+    /// `sqlite://PATH` (or a path): the file, created when missing.
+    Sqlite(PathBuf),
+    /// `postgres://…` or `postgresql://…`, as libpq takes it (several hosts, `sslmode`,
+    /// `target_session_attrs`…). Kept whole; shown only with its password hidden.
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl DatabaseUrl {
+    /// Reads `--database`; the error says what is wrong without repeating a password.
+    pub fn parse(text: &str) -> Result<DatabaseUrl, String> {
+        let text = text.trim();
+        if let Some(path) = text.strip_prefix("sqlite://").or_else(|| text.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err("sqlite:// needs a file path (sqlite://./data/certfolio.sqlite3)".into());
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            text.parse::<postgres::Config>().map_err(|e| format!("not a usable PostgreSQL URL ({e})"))?;
+            return Ok(DatabaseUrl::Postgres(text.to_owned()));
+        }
+        let scheme = text.split_once("://").map_or("", |(s, _)| s);
+        Err(format!("`{scheme}://…` is not sqlite://PATH or postgres://…"))
+    }
+
+    /// The URL with any password replaced by `***`, for logs and messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => redact(url),
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            DatabaseUrl::Sqlite(_) => Dialect::Sqlite,
+            DatabaseUrl::Postgres(_) => Dialect::Postgres,
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`.
+fn redact(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, hosts)) => match user.split_once(':') {
+            Some((name, _)) => format!("{name}:***@{hosts}"),
+            None => format!("{user}@{hosts}"),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = tail.map(|t| {
+        let (path, query) = t.split_once('?').map_or((t, None), |(p, q)| (p, Some(q)));
+        match query {
+            None => path.to_owned(),
+            Some(q) => {
+                let q: Vec<String> = q
+                    .split('&')
+                    .map(|kv| match kv.split_once('=') {
+                        Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                        _ => kv.to_owned(),
+                    })
+                    .collect();
+                format!("{path}?{}", q.join("&"))
+            }
+        }
+    });
+    match tail {
+        Some(t) => format!("{scheme}://{authority}/{t}"),
+        None => format!("{scheme}://{authority}"),
+    }
+}
+
+/// Everything needed to open the storage of an installation.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    pub files: files::FilesUrl,
+    /// PostgreSQL connections (worker threads) of this instance.
+    pub connections: usize,
+    /// CA certificates trusted for TLS to PostgreSQL, besides Mozilla's roots.
+    pub database_ca: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+impl Settings {
+    /// The zero-setup default: SQLite and the files folder, both in `data_dir`.
+    pub fn in_data_dir(data_dir: &Path) -> Settings {
+        Settings {
+            database: DatabaseUrl::Sqlite(data_dir.join(DB_FILE)),
+            files: files::FilesUrl::Local(data_dir.join(FILES_DIR)),
+            connections: DEFAULT_CONNECTIONS,
+            database_ca: Vec::new(),
+        }
+    }
+}
+
+/// A cheap, clonable handle on the database and the file store. The worker threads stop
+/// when the last handle is dropped.
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
@@ -79,212 +239,227 @@ pub struct Db {
 struct Inner {
     writer: flume::Sender<Job>,
     readers: flume::Sender<Job>,
-    path: PathBuf,
-    /// Bumped after every committed write of this process: caches of what was read keep
-    /// the value they were filled at and know they are stale when it moved.
-    generation: std::sync::atomic::AtomicU64,
+    dialect: Dialect,
+    /// The database, for messages (password hidden).
+    location: String,
+    /// The SQLite file, when it is one.
+    path: Option<PathBuf>,
+    files: files::FileStore,
 }
 
 impl Db {
-    /// Opens (creating if needed) the database in `data_dir`, migrates it to the current
-    /// schema and starts the worker threads.
+    /// Opens (creating if needed) the default storage in `data_dir`: SQLite and the files folder.
     pub fn open_in(data_dir: &Path) -> Result<Db> {
-        std::fs::create_dir_all(data_dir).map_err(|source| Error::Io { path: data_dir.to_owned(), source })?;
-        Db::open(&data_dir.join(DB_FILE))
+        Db::open(&Settings::in_data_dir(data_dir))
     }
 
-    pub fn open(path: &Path) -> Result<Db> {
-        let mut writer = open_connection(path, false)?;
-        migrations::MIGRATIONS.to_latest(&mut writer)?;
+    /// Opens the storage `settings` name, migrates the database to the current schema (or
+    /// waits while another instance does) and starts the worker threads.
+    pub fn open(settings: &Settings) -> Result<Db> {
+        let files = files::FileStore::open(&settings.files)?;
         let (writer_tx, writer_rx) = flume::bounded::<Job>(QUEUE_DEPTH);
-        let (readers_tx, readers_rx) = flume::bounded::<Job>(QUEUE_DEPTH);
-        spawn_worker("certfolio-db-writer", writer, writer_rx)?;
-        for i in 0..READER_THREADS {
-            let conn = open_connection(path, true)?;
-            // A second guard: even a bug cannot write through a reader.
-            conn.execute_batch("PRAGMA query_only = ON;")?;
-            spawn_worker(&format!("certfolio-db-reader-{i}"), conn, readers_rx.clone())?;
-        }
+        let (readers_tx, readers_rx) = match settings.database {
+            DatabaseUrl::Sqlite(_) => flume::bounded::<Job>(QUEUE_DEPTH),
+            // One pool: every connection reads and writes.
+            DatabaseUrl::Postgres(_) => (writer_tx.clone(), writer_rx.clone()),
+        };
+        let path = match &settings.database {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+                }
+                let mut writer = sqlite::SqliteWorker::new(open_connection(path, false)?);
+                migrations::run(&mut writer, Dialect::Sqlite)?;
+                spawn_worker("certfolio-db-writer", Box::new(writer), writer_rx)?;
+                for i in 0..SQLITE_READERS {
+                    let conn = open_connection(path, true)?;
+                    // A second guard: even a bug cannot write through a reader.
+                    conn.execute_batch("PRAGMA query_only = ON;")?;
+                    spawn_worker(
+                        &format!("certfolio-db-reader-{i}"),
+                        Box::new(sqlite::SqliteWorker::new(conn)),
+                        readers_rx.clone(),
+                    )?;
+                }
+                Some(path.clone())
+            }
+            DatabaseUrl::Postgres(url) => {
+                let target = pg::Target::new(url, &settings.database_ca).map_err(Error::Migration)?;
+                // The synchronous client runs a runtime of its own, which must not start on an
+                // async thread (the caller's may be one): the first worker connects and migrates
+                // on its own thread, and says how it went before taking jobs.
+                let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<()>>();
+                let first = target.clone();
+                let jobs = writer_rx.clone();
+                std::thread::Builder::new()
+                    .name("certfolio-db-0".into())
+                    .spawn(move || {
+                        let migrated = first.connect().and_then(|client| {
+                            let mut worker = pg::PgWorker::new(first.clone(), Some(client));
+                            migrations::run(&mut worker, Dialect::Postgres).map(|()| worker)
+                        });
+                        match migrated {
+                            Ok(mut worker) => {
+                                let _ = ready_tx.send(Ok(()));
+                                work(&mut worker, &jobs);
+                            }
+                            Err(e) => {
+                                let _ = ready_tx.send(Err(e));
+                            }
+                        }
+                    })
+                    .map_err(|source| Error::Io { path: PathBuf::from("certfolio-db-0"), source })?;
+                ready_rx.recv().map_err(|_| Error::Closed)??;
+                for i in 1..settings.connections.max(1) {
+                    // Connected on first use, so a start does not wait for N connections.
+                    let worker = pg::PgWorker::new(target.clone(), None);
+                    spawn_worker(&format!("certfolio-db-{i}"), Box::new(worker), writer_rx.clone())?;
+                }
+                None
+            }
+        };
         Ok(Db {
             inner: Arc::new(Inner {
                 writer: writer_tx,
                 readers: readers_tx,
-                path: path.to_owned(),
-                generation: std::sync::atomic::AtomicU64::new(0),
+                dialect: settings.database.dialect(),
+                location: settings.database.redacted(),
+                path,
+                files,
             }),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.inner.path
+    /// The SQLite file, when the database is one.
+    pub fn path(&self) -> Option<&Path> {
+        self.inner.path.as_deref()
     }
 
-    /// Changes with every write committed through this handle (see `Inner::generation`).
-    pub fn generation(&self) -> u64 {
-        self.inner.generation.load(std::sync::atomic::Ordering::Acquire)
+    pub fn dialect(&self) -> Dialect {
+        self.inner.dialect
     }
 
-    /// Runs `f` in a read transaction (one consistent snapshot) on a reader connection.
+    /// The database, for messages (any password hidden).
+    pub fn location(&self) -> &str {
+        &self.inner.location
+    }
+
+    pub fn files(&self) -> &files::FileStore {
+        &self.inner.files
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot).
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+        F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
     {
-        run(&self.inner.readers, move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-            let out = f(&tx)?;
-            tx.finish()?;
-            Ok(out)
-        })
-        .await
+        run(&self.inner.readers, Mode::Read, f).await
     }
 
-    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer; commits when `f` returns
-    /// `Ok`, rolls back otherwise. The answer comes only after `COMMIT` returns.
+    /// Runs `f` in a write transaction; commits when `f` returns `Ok`, rolls back otherwise.
+    /// The answer comes only after `COMMIT` returns. `f` may run more than once (see the
+    /// module's documentation): it must act only through its transaction.
     pub async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+        F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
     {
-        let out = run(&self.inner.writer, move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })
-        .await;
-        // Also after a failed write: the transaction may have been rolled back at commit.
-        self.inner.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        out
+        run(&self.inner.writer, Mode::Write, f).await
+    }
+
+    /// Runs `f` as a counting write (see [`Mode::Counting`]): only for closures made of atomic
+    /// upserts, each of which is right on its own at READ COMMITTED (`limits.rs`).
+    pub(crate) async fn write_counting<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
+    {
+        run(&self.inner.writer, Mode::Counting, f).await
     }
 
     /// Answers when the database does (for `/healthz`).
     pub async fn ping(&self) -> Result<()> {
-        self.read(|tx| Ok(tx.query_row("SELECT count(*) FROM learners", [], |r| r.get::<_, i64>(0))?)).await?;
+        self.read(|tx| tx.query_value::<i64>("SELECT count(*) FROM schema_migrations", &[])).await?;
         Ok(())
     }
 }
 
-async fn run<T, F>(queue: &flume::Sender<Job>, f: F) -> Result<T>
+async fn run<T, F>(queue: &flume::Sender<Job>, mode: Mode, f: F) -> Result<T>
 where
     T: Send + 'static,
-    F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
 {
     let (tx, rx) = oneshot::channel();
-    let job: Job = Box::new(move |conn| {
+    let job: Job = Box::new(move |worker| {
         // A panic in one job must not kill the worker (and with it every later request);
         // the transaction guard rolls back while unwinding.
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn)))
-            .unwrap_or_else(|_| Err(Error::Corrupt("a database job panicked".into())));
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut out = None;
+            worker.transaction(mode, &mut |t| {
+                out = Some(f(t)?);
+                Ok(())
+            })?;
+            out.ok_or(Error::Closed)
+        }))
+        .unwrap_or_else(|_| Err(Error::Corrupt("a database job panicked".into())));
         let _ = tx.send(result);
     });
     queue.send_async(job).await.map_err(|_| Error::Closed)?;
     rx.await.map_err(|_| Error::Closed)?
 }
 
-fn spawn_worker(name: &str, mut conn: Connection, jobs: flume::Receiver<Job>) -> Result<()> {
+fn spawn_worker(name: &str, mut worker: Box<dyn Worker>, jobs: flume::Receiver<Job>) -> Result<()> {
     std::thread::Builder::new()
         .name(name.to_owned())
-        .spawn(move || {
-            while let Ok(job) = jobs.recv() {
-                job(&mut conn);
-            }
-            // All handles are gone: the service is stopping. Let SQLite refresh its
-            // statistics; failure here costs nothing but a slower plan next time.
-            let _ = conn.execute_batch("PRAGMA optimize;");
-        })
+        .spawn(move || work(worker.as_mut(), &jobs))
         .map(|_| ())
         .map_err(|source| Error::Io { path: PathBuf::from(name), source })
 }
 
-/// Opens a connection with the settings every connection must have (R01): WAL,
-/// `synchronous=FULL`, foreign keys enforced, and a busy timeout. Used by the service, the
-/// command line and backups alike.
-pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection> {
-    let flags = if read_only {
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI
-    };
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    if !read_only {
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Corrupt(format!("could not switch the database to WAL (journal_mode is {mode})")));
-        }
+/// A worker thread's life: jobs until every handle is gone.
+fn work(worker: &mut dyn Worker, jobs: &flume::Receiver<Job>) {
+    while let Ok(job) = jobs.recv() {
+        job(worker);
     }
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
-    Ok(conn)
+    worker.stop();
 }
 
-/// Maps "no row" to [`Error::NotFound`] so that a missing id and another learner's id
-/// give the same answer.
-pub(crate) trait OptionalExt<T> {
-    fn found(self) -> Result<T>;
+/// Bumps the learner's record revision, in the transaction that changes what a portfolio shows
+/// (profile, courses, attestations, badges, evidence, institutions, saved portfolios): pages
+/// and PDFs cached by revision, on every instance, are then stale at once.
+pub(crate) fn bump_revision(tx: &Tx<'_>, learner: Uuid) -> Result<()> {
+    tx.execute("UPDATE learners SET revision = revision + 1 WHERE id = $1", sql::vals![learner])?;
+    Ok(())
 }
 
-impl<T> OptionalExt<T> for rusqlite::Result<T> {
-    fn found(self) -> Result<T> {
-        match self {
-            Ok(v) => Ok(v),
-            Err(rusqlite::Error::QueryReturnedNoRows) => Err(Error::NotFound),
-            Err(e) => Err(e.into()),
-        }
-    }
-}
-
-pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
-}
-
-/// Reads a UUID stored as text.
-pub(crate) fn uuid_at(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<uuid::Uuid> {
-    let text: String = row.get(idx)?;
-    uuid::Uuid::parse_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+/// SHA-256 of `bytes`, as lower-case hex (how evidence and uploads are named in the store).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn migrations_are_valid() {
-        assert!(migrations::MIGRATIONS.validate().is_ok());
-    }
-
     #[tokio::test]
     async fn every_connection_has_the_durability_settings() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open_in(dir.path()).unwrap();
-        let check = |conn: &Connection| {
-            let get = |p: &str| {
-                conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, rusqlite::types::Value>(0)).unwrap()
-            };
-            assert_eq!(get("journal_mode"), rusqlite::types::Value::Text("wal".into()));
-            assert_eq!(get("synchronous"), rusqlite::types::Value::Integer(2));
-            assert_eq!(get("foreign_keys"), rusqlite::types::Value::Integer(1));
-            let rusqlite::types::Value::Integer(t) = get("busy_timeout") else { panic!() };
+        let check = |tx: &Tx<'_>| {
+            let get = |p: &str| tx.query_value::<Value>(&format!("PRAGMA {p}"), &[]).unwrap();
+            assert_eq!(get("journal_mode"), Value::Text("wal".into()));
+            assert_eq!(get("synchronous"), Value::Int(2));
+            assert_eq!(get("foreign_keys"), Value::Int(1));
+            let Value::Int(t) = get("busy_timeout") else { panic!() };
             assert!(t >= 5000);
+            Ok(())
         };
         // The writer, and each reader (asked several times so that every thread answers).
-        db.write(move |tx| {
-            check(tx);
-            Ok(())
-        })
-        .await
-        .unwrap();
+        db.write(check).await.unwrap();
         for _ in 0..8 {
-            db.read(move |tx| {
-                check(tx);
-                Ok(())
-            })
-            .await
-            .unwrap();
+            db.read(check).await.unwrap();
         }
     }
 
@@ -292,7 +467,72 @@ mod tests {
     async fn readers_cannot_write() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open_in(dir.path()).unwrap();
-        let err = db.read(|tx| Ok(tx.execute("DELETE FROM learners", [])?)).await;
+        let err = db.read(|tx| tx.execute("DELETE FROM learners", &[])).await;
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn database_urls_are_read_and_shown_without_secrets() {
+        let pg =
+            DatabaseUrl::parse("postgres://app:s3cret@db1:5432,db2:5432/certfolio?target_session_attrs=read-write")
+                .unwrap();
+        assert_eq!(pg.redacted(), "postgres://app:***@db1:5432,db2:5432/certfolio?target_session_attrs=read-write");
+        assert!(!format!("{pg:?}").contains("s3cret"));
+        let q = DatabaseUrl::parse("postgresql://app@db/c?password=s3cret&sslmode=require").unwrap();
+        assert_eq!(q.redacted(), "postgresql://app@db/c?password=***&sslmode=require");
+        assert!(
+            matches!(DatabaseUrl::parse("sqlite://./data/x.sqlite3"), Ok(DatabaseUrl::Sqlite(p)) if p == Path::new("./data/x.sqlite3"))
+        );
+        assert!(
+            matches!(DatabaseUrl::parse("sqlite:///srv/c.db"), Ok(DatabaseUrl::Sqlite(p)) if p == Path::new("/srv/c.db"))
+        );
+        assert!(DatabaseUrl::parse("mysql://x").unwrap_err().contains("mysql://"));
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+        let bad = DatabaseUrl::parse("postgres://u:pw@h/db?sslmode=sometimes").unwrap_err();
+        assert!(!bad.contains("pw@"), "{bad}");
+    }
+
+    #[tokio::test]
+    async fn a_database_made_by_rusqlite_migration_is_adopted_and_moved_on() {
+        // The schema as earlier builds left it: migrations 1–9 (before imports) or 1–11 (main's
+        // imports and proof checks, the databases in the field) and `PRAGMA user_version`.
+        for upto in [9, 11] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(DB_FILE);
+            {
+                let conn = open_connection(&path, false).unwrap();
+                for m in migrations::tests_support::legacy(upto) {
+                    conn.execute_batch(m).unwrap();
+                }
+                conn.execute_batch(&format!("PRAGMA user_version = {upto};")).unwrap();
+            }
+            let db = Db::open_in(dir.path()).unwrap();
+            let versions: Vec<i64> = db
+                .read(|tx| {
+                    tx.query("SELECT version FROM schema_migrations ORDER BY version", &[])?
+                        .iter()
+                        .map(|r| r.get(0))
+                        .collect()
+                })
+                .await
+                .unwrap();
+            assert_eq!(versions, (1..=migrations::latest(Dialect::Sqlite)).collect::<Vec<_>>(), "from {upto}");
+            let triggers: i64 = db
+                .read(|tx| tx.query_value("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", &[]))
+                .await
+                .unwrap();
+            assert_eq!(triggers, 0, "no trigger left (from {upto})");
+            let tables: i64 = db
+                .read(|tx| {
+                    tx.query_value(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+                         AND name IN ('imports', 'proof_checks', 'proof_check_changes', 'throttle', 'pending_imports')",
+                        &[],
+                    )
+                })
+                .await
+                .unwrap();
+            assert_eq!(tables, 5, "from {upto}");
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! Sessions, stored by the SHA-256 of their token.
 
-use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Db, Result, uuid_at};
+use super::sql::vals;
+use super::{Db, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionRow {
@@ -24,8 +24,8 @@ impl Db {
         self.write(move |tx| {
             tx.execute(
                 "INSERT INTO sessions (token_hash, learner_id, created_at, last_seen_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?3, ?4)",
-                params![token_hash.as_slice(), learner_id.to_string(), now, expires_at],
+                 VALUES ($1, $2, $3, $3, $4)",
+                vals![token_hash, learner_id, now, expires_at],
             )?;
             Ok(())
         })
@@ -34,20 +34,19 @@ impl Db {
 
     pub async fn session(&self, token_hash: [u8; 32]) -> Result<Option<SessionRow>> {
         self.read(move |tx| {
-            Ok(tx
-                .query_row(
-                    "SELECT learner_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?1",
-                    [token_hash.as_slice()],
-                    |r| {
-                        Ok(SessionRow {
-                            learner_id: uuid_at(r, 0)?,
-                            created_at: r.get(1)?,
-                            last_seen_at: r.get(2)?,
-                            expires_at: r.get(3)?,
-                        })
-                    },
-                )
-                .optional()?)
+            tx.query_opt(
+                "SELECT learner_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
+                vals![token_hash],
+            )?
+            .map(|r| {
+                Ok(SessionRow {
+                    learner_id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    last_seen_at: r.get(2)?,
+                    expires_at: r.get(3)?,
+                })
+            })
+            .transpose()
         })
         .await
     }
@@ -56,8 +55,8 @@ impl Db {
     pub async fn touch_session(&self, token_hash: [u8; 32], now: i64) -> Result<()> {
         self.write(move |tx| {
             tx.execute(
-                "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1 AND last_seen_at < ?2",
-                params![token_hash.as_slice(), now],
+                "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
+                vals![token_hash, now],
             )?;
             Ok(())
         })
@@ -66,7 +65,7 @@ impl Db {
 
     pub async fn delete_session(&self, token_hash: [u8; 32]) -> Result<()> {
         self.write(move |tx| {
-            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash.as_slice()])?;
+            tx.execute("DELETE FROM sessions WHERE token_hash = $1", vals![token_hash])?;
             Ok(())
         })
         .await
@@ -75,10 +74,11 @@ impl Db {
     /// Forgets sessions past their absolute limit or idle for longer than `idle_secs`.
     pub async fn purge_sessions(&self, now: i64, idle_secs: i64) -> Result<usize> {
         self.write(move |tx| {
-            Ok(tx.execute(
-                "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2",
-                params![now, idle_secs],
-            )?)
+            let n = tx.execute(
+                "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+                vals![now, now.saturating_sub(idle_secs)],
+            )?;
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
         })
         .await
     }

@@ -1,9 +1,9 @@
 //! Share links and the registry of generated PDFs.
 
-use rusqlite::{OptionalExtension, Row, params};
 use uuid::Uuid;
 
-use super::{Db, Error, Result, uuid_at};
+use super::sql::{Row, vals};
+use super::{Db, Error, Result};
 use crate::domain::Lang;
 use crate::domain::portfolio::{Framing, Scope, Spec};
 
@@ -58,18 +58,14 @@ const SHARE_COLUMNS: &str = "id, learner_id, framing, field, theme, lang, includ
                              portfolio_id, follows, snapshot, \
                              (SELECT settings FROM portfolios WHERE portfolios.id = shares.portfolio_id)";
 
-fn settings_at(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<crate::domain::saved::SavedPortfolio>> {
+fn settings_at(row: &Row, idx: usize) -> Result<Option<crate::domain::saved::SavedPortfolio>> {
     let raw: Option<String> = row.get(idx)?;
-    raw.map(|r| {
-        serde_json::from_str(&r)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
-    })
-    .transpose()
+    raw.map(|r| serde_json::from_str(&r).map_err(|e| Error::Corrupt(format!("column {idx}: {e}")))).transpose()
 }
 
 /// A link's spec: from its saved portfolio (as it is now when the link follows it, else as it
 /// was when the link was made), else from its own columns.
-fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
+fn share_from_row(row: &Row) -> Result<Share> {
     let mut share = plain_share_from_row(row)?;
     let portfolio_id: Option<String> = row.get(15)?;
     let follows: bool = row.get(16)?;
@@ -88,7 +84,7 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
     Ok(share)
 }
 
-fn plain_share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
+fn plain_share_from_row(row: &Row) -> Result<Share> {
     let framing: String = row.get(2)?;
     let field: Option<String> = row.get(3)?;
     let theme: Option<String> = row.get(4)?;
@@ -99,8 +95,8 @@ fn plain_share_from_row(row: &Row<'_>) -> rusqlite::Result<Share> {
         (None, None) => Scope::All,
     };
     Ok(Share {
-        id: uuid_at(row, 0)?,
-        learner_id: uuid_at(row, 1)?,
+        id: row.get(0)?,
+        learner_id: row.get(1)?,
         spec: Spec {
             framing: Framing::from_str_opt(&framing).unwrap_or(Framing::Appetite),
             scope,
@@ -147,7 +143,7 @@ pub struct GeneratedPdf {
     pub content_key: Option<String>,
 }
 
-fn pdf_from_row(row: &Row<'_>) -> rusqlite::Result<GeneratedPdf> {
+fn pdf_from_row(row: &Row) -> Result<GeneratedPdf> {
     let share: Option<String> = row.get(3)?;
     Ok(GeneratedPdf {
         sha256: row.get(0)?,
@@ -167,17 +163,24 @@ const PDF_COLUMNS: &str = "sha256, code, learner_name, share_id, framing, scope,
 
 impl Db {
     pub async fn create_share(&self, learner: Uuid, new: NewShare, now: i64) -> Result<Share> {
+        let snapshot = new
+            .portfolio
+            .as_ref()
+            .map(|(_, _, settings)| serde_json::to_string(settings))
+            .transpose()
+            .map_err(|e| Error::Corrupt(e.to_string()))?;
         self.write(move |tx| {
-            let id = Uuid::new_v4();
+            // UUIDv7: ids that grow with time keep links made in one second in order.
+            let id = Uuid::now_v7();
             let (field, theme) = scope_columns(&new.spec.scope);
             tx.execute(
                 "INSERT INTO shares (id, learner_id, token_hash, framing, field, theme, lang, include_uncertified,
                                      label, expires_at, created_at, include_expired, portfolio_id, follows, snapshot)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                params![
-                    id.to_string(),
-                    learner.to_string(),
-                    new.token_hash.as_slice(),
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                vals![
+                    id,
+                    learner,
+                    new.token_hash,
                     new.spec.framing.as_str(),
                     field,
                     theme,
@@ -189,18 +192,10 @@ impl Db {
                     new.spec.include_expired,
                     new.portfolio.as_ref().map(|(id, _, _)| id.to_string()),
                     new.portfolio.as_ref().is_some_and(|(_, follows, _)| *follows),
-                    new.portfolio
-                        .as_ref()
-                        .map(|(_, _, settings)| serde_json::to_string(settings))
-                        .transpose()
-                        .map_err(|e| Error::Corrupt(e.to_string()))?
+                    snapshot
                 ],
             )?;
-            Ok(tx.query_row(
-                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
-                [id.to_string()],
-                share_from_row,
-            )?)
+            share_from_row(&tx.query_one(&format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = $1"), vals![id])?)
         })
         .await
     }
@@ -208,11 +203,13 @@ impl Db {
     /// The learner's links, newest first.
     pub async fn list_shares(&self, learner: Uuid) -> Result<Vec<Share>> {
         self.read(move |tx| {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {SHARE_COLUMNS} FROM shares WHERE learner_id = ?1 ORDER BY created_at DESC, rowid DESC"
-            ))?;
-            let rows = stmt.query_map([learner.to_string()], share_from_row)?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            tx.query(
+                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE learner_id = $1 ORDER BY created_at DESC, id DESC"),
+                vals![learner],
+            )?
+            .iter()
+            .map(share_from_row)
+            .collect()
         })
         .await
     }
@@ -221,8 +218,8 @@ impl Db {
     pub async fn revoke_share(&self, learner: Uuid, id: Uuid, now: i64) -> Result<()> {
         self.write(move |tx| {
             let n = tx.execute(
-                "UPDATE shares SET revoked_at = coalesce(revoked_at, ?3) WHERE id = ?1 AND learner_id = ?2",
-                params![id.to_string(), learner.to_string(), now],
+                "UPDATE shares SET revoked_at = coalesce(revoked_at, $3) WHERE id = $1 AND learner_id = $2",
+                vals![id, learner, now],
             )?;
             if n == 0 { Err(Error::NotFound) } else { Ok(()) }
         })
@@ -233,17 +230,13 @@ impl Db {
     pub async fn set_share_expiry(&self, learner: Uuid, id: Uuid, expires_at: Option<i64>) -> Result<Share> {
         self.write(move |tx| {
             let n = tx.execute(
-                "UPDATE shares SET expires_at = ?3 WHERE id = ?1 AND learner_id = ?2 AND revoked_at IS NULL",
-                params![id.to_string(), learner.to_string(), expires_at],
+                "UPDATE shares SET expires_at = $3 WHERE id = $1 AND learner_id = $2 AND revoked_at IS NULL",
+                vals![id, learner, expires_at],
             )?;
             if n == 0 {
                 return Err(Error::NotFound);
             }
-            Ok(tx.query_row(
-                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
-                [id.to_string()],
-                share_from_row,
-            )?)
+            share_from_row(&tx.query_one(&format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = $1"), vals![id])?)
         })
         .await
     }
@@ -253,24 +246,20 @@ impl Db {
     /// sent to the wrong person.
     pub async fn replace_share(&self, learner: Uuid, id: Uuid, token_hash: [u8; 32], now: i64) -> Result<Share> {
         self.write(move |tx| {
-            let new_id = Uuid::new_v4();
+            let new_id = Uuid::now_v7();
             let n = tx.execute(
                 "INSERT INTO shares (id, learner_id, token_hash, framing, field, theme, lang, include_uncertified,
                                      label, expires_at, created_at, include_expired, portfolio_id, follows, snapshot)
-                 SELECT ?3, learner_id, ?4, framing, field, theme, lang, include_uncertified, label, expires_at, ?5,
+                 SELECT $3, learner_id, $4, framing, field, theme, lang, include_uncertified, label, expires_at, $5,
                         include_expired, portfolio_id, follows, snapshot
-                 FROM shares WHERE id = ?1 AND learner_id = ?2 AND revoked_at IS NULL",
-                params![id.to_string(), learner.to_string(), new_id.to_string(), token_hash.as_slice(), now],
+                 FROM shares WHERE id = $1 AND learner_id = $2 AND revoked_at IS NULL",
+                vals![id, learner, new_id, token_hash, now],
             )?;
             if n == 0 {
                 return Err(Error::NotFound);
             }
-            tx.execute("UPDATE shares SET revoked_at = ?2 WHERE id = ?1", params![id.to_string(), now])?;
-            Ok(tx.query_row(
-                &format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = ?1"),
-                [new_id.to_string()],
-                share_from_row,
-            )?)
+            tx.execute("UPDATE shares SET revoked_at = $2 WHERE id = $1", vals![id, now])?;
+            share_from_row(&tx.query_one(&format!("SELECT {SHARE_COLUMNS} FROM shares WHERE id = $1"), vals![new_id])?)
         })
         .await
     }
@@ -279,11 +268,15 @@ impl Db {
     /// with its owner's record revision (for page caching).
     pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
         self.read(move |tx| {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
-                 FROM shares WHERE token_hash = ?1"
-            ))?;
-            Ok(stmt.query_row([token_hash.as_slice()], |r| Ok((share_from_row(r)?, r.get(19)?))).optional()?)
+            tx.query_opt(
+                &format!(
+                    "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
+                     FROM shares WHERE token_hash = $1"
+                ),
+                vals![token_hash],
+            )?
+            .map(|r| Ok((share_from_row(&r)?, r.get(19)?)))
+            .transpose()
         })
         .await
     }
@@ -291,14 +284,16 @@ impl Db {
     /// Adds counted views in one transaction.
     pub async fn add_views(&self, batch: ViewBatch) -> Result<()> {
         self.write(move |tx| {
-            let mut stmt = tx.prepare_cached(
-                "UPDATE shares SET view_count = view_count + ?2,
-                        first_viewed_at = coalesce(first_viewed_at, ?3),
-                        last_viewed_at = max(coalesce(last_viewed_at, 0), ?4)
-                 WHERE id = ?1",
-            )?;
-            for (id, count, first, last) in batch {
-                stmt.execute(params![id.to_string(), count, first, last])?;
+            // Additive, so that every instance's counts add up.
+            for (id, count, first, last) in &batch {
+                tx.execute(
+                    "UPDATE shares SET view_count = view_count + $2,
+                            first_viewed_at = coalesce(first_viewed_at, $3),
+                            last_viewed_at = CASE WHEN last_viewed_at IS NULL OR last_viewed_at < $4 THEN $4
+                                                  ELSE last_viewed_at END
+                     WHERE id = $1",
+                    vals![id, count, first, last],
+                )?;
             }
             Ok(())
         })
@@ -308,16 +303,17 @@ impl Db {
     pub async fn register_pdf(&self, learner: Uuid, pdf: GeneratedPdf) -> Result<()> {
         self.write(move |tx| {
             tx.execute(
-                "INSERT OR IGNORE INTO generated_pdfs
+                "INSERT INTO generated_pdfs
                     (sha256, code, learner_id, learner_name, share_id, framing, scope, lang, size, created_at,
                      content_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 ON CONFLICT DO NOTHING",
+                vals![
                     pdf.sha256,
                     pdf.code,
-                    learner.to_string(),
+                    learner,
                     pdf.learner_name,
-                    pdf.share_id.map(|s| s.to_string()),
+                    pdf.share_id,
                     pdf.framing,
                     pdf.scope,
                     pdf.lang,
@@ -335,11 +331,15 @@ impl Db {
     /// link, so one link's PDF is never another's).
     pub async fn pdf_by_content(&self, learner: Uuid, content_key: String) -> Result<Option<GeneratedPdf>> {
         self.read(move |tx| {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE learner_id = ?1 AND content_key = ?2
-                 ORDER BY created_at DESC LIMIT 1"
-            ))?;
-            Ok(stmt.query_row(params![learner.to_string(), content_key], pdf_from_row).optional()?)
+            tx.query_opt(
+                &format!(
+                    "SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE learner_id = $1 AND content_key = $2
+                     ORDER BY created_at DESC, sha256 LIMIT 1"
+                ),
+                vals![learner, content_key],
+            )?
+            .map(|r| pdf_from_row(&r))
+            .transpose()
         })
         .await
     }
@@ -354,11 +354,11 @@ impl Db {
         now: i64,
     ) -> Result<()> {
         self.write(move |tx| {
-            tx.execute("DELETE FROM share_reveals WHERE expires_at <= ?1", [now])?;
+            tx.execute("DELETE FROM share_reveals WHERE expires_at <= $1", vals![now])?;
             tx.execute(
-                "INSERT INTO share_reveals (share_id, learner_id, token, expires_at) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO share_reveals (share_id, learner_id, token, expires_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (share_id) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at",
-                params![share.to_string(), learner.to_string(), token, expires_at],
+                vals![share, learner, token, expires_at],
             )?;
             Ok(())
         })
@@ -368,44 +368,35 @@ impl Db {
     /// The token of a link `learner` just made, while it may still be shown.
     pub async fn share_reveal(&self, learner: Uuid, share: Uuid, now: i64) -> Result<Option<String>> {
         self.read(move |tx| {
-            Ok(tx
-                .query_row(
-                    "SELECT token FROM share_reveals WHERE share_id = ?1 AND learner_id = ?2 AND expires_at > ?3",
-                    params![share.to_string(), learner.to_string(), now],
-                    |r| r.get(0),
-                )
-                .optional()?)
+            tx.query_opt(
+                "SELECT token FROM share_reveals WHERE share_id = $1 AND learner_id = $2 AND expires_at > $3",
+                vals![share, learner, now],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
         })
         .await
     }
 
     /// The learner's record revision (bumped by every change to what a portfolio shows).
     pub async fn revision(&self, learner: Uuid) -> Result<i64> {
-        self.read(move |tx| {
-            let mut stmt = tx.prepare_cached("SELECT revision FROM learners WHERE id = ?1")?;
-            stmt.query_row([learner.to_string()], |r| r.get(0)).optional()?.ok_or(Error::NotFound)
-        })
-        .await
+        self.read(move |tx| tx.query_value("SELECT revision FROM learners WHERE id = $1", vals![learner])).await
     }
 
     pub async fn pdf_by_sha256(&self, sha256: String) -> Result<Option<GeneratedPdf>> {
         self.read(move |tx| {
-            Ok(tx
-                .query_row(
-                    &format!("SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE sha256 = ?1"),
-                    [sha256],
-                    pdf_from_row,
-                )
-                .optional()?)
+            tx.query_opt(&format!("SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE sha256 = $1"), vals![sha256])?
+                .map(|r| pdf_from_row(&r))
+                .transpose()
         })
         .await
     }
 
     pub async fn pdf_by_code(&self, code: String) -> Result<Option<GeneratedPdf>> {
         self.read(move |tx| {
-            Ok(tx
-                .query_row(&format!("SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE code = ?1"), [code], pdf_from_row)
-                .optional()?)
+            tx.query_opt(&format!("SELECT {PDF_COLUMNS} FROM generated_pdfs WHERE code = $1"), vals![code])?
+                .map(|r| pdf_from_row(&r))
+                .transpose()
         })
         .await
     }

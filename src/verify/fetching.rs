@@ -85,17 +85,25 @@ pub async fn documents_for_import(fetcher: &Fetcher, budget: Option<(&WindowBudg
     for _ in 0..PER_IMPORT {
         let wanted = wanted_documents(bytes, &docs);
         let Some(url) = wanted.into_iter().next() else { break };
-        if let Some((budget, key, now)) = budget
-            && let Err(wait) = budget.take(key, now)
-        {
-            docs.insert(
-                url,
-                Err(format!(
+        if let Some((budget, key, now)) = budget {
+            let refused = match budget.take(key, now).await {
+                Ok(Ok(())) => None,
+                Ok(Err(wait)) => Some(format!(
                     "this account has fetched its share of badge documents for the hour; try again in {} min",
                     wait.div_ceil(60)
                 )),
-            );
-            break;
+                // The budget is in the database: when it cannot be counted, nothing goes out.
+                Err(e) => {
+                    tracing::error!(cause = %e, "could not count a badge document fetch");
+                    Some(
+                        "the service could not count this request against the account's budget; try again later".into(),
+                    )
+                }
+            };
+            if let Some(why) = refused {
+                docs.insert(url, Err(why));
+                break;
+            }
         }
         let got = fetcher.get_capped(&url, JSON, MAX_IMPORT_DOC).await;
         // The budget counts requests that went out: not a cached answer, nor one refused
@@ -104,8 +112,10 @@ pub async fn documents_for_import(fetcher: &Fetcher, budget: Option<(&WindowBudg
             Ok(f) => f.source == crate::fetch::Source::Network,
             Err(e) => !matches!(e.code(), "offline" | "address_refused" | "bad_url" | "scheme_not_allowed"),
         };
-        if let (false, Some((budget, key, _))) = (went_out, budget) {
-            budget.give_back(key);
+        if let (false, Some((budget, key, _))) = (went_out, budget)
+            && let Err(e) = budget.give_back(key).await
+        {
+            tracing::warn!(cause = %e, "could not give back a badge document fetch");
         }
         docs.insert(url, got.map(|f| f.body.to_vec()).map_err(|e| e.to_string()));
     }

@@ -215,26 +215,29 @@ impl Context {
     }
 }
 
-/// The verification job: queues what older databases lack, then runs due checks every
-/// `poll_every`, until the task is dropped.
-pub async fn run_job(state: AppState) {
-    match state.db.queue_missing_checks(state.clock.now()).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(courses = n, "proof checks queued for courses written before checks existed"),
-        Err(e) => tracing::error!(cause = %e, "could not queue missing proof checks"),
-    }
-    let mut tick = tokio::time::interval(state.config.verify.poll_every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match run_due(&state).await {
-            Ok(r) if r.ran > 0 => {
-                tracing::info!(ran = r.ran, changed = r.changed, stale = r.stale, "proof checks run");
-            }
-            Ok(_) => {}
-            Err(e) => tracing::error!(cause = %e, "proof checks could not run; will retry"),
+/// The verification job's name among the background jobs (`crate::jobs`): whichever instance
+/// holds its lease runs it, one at a time across every instance sharing the database.
+pub const JOB: &str = "verify-proofs";
+/// How long the job's lease lasts (renewed by its holder at every pass, so another instance
+/// takes the job over this long after the holder stops).
+pub const JOB_LEASE_SECS: i64 = 60;
+
+/// One pass of the verification job, on the instance holding its lease (`crate::jobs`): the
+/// first pass of a process queues what older databases lack, and every pass runs the checks
+/// due. Says what it did, or nothing when there was nothing to do.
+pub async fn job_pass(state: &AppState, first: bool) -> Result<String, crate::storage::Error> {
+    let mut said = Vec::new();
+    if first {
+        let n = state.db.queue_missing_checks(state.clock.now()).await?;
+        if n > 0 {
+            said.push(format!("proof checks queued for {n} courses written before checks existed"));
         }
     }
+    let r = run_due(state).await?;
+    if r.ran > 0 {
+        said.push(format!("proof checks run: {}, {} changed, {} stale", r.ran, r.changed, r.stale));
+    }
+    Ok(said.join("; "))
 }
 
 /// Why "check now" was not taken.
@@ -261,17 +264,31 @@ pub async fn check_now(
     learner: Uuid,
 ) -> Result<Result<CheckNowDone, CheckNow>, crate::storage::Error> {
     let now = state.clock.now();
-    if let Err(wait) = state.check_now_budget.take(&learner.to_string(), now) {
+    if let Err(wait) = state.check_now_budget.take(&learner.to_string(), now).await? {
         return Ok(Err(CheckNow::TooSoon(wait)));
     }
     let queued = state.db.request_checks(learner, now).await?;
     let background = state.clone();
+    // The pass runs here only if this instance holds (or can take) the job's lease; otherwise
+    // the instance that holds it takes these checks, now due, at its next pass.
     let run = tokio::spawn(async move {
-        if let Err(e) = run_due(&background).await {
-            tracing::error!(cause = %e, "proof checks could not run; will retry");
+        let wall = time::OffsetDateTime::now_utc().unix_timestamp();
+        match background.db.claim(JOB, &background.instance, wall, JOB_LEASE_SECS).await {
+            Ok(true) => match run_due(&background).await {
+                Ok(_) => true,
+                Err(e) => {
+                    tracing::error!(cause = %e, "proof checks could not run; will retry");
+                    true
+                }
+            },
+            Ok(false) => false,
+            Err(e) => {
+                tracing::error!(cause = %e, "could not claim the proof check job; its holder will run the checks");
+                false
+            }
         }
     });
-    let finished = tokio::time::timeout(state.config.verify.check_now_wait, run).await.is_ok();
+    let finished = matches!(tokio::time::timeout(state.config.verify.check_now_wait, run).await, Ok(Ok(true)));
     Ok(Ok(CheckNowDone { queued, finished }))
 }
 

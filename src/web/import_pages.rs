@@ -3,8 +3,9 @@
 //!
 //! The file is read by `interop::incoming::Incoming`, the same path as the API's
 //! `POST /api/v1/import` and the command line, so every format those learn is accepted here
-//! with no change. Until confirmed, the upload waits in memory (`web::pending`), never in the
-//! database; confirming parses it again and imports it in one transaction.
+//! with no change. Until confirmed, the upload waits apart (`state::pending`: its bytes in the
+//! object store, a row naming them), never in the record; any instance can confirm it, which
+//! parses it again and imports it in one transaction.
 
 use askama::Template;
 use axum::Form;
@@ -126,10 +127,11 @@ pub async fn upload(
     if let Err(e) = crate::verify::read_import(&state, who.id, &bytes).await {
         return import_page(lang, StatusCode::UNPROCESSABLE_ENTITY, Some(Refusal::of(&e, lang)), None);
     }
-    match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()) {
-        Ok(id) => Redirect::to(&format!("/import/{id}")).into_response(),
-        Err(Refused::AddressFull) => import_page(lang, StatusCode::TOO_MANY_REQUESTS, None, Some(t.address_busy)),
-        Err(Refused::PoolFull) => import_page(lang, StatusCode::SERVICE_UNAVAILABLE, None, Some(t.busy)),
+    match state.pending_imports.put(who.id, &ip, name, bytes, state.clock.now()).await {
+        Ok(Ok(id)) => Redirect::to(&format!("/import/{id}")).into_response(),
+        Ok(Err(Refused::AddressFull)) => import_page(lang, StatusCode::TOO_MANY_REQUESTS, None, Some(t.address_busy)),
+        Ok(Err(Refused::PoolFull)) => import_page(lang, StatusCode::SERVICE_UNAVAILABLE, None, Some(t.busy)),
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 
@@ -165,10 +167,14 @@ pub async fn preview(
     Path(id): Path<String>,
 ) -> Response {
     let t = labels(lang);
-    let Some(waiting) =
-        Uuid::parse_str(&id).ok().and_then(|id| state.pending_imports.get(who.id, id, state.clock.now()))
-    else {
-        return import_page(lang, StatusCode::GONE, None, Some(t.expired));
+    let waiting = match Uuid::parse_str(&id) {
+        Ok(id) => state.pending_imports.get(who.id, id, state.clock.now()).await,
+        Err(_) => Ok(None),
+    };
+    let waiting = match waiting {
+        Ok(Some(w)) => w,
+        Ok(None) => return import_page(lang, StatusCode::GONE, None, Some(t.expired)),
+        Err(e) => return AppError::from(e).into_response(),
     };
     let current = match state.db.export_document(who.id).await {
         Ok(d) => d,
@@ -261,10 +267,14 @@ pub async fn confirm(
     Form(form): Form<IdForm>,
 ) -> Response {
     let t = labels(lang);
-    let Some(waiting) =
-        Uuid::parse_str(&form.id).ok().and_then(|id| state.pending_imports.take(who.id, id, state.clock.now()))
-    else {
-        return import_page(lang, StatusCode::GONE, None, Some(t.expired));
+    let waiting = match Uuid::parse_str(&form.id) {
+        Ok(id) => state.pending_imports.take(who.id, id, state.clock.now()).await,
+        Err(_) => Ok(None),
+    };
+    let waiting = match waiting {
+        Ok(Some(w)) => w,
+        Ok(None) => return import_page(lang, StatusCode::GONE, None, Some(t.expired)),
+        Err(e) => return AppError::from(e).into_response(),
     };
     let incoming = match crate::verify::read_import(&state, who.id, &waiting.bytes).await {
         Ok(i) => i,
@@ -287,8 +297,10 @@ pub async fn cancel(
     SignedIn { who, .. }: SignedIn,
     Form(form): Form<IdForm>,
 ) -> Response {
-    if let Ok(id) = Uuid::parse_str(&form.id) {
-        state.pending_imports.take(who.id, id, state.clock.now());
+    if let Ok(id) = Uuid::parse_str(&form.id)
+        && let Err(e) = state.pending_imports.take(who.id, id, state.clock.now()).await
+    {
+        return AppError::from(e).into_response();
     }
     Redirect::to("/import").into_response()
 }

@@ -25,25 +25,12 @@ use crate::storage::shares::Share;
 
 /// A live share link and its owner's record revision, or the reason to answer 404/429.
 async fn open(state: &AppState, token: &str, ip: &str, lang: Lang) -> Result<(Share, i64), Response> {
-    let share = if looks_like_token(token) {
-        let hash = hash_token(token);
-        let generation = state.db.generation();
-        match state.token_cache.get(&hash, generation) {
-            Some(hit) => Ok(Some(hit)),
-            None => {
-                let read = state.db.share_by_token(hash).await;
-                if let Ok(Some((share, revision))) = &read {
-                    state.token_cache.put(hash, share.clone(), *revision, generation);
-                }
-                read
-            }
-        }
-    } else {
-        Ok(None)
-    };
+    // Read from the database every time (one indexed lookup, which also brings the record's
+    // revision): a revocation made on any instance is seen at once.
+    let share = if looks_like_token(token) { state.db.share_by_token(hash_token(token)).await } else { Ok(None) };
     match share {
         Ok(Some((share, revision))) if share.is_live(state.clock.now()) => Ok((share, revision)),
-        Ok(_) => Err(missed(state, ip, lang)),
+        Ok(_) => Err(missed(state, ip, lang).await),
         Err(e) => Err(AppError::from(e).into_response()),
     }
 }
@@ -51,13 +38,14 @@ async fn open(state: &AppState, token: &str, ip: &str, lang: Lang) -> Result<(Sh
 /// The one answer for every unknown, revoked or expired token (nothing tells them apart; the
 /// language is the reader's, from their browser); 429 instead once this address has missed
 /// too often.
-fn missed(state: &AppState, ip: &str, lang: Lang) -> Response {
-    match state.miss_budget.take(ip, state.clock.now()) {
-        Ok(()) => {
+async fn missed(state: &AppState, ip: &str, lang: Lang) -> Response {
+    match state.miss_budget.take(ip, state.clock.now()).await {
+        Err(e) => AppError::from(e).into_response(),
+        Ok(Ok(())) => {
             let l = &crate::i18n::strings(lang).public;
             message_page(StatusCode::NOT_FOUND, lang, l.not_found_title, l.not_found_text)
         }
-        Err(retry_after) => {
+        Ok(Err(retry_after)) => {
             let l = &crate::i18n::strings(lang).public;
             let mut r = message_page(StatusCode::TOO_MANY_REQUESTS, lang, l.too_many_title, l.too_many_text);
             r.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
@@ -171,7 +159,7 @@ pub async fn evidence(
         Ok((s, _)) => s,
         Err(r) => return r,
     };
-    let Ok(course) = Uuid::parse_str(&course) else { return missed(&state, &ip, lang) };
+    let Ok(course) = Uuid::parse_str(&course) else { return missed(&state, &ip, lang).await };
     let visible = match state.db.record(share.learner_id).await {
         Ok((profile, courses)) => {
             let record = as_record(profile, &courses);
@@ -180,13 +168,13 @@ pub async fn evidence(
         Err(e) => return AppError::from(e).into_response(),
     };
     if !visible {
-        return missed(&state, &ip, lang);
+        return missed(&state, &ip, lang).await;
     }
     match state.db.evidence_file(share.learner_id, course).await {
         Ok((meta, bytes)) => {
             crate::service::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
         }
-        Err(_) => missed(&state, &ip, lang),
+        Err(_) => missed(&state, &ip, lang).await,
     }
 }
 

@@ -183,17 +183,30 @@ async fn sessions_end_at_their_absolute_limit_even_when_used() {
 async fn secrets_are_stored_only_as_hashes() {
     let app = TestApp::new();
     let token = app.learner("a@example.org").await;
-    let db = app.sqlite();
-    let hash: String = db.query_row("SELECT password_hash FROM learners", [], |r| r.get(0)).unwrap();
+    let hash: String = app.sql_value("SELECT password_hash FROM learners").await;
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-    let stored: Vec<u8> = db.query_row("SELECT token_hash FROM sessions", [], |r| r.get(0)).unwrap();
+    let stored: Vec<u8> = app.sql_value("SELECT token_hash FROM sessions").await;
     assert_eq!(stored.len(), 32);
-    drop(db);
-    // Neither the token nor the password appear anywhere in the database files.
-    for entry in std::fs::read_dir(app.dir.path()).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        for secret in [token.as_bytes(), PASSWORD.as_bytes()] {
-            assert!(!bytes.windows(secret.len()).any(|w| w == secret));
+    let plain: i64 = app
+        .sql_value(&format!(
+            "SELECT count(*) FROM learners WHERE password_hash = '{PASSWORD}' OR email = '{token}' OR name = '{token}'"
+        ))
+        .await;
+    assert_eq!(plain, 0);
+    // Neither the token nor the password appear anywhere in the data folder's files (the
+    // database, with SQLite).
+    let mut dirs = vec![app.dir.path().to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).unwrap();
+            for secret in [token.as_bytes(), PASSWORD.as_bytes()] {
+                assert!(!bytes.windows(secret.len()).any(|w| w == secret));
+            }
         }
     }
 }

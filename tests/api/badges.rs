@@ -567,7 +567,8 @@ async fn the_command_line_checks_badges_against_the_same_trust_file() {
         png::baked(2, 2, "openbadges", &sign("EdDSA", &ob2("CLI Badge", UNIVERSITY, json!({})), &ed_key(1))),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_certfolio"))
+    let out = app
+        .command()
         .args(["import", file.to_str().unwrap(), "--user", LEARNER, "--data"])
         .arg(app.dir.path())
         .output()
@@ -580,7 +581,8 @@ async fn the_command_line_checks_badges_against_the_same_trust_file() {
 
     let bad = app.dir.path().join("altered.jws");
     std::fs::write(&bad, flip_signature(&sign("EdDSA", &ob2("CLI Badge", UNIVERSITY, json!({})), &ed_key(1)))).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_certfolio"))
+    let out = app
+        .command()
         .args(["import", bad.to_str().unwrap(), "--user", LEARNER, "--data"])
         .arg(app.dir.path())
         .output()

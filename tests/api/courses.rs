@@ -171,8 +171,7 @@ async fn institutions_are_one_row_whatever_the_spelling() {
         assert_eq!(r.status, StatusCode::CREATED);
         assert_eq!(r.json()["institution"], "École Polytechnique", "the first spelling is kept");
     }
-    let n: i64 = app.sqlite().query_row("SELECT count(*) FROM institutions", [], |r| r.get(0)).unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(app.count("institutions").await, 1);
 }
 
 /// An API error keeps the contract's shape, in English, and adds what is wrong as a code a

@@ -51,9 +51,24 @@ async fn a_real_pdf_is_stored_with_its_sha256() {
     assert_eq!(download.header("content-security-policy"), Some("sandbox; default-src 'none'"));
     assert_eq!(download.header("x-content-type-options"), Some("nosniff"));
 
-    // Nothing was written outside the database.
-    let files: Vec<_> = std::fs::read_dir(app.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(files.iter().all(|f| f.to_string_lossy().starts_with("certfolio.sqlite3")), "{files:?}");
+    // The bytes are in the object store, named by their SHA-256 (never by the uploaded name),
+    // and nothing else was written.
+    let stored = app.state.db.files().list().await.unwrap();
+    assert_eq!(stored.iter().map(|o| o.sha256.as_str()).collect::<Vec<_>>(), [digest.as_str()]);
+    assert_eq!(app.state.db.files().get(&digest).await.unwrap().unwrap().as_ref(), pdf.as_slice());
+    let mut names = Vec::new();
+    let mut dirs = vec![app.dir.path().to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                dirs.push(e.path());
+            } else {
+                names.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    assert!(names.iter().all(|n| n.starts_with("certfolio.sqlite3") || n == &digest), "{names:?}");
 }
 
 #[tokio::test]
@@ -143,8 +158,7 @@ async fn the_per_learner_quota_holds() {
     let third = new_course(&app, &token, "c2").await;
     let r = upload(&app, &token, &third, "c.pdf", "application/pdf", &pdf).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
-    let n: i64 = app.sqlite().query_row("SELECT count(*) FROM evidence_blobs", [], |r| r.get(0)).unwrap();
-    assert_eq!(n, 2, "nothing stored past the quota");
+    assert_eq!(app.count("evidence").await, 2, "nothing stored past the quota");
 }
 
 #[tokio::test]
@@ -169,6 +183,15 @@ async fn uploads_need_the_file_field_and_an_own_course() {
     assert_eq!(upload(&app, &token, &course, "c2.pdf", "application/pdf", &pdf).await.status, StatusCode::CREATED);
     let r = app.delete(&format!("/api/v1/courses/{course}/evidence"), &token).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let n: i64 = app.sqlite().query_row("SELECT count(*) FROM evidence_blobs", [], |r| r.get(0)).unwrap();
-    assert_eq!(n, 0, "no orphan blobs");
+    assert_eq!(app.count("evidence").await, 0);
+    // The file stays in the store until the orphan sweep, which removes it once it is older
+    // than the grace period (here: as the sweep would see it an hour and a bit from now).
+    let files = app.state.db.files();
+    assert_eq!(files.list().await.unwrap().len(), 1);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let kept = app.state.db.sweep_orphans(now).await.unwrap();
+    assert_eq!((kept.removed, kept.young), (0, 1), "too recent to judge");
+    let swept = app.state.db.sweep_orphans(now + certfolio::storage::files::ORPHAN_GRACE_SECS + 1).await.unwrap();
+    assert_eq!(swept.removed, 1, "no orphan left");
+    assert!(files.list().await.unwrap().is_empty());
 }

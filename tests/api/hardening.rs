@@ -24,8 +24,8 @@ async fn link(app: &TestApp, token: &str, body: Value) -> String {
     format!("/s/{}", r.json()["token"].as_str().unwrap())
 }
 
-fn pdf_rows(app: &TestApp) -> i64 {
-    app.sqlite().query_row("SELECT count(*) FROM generated_pdfs", [], |r| r.get(0)).unwrap()
+async fn pdf_rows(app: &TestApp) -> i64 {
+    app.count("generated_pdfs").await
 }
 
 fn get(path: &str) -> Request<Body> {
@@ -48,12 +48,12 @@ async fn a_links_pdf_is_registered_once_while_its_content_is_unchanged() {
         answers.iter().for_each(|r| assert_eq!(r.body, answers[0].body, "the same bytes for everyone"));
         assert_eq!(app.send(get(&path)).await.body, answers[0].body);
     }
-    assert_eq!(pdf_rows(&app), 1);
+    assert_eq!(pdf_rows(&app).await, 1);
 
     // After a restart (nothing cached in memory) the registered PDF is found again.
     let again = TestApp::reopen(&app);
     assert_eq!(again.send(get(&path)).await.body, answers[0].body);
-    assert_eq!(pdf_rows(&app), 1);
+    assert_eq!(pdf_rows(&app).await, 1);
 
     // A change to the record is a new PDF, registered once too.
     let courses = app.get("/api/v1/courses", &token).await.json();
@@ -67,7 +67,7 @@ async fn a_links_pdf_is_registered_once_while_its_content_is_unchanged() {
     let changed = app.send(get(&path)).await;
     assert_ne!(changed.body, answers[0].body);
     assert_eq!(app.send(get(&path)).await.body, changed.body);
-    assert_eq!(pdf_rows(&app), 2);
+    assert_eq!(pdf_rows(&app).await, 2);
 
     // The learner's own download is registered once per content as well, and never cached.
     let mine = app.get("/api/v1/portfolio.pdf?framing=appetite", &token).await;
@@ -76,7 +76,7 @@ async fn a_links_pdf_is_registered_once_while_its_content_is_unchanged() {
     let page = app.call(Method::GET, "/portfolio.pdf?framing=appetite", Auth::Cookie(&token), None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.header("cache-control"), Some("no-store"), "the learner page's PDF is private");
-    assert_eq!(pdf_rows(&app), 3, "the API and the page give the learner the same PDF");
+    assert_eq!(pdf_rows(&app).await, 3, "the API and the page give the learner the same PDF");
 }
 
 /// Log lines written while a test runs (tracing's output captured in memory).
@@ -126,7 +126,7 @@ fn a_saturated_pdf_route_answers_503_pages_and_logs_a_counted_warning() {
         assert_eq!((r.status, r.error_code().as_str()), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"));
         assert_eq!(r.header("retry-after"), Some("2"));
         let seconds = started.elapsed().as_secs() + 1;
-        assert_eq!(pdf_rows(&app), 0);
+        assert_eq!(pdf_rows(&app).await, 0);
         let text = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
         assert!(!text.contains("ERROR"), "no error per refused request:\n{text}");
         let warnings = text.lines().filter(|l| l.contains("busy: requests refused with 503")).count();

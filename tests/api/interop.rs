@@ -196,9 +196,7 @@ async fn the_openapi_description_lists_the_formats() {
 async fn the_command_line_imports_linkedin_and_exports_csv_and_json_resume() {
     let app = TestApp::new();
     app.learner("cli@example.org").await;
-    let bin = env!("CARGO_BIN_EXE_certfolio");
-    let run =
-        |args: &[&str]| std::process::Command::new(bin).args(args).arg("--data").arg(app.dir.path()).output().unwrap();
+    let run = |args: &[&str]| app.command().args(args).arg("--data").arg(app.dir.path()).output().unwrap();
     let file =
         format!("{}/../shared/fixtures/real/linkedin/Certifications.dineshbarri.csv", env!("CARGO_MANIFEST_DIR"));
     let out = run(&["import", &file, "--user", "cli@example.org"]);

@@ -218,7 +218,7 @@ async fn every_new_form_refuses_a_cross_site_post() {
     let cookie = signed_in(&app).await;
     let api = api_token(&app).await;
     let id = course(&app, &api, "Analyse", "EPFL").await;
-    let institution = app.sqlite().query_row("SELECT id FROM institutions", [], |r| r.get::<_, String>(0)).unwrap();
+    let institution: String = app.sql_value("SELECT id FROM institutions").await;
     for (path, body) in [
         ("/settings".to_owned(), "name=Evil&lang=en".to_owned()),
         ("/settings/password".to_owned(), format!("current_password={PASSWORD}&new_password=evil+evil+evil+evil")),
@@ -410,8 +410,7 @@ async fn the_dashboard_shows_a_timeline_the_advice_and_what_to_do_next_and_get_c
     let html = page(&app, "/dashboard", Some(&cookie)).await.text();
     assert!(html.contains("Import the sample record") && html.contains("href=\"/courses/new\""), "{html}");
     form(&app, "/dashboard/import-sample", Some(&cookie), &[]).await;
-    let revision = || app.sqlite().query_row("SELECT revision FROM learners", [], |r| r.get::<_, i64>(0)).unwrap();
-    let before = revision();
+    let before: i64 = app.sql_value("SELECT revision FROM learners").await;
     let html = page(&app, "/dashboard", Some(&cookie)).await.text();
     assert!(html.contains("<svg role=\"img\"") && html.contains("class=\"bar\""), "a timeline: {html}");
     assert!(html.contains("Advised framing") && html.contains("What to do next"), "{html}");
@@ -427,7 +426,7 @@ async fn the_dashboard_shows_a_timeline_the_advice_and_what_to_do_next_and_get_c
         assert_eq!(html.matches("<h1").count(), 1, "{path}");
         assert!(html.contains("<main id=\"main\"") && html.contains("aria-current=\"page\""), "{path}");
     }
-    assert_eq!(revision(), before, "nothing changed");
+    assert_eq!(app.sql_value::<i64>("SELECT revision FROM learners").await, before, "nothing changed");
     assert_eq!(app.course_count(&api).await, 12);
 }
 

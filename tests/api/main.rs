@@ -14,6 +14,7 @@ mod fetch;
 mod hardening;
 mod helpers;
 mod import;
+mod instances;
 mod interop;
 mod issuer;
 mod learner_pages;

@@ -239,8 +239,7 @@ async fn build_a_portfolio_download_it_share_it_and_revoke_the_link() {
     let path: String = html[start..].chars().take_while(|c| *c != '"').collect();
     assert_eq!(page(&app, &path, None).await.status, StatusCode::OK);
     assert!(page(&app, &shown, Some(&cookie)).await.text().contains(&path), "a reload shows the same link");
-    let links: i64 = app.sqlite().query_row("SELECT count(*) FROM shares", [], |r| r.get(0)).unwrap();
-    assert_eq!(links, 1, "reloading never creates a second link");
+    assert_eq!(app.count("shares").await, 1, "reloading never creates a second link");
     // After a quarter of an hour the link is no longer shown; it still works.
     app.state.clock.advance(std::time::Duration::from_secs(16 * 60));
     let later = page(&app, &shown, Some(&cookie)).await.text();
@@ -308,7 +307,5 @@ async fn the_builder_previews_the_chosen_portfolio() {
     let bad = page(&app, "/portfolio?framing=astrology", Some(&cookie)).await;
     assert!(bad.text().contains("`astrology` is not a framing"), "{}", bad.text());
     // Previews issue nothing: no PDF was registered, so no verification code exists.
-    let db = app.sqlite();
-    let issued: i64 = db.query_row("SELECT COUNT(*) FROM generated_pdfs", [], |r| r.get(0)).unwrap();
-    assert_eq!(issued, 0);
+    assert_eq!(app.count("generated_pdfs").await, 0);
 }

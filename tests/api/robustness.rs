@@ -187,7 +187,8 @@ async fn the_command_line_refuses_a_100_mb_file_in_one_line_without_reading_it()
     // Sparse: 100 MB long, nothing written, so the test costs no disk and no time.
     std::fs::File::create(&big).unwrap().set_len(100 * MIB as u64).unwrap();
     let started = Instant::now();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_certfolio"))
+    let out = app
+        .command()
         .args(["import", big.to_str().unwrap(), "--user", "cli-big@example.org", "--data"])
         .arg(app.dir.path())
         .output()

@@ -756,7 +756,7 @@ async fn a_share_page_read_after_the_age_moves_its_checks_forward_and_never_wait
     // …and its stale check went to the front of the queue.
     let mut due = i64::MAX;
     for _ in 0..100 {
-        due = app.sqlite().query_row("SELECT due_at FROM proof_checks", [], |r| r.get(0)).unwrap();
+        due = app.sql_value::<i64>("SELECT due_at FROM proof_checks").await;
         if due == 0 {
             break;
         }
@@ -773,4 +773,42 @@ fn the_payload_hash_names_the_subject_of_a_badge_check() {
     let hex: String = Sha256::digest(payload.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(certfolio::domain::check::badge_subject(payload), hex);
     let _ = png::baked(1, 1, "openbadges", payload);
+}
+
+#[tokio::test]
+async fn the_check_job_runs_on_one_instance_and_check_now_is_counted_for_all() {
+    // Two instances on one database and store (issue 14): the verification job runs where its
+    // lease is held; "check now" asked on the other queues the checks for the holder and is
+    // counted against the same budget wherever it is asked next.
+    let issuer = issuer().await;
+    issuer.docs.put(
+        "https://www.coursera.org/verify/1",
+        StatusCode::OK,
+        "text/html",
+        "<p>Course 1 — Camille Lefèvre</p>".to_owned(),
+    );
+    let a = issuer.app();
+    let b = TestApp::another_instance(&a);
+    let token = a.learner("camille@example.org").await;
+    let body = json!({"title": "Course 1", "attestation": {"url": "https://www.coursera.org/verify/1"}});
+    assert_eq!(a.post("/api/v1/courses", &token, &body).await.status, StatusCode::CREATED);
+    let wall = time::OffsetDateTime::now_utc().unix_timestamp();
+    let job = certfolio::verify::JOB;
+    let lease = certfolio::verify::JOB_LEASE_SECS;
+    assert!(b.state.db.claim(job, &b.state.instance, wall, lease).await.unwrap(), "B takes the job");
+    assert!(!a.state.db.claim(job, &a.state.instance, wall, lease).await.unwrap(), "A cannot while B holds it");
+    assert!(b.state.db.claim(job, &b.state.instance, wall, lease).await.unwrap(), "B renews its own lease");
+
+    let r = a.post("/api/v1/checks", &token, &json!({})).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "still to run: {}", r.text());
+    assert_eq!((r.json()["queued"].as_u64(), r.json()["finished"].as_bool()), (Some(1), Some(false)));
+    assert_eq!(issuer.docs.hits("https://www.coursera.org/verify/1"), 0, "A ran nothing itself");
+    // The holder's next pass takes the checks A queued.
+    assert_eq!(run_checks(&b).await.ran, 1);
+    assert_eq!(issuer.docs.hits("https://www.coursera.org/verify/1"), 1);
+    let checks = a.get("/api/v1/checks", &token).await.json();
+    assert_eq!(checks["courses"][0]["queued"], false, "{checks}");
+    // The rate of "check now" is the database's: asked again on B, too soon.
+    let again = b.post("/api/v1/checks", &token, &json!({})).await;
+    assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS, "{}", again.text());
 }
