@@ -146,6 +146,14 @@ impl From<storage::Error> for AppError {
             storage::Error::QuotaExceeded(p) => AppError::PayloadTooLarge(p),
             storage::Error::Invalid(v) => AppError::Validation(v),
             storage::Error::Throttled(retry_after) => AppError::TooManyRequests { retry_after },
+            // The engine kept aborting the write to stay serializable, after every retry
+            // (`storage::pg`): the service is overloaded, not broken, and nothing was stored. A
+            // 503 with Retry-After says so and tells the client when to try again; a warning,
+            // not an error, in the log.
+            storage::Error::Database(f) if f.kind == storage::sql::FailureKind::Serialization => {
+                tracing::warn!(cause = %f, "write abandoned after its serialization retries; answered 503");
+                AppError::Unavailable
+            }
             other @ (storage::Error::Database(_)
             | storage::Error::Migration(_)
             | storage::Error::Io { .. }
@@ -263,3 +271,22 @@ impl BusyLog {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::sql::{DbFailure, FailureKind};
+
+    /// Seen in the PostgreSQL benchmark: writes whose serialization retries ran out were 500s.
+    #[test]
+    fn a_write_abandoned_after_its_retries_is_a_503_with_retry_after() {
+        let e: AppError =
+            storage::Error::Database(DbFailure { kind: FailureKind::Serialization, message: "40001".into() }).into();
+        let r = e.into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.headers().contains_key(header::RETRY_AFTER));
+        let other: AppError =
+            storage::Error::Database(DbFailure { kind: FailureKind::Other, message: "disk".into() }).into();
+        assert_eq!(other.into_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

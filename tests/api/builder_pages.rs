@@ -449,7 +449,7 @@ async fn evidence_is_attached_from_the_new_course_form_and_a_bad_file_saves_noth
     let edit = r.header("location").unwrap().to_owned();
     let html = page(&app, &edit, Some(&cookie)).await.text();
     assert!(html.contains("Course saved.") && html.contains("cert.pdf"), "{html}");
-    let sha = app.sqlite().query_row("SELECT sha256 FROM evidence", [], |r| r.get::<_, String>(0)).unwrap();
+    let sha: String = app.sql_value("SELECT sha256 FROM evidence").await;
     assert!(html.contains(&sha), "{html}");
 }
 
