@@ -418,6 +418,15 @@ async fn the_api_renders_the_pdf_and_names_bad_parameters() {
     let text = text_of(&path);
     assert!(text.contains("Legitimacy in the field “computing”"), "{text}");
     assert!(!text.contains("Gestion de projet"), "outside the field");
+    // Issue 11, point 9: the file is named after the learner and the framing, not its code.
+    let disposition = r.header("content-disposition").expect("named").to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''Camille%20Lef%C3%A8vre%20%E2%80%93%20portfolio%20computing.pdf"),
+        "{disposition}"
+    );
+    let fr = app.get("/api/v1/portfolio.pdf?framing=appetite&lang=fr", &token).await;
+    let disposition = fr.header("content-disposition").expect("named").to_owned();
+    assert!(disposition.contains("Camille%20Lef%C3%A8vre") && !disposition.contains("portfolio-"), "{disposition}");
 
     for (query, field) in [
         ("framing=vanity", "framing"),
