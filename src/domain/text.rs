@@ -22,6 +22,21 @@ pub const LINE_PATTERN: &str =
 /// At most this many characters of a refused value are quoted back in an error message.
 pub const MAX_QUOTED: usize = 60;
 
+/// `text` as UTF-8 bytes, each percent-encoded but ASCII letters, digits and the bytes of
+/// `keep` (the set differs by where the text goes: RFC 6068 for a `mailto:` query, RFC 5987
+/// for a header's `filename*`).
+pub fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// A refused value as an error quotes it: whole when short, else its first [`MAX_QUOTED`]
 /// characters and `…`, so that a megabyte cell does not come back whole in the answer.
 pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {

@@ -169,14 +169,7 @@ pub fn file_response(media_type: &str, file_name: &str, sha256: &str, bytes: Vec
 pub fn content_disposition_as(disposition: &str, name: &str) -> String {
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || "._- ()".contains(c) { c } else { '_' }).collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
+    let encoded = crate::domain::text::percent_encode(name, b"._-");
     format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 

@@ -270,15 +270,7 @@ struct LinkPage {
 
 /// Percent-encodes everything but the unreserved characters (a `mailto:` query, RFC 6068).
 fn mail_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::domain::text::percent_encode(text, b"-._~")
 }
 
 /// `GET /shares/{id}`: one link: what it shows, until when, its views; the URL with a copy

@@ -404,28 +404,8 @@ async fn new_course_with_file(
     ty: &str,
     bytes: &[u8],
 ) -> TestResponse {
-    let boundary = "certfolio-new-course-2b1e";
-    let mut body = Vec::new();
-    for (k, v) in [("title", title), ("kind", "completion")] {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {ty}\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = TestApp::builder(Method::POST, "/courses/new", Auth::Cookie(cookie))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .header("accept-language", "en")
-        .header("origin", "http://127.0.0.1:8080")
-        .header("host", "127.0.0.1:8080")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
+    let body = crate::helpers::multipart_with(&[("title", title), ("kind", "completion")], "file", name, ty, bytes);
+    crate::pages::multipart_post(app, "/courses/new", cookie, body).await
 }
 
 #[tokio::test]

@@ -336,8 +336,24 @@ impl TestApp {
 
 /// A multipart body with one file part.
 pub fn multipart(field: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    multipart_with(&[], field, file_name, content_type, bytes)
+}
+
+/// A multipart body with text fields, then one file part (as a form with a file input sends it).
+pub fn multipart_with(
+    fields: &[(&str, &str)],
+    field: &str,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
     let boundary = "certfolio-test-boundary-7d3f";
     let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
     body.extend_from_slice(
         format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"

@@ -238,16 +238,7 @@ async fn every_new_form_refuses_a_cross_site_post() {
 
 /// A same-origin multipart post, as the course page's upload form sends it.
 async fn upload(app: &TestApp, path: &str, cookie: &str, name: &str, ty: &str, bytes: &[u8]) -> TestResponse {
-    let (content_type, body) = crate::helpers::multipart("file", name, ty, bytes);
-    let request = TestApp::builder(Method::POST, path, Auth::Cookie(cookie))
-        .header("content-type", content_type)
-        .header("accept-language", "en")
-        .header("origin", "http://127.0.0.1:8080")
-        .header("host", "127.0.0.1:8080")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
+    crate::pages::multipart_post(app, path, cookie, crate::helpers::multipart("file", name, ty, bytes)).await
 }
 
 #[tokio::test]

@@ -5,6 +5,25 @@ use axum::http::{Method, StatusCode};
 
 use crate::helpers::{Auth, PASSWORD, TestApp, TestResponse};
 
+/// A same-origin multipart post from a signed-in page, as a form with a file input sends it;
+/// `(content_type, body)` as `helpers::multipart` makes them.
+pub(crate) async fn multipart_post(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    (content_type, body): (String, Vec<u8>),
+) -> TestResponse {
+    let request = TestApp::builder(Method::POST, path, Auth::Cookie(cookie))
+        .header("content-type", content_type)
+        .header("accept-language", "en")
+        .header("origin", "http://127.0.0.1:8080")
+        .header("host", "127.0.0.1:8080")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
 pub(crate) async fn form(app: &TestApp, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> TestResponse {
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect::<Vec<_>>().join("&");
     let auth = cookie.map_or(Auth::None, Auth::Cookie);
