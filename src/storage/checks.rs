@@ -60,11 +60,20 @@ pub struct ClaimLimits {
 /// Brings the course's check rows in step with what it holds: a new or changed subject is
 /// queued with its old result cleared; a proof the course no longer has loses its row. Whether
 /// a row was added, changed or removed (the caller bumps the learner's revision then).
-pub(super) fn sync(tx: &Tx<'_>, learner: Uuid, course: Uuid, record: &CourseRecord, now: i64) -> Result<bool> {
+pub(super) fn sync(
+    tx: &Tx<'_>,
+    learner: Uuid,
+    course: Uuid,
+    record: &CourseRecord,
+    fresh: bool,
+    now: i64,
+) -> Result<bool> {
     let wanted = wanted(record);
     let mut changed = 0;
     for kind in [CheckKind::Badge, CheckKind::Link] {
         match wanted.iter().find(|(k, _)| *k == kind) {
+            // A course just inserted has no checks to drop.
+            None if fresh => {}
             None => {
                 changed += tx.execute(
                     "DELETE FROM proof_checks WHERE course_id = $1 AND kind = $2",
@@ -85,6 +94,17 @@ pub(super) fn sync(tx: &Tx<'_>, learner: Uuid, course: Uuid, record: &CourseReco
         }
     }
     Ok(changed > 0)
+}
+
+/// The checks `sync` gives a course just inserted, as `of_course` would read them then: each
+/// proof the course holds, queued, never checked.
+pub(super) fn queued_for_new(record: &CourseRecord) -> Vec<ProofCheck> {
+    let mut checks: Vec<ProofCheck> = wanted(record)
+        .into_iter()
+        .map(|(kind, subject)| ProofCheck { kind, subject, result: None, checked_at: None, since: None, queued: true })
+        .collect();
+    checks.sort_by(|a, b| a.kind.as_str().cmp(b.kind.as_str()));
+    checks
 }
 
 fn check_from_row(row: &Row) -> Result<(Uuid, ProofCheck)> {
@@ -346,7 +366,7 @@ impl Db {
             for r in &missing {
                 let (course, learner): (Uuid, Uuid) = (r.get(0)?, r.get(1)?);
                 let held = super::courses::get(tx, learner, course)?;
-                if sync(tx, learner, course, &held.record, now)? {
+                if sync(tx, learner, course, &held.record, false, now)? {
                     learners.insert(learner);
                 }
             }

@@ -39,6 +39,7 @@ const TABLES: &[(&str, &[&str])] = &[
             "updated_at",
             "revision",
             "ui_lang",
+            "course_seq",
         ],
     ),
     ("sessions", &["token_hash", "learner_id", "created_at", "last_seen_at", "expires_at"]),

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::accounts::{load_learner, store_profile};
-use super::sql::{Row, Tx, vals};
+use super::sql::{Row, Tx, Value, vals};
 use super::{Db, Error, Result, bump_revision, is_unique_violation};
 use crate::domain::badge::{BadgeCheck, BadgeData, BadgeFormat};
 use crate::domain::text::normalize_name;
@@ -90,13 +90,16 @@ const COURSE_SELECT: &str = "
            a.course_id, a.kind, a.issued_on, a.credential_id, a.url, a.grade, a.ects,
            e.id, e.sha256, e.size, e.media_type, e.file_name, e.created_at,
            b.payload, b.format, b.name, b.issuer, b.issued_on, b.verified_by, b.expires_at, b.revoked,
-           a.expires_on, c.skills, c.import_id
+           a.expires_on, c.skills, c.import_id, c.learner_id
     FROM courses c
     LEFT JOIN platforms p ON p.id = c.platform_id
     LEFT JOIN institutions i ON i.id = c.institution_id
     LEFT JOIN attestations a ON a.course_id = c.id
     LEFT JOIN evidence e ON e.course_id = c.id
     LEFT JOIN badges b ON b.course_id = c.id";
+
+/// The column of [`COURSE_SELECT`] that names the course's learner.
+const COURSE_OWNER: usize = 41;
 
 fn corrupt(idx: usize, what: String) -> Error {
     Error::Corrupt(format!("column {idx}: {what}"))
@@ -206,11 +209,21 @@ pub(super) fn list(tx: &Tx<'_>, learner: Uuid) -> Result<Vec<StoredCourse>> {
 /// One course of this learner; another learner's id is [`Error::NotFound`], exactly like a
 /// missing one, because the owner is part of the query.
 pub(super) fn get(tx: &Tx<'_>, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
-    let mut course = course_from_row(
-        &tx.query_one(&format!("{COURSE_SELECT} WHERE c.learner_id = $1 AND c.id = $2"), vals![learner, id])?,
-    )?;
+    // By the primary key alone, the owner compared here: with `learner_id = $1` in the query,
+    // PostgreSQL could keep a plan made while the table was small that walks the learner's
+    // index and filters on the id, a scan of every course of the learner per read.
+    let mut course = course_row(tx, learner, id)?;
     course.checks = super::checks::of_course(tx, id)?;
     Ok(course)
+}
+
+/// The course without its checks, in one statement (see `get`).
+fn course_row(tx: &Tx<'_>, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
+    let row = tx.query_one(&format!("{COURSE_SELECT} WHERE c.id = $1"), vals![id])?;
+    if row.get::<Uuid>(COURSE_OWNER)? != learner {
+        return Err(Error::NotFound);
+    }
+    course_from_row(&row)
 }
 
 /// The id of the learner's institution (or platform) of that name, created on first use.
@@ -229,6 +242,19 @@ fn named_row(tx: &Tx<'_>, table: &str, learner: Uuid, name: Option<&str>, now: i
         vals![id, learner, name.trim(), norm, now],
     )?;
     Ok(Some(id))
+}
+
+/// The position of the learner's next course, taken from the learner row in the statement that
+/// also bumps the record revision (so a new course bumps it here, first; a concurrent writer of
+/// the same learner waits on that row instead of racing for the same position). Computed once
+/// from the courses for records made before the counter existed.
+fn next_seq(tx: &Tx<'_>, learner: Uuid) -> Result<i64> {
+    tx.query_value(
+        "UPDATE learners SET revision = revision + 1,
+            course_seq = coalesce(course_seq, (SELECT coalesce(max(seq), 0) FROM courses WHERE learner_id = $1)) + 1
+         WHERE id = $1 RETURNING course_seq",
+        vals![learner],
+    )
 }
 
 fn conflict() -> Error {
@@ -264,6 +290,7 @@ fn write_course(tx: &Tx<'_>, learner: Uuid, id: Uuid, existing: bool, c: &Course
         skills,
     ];
     let result = if existing {
+        // The revision is bumped at the end, with the other changes.
         tx.execute(
             "UPDATE courses SET identity = $3, title = $4, platform_id = $5, institution_id = $6, field = $7,
                 themes = $8, language = $9, started_on = $10, finished_on = $11, hours = $12, follow_mode = $13,
@@ -272,13 +299,14 @@ fn write_course(tx: &Tx<'_>, learner: Uuid, id: Uuid, existing: bool, c: &Course
             values,
         )
     } else {
+        let seq = Value::Int(next_seq(tx, learner)?);
+        let values = [values, std::slice::from_ref(&seq)].concat();
         tx.execute(
             "INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
                 language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
                 created_at, updated_at, skills)
-             VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM courses WHERE learner_id = $2), $3, $4, $5,
-                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
-            values,
+             VALUES ($1, $2, $20, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
+            &values,
         )
     };
     match result {
@@ -287,8 +315,12 @@ fn write_course(tx: &Tx<'_>, learner: Uuid, id: Uuid, existing: bool, c: &Course
         Ok(0) => return Err(Error::NotFound),
         Ok(_) => {}
     }
-    tx.execute("DELETE FROM badges WHERE course_id = $1", vals![id])?;
-    tx.execute("DELETE FROM attestations WHERE course_id = $1", vals![id])?;
+    if existing {
+        // A new id has nothing to replace (and reading for it would only widen what a
+        // serializable engine must watch).
+        tx.execute("DELETE FROM badges WHERE course_id = $1", vals![id])?;
+        tx.execute("DELETE FROM attestations WHERE course_id = $1", vals![id])?;
+    }
     if let Some(a) = &c.attestation {
         tx.execute(
             "INSERT INTO attestations (course_id, kind, issued_on, credential_id, url, grade, ects, expires_on)
@@ -326,8 +358,8 @@ fn write_course(tx: &Tx<'_>, learner: Uuid, id: Uuid, existing: bool, c: &Course
         }
     }
     // The checks the course now calls for: a changed badge or link is queued for the job.
-    super::checks::sync(tx, learner, id, c, now)?;
-    bump_revision(tx, learner)
+    super::checks::sync(tx, learner, id, c, !existing, now)?;
+    if existing { bump_revision(tx, learner) } else { Ok(()) }
 }
 
 impl Db {
@@ -349,22 +381,36 @@ impl Db {
 
     /// Adds a course (validated by the caller); [`Error::Conflict`] if one with the same
     /// identity exists.
+    /// Adds a course; the course as stored. It is read back after the commit (see
+    /// [`Db::course_written`]) in one statement; its checks are those the write queued, as
+    /// the commit left them (a new course has no others).
     pub async fn create_course(&self, learner: Uuid, record: CourseRecord, now: i64) -> Result<StoredCourse> {
-        self.write(move |tx| {
-            let id = Uuid::new_v4();
-            write_course(tx, learner, id, false, &record, now)?;
-            get(tx, learner, id)
-        })
-        .await
+        let id = Uuid::new_v4();
+        let checks = self
+            .write_for(learner, move |tx| {
+                write_course(tx, learner, id, false, &record, now)?;
+                Ok(super::checks::queued_for_new(&record))
+            })
+            .await?;
+        let mut course = self.read_one(move |tx| course_row(tx, learner, id)).await?;
+        course.checks = checks;
+        Ok(course)
     }
 
     /// Replaces a course's fields, keeping its id, position and evidence.
     pub async fn update_course(&self, learner: Uuid, id: Uuid, record: CourseRecord, now: i64) -> Result<StoredCourse> {
-        self.write(move |tx| {
-            write_course(tx, learner, id, true, &record, now)?;
-            get(tx, learner, id)
-        })
-        .await
+        self.write_for(learner, move |tx| write_course(tx, learner, id, true, &record, now)).await?;
+        self.course_written(learner, id).await
+    }
+
+    /// A course just written, read back in a snapshot of its own rather than in the write: on
+    /// PostgreSQL, every row a SERIALIZABLE transaction reads is watched until it ends, and
+    /// the read-back's index pages are shared with other learners' new courses, so reading
+    /// there made concurrent writers of different learners abort each other. What this shows
+    /// is the committed course, or a later version if the learner changed it again meanwhile
+    /// (gone: not found, as it then is).
+    async fn course_written(&self, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
+        self.course(learner, id).await
     }
 
     /// Edits the courses `ids` of this learner with `edit`, in one transaction: every course
@@ -377,7 +423,7 @@ impl Db {
         edit: crate::domain::bulk::BulkSet,
         now: i64,
     ) -> Result<std::result::Result<usize, crate::domain::ValidationError>> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             let mut changed = 0;
             for (i, id) in ids.iter().enumerate() {
                 let before = get(tx, learner, *id)?.record;
@@ -405,7 +451,7 @@ impl Db {
     }
 
     pub async fn delete_course(&self, learner: Uuid, id: Uuid) -> Result<()> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             let n = tx.execute("DELETE FROM courses WHERE id = $1 AND learner_id = $2", vals![id, learner])?;
             if n == 0 {
                 return Err(Error::NotFound);
@@ -420,7 +466,8 @@ impl Db {
     /// record is updated in place (its id and evidence kept), any other is added, in document
     /// order.
     pub async fn import_document(&self, learner: Uuid, doc: Document, now: i64) -> Result<ImportCounts> {
-        self.write(move |tx| import_in(tx, learner, &doc, now, crate::interop::Format::Document.as_str())).await
+        self.write_for(learner, move |tx| import_in(tx, learner, &doc, now, crate::interop::Format::Document.as_str()))
+            .await
     }
 
     /// Imports a file read by `Incoming::read`: the record is read, the file applied to it
@@ -434,7 +481,7 @@ impl Db {
         incoming: crate::interop::incoming::Incoming,
         now: i64,
     ) -> Result<std::result::Result<ImportCounts, crate::domain::ValidationError>> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             let profile = load_learner(tx, learner)?.profile;
             let records = list(tx, learner)?.into_iter().map(|c| c.record).collect();
             let current = Document {

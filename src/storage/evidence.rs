@@ -188,7 +188,7 @@ impl Db {
     }
 
     pub async fn delete_evidence(&self, learner: Uuid, course: Uuid) -> Result<()> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             let n =
                 tx.execute("DELETE FROM evidence WHERE course_id = $1 AND learner_id = $2", vals![course, learner])?;
             if n == 0 {

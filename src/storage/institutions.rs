@@ -74,7 +74,7 @@ impl Db {
         id: Uuid,
         info: InstitutionInfo,
     ) -> Result<StoredInstitution> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             // An institution's name is shown on portfolios: its changes bump the revision.
             let updated = tx.execute(
                 "UPDATE institutions SET name = $3, norm_name = $4, country = $5, kind = $6, website = $7
@@ -107,7 +107,7 @@ impl Db {
     /// move to `kept`, the fields `kept` leaves empty take `absorbed`'s values (nothing known is
     /// lost), and `absorbed` is removed. Returns how many courses moved.
     pub async fn merge_institutions(&self, learner: Uuid, kept: Uuid, absorbed: Uuid) -> Result<usize> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             if kept == absorbed {
                 return Err(Error::Conflict(Problem::SameInstitutionTwice));
             }

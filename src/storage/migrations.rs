@@ -42,9 +42,11 @@ const SQLITE: &[Migration] = &[
     migration!(10, "sqlite", "0010_imports.sql"),
     migration!(11, "sqlite", "0011_proof_checks.sql"),
     migration!(12, "sqlite", "0012_scale_out.sql"),
+    migration!(13, "sqlite", "0013_course_seq.sql"),
 ];
 
-const POSTGRES: &[Migration] = &[migration!(1, "postgres", "0001_schema.sql")];
+const POSTGRES: &[Migration] =
+    &[migration!(1, "postgres", "0001_schema.sql"), migration!(2, "postgres", "0002_course_seq.sql")];
 
 fn list(dialect: Dialect) -> &'static [Migration] {
     match dialect {

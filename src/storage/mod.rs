@@ -28,6 +28,7 @@ use uuid::Uuid;
 pub mod accounts;
 pub mod backup;
 pub mod checks;
+mod coalesce;
 pub mod copy;
 pub mod courses;
 pub mod evidence;
@@ -96,6 +97,20 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// The same failure for another caller (a batch's writes each get one): storage failures
+    /// are kept as they are; the rest (which a batch's `BEGIN` or `COMMIT` does not give) as
+    /// their message.
+    fn duplicate(&self) -> Error {
+        match self {
+            Error::Database(f) => Error::Database(f.clone()),
+            Error::Closed => Error::Closed,
+            Error::NotFound => Error::NotFound,
+            other => Error::Corrupt(other.to_string()),
+        }
+    }
+}
+
 /// Whether `e` is a `UNIQUE` (or primary key) violation, on either engine.
 pub(crate) fn is_unique_violation(e: &Error) -> bool {
     matches!(e, Error::Database(f) if f.kind == sql::FailureKind::UniqueViolation)
@@ -105,6 +120,11 @@ pub(crate) fn is_unique_violation(e: &Error) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     Read,
+    /// A read made of one statement, which is its own snapshot: on PostgreSQL it runs without
+    /// `BEGIN` and `COMMIT` (one round trip instead of three: the recruiter page and every
+    /// session lookup are such reads); a second statement is refused. The same as `Read` on
+    /// SQLite.
+    ReadOne,
     Write,
     /// A write whose statements are each an atomic upsert, ordered by the row locks they take
     /// (attempt counters): READ COMMITTED on PostgreSQL, so that a flood on one row queues
@@ -245,6 +265,27 @@ struct Inner {
     /// The SQLite file, when it is one.
     path: Option<PathBuf>,
     files: files::FileStore,
+    /// The writes waiting for each learner whose writes are being run (see [`Db::write_for`]):
+    /// an entry exists exactly while a task runs that learner's writes.
+    learner_writes: std::sync::Mutex<std::collections::HashMap<Uuid, Vec<LearnerWrite>>>,
+    /// Concurrent opens of one share link (see `shares::share_by_token`).
+    share_lookups: coalesce::Coalescer<[u8; 32], Option<(shares::Share, i64)>>,
+    /// Concurrent lookups of one session (see `sessions::session`).
+    session_lookups: coalesce::Coalescer<[u8; 32], Option<sessions::SessionRow>>,
+}
+
+/// Writes of one learner committed together at most (a bound on one transaction's size).
+const BATCH_MAX: usize = 32;
+
+type Output = Box<dyn std::any::Any + Send>;
+/// A write closure whose output's type is erased (its caller downcasts it back).
+type ErasedWrite = Box<dyn Fn(&Tx<'_>) -> Result<Output> + Send>;
+
+/// A write waiting for its learner's turn: the closure, with its output's type erased, and
+/// where to answer.
+struct LearnerWrite {
+    f: ErasedWrite,
+    answer: oneshot::Sender<Result<Output>>,
 }
 
 impl Db {
@@ -326,6 +367,9 @@ impl Db {
                 location: settings.database.redacted(),
                 path,
                 files,
+                learner_writes: std::sync::Mutex::default(),
+                share_lookups: coalesce::Coalescer::default(),
+                session_lookups: coalesce::Coalescer::default(),
             }),
         })
     }
@@ -357,6 +401,16 @@ impl Db {
         run(&self.inner.readers, Mode::Read, f).await
     }
 
+    /// Runs `f`, which makes exactly one statement, as a read (see [`Mode::ReadOne`]); a
+    /// closure that makes a second one gets an error instead of a torn snapshot.
+    pub async fn read_one<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
+    {
+        run(&self.inner.readers, Mode::ReadOne, f).await
+    }
+
     /// Runs `f` in a write transaction; commits when `f` returns `Ok`, rolls back otherwise.
     /// The answer comes only after `COMMIT` returns. `f` may run more than once (see the
     /// module's documentation): it must act only through its transaction.
@@ -366,6 +420,77 @@ impl Db {
         F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
     {
         run(&self.inner.writer, Mode::Write, f).await
+    }
+
+    /// Runs `f` as a write that changes `learner`'s record (the same contract as [`Db::write`]).
+    ///
+    /// Every such write bumps the learner row (the revision), so on PostgreSQL two at once
+    /// would make one of them fail serialization and start again. This instance therefore runs
+    /// one learner's writes one batch at a time, in the order they came: the writes that
+    /// arrived while a batch ran are committed together in the next one (a group commit, one
+    /// `COMMIT` for all, each write seeing those before it). A batch in which one write fails
+    /// is rolled back and its writes are run again one transaction each, so each gets its own
+    /// answer; a batch whose `COMMIT` got no answer is not run again (its writes may be stored)
+    /// and each of its writes gets the error, never an acknowledgement. Writes of the same
+    /// learner from other instances still meet at the row, and are retried.
+    /// SQLite's single writer already takes writes one at a time, each commit in-process.
+    pub async fn write_for<T, F>(&self, learner: Uuid, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
+    {
+        if self.inner.dialect == Dialect::Sqlite {
+            return self.write(f).await;
+        }
+        let (answer, answered) = oneshot::channel();
+        let write = LearnerWrite { f: Box::new(move |tx| f(tx).map(|v| Box::new(v) as Output)), answer };
+        let lead = {
+            let mut waiting = self.inner.learner_writes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match waiting.get_mut(&learner) {
+                Some(queue) => {
+                    queue.push(write);
+                    false
+                }
+                None => {
+                    waiting.insert(learner, vec![write]);
+                    true
+                }
+            }
+        };
+        if lead {
+            // A task of its own, so that a caller who goes away (a closed connection drops its
+            // future) does not leave the writes queued behind it without a runner.
+            let db = self.clone();
+            tokio::spawn(async move { db.run_learner_writes(learner).await });
+        }
+        let out = answered.await.map_err(|_| Error::Closed)??;
+        out.downcast::<T>().map(|b| *b).map_err(|_| Error::Corrupt("a write answered with another type".into()))
+    }
+
+    /// Runs `learner`'s waiting writes, a batch at a time, until none is left: one job on one
+    /// worker thread, which takes each next batch itself (no hop back to an async task between
+    /// two batches of a busy learner).
+    async fn run_learner_writes(&self, learner: Uuid) {
+        let db = self.clone();
+        let job: Job = Box::new(move |worker| {
+            loop {
+                let batch = {
+                    let mut waiting = db.inner.learner_writes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let Some(queue) = waiting.get_mut(&learner) else { return };
+                    if queue.is_empty() {
+                        waiting.remove(&learner);
+                        return;
+                    }
+                    let n = queue.len().min(BATCH_MAX);
+                    queue.drain(..n).collect::<Vec<_>>()
+                };
+                run_batch(worker, batch);
+            }
+        });
+        if self.inner.writer.send_async(job).await.is_err() {
+            // The workers are gone: the waiting writes are dropped, and their callers told so.
+            self.inner.learner_writes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&learner);
+        }
     }
 
     /// Runs `f` as a counting write (see [`Mode::Counting`]): only for closures made of atomic
@@ -407,6 +532,57 @@ where
     });
     queue.send_async(job).await.map_err(|_| Error::Closed)?;
     rx.await.map_err(|_| Error::Closed)?
+}
+
+/// Runs a batch of one learner's writes on `worker`: together in one transaction, or, when one
+/// of them fails, each in its own (see [`Db::write_for`]).
+fn run_batch(worker: &mut dyn Worker, batch: Vec<LearnerWrite>) {
+    if batch.len() > 1 {
+        let mut outs: Vec<Output> = Vec::with_capacity(batch.len());
+        // Whether a write of the last attempt failed (then nothing was committed).
+        let mut failed_inside = false;
+        let together = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            worker.transaction(Mode::Write, &mut |tx| {
+                outs.clear();
+                failed_inside = true;
+                for w in &batch {
+                    outs.push((w.f)(tx)?);
+                }
+                failed_inside = false;
+                Ok(())
+            })
+        }));
+        match together {
+            Ok(Ok(())) => {
+                for (w, out) in batch.into_iter().zip(outs) {
+                    let _ = w.answer.send(Ok(out));
+                }
+                return;
+            }
+            // Failed at BEGIN or COMMIT: not run again, since a COMMIT without an answer may
+            // have stored it; every write gets the error.
+            Ok(Err(e)) if !failed_inside => {
+                for w in batch {
+                    let _ = w.answer.send(Err(e.duplicate()));
+                }
+                return;
+            }
+            // A write failed or panicked: the transaction rolled back; each on its own below.
+            Ok(Err(_)) | Err(_) => {}
+        }
+    }
+    for w in batch {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut out = None;
+            worker.transaction(Mode::Write, &mut |tx| {
+                out = Some((w.f)(tx)?);
+                Ok(())
+            })?;
+            out.ok_or(Error::Closed)
+        }))
+        .unwrap_or_else(|_| Err(Error::Corrupt("a database job panicked".into())));
+        let _ = w.answer.send(result);
+    }
 }
 
 fn spawn_worker(name: &str, mut worker: Box<dyn Worker>, jobs: flume::Receiver<Job>) -> Result<()> {

@@ -58,20 +58,39 @@ impl Target {
     }
 
     pub(super) fn connect(&self) -> Result<Client> {
-        self.config.connect(self.tls.clone()).map_err(pg_error)
+        let mut client = self.config.connect(self.tls.clone()).map_err(pg_error)?;
+        // PostgreSQL watches what a SERIALIZABLE transaction reads with predicate locks, and a
+        // sequential scan locks the whole table (its manual, "Serializable Isolation Level",
+        // advises encouraging index scans): on tables still small enough for the planner to
+        // prefer one (a new installation's `learners`), every write would then conflict with
+        // every other and most would be aborted and run again. Every query of certfolio has an
+        // index to use. Engines without this setting (CockroachDB has no predicate locks) refuse
+        // it, which changes nothing there.
+        if let Err(e) = client.batch_execute("SET enable_seqscan = off") {
+            tracing::debug!(cause = %e, "the database does not take enable_seqscan; left as it is");
+        }
+        Ok(client)
     }
 }
 
 pub(super) struct PgWorker {
     target: Target,
     client: Option<Client>,
-    /// Prepared statements of `client` (cleared with it).
+    /// Prepared statements of `client` (cleared with it, and every [`REPLAN_EVERY`]).
     statements: RefCell<HashMap<String, Statement>>,
+    /// When `statements` was last emptied.
+    planned_at: std::time::Instant,
 }
+
+/// How long a connection keeps its prepared statements. PostgreSQL plans a prepared statement
+/// again only when a table's statistics are refreshed (autovacuum, a minute apart at best): a
+/// plan made while a new installation's tables were nearly empty could otherwise outlive the
+/// growth that makes it slow. Preparing again costs one round trip per statement.
+const REPLAN_EVERY: Duration = Duration::from_secs(30);
 
 impl PgWorker {
     pub(super) fn new(target: Target, client: Option<Client>) -> PgWorker {
-        PgWorker { target, client, statements: RefCell::default() }
+        PgWorker { target, client, statements: RefCell::default(), planned_at: std::time::Instant::now() }
     }
 
     fn ensure_connected(&mut self) -> Result<()> {
@@ -119,6 +138,10 @@ impl Worker for PgWorker {
         loop {
             attempt += 1;
             self.ensure_connected()?;
+            if self.planned_at.elapsed() >= REPLAN_EVERY {
+                self.statements.borrow_mut().clear();
+                self.planned_at = std::time::Instant::now();
+            }
             let client = self.client.as_mut().ok_or(Error::Closed)?;
             let outcome = run_once(client, &self.statements, mode, f);
             let outcome = match outcome {
@@ -163,35 +186,101 @@ fn run_once(
     mode: Mode,
     f: &mut dyn FnMut(&Tx<'_>) -> Result<()>,
 ) -> Result<(), Failed> {
+    if mode == Mode::ReadOne {
+        // No transaction: the one statement runs on its own, atomically, in one snapshot.
+        let engine = PgTx { conn: RefCell::new(Conn::Single(client, false)), statements };
+        return f(&Tx::new(&engine)).map_err(Failed::Before);
+    }
     let builder = client.build_transaction();
     let builder = match mode {
+        Mode::ReadOne => unreachable!("answered above"),
         Mode::Read => builder.isolation_level(IsolationLevel::RepeatableRead).read_only(true),
         Mode::Write => builder.isolation_level(IsolationLevel::Serializable),
         Mode::Counting => builder.isolation_level(IsolationLevel::ReadCommitted),
     };
     let tx = builder.start().map_err(|e| Failed::Before(pg_error(e)))?;
-    let engine = PgTx { tx: RefCell::new(tx), statements };
+    let engine = PgTx { conn: RefCell::new(Conn::Tx(tx)), statements };
     f(&Tx::new(&engine)).map_err(Failed::Before)?;
-    engine.tx.into_inner().commit().map_err(|e| {
+    let Conn::Tx(tx) = engine.conn.into_inner() else { unreachable!("a transaction was started above") };
+    tx.commit().map_err(|e| {
         let e = pg_error(e);
         // A serialization failure reported at COMMIT stored nothing: it is retried like any.
         if kind_of(&e) == Some(FailureKind::Serialization) { Failed::Before(e) } else { Failed::AtCommit(e) }
     })
 }
 
+/// What a closure's statements run on: a transaction, or the bare connection for one
+/// statement (whether it has been made).
+enum Conn<'a> {
+    Tx(postgres::Transaction<'a>),
+    Single(&'a mut Client, bool),
+}
+
+impl Conn<'_> {
+    fn client(&mut self) -> Result<&mut dyn ClientLike> {
+        match self {
+            Conn::Tx(tx) => Ok(tx),
+            Conn::Single(_, true) => {
+                Err(Error::Corrupt("a one-statement read made a second statement (use Db::read for a snapshot)".into()))
+            }
+            Conn::Single(client, used) => {
+                *used = true;
+                Ok(*client)
+            }
+        }
+    }
+}
+
+/// The calls a statement needs, on a transaction or a connection alike.
+trait ClientLike {
+    fn prepare(&mut self, sql: &str) -> Result<Statement, postgres::Error>;
+    fn execute(&mut self, stmt: &Statement, params: &[&(dyn ToSql + Sync)]) -> Result<u64, postgres::Error>;
+    fn query(
+        &mut self,
+        stmt: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>, postgres::Error>;
+    fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error>;
+}
+
+macro_rules! client_like {
+    ($t:ty) => {
+        impl ClientLike for $t {
+            fn prepare(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+                <$t>::prepare(self, sql)
+            }
+            fn execute(&mut self, stmt: &Statement, params: &[&(dyn ToSql + Sync)]) -> Result<u64, postgres::Error> {
+                <$t>::execute(self, stmt, params)
+            }
+            fn query(
+                &mut self,
+                stmt: &Statement,
+                params: &[&(dyn ToSql + Sync)],
+            ) -> Result<Vec<postgres::Row>, postgres::Error> {
+                <$t>::query(self, stmt, params)
+            }
+            fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
+                <$t>::batch_execute(self, sql)
+            }
+        }
+    };
+}
+client_like!(Client);
+client_like!(postgres::Transaction<'_>);
+
 struct PgTx<'a> {
-    tx: RefCell<postgres::Transaction<'a>>,
+    conn: RefCell<Conn<'a>>,
     /// The connection's prepared statements, by text: a query is parsed and planned once per
     /// connection, then each use is one round trip.
     statements: &'a RefCell<HashMap<String, Statement>>,
 }
 
 impl PgTx<'_> {
-    fn statement(&self, sql: &str) -> Result<Statement> {
+    fn statement(&self, conn: &mut dyn ClientLike, sql: &str) -> Result<Statement> {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self.tx.borrow_mut().prepare(sql).map_err(pg_error)?;
+        let s = conn.prepare(sql).map_err(pg_error)?;
         self.statements.borrow_mut().insert(sql.to_owned(), s.clone());
         Ok(s)
     }
@@ -203,18 +292,22 @@ fn bind(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
 
 impl Engine for PgTx<'_> {
     fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
-        let stmt = self.statement(sql)?;
-        self.tx.borrow_mut().execute(&stmt, &bind(params)).map_err(pg_error)
+        let mut conn = self.conn.borrow_mut();
+        let conn = conn.client()?;
+        let stmt = self.statement(conn, sql)?;
+        conn.execute(&stmt, &bind(params)).map_err(pg_error)
     }
 
     fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        let stmt = self.statement(sql)?;
-        let rows = self.tx.borrow_mut().query(&stmt, &bind(params)).map_err(pg_error)?;
+        let mut conn = self.conn.borrow_mut();
+        let conn = conn.client()?;
+        let stmt = self.statement(conn, sql)?;
+        let rows = conn.query(&stmt, &bind(params)).map_err(pg_error)?;
         rows.iter().map(row_values).collect()
     }
 
     fn batch(&self, sql: &str) -> Result<()> {
-        self.tx.borrow_mut().batch_execute(sql).map_err(pg_error)
+        self.conn.borrow_mut().client()?.batch_execute(sql).map_err(pg_error)
     }
 
     fn dialect(&self) -> Dialect {

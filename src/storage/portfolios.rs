@@ -84,7 +84,7 @@ impl Db {
 
     /// Keeps a new portfolio (validated by the caller); a name already used is a conflict.
     pub async fn create_portfolio(&self, learner: Uuid, settings: SavedPortfolio, now: i64) -> Result<StoredPortfolio> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             let count: i64 = tx.query_value("SELECT count(*) FROM portfolios WHERE learner_id = $1", vals![learner])?;
             if usize::try_from(count).unwrap_or(usize::MAX) >= MAX_SAVED {
                 return Err(Error::QuotaExceeded(crate::domain::Problem::PortfolioQuota { max: MAX_SAVED }));
@@ -113,7 +113,7 @@ impl Db {
         settings: SavedPortfolio,
         now: i64,
     ) -> Result<StoredPortfolio> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             let json = serde_json::to_string(&settings).map_err(|e| Error::Corrupt(e.to_string()))?;
             let n = match tx.execute(
                 "UPDATE portfolios SET name = $3, settings = $4, updated_at = $5 WHERE id = $1 AND learner_id = $2",
@@ -132,7 +132,7 @@ impl Db {
     }
 
     pub async fn delete_portfolio(&self, learner: Uuid, id: Uuid) -> Result<()> {
-        self.write(move |tx| {
+        self.write_for(learner, move |tx| {
             let n = tx.execute("DELETE FROM portfolios WHERE id = $1 AND learner_id = $2", vals![id, learner])?;
             if n == 0 {
                 return Err(Error::NotFound);

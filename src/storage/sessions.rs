@@ -32,8 +32,25 @@ impl Db {
         .await
     }
 
+    /// The session a token names. Read from the database each time, so a sign-out or a
+    /// password change on any instance ends it at once; on PostgreSQL, concurrent requests
+    /// with one token share a query that started after they asked (`coalesce.rs`).
     pub async fn session(&self, token_hash: [u8; 32]) -> Result<Option<SessionRow>> {
-        self.read(move |tx| {
+        if self.dialect() == super::Dialect::Sqlite {
+            return self.session_now(token_hash).await;
+        }
+        let db = self.clone();
+        self.inner
+            .session_lookups
+            .get(token_hash, move |hash| {
+                let db = db.clone();
+                async move { db.session_now(hash).await }
+            })
+            .await
+    }
+
+    async fn session_now(&self, token_hash: [u8; 32]) -> Result<Option<SessionRow>> {
+        self.read_one(move |tx| {
             tx.query_opt(
                 "SELECT learner_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
                 vals![token_hash],

@@ -265,9 +265,26 @@ impl Db {
     }
 
     /// The link a token opens, live or not (the caller decides; all dead links look alike),
-    /// with its owner's record revision (for page caching).
+    /// with its owner's record revision (for page caching). Read from the database each time,
+    /// so a revocation made on any instance is seen at once; on PostgreSQL, where that is a
+    /// round trip, concurrent opens of one link share a query that started after they asked
+    /// (`coalesce.rs`), which gives each the same guarantee.
     pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
-        self.read(move |tx| {
+        if self.dialect() == super::Dialect::Sqlite {
+            return self.share_by_token_now(token_hash).await;
+        }
+        let db = self.clone();
+        self.inner
+            .share_lookups
+            .get(token_hash, move |hash| {
+                let db = db.clone();
+                async move { db.share_by_token_now(hash).await }
+            })
+            .await
+    }
+
+    async fn share_by_token_now(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
+        self.read_one(move |tx| {
             tx.query_opt(
                 &format!(
                     "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
@@ -380,7 +397,7 @@ impl Db {
 
     /// The learner's record revision (bumped by every change to what a portfolio shows).
     pub async fn revision(&self, learner: Uuid) -> Result<i64> {
-        self.read(move |tx| tx.query_value("SELECT revision FROM learners WHERE id = $1", vals![learner])).await
+        self.read_one(move |tx| tx.query_value("SELECT revision FROM learners WHERE id = $1", vals![learner])).await
     }
 
     pub async fn pdf_by_sha256(&self, sha256: String) -> Result<Option<GeneratedPdf>> {

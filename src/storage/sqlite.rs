@@ -60,14 +60,14 @@ impl Worker for SqliteWorker {
     fn transaction(&mut self, mode: Mode, f: &mut dyn FnMut(&Tx<'_>) -> Result<()>) -> Result<()> {
         // SQLite serialises writers itself (the immediate lock): nothing to retry.
         let behavior = match mode {
-            Mode::Read => TransactionBehavior::Deferred,
+            Mode::Read | Mode::ReadOne => TransactionBehavior::Deferred,
             Mode::Write | Mode::Counting => TransactionBehavior::Immediate,
         };
         let tx = self.conn.transaction_with_behavior(behavior)?;
         let engine = SqliteTx { conn: &tx, rewrites: &self.rewrites };
         f(&Tx::new(&engine))?;
         match mode {
-            Mode::Read => tx.finish()?,
+            Mode::Read | Mode::ReadOne => tx.finish()?,
             Mode::Write | Mode::Counting => tx.commit()?,
         }
         Ok(())

@@ -208,3 +208,68 @@ async fn a_refusal_names_the_field_the_problem_and_says_it_in_english() {
     let r = app.call(Method::GET, "/api/v1/courses/not-an-id", Auth::Bearer(&token), None).await;
     assert_eq!(r.json()["error"]["problem"], "not_found");
 }
+
+/// What a create answers is what reading the course then gives: the stored spelling of an
+/// existing institution, the link check it queued, the timestamps (the answer is assembled
+/// from a read after the commit and the checks the write queued; this holds them together).
+#[tokio::test]
+async fn a_created_course_is_answered_as_reading_it_then_gives() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    assert_eq!(app.post("/api/v1/courses", &token, &course()).await.status, StatusCode::CREATED);
+    let mut second = course();
+    second["title"] = json!("Machine Learning");
+    second["institution"] = json!("centrale  LILLE"); // the first spelling is the stored one
+    second["attestation"]["url"] = json!("https://www.coursera.org/account/accomplishments/verify/ABC123");
+    let r = app.post("/api/v1/courses", &token, &second).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let created = r.json();
+    assert_eq!(created["institution"], "Centrale Lille");
+    assert!(created["checks"].to_string().contains("coursera"), "a link check is queued: {created}");
+    let read = app.get(&format!("/api/v1/courses/{}", created["id"].as_str().unwrap()), &token).await.json();
+    assert_eq!(created, read);
+}
+
+/// Many writes of one learner at once (on PostgreSQL, committed together in batches by
+/// `Db::write_for`): each gets its own answer — the one duplicate its conflict, every other
+/// its course — and every acknowledged course is stored once, in a position of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writes_of_one_learner_each_get_their_own_answer() {
+    let app = TestApp::new();
+    let token = app.learner("a@example.org").await;
+    assert_eq!(
+        app.post("/api/v1/courses", &token, &json!({"title": "Already there"})).await.status,
+        StatusCode::CREATED
+    );
+    let mut requests = Vec::new();
+    for i in 0..40 {
+        let title = if i == 17 { "ALREADY  there".to_owned() } else { format!("Course {i}") };
+        requests.push(
+            TestApp::builder(Method::POST, "/api/v1/courses", crate::helpers::Auth::Bearer(&token))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(json!({"title": title}).to_string()))
+                .unwrap(),
+        );
+    }
+    let answers = app.send_all(requests).await;
+    for (i, r) in answers.iter().enumerate() {
+        let want = if i == 17 { StatusCode::CONFLICT } else { StatusCode::CREATED };
+        assert_eq!(r.status, want, "request {i}: {}", r.text());
+        if i != 17 {
+            assert_eq!(r.json()["title"], format!("Course {i}"), "request {i} got its own course");
+        }
+    }
+    let list = app.get("/api/v1/courses", &token).await.json();
+    assert_eq!(list["count"], 40, "39 new courses and the first one");
+    let positions: std::collections::BTreeSet<i64> = app
+        .state
+        .db
+        .read(|tx| {
+            tx.query("SELECT seq FROM courses", &[])?.iter().map(|r| r.get::<i64>(0)).collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(positions.len(), 40, "every course has a position of its own");
+}
