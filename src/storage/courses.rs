@@ -381,9 +381,9 @@ impl Db {
 
     /// Adds a course (validated by the caller); [`Error::Conflict`] if one with the same
     /// identity exists.
-    /// Adds a course; the course as stored. It is read back after the commit (see
-    /// [`Db::course_written`]) in one statement; its checks are those the write queued, as
-    /// the commit left them (a new course has no others).
+    /// Adds a course; the course as stored. It is read back after the commit, in one statement
+    /// (see `update_course`); its checks are those the write queued, as the commit left them
+    /// (a new course has no others).
     pub async fn create_course(&self, learner: Uuid, record: CourseRecord, now: i64) -> Result<StoredCourse> {
         let id = Uuid::new_v4();
         let checks = self
@@ -397,19 +397,15 @@ impl Db {
         Ok(course)
     }
 
-    /// Replaces a course's fields, keeping its id, position and evidence.
+    /// Replaces a course's fields, keeping its id, position and evidence; the course as stored.
+    ///
+    /// It is read back in a snapshot of its own rather than in the write: on PostgreSQL, every
+    /// row a SERIALIZABLE transaction reads is watched until it ends, and the read-back's index
+    /// pages are shared with other learners' courses, so reading there made concurrent writers
+    /// of different learners abort each other. What this shows is the committed course, or a
+    /// later version if the learner changed it again meanwhile (gone: not found, as it then is).
     pub async fn update_course(&self, learner: Uuid, id: Uuid, record: CourseRecord, now: i64) -> Result<StoredCourse> {
         self.write_for(learner, move |tx| write_course(tx, learner, id, true, &record, now)).await?;
-        self.course_written(learner, id).await
-    }
-
-    /// A course just written, read back in a snapshot of its own rather than in the write: on
-    /// PostgreSQL, every row a SERIALIZABLE transaction reads is watched until it ends, and
-    /// the read-back's index pages are shared with other learners' new courses, so reading
-    /// there made concurrent writers of different learners abort each other. What this shows
-    /// is the committed course, or a later version if the learner changed it again meanwhile
-    /// (gone: not found, as it then is).
-    async fn course_written(&self, learner: Uuid, id: Uuid) -> Result<StoredCourse> {
         self.course(learner, id).await
     }
 

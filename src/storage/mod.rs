@@ -517,21 +517,25 @@ where
 {
     let (tx, rx) = oneshot::channel();
     let job: Job = Box::new(move |worker| {
-        // A panic in one job must not kill the worker (and with it every later request);
-        // the transaction guard rolls back while unwinding.
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut out = None;
-            worker.transaction(mode, &mut |t| {
-                out = Some(f(t)?);
-                Ok(())
-            })?;
-            out.ok_or(Error::Closed)
-        }))
-        .unwrap_or_else(|_| Err(Error::Corrupt("a database job panicked".into())));
-        let _ = tx.send(result);
+        let _ = tx.send(run_on(worker, mode, &f));
     });
     queue.send_async(job).await.map_err(|_| Error::Closed)?;
     rx.await.map_err(|_| Error::Closed)?
+}
+
+/// Runs `f` in one transaction of `mode` on `worker`, and its output. A panic in one closure
+/// must not kill the worker (and with it every later request): it is an error, and the
+/// transaction guard rolls back while unwinding.
+fn run_on<T>(worker: &mut dyn Worker, mode: Mode, f: &dyn Fn(&Tx<'_>) -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut out = None;
+        worker.transaction(mode, &mut |t| {
+            out = Some(f(t)?);
+            Ok(())
+        })?;
+        out.ok_or(Error::Closed)
+    }))
+    .unwrap_or_else(|_| Err(Error::Corrupt("a database job panicked".into())))
 }
 
 /// Runs a batch of one learner's writes on `worker`: together in one transaction, or, when one
@@ -572,16 +576,7 @@ fn run_batch(worker: &mut dyn Worker, batch: Vec<LearnerWrite>) {
         }
     }
     for w in batch {
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut out = None;
-            worker.transaction(Mode::Write, &mut |tx| {
-                out = Some((w.f)(tx)?);
-                Ok(())
-            })?;
-            out.ok_or(Error::Closed)
-        }))
-        .unwrap_or_else(|_| Err(Error::Corrupt("a database job panicked".into())));
-        let _ = w.answer.send(result);
+        let _ = w.answer.send(run_on(worker, Mode::Write, &w.f));
     }
 }
 

@@ -186,19 +186,22 @@ fn run_once(
     mode: Mode,
     f: &mut dyn FnMut(&Tx<'_>) -> Result<()>,
 ) -> Result<(), Failed> {
-    if mode == Mode::ReadOne {
-        // No transaction: the one statement runs on its own, atomically, in one snapshot.
-        let engine = PgTx { conn: RefCell::new(Conn::Single(client, false)), statements };
-        return f(&Tx::new(&engine)).map_err(Failed::Before);
-    }
-    let builder = client.build_transaction();
-    let builder = match mode {
-        Mode::ReadOne => unreachable!("answered above"),
-        Mode::Read => builder.isolation_level(IsolationLevel::RepeatableRead).read_only(true),
-        Mode::Write => builder.isolation_level(IsolationLevel::Serializable),
-        Mode::Counting => builder.isolation_level(IsolationLevel::ReadCommitted),
+    let (isolation, read_only) = match mode {
+        Mode::ReadOne => {
+            // No transaction: the one statement runs on its own, atomically, in one snapshot.
+            let engine = PgTx { conn: RefCell::new(Conn::Single(client, false)), statements };
+            return f(&Tx::new(&engine)).map_err(Failed::Before);
+        }
+        Mode::Read => (IsolationLevel::RepeatableRead, true),
+        Mode::Write => (IsolationLevel::Serializable, false),
+        Mode::Counting => (IsolationLevel::ReadCommitted, false),
     };
-    let tx = builder.start().map_err(|e| Failed::Before(pg_error(e)))?;
+    let tx = client
+        .build_transaction()
+        .isolation_level(isolation)
+        .read_only(read_only)
+        .start()
+        .map_err(|e| Failed::Before(pg_error(e)))?;
     let engine = PgTx { conn: RefCell::new(Conn::Tx(tx)), statements };
     f(&Tx::new(&engine)).map_err(Failed::Before)?;
     let Conn::Tx(tx) = engine.conn.into_inner() else { unreachable!("a transaction was started above") };
