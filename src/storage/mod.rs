@@ -39,6 +39,7 @@ pub mod limits;
 mod migrations;
 pub mod pending;
 mod pg;
+mod pool;
 pub mod portfolios;
 pub mod sessions;
 pub mod shares;
@@ -257,8 +258,8 @@ pub struct Db {
 }
 
 struct Inner {
-    writer: flume::Sender<Job>,
-    readers: flume::Sender<Job>,
+    writer: pool::Queue,
+    readers: pool::Queue,
     dialect: Dialect,
     /// The database, for messages (password hidden).
     location: String,
@@ -298,9 +299,9 @@ impl Db {
     /// waits while another instance does) and starts the worker threads.
     pub fn open(settings: &Settings) -> Result<Db> {
         let files = files::FileStore::open(&settings.files)?;
-        let (writer_tx, writer_rx) = flume::bounded::<Job>(QUEUE_DEPTH);
+        let (writer_tx, writer_rx) = pool::queue(QUEUE_DEPTH);
         let (readers_tx, readers_rx) = match settings.database {
-            DatabaseUrl::Sqlite(_) => flume::bounded::<Job>(QUEUE_DEPTH),
+            DatabaseUrl::Sqlite(_) => pool::queue(QUEUE_DEPTH),
             // One pool: every connection reads and writes.
             DatabaseUrl::Postgres(_) => (writer_tx.clone(), writer_rx.clone()),
         };
@@ -342,7 +343,7 @@ impl Db {
                         match migrated {
                             Ok(mut worker) => {
                                 let _ = ready_tx.send(Ok(()));
-                                work(&mut worker, &jobs);
+                                jobs.work(&mut worker);
                             }
                             Err(e) => {
                                 let _ = ready_tx.send(Err(e));
@@ -487,7 +488,7 @@ impl Db {
                 run_batch(worker, batch);
             }
         });
-        if self.inner.writer.send_async(job).await.is_err() {
+        if self.inner.writer.send(job).await.is_err() {
             // The workers are gone: the waiting writes are dropped, and their callers told so.
             self.inner.learner_writes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&learner);
         }
@@ -510,7 +511,7 @@ impl Db {
     }
 }
 
-async fn run<T, F>(queue: &flume::Sender<Job>, mode: Mode, f: F) -> Result<T>
+async fn run<T, F>(queue: &pool::Queue, mode: Mode, f: F) -> Result<T>
 where
     T: Send + 'static,
     F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
@@ -519,7 +520,7 @@ where
     let job: Job = Box::new(move |worker| {
         let _ = tx.send(run_on(worker, mode, &f));
     });
-    queue.send_async(job).await.map_err(|_| Error::Closed)?;
+    queue.send(job).await.map_err(|_| Error::Closed)?;
     rx.await.map_err(|_| Error::Closed)?
 }
 
@@ -580,20 +581,12 @@ fn run_batch(worker: &mut dyn Worker, batch: Vec<LearnerWrite>) {
     }
 }
 
-fn spawn_worker(name: &str, mut worker: Box<dyn Worker>, jobs: flume::Receiver<Job>) -> Result<()> {
+fn spawn_worker(name: &str, mut worker: Box<dyn Worker>, jobs: pool::Jobs) -> Result<()> {
     std::thread::Builder::new()
         .name(name.to_owned())
-        .spawn(move || work(worker.as_mut(), &jobs))
+        .spawn(move || jobs.work(worker.as_mut()))
         .map(|_| ())
         .map_err(|source| Error::Io { path: PathBuf::from(name), source })
-}
-
-/// A worker thread's life: jobs until every handle is gone.
-fn work(worker: &mut dyn Worker, jobs: &flume::Receiver<Job>) {
-    while let Ok(job) = jobs.recv() {
-        job(worker);
-    }
-    worker.stop();
 }
 
 /// Bumps the learner's record revision, in the transaction that changes what a portfolio shows

@@ -37,20 +37,25 @@ impl Db {
     /// with one token share a query that started after they asked (`coalesce.rs`).
     pub async fn session(&self, token_hash: [u8; 32]) -> Result<Option<SessionRow>> {
         if self.dialect() == super::Dialect::Sqlite {
-            return self.session_now(token_hash).await;
+            return self.session_now(token_hash, None).await;
         }
         let db = self.clone();
         self.inner
             .session_lookups
-            .get(token_hash, move |hash| {
+            .get(token_hash, move |hash, claim| {
                 let db = db.clone();
-                async move { db.session_now(hash).await }
+                async move { db.session_now(hash, Some(claim)).await }
             })
             .await
     }
 
-    async fn session_now(&self, token_hash: [u8; 32]) -> Result<Option<SessionRow>> {
+    async fn session_now(
+        &self,
+        token_hash: [u8; 32],
+        claim: Option<super::coalesce::Claim<[u8; 32], Option<SessionRow>>>,
+    ) -> Result<Option<SessionRow>> {
         self.read_one(move |tx| {
+            claim.iter().for_each(super::coalesce::Claim::now);
             tx.query_opt(
                 "SELECT learner_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
                 vals![token_hash],

@@ -53,6 +53,8 @@ impl Share {
     }
 }
 
+type ShareClaim = super::coalesce::Claim<[u8; 32], Option<(Share, i64)>>;
+
 const SHARE_COLUMNS: &str = "id, learner_id, framing, field, theme, lang, include_uncertified, label, expires_at, \
                              revoked_at, created_at, view_count, first_viewed_at, last_viewed_at, include_expired, \
                              portfolio_id, follows, snapshot, \
@@ -271,20 +273,25 @@ impl Db {
     /// (`coalesce.rs`), which gives each the same guarantee.
     pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
         if self.dialect() == super::Dialect::Sqlite {
-            return self.share_by_token_now(token_hash).await;
+            return self.share_by_token_now(token_hash, None).await;
         }
         let db = self.clone();
         self.inner
             .share_lookups
-            .get(token_hash, move |hash| {
+            .get(token_hash, move |hash, claim| {
                 let db = db.clone();
-                async move { db.share_by_token_now(hash).await }
+                async move { db.share_by_token_now(hash, Some(claim)).await }
             })
             .await
     }
 
-    async fn share_by_token_now(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
+    async fn share_by_token_now(
+        &self,
+        token_hash: [u8; 32],
+        claim: Option<ShareClaim>,
+    ) -> Result<Option<(Share, i64)>> {
         self.read_one(move |tx| {
+            claim.iter().for_each(super::coalesce::Claim::now);
             tx.query_opt(
                 &format!(
                     "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)

@@ -26,6 +26,7 @@ pub mod saved_pages;
 pub mod settings_pages;
 pub mod share_page;
 pub mod share_tools;
+mod squeeze;
 pub mod verify;
 
 /// What every page template knows about itself.

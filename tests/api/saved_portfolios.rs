@@ -290,3 +290,26 @@ async fn a_link_can_get_a_new_expiry_and_a_lost_one_is_replaced_in_one_step() {
     let r = app.call(Method::POST, &format!("/api/v1/shares/{new_id}/replace"), Auth::Bearer(&other), None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_recruiter_page_is_sent_without_indentation_and_keeps_the_statement_s_lines() {
+    let app = TestApp::new();
+    let token = app.learner("lines@example.org").await;
+    assert_eq!(app.post("/api/v1/import", &token, &fixture_json("doc24.json")).await.status, StatusCode::CREATED);
+    // Shown under `white-space: pre-line`: its line breaks (the empty line too) are the
+    // learner's and must reach the page; the spaces that open its third line render as none.
+    let statement = "Première ligne.\n\nDeuxième paragraphe,\n   suite du deuxième.";
+    let body = json!({"name": "Lignes", "framing": "appetite", "lang": "fr", "statement": statement});
+    let r = app.post("/api/v1/portfolios", &token, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let link = app.post("/api/v1/shares", &token, &json!({"portfolio": r.json()["id"]})).await;
+    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text());
+    let page_path = format!("/s/{}", link.json()["token"].as_str().unwrap());
+    let html = app.call(Method::GET, &page_path, Auth::None, None).await.text();
+    assert!(html.contains("Première ligne.\n\nDeuxième paragraphe,\nsuite du deuxième."), "{html}");
+    // No line of the page starts with indentation (the page has no `pre` or `textarea`).
+    let indented = html.lines().filter(|l| l.starts_with([' ', '\t'])).count();
+    assert_eq!(indented, 0, "{html}");
+    // Words keep their gaps.
+    assert!(page_text(&html).contains("Première ligne. Deuxième paragraphe, suite du deuxième."));
+}
