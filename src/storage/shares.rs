@@ -268,30 +268,24 @@ impl Db {
 
     /// The link a token opens, live or not (the caller decides; all dead links look alike),
     /// with its owner's record revision (for page caching). Read from the database each time,
-    /// so a revocation made on any instance is seen at once; on PostgreSQL, where that is a
-    /// round trip, concurrent opens of one link share a query that started after they asked
-    /// (`coalesce.rs`), which gives each the same guarantee.
+    /// so a revocation made on any instance is seen at once; concurrent opens of one link
+    /// share a query that started after they asked (`coalesce.rs`), which gives each the same
+    /// guarantee. On SQLite too: there the lookup is no round trip, but its hand-off to a
+    /// storage thread and back was most of what a cached page cost beyond a static file.
     pub async fn share_by_token(&self, token_hash: [u8; 32]) -> Result<Option<(Share, i64)>> {
-        if self.dialect() == super::Dialect::Sqlite {
-            return self.share_by_token_now(token_hash, None).await;
-        }
         let db = self.clone();
         self.inner
             .share_lookups
             .get(token_hash, move |hash, claim| {
                 let db = db.clone();
-                async move { db.share_by_token_now(hash, Some(claim)).await }
+                async move { db.share_by_token_now(hash, claim).await }
             })
             .await
     }
 
-    async fn share_by_token_now(
-        &self,
-        token_hash: [u8; 32],
-        claim: Option<ShareClaim>,
-    ) -> Result<Option<(Share, i64)>> {
+    async fn share_by_token_now(&self, token_hash: [u8; 32], claim: ShareClaim) -> Result<Option<(Share, i64)>> {
         self.read_one(move |tx| {
-            claim.iter().for_each(super::coalesce::Claim::now);
+            claim.now();
             tx.query_opt(
                 &format!(
                     "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
