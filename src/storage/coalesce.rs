@@ -194,36 +194,41 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn callers_who_ask_while_the_query_waits_for_its_turn_are_answered_by_it() {
+    /// Five callers of one key, `gap` apart, each with a query that waits `queued` for its
+    /// turn; their answers, and how many times the query ran.
+    async fn five_callers(queued: Duration, gap: Duration, fail: bool) -> (Vec<Result<u64>>, u64, bool) {
         let runs = Arc::new(AtomicU64::new(0));
         let c: Arc<Coalescer<u8, u64>> = Arc::default();
         let mut tasks = Vec::new();
         for _ in 0..5 {
             let (c, runs) = (Arc::clone(&c), Arc::clone(&runs));
-            tasks.push(tokio::spawn(async move { c.get(1, counting(&runs, Duration::from_millis(40), false)).await }));
-            tokio::time::sleep(Duration::from_millis(2)).await;
+            tasks.push(tokio::spawn(async move { c.get(1, counting(&runs, queued, fail)).await }));
+            tokio::time::sleep(gap).await;
         }
+        let mut answers = Vec::new();
         for t in tasks {
-            assert_eq!(t.await.unwrap().unwrap(), 1, "every caller is answered by the first run");
+            answers.push(t.await.unwrap());
         }
-        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        let left = !c.waiting.lock().unwrap().is_empty();
+        (answers, runs.load(Ordering::SeqCst), left)
+    }
+
+    #[tokio::test]
+    async fn callers_who_ask_while_the_query_waits_for_its_turn_are_answered_by_it() {
+        let (answers, runs, _) = five_callers(Duration::from_millis(40), Duration::from_millis(2), false).await;
+        for a in answers {
+            assert_eq!(a.unwrap(), 1, "every caller is answered by the first run");
+        }
+        assert_eq!(runs, 1);
     }
 
     #[tokio::test]
     async fn a_query_failing_before_its_statement_answers_its_callers_with_the_error_once() {
-        let runs = Arc::new(AtomicU64::new(0));
-        let c: Arc<Coalescer<u8, u64>> = Arc::default();
-        let mut tasks = Vec::new();
-        for _ in 0..5 {
-            let (c, runs) = (Arc::clone(&c), Arc::clone(&runs));
-            tasks.push(tokio::spawn(async move { c.get(1, counting(&runs, Duration::from_millis(20), true)).await }));
-            tokio::time::sleep(Duration::from_millis(1)).await;
+        let (answers, runs, left) = five_callers(Duration::from_millis(20), Duration::from_millis(1), true).await;
+        for a in answers {
+            assert!(a.is_err());
         }
-        for t in tasks {
-            assert!(t.await.unwrap().is_err());
-        }
-        assert_eq!(runs.load(Ordering::SeqCst), 1, "one failed attempt, not one per caller");
-        assert!(c.waiting.lock().unwrap().is_empty(), "nothing left waiting");
+        assert_eq!(runs, 1, "one failed attempt, not one per caller");
+        assert!(!left, "nothing left waiting");
     }
 }
