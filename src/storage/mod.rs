@@ -122,8 +122,8 @@ pub(crate) fn is_unique_violation(e: &Error) -> bool {
 pub(crate) enum Mode {
     Read,
     /// A read made of one statement, which is its own snapshot: on PostgreSQL it runs without
-    /// `BEGIN` and `COMMIT` (one round trip instead of three: the recruiter page and every
-    /// session lookup are such reads); a second statement is refused. The same as `Read` on
+    /// `BEGIN` and `COMMIT` (one round trip instead of three; the page views' lookups go
+    /// further, see [`Db::lookup`]); a second statement is refused. The same as `Read` on
     /// SQLite.
     ReadOne,
     Write,
@@ -273,6 +273,8 @@ struct Inner {
     share_lookups: coalesce::Coalescer<[u8; 32], Option<(shares::Share, i64)>>,
     /// Concurrent lookups of one session (see `sessions::session`).
     session_lookups: coalesce::Coalescer<[u8; 32], Option<sessions::SessionRow>>,
+    /// PostgreSQL's connection for [`Db::lookup`] (none on SQLite).
+    lookups: Option<pg::Lookups>,
 }
 
 /// Writes of one learner committed together at most (a bound on one transaction's size).
@@ -305,6 +307,7 @@ impl Db {
             // One pool: every connection reads and writes.
             DatabaseUrl::Postgres(_) => (writer_tx.clone(), writer_rx.clone()),
         };
+        let mut lookups = None;
         let path = match &settings.database {
             DatabaseUrl::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -357,6 +360,7 @@ impl Db {
                     let worker = pg::PgWorker::new(target.clone(), None);
                     spawn_worker(&format!("certfolio-db-{i}"), Box::new(worker), writer_rx.clone())?;
                 }
+                lookups = Some(pg::Lookups::new(target));
                 None
             }
         };
@@ -371,6 +375,7 @@ impl Db {
                 learner_writes: std::sync::Mutex::default(),
                 share_lookups: coalesce::Coalescer::default(),
                 session_lookups: coalesce::Coalescer::default(),
+                lookups,
             }),
         })
     }
@@ -410,6 +415,27 @@ impl Db {
         F: Fn(&Tx<'_>) -> Result<T> + Send + 'static,
     {
         run(&self.inner.readers, Mode::ReadOne, f).await
+    }
+
+    /// The row (at most one) that `sql`, one statement, reads now: `before_send` runs right
+    /// before the statement is sent (for [`coalesce::Claim::now`]). The reads every page view
+    /// makes: on PostgreSQL they are sent from the caller's own task on a connection of their
+    /// own (`pg::Lookups`), not handed to a worker thread; on SQLite they run as
+    /// [`Db::read_one`] (there is no connection to share between threads there).
+    pub(crate) async fn lookup<B>(&self, sql: String, params: Vec<Value>, before_send: B) -> Result<Option<Row>>
+    where
+        B: Fn() + Send + Sync + 'static,
+    {
+        match &self.inner.lookups {
+            Some(lookups) => lookups.row(&sql, &params, &before_send).await,
+            None => {
+                self.read_one(move |tx| {
+                    before_send();
+                    tx.query_opt(&sql, &params)
+                })
+                .await
+            }
+        }
     }
 
     /// Runs `f` in a write transaction; commits when `f` returns `Ok`, rolls back otherwise.

@@ -14,6 +14,10 @@
 //! `target_session_attrs=read-write`, so the new connection finds the new primary. A transaction
 //! that had not reached `COMMIT` is then run again; one whose `COMMIT` got no answer is *not*
 //! (it may have been stored): its caller gets an error, so it was never acknowledged.
+//!
+//! The one-statement lookups every page view makes (a share link, a session) are the
+//! exception to the worker threads: [`Lookups`] sends them from the async threads on one more
+//! connection, with the asynchronous client the synchronous one is built on.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -38,12 +42,15 @@ const RECONNECT_FOR: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub(super) struct Target {
     pub config: postgres::Config,
+    /// The same URL for the asynchronous client of [`Lookups`].
+    pub async_config: tokio_postgres::Config,
     pub tls: tokio_postgres_rustls::MakeRustlsConnect,
 }
 
 impl Target {
     pub(super) fn new(url: &str, extra_roots: &[rustls::pki_types::CertificateDer<'static>]) -> Result<Target, String> {
         let config: postgres::Config = url.parse().map_err(|e| format!("not a PostgreSQL URL ({e})"))?;
+        let async_config: tokio_postgres::Config = url.parse().map_err(|e| format!("not a PostgreSQL URL ({e})"))?;
         let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
         for cert in extra_roots {
             roots.add(cert.clone()).map_err(|e| format!("not a usable CA certificate ({e})"))?;
@@ -54,7 +61,7 @@ impl Target {
             .map_err(|e| format!("TLS set-up failed: {e}"))?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        Ok(Target { config, tls: tokio_postgres_rustls::MakeRustlsConnect::new(tls) })
+        Ok(Target { config, async_config, tls: tokio_postgres_rustls::MakeRustlsConnect::new(tls) })
     }
 
     pub(super) fn connect(&self) -> Result<Client> {
@@ -66,12 +73,14 @@ impl Target {
         // every other and most would be aborted and run again. Every query of certfolio has an
         // index to use. Engines without this setting (CockroachDB has no predicate locks) refuse
         // it, which changes nothing there.
-        if let Err(e) = client.batch_execute("SET enable_seqscan = off") {
+        if let Err(e) = client.batch_execute(NO_SEQSCAN) {
             tracing::debug!(cause = %e, "the database does not take enable_seqscan; left as it is");
         }
         Ok(client)
     }
 }
+
+const NO_SEQSCAN: &str = "SET enable_seqscan = off";
 
 pub(super) struct PgWorker {
     target: Target,
@@ -115,6 +124,133 @@ impl PgWorker {
             }
         }
         Ok(())
+    }
+}
+
+/// The one-statement reads that every view of a page makes (a share link, a session), made
+/// from the async threads on one connection of their own instead of on a worker thread: the
+/// hand-off to a worker and back (two thread wake-ups per lookup, on a machine whose cores
+/// the requests need) was most of what a cached recruiter page cost beyond a static file.
+/// The asynchronous client pipelines concurrent lookups on that connection; PostgreSQL answers
+/// them in turn on one backend, a few microseconds each, so one connection is not what limits
+/// an instance. The statement runs on its own, as [`Mode::ReadOne`] on a worker does: one
+/// snapshot, taken when it starts.
+pub(super) struct Lookups {
+    target: Target,
+    /// The connection in use; replaced (under the lock, by one caller) when it is lost.
+    conn: tokio::sync::Mutex<Option<Arc<LookupConn>>>,
+}
+
+struct LookupConn {
+    client: tokio_postgres::Client,
+    /// Its prepared statements by text, emptied every [`REPLAN_EVERY`] as on the workers.
+    statements: std::sync::Mutex<(HashMap<String, Statement>, std::time::Instant)>,
+}
+
+impl Lookups {
+    pub(super) fn new(target: Target) -> Lookups {
+        Lookups { target, conn: tokio::sync::Mutex::new(None) }
+    }
+
+    /// The row `sql` returns, if any (more than one is an error); `before_send` runs right
+    /// before the statement is sent (again if it is sent again).
+    pub(super) async fn row(
+        &self,
+        sql: &str,
+        params: &[Value],
+        before_send: &(dyn Fn() + Sync),
+    ) -> Result<Option<Row>> {
+        let mut attempt = 0;
+        let mut broken: Option<Arc<LookupConn>> = None;
+        loop {
+            attempt += 1;
+            let conn = self.connection(broken.take()).await?;
+            match conn.row(sql, params, before_send).await {
+                Ok(row) => return Ok(row),
+                // A read stored nothing: it is always safe to run again.
+                Err(e) if kind_of(&e) == Some(FailureKind::Serialization) && attempt < MAX_ATTEMPTS => {
+                    tokio::time::sleep(retry_pause(attempt)).await;
+                }
+                Err(e) if kind_of(&e) == Some(FailureKind::Connection) && attempt < MAX_ATTEMPTS => {
+                    tracing::warn!(cause = %e, "database connection for lookups lost; opening it again");
+                    broken = Some(conn);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The connection to use: the current one, or a new one if there is none or `broken` is
+    /// it (callers who found it broken together open one between them).
+    async fn connection(&self, broken: Option<Arc<LookupConn>>) -> Result<Arc<LookupConn>> {
+        let mut current = self.conn.lock().await;
+        if let Some(c) = current.as_ref() {
+            let lost = broken.as_ref().is_some_and(|b| Arc::ptr_eq(b, c)) || c.client.is_closed();
+            if !lost {
+                return Ok(Arc::clone(c));
+            }
+        }
+        *current = None;
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(50);
+        loop {
+            match self.connect().await {
+                Ok(c) => {
+                    let c = Arc::new(c);
+                    *current = Some(Arc::clone(&c));
+                    return Ok(c);
+                }
+                Err(e) if started.elapsed() < RECONNECT_FOR => {
+                    tracing::warn!(cause = %e, "database connection for lookups failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn connect(&self) -> Result<LookupConn> {
+        let (client, connection) = self.target.async_config.connect(self.target.tls.clone()).await.map_err(pg_error)?;
+        // The connection's socket is driven by a task of its own; it ends when the client is
+        // dropped or the server goes away (the client then says it is closed).
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(cause = %e, "database connection for lookups ended");
+            }
+        });
+        // The same reason as on the workers (`Target::connect`): a serializable server default
+        // makes this statement take predicate locks, which must not cover whole tables.
+        if let Err(e) = client.batch_execute(NO_SEQSCAN).await {
+            tracing::debug!(cause = %e, "the database does not take enable_seqscan; left as it is");
+        }
+        Ok(LookupConn { client, statements: std::sync::Mutex::new((HashMap::new(), std::time::Instant::now())) })
+    }
+}
+
+impl LookupConn {
+    async fn row(&self, sql: &str, params: &[Value], before_send: &(dyn Fn() + Sync)) -> Result<Option<Row>> {
+        let known = {
+            let mut guard = self.statements.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (statements, planned_at) = &mut *guard;
+            if planned_at.elapsed() >= REPLAN_EVERY {
+                statements.clear();
+                *planned_at = std::time::Instant::now();
+            }
+            statements.get(sql).cloned()
+        };
+        let stmt = match known {
+            Some(s) => s,
+            None => {
+                let s = self.client.prepare(sql).await.map_err(pg_error)?;
+                let mut guard = self.statements.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                guard.0.insert(sql.to_owned(), s.clone());
+                s
+            }
+        };
+        before_send();
+        let row = self.client.query_opt(&stmt, &bind(params)).await.map_err(pg_error)?;
+        row.as_ref().map(row_values).transpose()
     }
 }
 
@@ -174,10 +310,14 @@ impl Worker for PgWorker {
 /// A random pause growing with the attempts (1 ms … 64 ms), so that transactions that just
 /// collided do not collide again in step.
 fn pause_before_retry(attempt: u32) {
+    std::thread::sleep(retry_pause(attempt));
+}
+
+fn retry_pause(attempt: u32) -> Duration {
     let cap = 1u64 << attempt.min(6);
     let mut byte = [0u8; 2];
     let jitter = if getrandom::fill(&mut byte).is_ok() { u64::from(u16::from_le_bytes(byte)) } else { 0 };
-    std::thread::sleep(Duration::from_micros(500 + jitter % (cap * 1000)));
+    Duration::from_micros(500 + jitter % (cap * 1000))
 }
 
 fn run_once(

@@ -54,23 +54,21 @@ impl Db {
         token_hash: [u8; 32],
         claim: Option<super::coalesce::Claim<[u8; 32], Option<SessionRow>>>,
     ) -> Result<Option<SessionRow>> {
-        self.read_one(move |tx| {
-            claim.iter().for_each(super::coalesce::Claim::now);
-            tx.query_opt(
-                "SELECT learner_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
-                vals![token_hash],
-            )?
-            .map(|r| {
-                Ok(SessionRow {
-                    learner_id: r.get(0)?,
-                    created_at: r.get(1)?,
-                    last_seen_at: r.get(2)?,
-                    expires_at: r.get(3)?,
-                })
+        self.lookup(
+            "SELECT learner_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1".to_owned(),
+            vals![token_hash].to_vec(),
+            move || claim.iter().for_each(super::coalesce::Claim::now),
+        )
+        .await?
+        .map(|r| {
+            Ok(SessionRow {
+                learner_id: r.get(0)?,
+                created_at: r.get(1)?,
+                last_seen_at: r.get(2)?,
+                expires_at: r.get(3)?,
             })
-            .transpose()
         })
-        .await
+        .transpose()
     }
 
     /// Records activity for the idle timeout.

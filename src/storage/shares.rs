@@ -284,19 +284,17 @@ impl Db {
     }
 
     async fn share_by_token_now(&self, token_hash: [u8; 32], claim: ShareClaim) -> Result<Option<(Share, i64)>> {
-        self.read_one(move |tx| {
-            claim.now();
-            tx.query_opt(
-                &format!(
-                    "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
-                     FROM shares WHERE token_hash = $1"
-                ),
-                vals![token_hash],
-            )?
-            .map(|r| Ok((share_from_row(&r)?, r.get(19)?)))
-            .transpose()
-        })
-        .await
+        self.lookup(
+            format!(
+                "SELECT {SHARE_COLUMNS}, (SELECT revision FROM learners WHERE id = shares.learner_id)
+                 FROM shares WHERE token_hash = $1"
+            ),
+            vals![token_hash].to_vec(),
+            move || claim.now(),
+        )
+        .await?
+        .map(|r| Ok((share_from_row(&r)?, r.get(19)?)))
+        .transpose()
     }
 
     /// Adds counted views in one transaction.

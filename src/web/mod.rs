@@ -156,15 +156,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let shared = Router::new()
         .route("/s/{token}", get(share_page::page))
         .route("/s/{token}/portfolio.pdf", get(share_page::pdf))
-        .route("/s/{token}/evidence/{course}", get(share_page::evidence))
-        // A capability URL: never indexed, never leaked through Referer, never cached.
-        .layer(axum::middleware::map_response(|mut r: Response| async move {
-            let h = r.headers_mut();
-            h.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
-            h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r
-        }));
+        // Each marks its answers as a capability URL's (`share_page::capability`).
+        .route("/s/{token}/evidence/{course}", get(share_page::evidence));
     Router::new()
         .merge(shared)
         .route("/verify", get(verify::form).post(verify::check).layer(DefaultBodyLimit::max(upload_limit)))

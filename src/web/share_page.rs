@@ -5,9 +5,10 @@
 //! the top. Unknown, revoked and expired tokens all get the same 404 page.
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
@@ -67,12 +68,58 @@ fn is_prefetch(headers: &HeaderMap) -> bool {
     says("sec-purpose") || says("purpose") || says("x-purpose") || says("x-moz")
 }
 
+/// Every answer under `/s/`, errors included, is marked as a capability URL's: never indexed,
+/// never leaked through `Referer`, never cached. Set by each handler rather than by a layer on
+/// the routes: a layer costs every view a boxed future and a copy of the route's service, a
+/// tenth of what a cached page cost beyond a static file.
+fn capability(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 // The handlers take the request whole (it has no body) rather than a copy of its headers and
 // an address and language worked out up front: on a cached page those were a tenth of the
-// handler's time, and only a miss needs them.
-pub async fn page(State(state): State<AppState>, Path(token): Path<String>, request: Request) -> Response {
+// handler's time, and only a miss needs them. A path the router matched but could not decode
+// gets axum's own answer, marked like the rest.
+pub async fn page(
+    State(state): State<AppState>,
+    token: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
+    match token {
+        Ok(Path(token)) => capability(page_for(&state, &token, request).await),
+        Err(rejection) => capability(rejection.into_response()),
+    }
+}
+
+pub async fn pdf(
+    State(state): State<AppState>,
+    token: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
+    match token {
+        Ok(Path(token)) => capability(pdf_for(&state, &token, request).await),
+        Err(rejection) => capability(rejection.into_response()),
+    }
+}
+
+pub async fn evidence(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: Request,
+) -> Response {
+    match path {
+        Ok(Path((token, course))) => capability(evidence_for(&state, &token, &course, request).await),
+        Err(rejection) => capability(rejection.into_response()),
+    }
+}
+
+async fn page_for(state: &AppState, token: &str, request: Request) -> Response {
     let (request, _) = request.into_parts();
-    let (share, revision) = match open(&state, &token, &request).await {
+    let (share, revision) = match open(state, token, &request).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -90,12 +137,12 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>, requ
     let record = as_record(profile, &courses);
     // The page shows the stored checks and never waits; results past the re-check age are
     // moved to the front of the verification job's queue.
-    crate::verify::hurry_if_stale(&state, share.learner_id, &record);
+    crate::verify::hurry_if_stale(state, share.learner_id, &record);
     let lang = share.lang.or(record.learner.lang).unwrap_or_default();
     // A certificate that expires later changes the page without changing the record: the
     // cached page is stale from that moment.
     let stale_at = crate::issue::next_change(&record, now);
-    let mut page = SharePage::build(&record, &share.spec, lang, &token, now);
+    let mut page = SharePage::build(&record, &share.spec, lang, token, now);
     page.source_note = share.source.as_ref().map(|s| {
         let l = &crate::i18n::strings(lang).public;
         if s.follows {
@@ -114,9 +161,9 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>, requ
     }
 }
 
-pub async fn pdf(State(state): State<AppState>, Path(token): Path<String>, request: Request) -> Response {
+async fn pdf_for(state: &AppState, token: &str, request: Request) -> Response {
     let (request, _) = request.into_parts();
-    let (share, revision) = match open(&state, &token, &request).await {
+    let (share, revision) = match open(state, token, &request).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -128,7 +175,7 @@ pub async fn pdf(State(state): State<AppState>, Path(token): Path<String>, reque
         share: Some(share.id),
         revision,
     };
-    match crate::issue::issue_pdf(&state, request).await {
+    match crate::issue::issue_pdf(state, request).await {
         Ok(issued) => crate::issue::pdf_response(&issued, "attachment"),
         // A recruiter's browser gets a page, not JSON, when every render slot is taken.
         Err(AppError::Unavailable) => {
@@ -147,17 +194,13 @@ pub async fn pdf(State(state): State<AppState>, Path(token): Path<String>, reque
 }
 
 /// An evidence file shown on the page; only courses the link's framing shows are reachable.
-pub async fn evidence(
-    State(state): State<AppState>,
-    Path((token, course)): Path<(String, String)>,
-    request: Request,
-) -> Response {
+async fn evidence_for(state: &AppState, token: &str, course: &str, request: Request) -> Response {
     let (request, _) = request.into_parts();
-    let share = match open(&state, &token, &request).await {
+    let share = match open(state, token, &request).await {
         Ok((s, _)) => s,
         Err(r) => return r,
     };
-    let Ok(course) = Uuid::parse_str(&course) else { return missed(&state, &request).await };
+    let Ok(course) = Uuid::parse_str(course) else { return missed(state, &request).await };
     let visible = match state.db.record(share.learner_id).await {
         Ok((profile, courses)) => {
             let record = as_record(profile, &courses);
@@ -166,13 +209,13 @@ pub async fn evidence(
         Err(e) => return AppError::from(e).into_response(),
     };
     if !visible {
-        return missed(&state, &request).await;
+        return missed(state, &request).await;
     }
     match state.db.evidence_file(share.learner_id, course).await {
         Ok((meta, bytes)) => {
             crate::service::evidence::file_response(&meta.media_type, &meta.file_name, &meta.sha256, bytes)
         }
-        Err(_) => missed(&state, &request).await,
+        Err(_) => missed(state, &request).await,
     }
 }
 

@@ -237,6 +237,15 @@ async fn the_page_says_how_much_of_each_claim_can_be_checked() {
     // Nothing else is reachable through the link.
     let other = format!("{}/evidence/5a0b7d4e-2f6c-4b8e-9d1a-3c5e7f9a1b2d", path_of(&created));
     assert_eq!(open(&app, &other).await.status, StatusCode::NOT_FOUND);
+    // Every answer under the link is kept private, not the page alone: the file, the 404 for
+    // what the link does not show, the PDF and the 404 for an unknown token.
+    let pdf = format!("{}/portfolio.pdf", path_of(&created));
+    for path in [href.as_str(), other.as_str(), pdf.as_str(), "/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+        let r = open(&app, path).await;
+        assert_eq!(r.header("x-robots-tag"), Some("noindex, nofollow"), "{path} ({})", r.status);
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+    }
 }
 
 #[tokio::test]
@@ -370,4 +379,26 @@ async fn the_not_found_page_speaks_the_readers_language() {
     assert_eq!((fr.status, en.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
     assert!(fr.text().contains("Lien introuvable"));
     assert!(en.text().contains("Link not found"));
+}
+
+/// On PostgreSQL the page's lookups have a connection of their own: when the server drops it
+/// (a restart, a failover, an operator's `pg_terminate_backend`), the next view opens another
+/// instead of failing, and still sees a revocation made after. (SQLite has no connection to
+/// lose; there the test has nothing to do.)
+#[tokio::test]
+async fn a_page_view_after_the_server_dropped_the_connections_opens_new_ones() {
+    let app = TestApp::new();
+    let (Some(name), Some(admin)) = (app.pg_database.clone(), crate::helpers::test_database()) else { return };
+    let token = with_record(&app, "a@example.org").await;
+    let created = share(&app, &token, json!({"framing": "appetite"})).await;
+    assert_eq!(open(&app, &path_of(&created)).await.status, StatusCode::OK);
+    crate::helpers::pg_admin(
+        &admin,
+        vec![format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")],
+    );
+    let again = open(&app, &path_of(&created)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    let r = app.delete(&format!("/api/v1/shares/{}", created["id"].as_str().unwrap()), &token).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(open(&app, &path_of(&created)).await.status, StatusCode::NOT_FOUND);
 }
