@@ -46,6 +46,13 @@ echo "the integration suite on PostgreSQL 15 (serializable) and SeaweedFS"
 bash scripts/services.sh stop "$SERVICES"
 trap - EXIT
 
+# Issue 14's failover point: a primary/standby pair under pg_auto_failover (Debian's
+# postgresql-15-auto-failover, installed when missing), `pg_autoctl perform failover` while
+# writers add courses through certfolio on a multi-host URL; no acknowledged write may be lost,
+# and certfolio must write and serve pages again on the new primary without a restart. About
+# 30 seconds.
+bash scripts/failover.sh
+
 # The running API against its own OpenAPI description: schemathesis (pinned in the script), 100
 # examples per operation, fixed seed; fails on any failure and on any ERROR the server logs.
 # About 3 minutes, pip install included (issue 10).
