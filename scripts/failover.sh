@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Issue 14's failover point: a primary/standby pair of PostgreSQL 15 under pg_auto_failover
 # (Debian's postgresql-15-auto-failover: a monitor and two nodes, on loopback), certfolio on a
-# multi-host URL with target_session_attrs=read-write, `pg_autoctl perform failover` while
-# writers add courses. Passes when every write certfolio acknowledged (201) is there afterwards,
-# read through the new primary, and certfolio writes again and serves the recruiter page (and
-# sees a revocation) without being restarted.
+# multi-host URL with target_session_attrs=read-write. Two phases while writers add courses: a
+# planned switchover (`pg_autoctl perform failover`), then a crash (kill -9 of the new
+# primary's pg_autoctl and PostgreSQL, until the monitor promotes the other node). Each passes
+# when every write certfolio acknowledged (201) is there afterwards, read through the new
+# primary, and certfolio writes again and serves the recruiter page (and sees a revocation)
+# without being restarted. Writes answered with an error are allowed (never acknowledged).
 #
 #   bash scripts/failover.sh            # BIN=path/to/certfolio (default target/debug/certfolio)
 #
@@ -104,12 +106,28 @@ CERTFOLIO_DATABASE_URL=$URL "$BIN" serve --addr "127.0.0.1:$APP_PORT" --data "$W
 APP_PID=$!
 wait_for 60 "certfolio did not start on the pair" curl -fs "http://127.0.0.1:$APP_PORT/healthz"
 
-# Writers, a failover in their midst, then the checks; Python for the threads and the JSON.
-python3 - "$APP_PORT" "$WRITERS" "$W" <<'PY' || fail "see above"
-import json, subprocess, sys, threading, time, urllib.error, urllib.request
+# Writers on an account of their own, a failover in their midst, then the checks (Python for
+# the threads and the JSON). $1: `switchover` (pg_autoctl perform failover) or `crash` (kill -9
+# of the primary node $2, its pg_autoctl and its PostgreSQL, until the monitor promotes the
+# other).
+writers_through() {
+python3 - "$APP_PORT" "$WRITERS" "$W" "$1" "${2:-}" "${3:-}" <<'PY' || fail "see above"
+import json, os, signal, subprocess, sys, threading, time, urllib.error, urllib.request
 
-port, writers, w = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+port, writers, w, phase, victim, victim_pid = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4],
+                                               sys.argv[5], sys.argv[6])
 base = f"http://127.0.0.1:{port}"
+
+def autoctl(*args):
+    return subprocess.run(["runuser", "-u", "certfolio-pg", "--", "env", f"HOME={w}", f"XDG_CONFIG_HOME={w}/config",
+                           f"XDG_DATA_HOME={w}/share", f"XDG_RUNTIME_DIR={w}/run", "pg_autoctl", *args],
+                          capture_output=True, text=True)
+
+def promoted(line):
+    # A node other than the victim, reported and assigned primary (or wait_primary: a primary
+    # whose standby is gone, which takes writes without waiting for one).
+    f = [x.strip() for x in line.split("|")]
+    return len(f) == 7 and f[0] != victim and f[5] == f[6] and f[5] in ("primary", "wait_primary")
 
 def call(method, path, body=None, token=None, timeout=60):
     req = urllib.request.Request(base + path, method=method,
@@ -126,8 +144,8 @@ def call(method, path, body=None, token=None, timeout=60):
         return None, str(e).encode()
 
 pw = "correct horse battery staple"
-assert call("POST", "/api/v1/accounts", {"email": "f@example.org", "password": pw, "name": "F"})[0] == 201
-status, body = call("POST", "/api/v1/session", {"email": "f@example.org", "password": pw})
+assert call("POST", "/api/v1/accounts", {"email": f"{phase}@example.org", "password": pw, "name": "F"})[0] == 201
+status, body = call("POST", "/api/v1/session", {"email": f"{phase}@example.org", "password": pw})
 token = json.loads(body)["token"]
 assert call("POST", "/api/v1/courses", {"title": "first", "hours": 1}, token)[0] == 201
 status, body = call("POST", "/api/v1/shares", {"framing": "appetite"}, token)
@@ -160,16 +178,40 @@ for th in threads:
     th.start()
 time.sleep(5)
 before = len(acked)
-print(f"{before} writes acknowledged before the failover; pg_autoctl perform failover", flush=True)
 t0 = time.monotonic()
-r = subprocess.run(["runuser", "-u", "certfolio-pg", "--", "env", f"HOME={w}", f"XDG_CONFIG_HOME={w}/config",
-                    f"XDG_DATA_HOME={w}/share", f"XDG_RUNTIME_DIR={w}/run",
-                    "pg_autoctl", "perform", "failover", "--pgdata", f"{w}/monitor", "--wait", "120"],
-                   capture_output=True, text=True)
+if phase == "switchover":
+    print(f"{before} writes acknowledged before the failover; pg_autoctl perform failover", flush=True)
+    r = autoctl("perform", "failover", "--pgdata", f"{w}/monitor", "--wait", "120")
+    if r.returncode != 0:
+        print(r.stdout[-2000:], r.stderr[-2000:])
+        sys.exit("pg_autoctl perform failover failed")
+else:
+    print(f"{before} writes acknowledged before the crash; kill -9 of {victim} (pg_autoctl and PostgreSQL)", flush=True)
+    # The node as a machine loses it: its pg_autoctl (which would restart PostgreSQL), its
+    # PostgreSQL and every backend, all at once. pg_autoctl renames its processes, so they are
+    # found as descendants of the process that started the node, not by name.
+    parents = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                parents[int(d)] = int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    tree, grew = {int(victim_pid)}, True
+    while grew:
+        more = {p for p, pp in parents.items() if pp in tree} - tree
+        grew, tree = bool(more), tree | more
+    for p in tree:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+    print(f"  {len(tree)} processes killed", flush=True)
+    while not any(promoted(l) for l in autoctl("show", "state", "--pgdata", f"{w}/monitor").stdout.splitlines()):
+        if time.monotonic() - t0 > 180:
+            sys.exit("the monitor promoted no other node within 180 s")
+        time.sleep(0.5)
 t1 = time.monotonic()
-if r.returncode != 0:
-    print(r.stdout[-2000:], r.stderr[-2000:])
-    sys.exit("pg_autoctl perform failover failed")
 print(f"failover done in {t1 - t0:.1f}s", flush=True)
 time.sleep(8)
 stop.set()
@@ -210,9 +252,28 @@ if status != 404:
 if problems:
     sys.exit("\n".join(problems))
 print("the recruiter page, then 404 at once after a revoke: through the new primary")
+print(f"{phase}: passed", flush=True)
 PY
+}
+log_counts() {
+  echo "certfolio's log so far: $(grep -c 'connection lost\|connection for lookups lost\|connection failed\|connection for lookups failed' "$W/certfolio.log" || true) warnings of a lost or refused connection, $(grep -c ' ERROR ' "$W/certfolio.log" || true) errors"
+}
+
+echo "== a planned switchover during writes"
+writers_through switchover
 state
-echo "certfolio's log: $(grep -c 'connection lost\|connection for lookups lost\|connection failed\|connection for lookups failed' "$W/certfolio.log" || true) warnings of a lost or refused connection, $(grep -c ' ERROR ' "$W/certfolio.log" || true) errors"
-LAST=$(primary_port)
-[ "$LAST" != "$FIRST" ] || fail "the primary did not change (still on port $FIRST)"
-echo "primary moved from port $FIRST to port $LAST; certfolio kept running: failover test passed"
+log_counts
+SECOND=$(primary_port)
+[ -n "$SECOND" ] && [ "$SECOND" != "$FIRST" ] || fail "the primary did not change (still on port $FIRST)"
+echo "primary moved from port $FIRST to port $SECOND; certfolio kept running"
+
+# The standby (the old primary) must be back in sync before the new primary may fail.
+wait_for 120 "the old primary did not come back as a standby" pair_ready
+echo "== the primary crashes during writes"
+VICTIM=$((SECOND - MON_PORT))
+writers_through crash "node$VICTIM" "${AUTOCTL[$VICTIM]}"
+state
+log_counts
+THIRD=$(state | awk -F'|' '{gsub(/ /,"")} ($6=="primary"||$6=="wait_primary") && $6==$7 {split($3,a,":"); print a[2]}')
+[ "$THIRD" = "$FIRST" ] || fail "the surviving node (port $FIRST) is not the primary"
+echo "the primary on port $SECOND was killed, port $THIRD took over; certfolio kept running: failover test passed"

@@ -47,10 +47,10 @@ bash scripts/services.sh stop "$SERVICES"
 trap - EXIT
 
 # Issue 14's failover point: a primary/standby pair under pg_auto_failover (Debian's
-# postgresql-15-auto-failover, installed when missing), `pg_autoctl perform failover` while
-# writers add courses through certfolio on a multi-host URL; no acknowledged write may be lost,
-# and certfolio must write and serve pages again on the new primary without a restart. About
-# 30 seconds.
+# postgresql-15-auto-failover, installed when missing): a switchover, then a kill -9 of the
+# primary, while writers add courses through certfolio on a multi-host URL; no acknowledged
+# write may be lost, and certfolio must write and serve pages again on the new primary without
+# a restart. About 90 seconds.
 bash scripts/failover.sh
 
 # The running API against its own OpenAPI description: schemathesis (pinned in the script), 100
