@@ -38,6 +38,11 @@ pub enum AppError {
         retry_after: u64,
     },
     Unavailable,
+    /// The database did not answer (`outcome_unknown`: while a change was being committed, so
+    /// it may be stored; otherwise nothing was).
+    DatabaseDown {
+        outcome_unknown: bool,
+    },
     /// The cause, for the log only: never shown.
     Internal(String),
 }
@@ -75,7 +80,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::DatabaseDown { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,7 +99,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "rate_limited",
-            AppError::Unavailable => "unavailable",
+            AppError::Unavailable | AppError::DatabaseDown { .. } => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -114,6 +119,8 @@ impl AppError {
             AppError::Gone => Problem::Gone,
             AppError::TooManyRequests { retry_after } => Problem::TooManyAttempts { retry_after: *retry_after },
             AppError::Unavailable => Problem::Busy,
+            AppError::DatabaseDown { outcome_unknown: false } => Problem::DatabaseUnreachable,
+            AppError::DatabaseDown { outcome_unknown: true } => Problem::OutcomeUnknown,
             AppError::Internal(_) => Problem::InternalError,
         }
     }
@@ -153,6 +160,17 @@ impl From<storage::Error> for AppError {
             storage::Error::Database(f) if f.kind == storage::sql::FailureKind::Serialization => {
                 tracing::warn!(cause = %f, "write abandoned after its serialization retries; answered 503");
                 AppError::Unavailable
+            }
+            // A restart or a failover that outlasted the reconnection attempts (`storage::pg`),
+            // or a COMMIT whose answer was lost on the way: a 503 that says which, not an
+            // "internal error" (the operator's log has the warnings of the lost connection).
+            storage::Error::Database(f) if f.kind == storage::sql::FailureKind::Connection => {
+                tracing::warn!(cause = %f, "the database cannot be reached; answered 503");
+                AppError::DatabaseDown { outcome_unknown: false }
+            }
+            storage::Error::Database(f) if f.kind == storage::sql::FailureKind::CommitUnknown => {
+                tracing::warn!(cause = %f, "the connection broke during COMMIT; answered 503, outcome unknown");
+                AppError::DatabaseDown { outcome_unknown: true }
             }
             other @ (storage::Error::Database(_)
             | storage::Error::Migration(_)
@@ -212,7 +230,8 @@ impl IntoResponse for AppError {
         if let AppError::TooManyRequests { retry_after } = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
-        if let AppError::Unavailable = &self {
+        // Not for a change that may be stored: a client retrying blindly could make it twice.
+        if let AppError::Unavailable | AppError::DatabaseDown { outcome_unknown: false } = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_BUSY_SECS));
         }
         // The error itself, for the layer that answers pages with an HTML page instead
@@ -288,5 +307,24 @@ mod tests {
         let other: AppError =
             storage::Error::Database(DbFailure { kind: FailureKind::Other, message: "disk".into() }).into();
         assert_eq!(other.into_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    /// Seen in scripts/failover.sh: a write whose COMMIT was cut by the primary's switchover
+    /// (stored, as it turned out) was answered "an internal error occurred".
+    #[test]
+    fn a_lost_database_is_a_503_that_says_whether_the_change_may_be_stored() {
+        let down: AppError =
+            storage::Error::Database(DbFailure { kind: FailureKind::Connection, message: "refused".into() }).into();
+        assert!(down.public_message().contains("nothing was saved"), "{}", down.public_message());
+        let r = down.into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.headers().contains_key(header::RETRY_AFTER));
+        let unknown: AppError =
+            storage::Error::Database(DbFailure { kind: FailureKind::CommitUnknown, message: "closed".into() }).into();
+        assert!(unknown.public_message().contains("may or may not have been saved"), "{}", unknown.public_message());
+        assert!(unknown.message_in(Lang::Fr).contains("a pu être enregistrée ou non"));
+        let r = unknown.into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!r.headers().contains_key(header::RETRY_AFTER), "no invitation to retry a change that may be stored");
     }
 }

@@ -362,6 +362,11 @@ pub enum Problem {
         retry_after: u64,
     },
     Busy,
+    /// The database cannot be reached (a restart, a failover): nothing was stored.
+    DatabaseUnreachable,
+    /// The database stopped answering while a change was being committed: it may or may not
+    /// be stored.
+    OutcomeUnknown,
     InternalError,
 }
 
@@ -808,6 +813,8 @@ impl Problem {
             Problem::Gone => "gone",
             Problem::TooManyAttempts { .. } => "too_many_attempts",
             Problem::Busy => "busy",
+            Problem::DatabaseUnreachable => "database_unreachable",
+            Problem::OutcomeUnknown => "outcome_unknown",
             Problem::InternalError => "internal_error",
         }
     }

@@ -371,6 +371,7 @@ static STRINGS: Strings = Strings {
         too_many_text: "Too many attempts in a short time: try again in {} seconds.",
         busy_title: "Service busy",
         busy_text: "The service is very busy right now; try again in a few seconds.",
+        unavailable_title: "Service unavailable",
         internal_title: "Something went wrong",
         internal_text: "An error occurred on our side; it has been logged. Try again a little later.",
         back_home: "Back to the home page",
@@ -1401,6 +1402,12 @@ fn problem_text(p: &Problem) -> String {
         }
         P::TooManyAttempts { retry_after } => format!("too many attempts; try again in {retry_after} seconds"),
         P::Busy => "the service is busy; try again shortly".into(),
+        P::DatabaseUnreachable => {
+            "the database cannot be reached just now; nothing was saved; try again shortly".into()
+        }
+        P::OutcomeUnknown => "the database stopped answering while this change was being saved: it may or may not \
+                              have been saved; reload to check before trying again"
+            .into(),
         P::InternalError => "an internal error occurred; it has been logged".into(),
     }
 }

@@ -374,6 +374,7 @@ static STRINGS: Strings = Strings {
         too_many_text: "Trop de tentatives en peu de temps\u{202f}: réessayez dans {} secondes.",
         busy_title: "Service occupé",
         busy_text: "Le service est très sollicité en ce moment\u{202f}; réessayez dans quelques secondes.",
+        unavailable_title: "Service indisponible",
         internal_title: "Erreur interne",
         internal_text: "Une erreur s’est produite de notre côté\u{202f}; elle a été consignée. Réessayez un peu plus tard.",
         back_home: "Retour à l’accueil",
@@ -1565,6 +1566,15 @@ fn problem_text(p: &Problem) -> String {
             format!("trop de tentatives\u{202f}; réessayez dans {} secondes", integer(LANG, *retry_after))
         }
         P::Busy => "le service est occupé\u{202f}; réessayez dans un instant".into(),
+        P::DatabaseUnreachable => {
+            "la base de données est injoignable pour l’instant\u{202f}; rien n’a été enregistré\u{202f}; réessayez dans \
+             un instant"
+                .into()
+        }
+        P::OutcomeUnknown => "la base de données a cessé de répondre pendant l’enregistrement de cette modification\u{a0}: \
+                              elle a pu être enregistrée ou non\u{202f}; rechargez la page pour vérifier avant de \
+                              réessayer"
+            .into(),
         P::InternalError => "une erreur interne s’est produite\u{202f}; elle a été consignée".into(),
     }
 }

@@ -50,6 +50,8 @@ pub struct ErrorLabels {
     pub too_many_text: &'static str,
     pub busy_title: &'static str,
     pub busy_text: &'static str,
+    /// The database cannot be reached (the sentence is the error's own).
+    pub unavailable_title: &'static str,
     pub internal_title: &'static str,
     pub internal_text: &'static str,
     pub back_home: &'static str,

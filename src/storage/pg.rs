@@ -295,10 +295,13 @@ impl Worker for PgWorker {
                 }
                 Failed::Before(e) => return Err(e),
                 Failed::AtCommit(e) => {
-                    if kind_of(&e) == Some(FailureKind::Connection) {
-                        self.client = None;
-                    }
-                    return Err(e);
+                    return Err(match e {
+                        Error::Database(DbFailure { kind: FailureKind::Connection, message }) => {
+                            self.client = None;
+                            Error::Database(DbFailure { kind: FailureKind::CommitUnknown, message })
+                        }
+                        other => other,
+                    });
                 }
             }
         }

@@ -42,6 +42,9 @@ pub enum FailureKind {
     Serialization,
     /// The connection broke or could not be made.
     Connection,
+    /// The connection broke while `COMMIT` was on its way: the transaction may or may not be
+    /// stored, and must not be run again blindly (it is not, and its caller is told so).
+    CommitUnknown,
     Other,
 }
 

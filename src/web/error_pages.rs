@@ -136,7 +136,11 @@ fn words(
         StatusCode::TOO_MANY_REQUESTS => {
             (t.too_many_title, t.too_many_text.replace("{}", &i18n::integer(lang, retry_after.unwrap_or(60))))
         }
-        StatusCode::SERVICE_UNAVAILABLE => (t.busy_title, t.busy_text.to_owned()),
+        // A database that does not answer says whether the change may have been saved.
+        StatusCode::SERVICE_UNAVAILABLE => match answered {
+            Some(e @ AppError::DatabaseDown { .. }) => (t.unavailable_title, sentence(lang, e)),
+            _ => (t.busy_title, t.busy_text.to_owned()),
+        },
         s if s.is_server_error() => (t.internal_title, t.internal_text.to_owned()),
         _ => (t.refused_title, answered.map_or_else(|| t.refused_text.to_owned(), |e| sentence(lang, e))),
     }
@@ -181,5 +185,17 @@ mod tests {
             ("Trop de tentatives", "Trop de tentatives en peu de temps\u{202f}: réessayez dans 30 secondes.")
         );
         assert_eq!(words(t, Lang::Fr, StatusCode::NOT_FOUND, Some(&AppError::NotFound), None).0, "Page introuvable");
+    }
+
+    /// A change cut by a failover: the page says it may be saved, not that the service is busy.
+    #[test]
+    fn a_database_that_stopped_answering_is_said_as_such_on_the_page() {
+        let t = &i18n::strings(Lang::En).errors;
+        let e = AppError::DatabaseDown { outcome_unknown: true };
+        let (heading, text) = words(t, Lang::En, StatusCode::SERVICE_UNAVAILABLE, Some(&e), None);
+        assert_eq!(heading, "Service unavailable");
+        assert!(text.starts_with("The database stopped answering") && text.contains("may or may not"), "{text}");
+        let busy = words(t, Lang::En, StatusCode::SERVICE_UNAVAILABLE, Some(&AppError::Unavailable), None);
+        assert_eq!(busy.0, "Service busy");
     }
 }
