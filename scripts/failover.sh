@@ -228,7 +228,7 @@ for f in failed:
 for k, v in kinds.items():
     print(f"  {len(v)} x {k}")
 problems = []
-# A failover is a known failure: its errors say so (503: nothing saved, or may be saved), never
+# A failover is a known failure: its errors say so (503: unreachable, or may be saved), never
 # "internal error"; a request that outlasted the 60 s timeout is a 408.
 if any(f[1] not in (503, 408) for f in failed):
     problems.append("an error other than 503 or 408 during the failover")

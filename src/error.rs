@@ -39,7 +39,7 @@ pub enum AppError {
     },
     Unavailable,
     /// The database did not answer (`outcome_unknown`: while a change was being committed, so
-    /// it may be stored; otherwise nothing was).
+    /// it may be stored; otherwise before that, as far as certfolio saw).
     DatabaseDown {
         outcome_unknown: bool,
     },
@@ -230,8 +230,9 @@ impl IntoResponse for AppError {
         if let AppError::TooManyRequests { retry_after } = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
-        // Not for a change that may be stored: a client retrying blindly could make it twice.
-        if let AppError::Unavailable | AppError::DatabaseDown { outcome_unknown: false } = &self {
+        // Not when the database did not answer: a change may be stored, and a client retrying
+        // blindly could make it twice.
+        if let AppError::Unavailable = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_BUSY_SECS));
         }
         // The error itself, for the layer that answers pages with an HTML page instead
@@ -310,15 +311,21 @@ mod tests {
     }
 
     /// Seen in scripts/failover.sh: a write whose COMMIT was cut by the primary's switchover
-    /// (stored, as it turned out) was answered "an internal error occurred".
+    /// (stored, as it turned out) was answered "an internal error occurred". Neither answer
+    /// says nothing was stored, nor invites a blind retry (a run once found stored a write
+    /// whose connection was lost before its COMMIT, as certfolio saw it).
     #[test]
     fn a_lost_database_is_a_503_that_says_whether_the_change_may_be_stored() {
         let down: AppError =
             storage::Error::Database(DbFailure { kind: FailureKind::Connection, message: "refused".into() }).into();
-        assert!(down.public_message().contains("nothing was saved"), "{}", down.public_message());
+        assert!(
+            down.public_message().contains("reload first to see whether it was saved"),
+            "{}",
+            down.public_message()
+        );
         let r = down.into_response();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert!(r.headers().contains_key(header::RETRY_AFTER));
+        assert!(!r.headers().contains_key(header::RETRY_AFTER));
         let unknown: AppError =
             storage::Error::Database(DbFailure { kind: FailureKind::CommitUnknown, message: "closed".into() }).into();
         assert!(unknown.public_message().contains("may or may not have been saved"), "{}", unknown.public_message());

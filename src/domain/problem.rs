@@ -362,7 +362,8 @@ pub enum Problem {
         retry_after: u64,
     },
     Busy,
-    /// The database cannot be reached (a restart, a failover): nothing was stored.
+    /// The database cannot be reached (a restart, a failover). Not said to have stored nothing:
+    /// scripts/failover.sh once found stored a write answered so (its cause not found).
     DatabaseUnreachable,
     /// The database stopped answering while a change was being committed: it may or may not
     /// be stored.

@@ -1403,7 +1403,9 @@ fn problem_text(p: &Problem) -> String {
         P::TooManyAttempts { retry_after } => format!("too many attempts; try again in {retry_after} seconds"),
         P::Busy => "the service is busy; try again shortly".into(),
         P::DatabaseUnreachable => {
-            "the database cannot be reached just now; nothing was saved; try again shortly".into()
+            "the database cannot be reached just now; try again shortly (if you were saving a change, reload first to \
+             see whether it was saved)"
+                .into()
         }
         P::OutcomeUnknown => "the database stopped answering while this change was being saved: it may or may not \
                               have been saved; reload to check before trying again"

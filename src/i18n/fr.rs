@@ -1567,8 +1567,8 @@ fn problem_text(p: &Problem) -> String {
         }
         P::Busy => "le service est occupé\u{202f}; réessayez dans un instant".into(),
         P::DatabaseUnreachable => {
-            "la base de données est injoignable pour l’instant\u{202f}; rien n’a été enregistré\u{202f}; réessayez dans \
-             un instant"
+            "la base de données est injoignable pour l’instant\u{202f}; réessayez dans un instant (si vous enregistriez \
+             une modification, rechargez d’abord la page pour voir si elle l’a été)"
                 .into()
         }
         P::OutcomeUnknown => "la base de données a cessé de répondre pendant l’enregistrement de cette modification\u{a0}: \
