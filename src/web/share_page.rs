@@ -89,10 +89,10 @@ pub async fn page(
     token: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Response {
-    match token {
-        Ok(Path(token)) => capability(page_for(&state, &token, request).await),
-        Err(rejection) => capability(rejection.into_response()),
-    }
+    capability(match token {
+        Ok(Path(token)) => page_for(&state, &token, request).await,
+        Err(rejection) => rejection.into_response(),
+    })
 }
 
 pub async fn pdf(
@@ -100,10 +100,10 @@ pub async fn pdf(
     token: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Response {
-    match token {
-        Ok(Path(token)) => capability(pdf_for(&state, &token, request).await),
-        Err(rejection) => capability(rejection.into_response()),
-    }
+    capability(match token {
+        Ok(Path(token)) => pdf_for(&state, &token, request).await,
+        Err(rejection) => rejection.into_response(),
+    })
 }
 
 pub async fn evidence(
@@ -111,10 +111,10 @@ pub async fn evidence(
     path: Result<Path<(String, String)>, PathRejection>,
     request: Request,
 ) -> Response {
-    match path {
-        Ok(Path((token, course))) => capability(evidence_for(&state, &token, &course, request).await),
-        Err(rejection) => capability(rejection.into_response()),
-    }
+    capability(match path {
+        Ok(Path((token, course))) => evidence_for(&state, &token, &course, request).await,
+        Err(rejection) => rejection.into_response(),
+    })
 }
 
 async fn page_for(state: &AppState, token: &str, request: Request) -> Response {
