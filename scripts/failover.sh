@@ -174,7 +174,7 @@ def writer(k):
             if status == 201:
                 acked[title] = (t, json.loads(body)["id"])
             else:
-                failed.append((t, status, body[:200], title))
+                failed.append((t, status, body, title))
 
 threads = [threading.Thread(target=writer, args=(k,)) for k in range(writers)]
 start = time.monotonic()
@@ -248,14 +248,27 @@ else:
     print(f"{len(stored)} courses stored; acknowledged but missing: {len(lost)}")
     if lost:
         problems.append(f"acknowledged writes lost: {lost[:10]}")
-    # Errors may still have been stored (a COMMIT whose answer was lost, answered 503
-    # outcome_unknown): never acknowledged, so allowed, and counted for the note.
+    # Errors may still have been stored: a COMMIT whose answer was lost (503 outcome_unknown),
+    # or a course stored and then not read back (503 saved_not_shown). Never acknowledged, so
+    # allowed, and counted for the note; but stored after an answer that did not say it may be
+    # (database_unreachable: nothing seen stored), or not stored after one that said it is,
+    # the answer claimed what was not so.
     unacked = set(stored) - set(acked)
     print(f"stored without an acknowledgement: {len(unacked)}")
     # Each with the answer its request got (an error, or none if its writer never heard back).
     answers = {f[3]: f"{f[1]} {f[2][:160].decode(errors='replace')}" for f in failed}
+    def problem(body):
+        try:
+            return json.loads(body)["error"].get("problem")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+    said = {f[3]: problem(f[2]) for f in failed}
     for t in sorted(unacked):
         print(f"  {t}: {answers.get(t, 'no answer recorded')}")
+    wrong = [t for t in unacked if said.get(t) == "database_unreachable"]
+    wrong += [t for t, p in said.items() if p == "saved_not_shown" and t not in stored]
+    if wrong:
+        problems.append(f"errors that said what was not so (stored or not): {sorted(wrong)[:10]}")
 status, _ = call("GET", page)
 if status != 200:
     problems.append(f"the recruiter page answered {status} after the failover")

@@ -38,10 +38,9 @@ pub enum AppError {
         retry_after: u64,
     },
     Unavailable,
-    /// The database did not answer (`outcome_unknown`: while a change was being committed, so
-    /// it may be stored; otherwise before that, as far as certfolio saw).
+    /// The database did not answer; `change` says what that left of the change being made.
     DatabaseDown {
-        outcome_unknown: bool,
+        change: ChangeLeft,
     },
     /// The cause, for the log only: never shown.
     Internal(String),
@@ -58,6 +57,19 @@ impl std::fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
+
+/// What a database that stopped answering left of the change a request was making: what the
+/// answer may claim, and no more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeLeft {
+    /// It stopped before certfolio saw anything stored (not said to be nothing: a change is
+    /// only known stored once its COMMIT is answered).
+    NoneSeen,
+    /// It stopped while the change was being committed: it may or may not be stored.
+    Unknown,
+    /// The change is committed; what was to read it back for the answer failed.
+    Stored,
+}
 
 impl AppError {
     pub fn validation(path: impl Into<String>, problem: impl Into<Problem>) -> Self {
@@ -119,8 +131,9 @@ impl AppError {
             AppError::Gone => Problem::Gone,
             AppError::TooManyRequests { retry_after } => Problem::TooManyAttempts { retry_after: *retry_after },
             AppError::Unavailable => Problem::Busy,
-            AppError::DatabaseDown { outcome_unknown: false } => Problem::DatabaseUnreachable,
-            AppError::DatabaseDown { outcome_unknown: true } => Problem::OutcomeUnknown,
+            AppError::DatabaseDown { change: ChangeLeft::NoneSeen } => Problem::DatabaseUnreachable,
+            AppError::DatabaseDown { change: ChangeLeft::Unknown } => Problem::OutcomeUnknown,
+            AppError::DatabaseDown { change: ChangeLeft::Stored } => Problem::SavedNotShown,
             AppError::Internal(_) => Problem::InternalError,
         }
     }
@@ -166,11 +179,17 @@ impl From<storage::Error> for AppError {
             // "internal error" (the operator's log has the warnings of the lost connection).
             storage::Error::Database(f) if f.kind == storage::sql::FailureKind::Connection => {
                 tracing::warn!(cause = %f, "the database cannot be reached; answered 503");
-                AppError::DatabaseDown { outcome_unknown: false }
+                AppError::DatabaseDown { change: ChangeLeft::NoneSeen }
             }
             storage::Error::Database(f) if f.kind == storage::sql::FailureKind::CommitUnknown => {
                 tracing::warn!(cause = %f, "the connection broke during COMMIT; answered 503, outcome unknown");
-                AppError::DatabaseDown { outcome_unknown: true }
+                AppError::DatabaseDown { change: ChangeLeft::Unknown }
+            }
+            // The change is committed; reading it back for the answer failed (a failover in
+            // between, seen in scripts/failover.sh): said stored, so that it is not sent again.
+            storage::Error::StoredNotRead(cause) => {
+                tracing::warn!(cause = %cause, "a write was stored, then reading it back failed; answered 503");
+                AppError::DatabaseDown { change: ChangeLeft::Stored }
             }
             other @ (storage::Error::Database(_)
             | storage::Error::Migration(_)
@@ -333,5 +352,20 @@ mod tests {
         let r = unknown.into_response();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(!r.headers().contains_key(header::RETRY_AFTER), "no invitation to retry a change that may be stored");
+    }
+
+    /// Seen in scripts/failover.sh: a course stored, then its read-back cut by the failover,
+    /// was answered "the database cannot be reached" (so a client would send it again).
+    #[test]
+    fn a_change_stored_before_the_database_stopped_answering_is_said_stored() {
+        let lost = storage::Error::Database(DbFailure { kind: FailureKind::Connection, message: "refused".into() });
+        let e: AppError = storage::Error::StoredNotRead(Box::new(lost)).into();
+        assert_eq!(e.problem().code(), "saved_not_shown");
+        assert!(e.public_message().starts_with("the change was saved"), "{}", e.public_message());
+        assert!(e.public_message().contains("do not send it again"));
+        assert!(e.message_in(Lang::Fr).starts_with("la modification est enregistrée"), "{}", e.message_in(Lang::Fr));
+        let r = e.into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!r.headers().contains_key(header::RETRY_AFTER));
     }
 }

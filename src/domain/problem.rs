@@ -363,11 +363,13 @@ pub enum Problem {
     },
     Busy,
     /// The database cannot be reached (a restart, a failover). Not said to have stored nothing:
-    /// scripts/failover.sh once found stored a write answered so (its cause not found).
+    /// a change is only known stored once its COMMIT is answered.
     DatabaseUnreachable,
     /// The database stopped answering while a change was being committed: it may or may not
     /// be stored.
     OutcomeUnknown,
+    /// The change is stored; the database stopped answering before it could be read back.
+    SavedNotShown,
     InternalError,
 }
 
@@ -816,6 +818,7 @@ impl Problem {
             Problem::Busy => "busy",
             Problem::DatabaseUnreachable => "database_unreachable",
             Problem::OutcomeUnknown => "outcome_unknown",
+            Problem::SavedNotShown => "saved_not_shown",
             Problem::InternalError => "internal_error",
         }
     }

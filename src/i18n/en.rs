@@ -1410,6 +1410,9 @@ fn problem_text(p: &Problem) -> String {
         P::OutcomeUnknown => "the database stopped answering while this change was being saved: it may or may not \
                               have been saved; reload to check before trying again"
             .into(),
+        P::SavedNotShown => "the change was saved, but the database stopped answering before it could be shown; \
+                             reload to see it (do not send it again)"
+            .into(),
         P::InternalError => "an internal error occurred; it has been logged".into(),
     }
 }

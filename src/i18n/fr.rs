@@ -1575,6 +1575,9 @@ fn problem_text(p: &Problem) -> String {
                               elle a pu être enregistrée ou non\u{202f}; rechargez la page pour vérifier avant de \
                               réessayer"
             .into(),
+        P::SavedNotShown => "la modification est enregistrée, mais la base de données a cessé de répondre avant de \
+                             pouvoir l’afficher\u{202f}; rechargez la page pour la voir (ne la renvoyez pas)"
+            .into(),
         P::InternalError => "une erreur interne s’est produite\u{202f}; elle a été consignée".into(),
     }
 }

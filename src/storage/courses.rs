@@ -392,7 +392,9 @@ impl Db {
                 Ok(super::checks::queued_for_new(&record))
             })
             .await?;
-        let mut course = self.read_one(move |tx| course_row(tx, learner, id)).await?;
+        // Stored from here on: a failure to read it back must not be answered as a failed write
+        // (scripts/failover.sh found one answered "cannot be reached").
+        let mut course = super::read_back(self.read_one(move |tx| course_row(tx, learner, id)).await)?;
         course.checks = checks;
         Ok(course)
     }
@@ -406,7 +408,7 @@ impl Db {
     /// later version if the learner changed it again meanwhile (gone: not found, as it then is).
     pub async fn update_course(&self, learner: Uuid, id: Uuid, record: CourseRecord, now: i64) -> Result<StoredCourse> {
         self.write_for(learner, move |tx| write_course(tx, learner, id, true, &record, now)).await?;
-        self.course(learner, id).await
+        super::read_back(self.course(learner, id).await)
     }
 
     /// Edits the courses `ids` of this learner with `edit`, in one transaction: every course

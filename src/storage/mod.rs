@@ -94,6 +94,10 @@ pub enum Error {
     /// again (an object being swept, an upload that may not wait).
     #[error("{0}")]
     Refused(String),
+    /// A write committed, then what reads it back for the answer failed (a failover between
+    /// the two): the change is stored, and the caller must be told so, not that it failed.
+    #[error("stored, but reading it back failed: {0}")]
+    StoredNotRead(Box<Error>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -110,6 +114,15 @@ impl Error {
             other => Error::Corrupt(other.to_string()),
         }
     }
+}
+
+/// The read that answers a committed write: its failure says the change is stored
+/// ([`Error::StoredNotRead`]). Not found stays so (the record was changed again meanwhile).
+pub(crate) fn read_back<T>(read: Result<T>) -> Result<T> {
+    read.map_err(|e| match e {
+        Error::NotFound => Error::NotFound,
+        other => Error::StoredNotRead(Box::new(other)),
+    })
 }
 
 /// Whether `e` is a `UNIQUE` (or primary key) violation, on either engine.
@@ -632,6 +645,63 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A course committed and then not read back (a failover between the two) was answered as
+    /// a database that could not be reached: the read-back's failure now says it is stored.
+    #[test]
+    fn a_read_back_that_fails_says_the_write_is_stored() {
+        let lost = || {
+            Err::<(), _>(Error::Database(sql::DbFailure { kind: sql::FailureKind::Connection, message: "x".into() }))
+        };
+        assert!(matches!(read_back(lost()), Err(Error::StoredNotRead(e)) if matches!(*e, Error::Database(_))));
+        assert!(matches!(read_back(Err::<(), _>(Error::Closed)), Err(Error::StoredNotRead(_))));
+        assert!(matches!(read_back(Err::<(), _>(Error::NotFound)), Err(Error::NotFound)));
+        assert!(matches!(read_back(Ok(7)), Ok(7)));
+    }
+
+    /// A reader whose database has gone (a failover between a write's COMMIT and its read-back).
+    struct Unreachable;
+
+    impl Worker for Unreachable {
+        fn transaction(&mut self, _: Mode, _: &mut dyn FnMut(&Tx<'_>) -> Result<()>) -> Result<()> {
+            Err(Error::Database(sql::DbFailure { kind: sql::FailureKind::Connection, message: "gone".into() }))
+        }
+        fn stop(&mut self) {}
+    }
+
+    /// The case scripts/failover.sh found: the course committed, its read-back met a database
+    /// that had stopped answering, and the answer said the database "cannot be reached".
+    #[tokio::test]
+    async fn a_course_stored_then_not_read_back_is_answered_as_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_in(dir.path()).unwrap();
+        let learner = db
+            .create_learner(accounts::NewLearner {
+                id: Uuid::new_v4(),
+                email: "a@example.org".into(),
+                password_hash: "x".into(),
+                name: "A".into(),
+                now: 1,
+            })
+            .await
+            .unwrap()
+            .id;
+        // The same installation, its readers replaced by ones whose database is gone.
+        let Ok(inner) = Arc::try_unwrap(db.inner) else { panic!("the database is shared") };
+        let (readers, jobs) = pool::queue(4);
+        spawn_worker("unreachable-reader", Box::new(Unreachable), jobs).unwrap();
+        let db = Db { inner: Arc::new(Inner { readers, ..inner }) };
+        let record: crate::domain::CourseRecord = serde_json::from_str(r#"{"title":"Rust"}"#).unwrap();
+        let answer = db.create_course(learner, record, 2).await;
+        assert!(matches!(answer, Err(Error::StoredNotRead(_))), "{answer:?}");
+        let stored = db
+            .write(move |tx| {
+                tx.query_value::<i64>("SELECT count(*) FROM courses WHERE learner_id = $1", sql::vals![learner])
+            })
+            .await
+            .unwrap();
+        assert_eq!(stored, 1, "the course is stored, as the answer says");
+    }
 
     #[tokio::test]
     async fn every_connection_has_the_durability_settings() {

@@ -191,7 +191,7 @@ mod tests {
     #[test]
     fn a_database_that_stopped_answering_is_said_as_such_on_the_page() {
         let t = &i18n::strings(Lang::En).errors;
-        let e = AppError::DatabaseDown { outcome_unknown: true };
+        let e = AppError::DatabaseDown { change: crate::error::ChangeLeft::Unknown };
         let (heading, text) = words(t, Lang::En, StatusCode::SERVICE_UNAVAILABLE, Some(&e), None);
         assert_eq!(heading, "Service unavailable");
         assert!(text.starts_with("The database stopped answering") && text.contains("may or may not"), "{text}");
