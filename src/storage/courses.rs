@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::accounts::{load_learner, store_profile};
-use super::sql::{Row, Tx, Value, vals};
+use super::sql::{Dialect, Row, Tx, Value, vals};
 use super::{Db, Error, Result, bump_revision, is_unique_violation};
 use crate::domain::badge::{BadgeCheck, BadgeData, BadgeFormat};
 use crate::domain::text::normalize_name;
@@ -314,6 +314,24 @@ fn write_course(
                 themes = $8, language = $9, started_on = $10, finished_on = $11, hours = $12, follow_mode = $13,
                 outcome = $14, motive = $15, notes = $16, prior_mastery = $17, updated_at = $18, skills = $19
              WHERE id = $1 AND learner_id = $2",
+            values,
+        )
+    } else if tx.dialect() == Dialect::Postgres {
+        // The position taken (and the revision bumped, as `next_seq` does) in the statement that
+        // inserts: one statement per course added instead of two, in the part of a write that
+        // one learner's writes take in turn. SQLite has no data-modifying WITH (and no round
+        // trip to save). No learner row: nothing inserted, not found.
+        tx.execute(
+            "WITH s AS (
+                UPDATE learners SET revision = revision + 1,
+                    course_seq = coalesce(course_seq,
+                        (SELECT coalesce(max(seq), 0) FROM courses WHERE learner_id = $2)) + 1
+                WHERE id = $2 RETURNING course_seq)
+             INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
+                language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
+                created_at, updated_at, skills)
+             SELECT $1, $2, s.course_seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                $18, $19 FROM s",
             values,
         )
     } else {
