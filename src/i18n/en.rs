@@ -747,6 +747,12 @@ impl Language for English {
             FigureKey::Certificates => plural(LANG, n, "certificate earned", "certificates earned").to_owned(),
             FigureKey::Hours if partial => format!("of study, declared for {known} of {of} courses"),
             FigureKey::Hours => "of study".to_owned(),
+            // Undated courses cannot place a year: the run is counted on the dated ones, and
+            // says so when some are not.
+            FigureKey::ContinuousYears if partial => format!(
+                "of continuous learning (since {}; dated for {known} of {of} courses)",
+                m.since.map(|y| y.to_string()).unwrap_or_default()
+            ),
             FigureKey::ContinuousYears => {
                 format!("of continuous learning (since {})", m.since.map(|y| y.to_string()).unwrap_or_default())
             }

@@ -770,6 +770,10 @@ impl Language for French {
             FigureKey::Certificates => plural(LANG, n, "attestation obtenue", "attestations obtenues").to_owned(),
             FigureKey::Hours if partial => format!("d’étude, déclarées pour {known} cours sur {of}"),
             FigureKey::Hours => "d’étude".to_owned(),
+            FigureKey::ContinuousYears if partial => format!(
+                "d’apprentissage continu (depuis {}\u{202f}; {known} cours datés sur {of})",
+                m.since.map(|y| y.to_string()).unwrap_or_default()
+            ),
             FigureKey::ContinuousYears => {
                 format!("d’apprentissage continu (depuis {})", m.since.map(|y| y.to_string()).unwrap_or_default())
             }

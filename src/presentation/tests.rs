@@ -39,3 +39,25 @@ fn singular_and_plural_are_right_in_both_languages() {
     let fr = present(&r, &Spec::appetite(), Lang::Fr, NOW).unwrap();
     assert_eq!(fr.cover[1], "Ces cours couvrent 1\u{a0}domaine, 1\u{a0}établissement et 1\u{a0}plateforme.");
 }
+
+/// The run of years is counted on the dated courses: with undated ones shown too, its label
+/// says how many it rests on, as the hours do (it said only "since 2024" before).
+#[test]
+fn continuous_years_say_how_many_courses_are_dated() {
+    let r = record(serde_json::json!({"certfolio": 1, "learner": {"name": "A"}, "courses": [
+        {"title": "a", "started_on": "2024-02-01"}, {"title": "b", "started_on": "2025-03-01"},
+        {"title": "c", "started_on": "2026-01-10"}, {"title": "d"}
+    ]}));
+    let years = |lang| {
+        let p = present(&r, &Spec::appetite(), lang, NOW).unwrap();
+        p.figures.into_iter().find(|f| f.key == FigureKey::ContinuousYears).unwrap().label
+    };
+    assert_eq!(years(Lang::En), "of continuous learning (since 2024; dated for 3 of 4 courses)");
+    assert_eq!(years(Lang::Fr), "d’apprentissage continu (depuis 2024\u{202f}; 3 cours datés sur 4)");
+    let dated = record(serde_json::json!({"certfolio": 1, "learner": {"name": "A"}, "courses": [
+        {"title": "a", "started_on": "2025-02-01"}, {"title": "b", "started_on": "2026-03-01"}
+    ]}));
+    let p = present(&dated, &Spec::appetite(), Lang::En, NOW).unwrap();
+    let label = &p.figures.iter().find(|f| f.key == FigureKey::ContinuousYears).unwrap().label;
+    assert_eq!(label, "of continuous learning (since 2025)");
+}
