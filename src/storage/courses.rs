@@ -256,23 +256,40 @@ fn named_row(
 /// The position of the learner's next course, taken from the learner row in the statement that
 /// also bumps the record revision (so a new course bumps it here, first; a concurrent writer of
 /// the same learner waits on that row instead of racing for the same position). Computed once
-/// from the courses for records made before the counter existed.
-fn next_seq(tx: &Tx<'_>, learner: Uuid) -> Result<i64> {
-    tx.query_value(
-        "UPDATE learners SET revision = revision + 1,
-            course_seq = coalesce(course_seq, (SELECT coalesce(max(seq), 0) FROM courses WHERE learner_id = $1)) + 1
-         WHERE id = $1 RETURNING course_seq",
-        vals![learner],
+/// from the courses for records made before the counter existed. `$1` is the learner.
+const TAKE_SEQ: &str = "UPDATE learners SET revision = revision + 1,
+        course_seq = coalesce(course_seq, (SELECT coalesce(max(seq), 0) FROM courses WHERE learner_id = $1)) + 1
+     WHERE id = $1 RETURNING course_seq";
+
+/// A new course's row, from `write_course`'s values; `{seq}` is where its position comes from.
+const INSERT_COURSE: &str = "INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id,
+        field, themes, language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
+        created_at, updated_at, skills)";
+const INSERT_VALUES: &str =
+    "$1, $2, {seq}, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19";
+
+/// SQLite: the position taken by [`TAKE_SEQ`] first, then bound as `$20`.
+static INSERT_AFTER_SEQ: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{INSERT_COURSE} VALUES ({})", INSERT_VALUES.replace("{seq}", "$20")));
+
+/// PostgreSQL: the position taken in the statement that inserts (a data-modifying WITH, which
+/// SQLite has not): one statement per course added instead of two, in the part of a write that
+/// one learner's writes take in turn. No learner row: nothing inserted, not found.
+static INSERT_TAKING_SEQ: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH s AS ({}) {INSERT_COURSE} SELECT {} FROM s",
+        TAKE_SEQ.replace("$1", "$2"),
+        INSERT_VALUES.replace("{seq}", "s.course_seq")
     )
-}
+});
 
 fn conflict() -> Error {
     Error::Conflict(crate::domain::Problem::CourseExists)
 }
 
 /// Inserts or updates (when `existing` is given) the course row and its attestation, and bumps
-/// the record revision. The record as it now reads back: `c` with the platform and institution
-/// under the names they are stored under (the first spelling met).
+/// the record revision. The names the platform and institution are stored under (the first
+/// spelling met), which are what the course now reads back with.
 fn write_course(
     tx: &Tx<'_>,
     learner: Uuid,
@@ -280,7 +297,7 @@ fn write_course(
     existing: bool,
     c: &CourseRecord,
     now: i64,
-) -> Result<CourseRecord> {
+) -> Result<StoredNames> {
     let (platform, platform_name) = named_row(tx, "platforms", learner, c.platform.as_deref(), now)?.unzip();
     let (institution, institution_name) =
         named_row(tx, "institutions", learner, c.institution.as_deref(), now)?.unzip();
@@ -317,33 +334,11 @@ fn write_course(
             values,
         )
     } else if tx.dialect() == Dialect::Postgres {
-        // The position taken (and the revision bumped, as `next_seq` does) in the statement that
-        // inserts: one statement per course added instead of two, in the part of a write that
-        // one learner's writes take in turn. SQLite has no data-modifying WITH (and no round
-        // trip to save). No learner row: nothing inserted, not found.
-        tx.execute(
-            "WITH s AS (
-                UPDATE learners SET revision = revision + 1,
-                    course_seq = coalesce(course_seq,
-                        (SELECT coalesce(max(seq), 0) FROM courses WHERE learner_id = $2)) + 1
-                WHERE id = $2 RETURNING course_seq)
-             INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
-                language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
-                created_at, updated_at, skills)
-             SELECT $1, $2, s.course_seq, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                $18, $19 FROM s",
-            values,
-        )
+        tx.execute(&INSERT_TAKING_SEQ, values)
     } else {
-        let seq = Value::Int(next_seq(tx, learner)?);
+        let seq = Value::Int(tx.query_value(TAKE_SEQ, vals![learner])?);
         let values = [values, std::slice::from_ref(&seq)].concat();
-        tx.execute(
-            "INSERT INTO courses (id, learner_id, seq, identity, title, platform_id, institution_id, field, themes,
-                language, started_on, finished_on, hours, follow_mode, outcome, motive, notes, prior_mastery,
-                created_at, updated_at, skills)
-             VALUES ($1, $2, $20, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
-            &values,
-        )
+        tx.execute(&INSERT_AFTER_SEQ, &values)
     };
     match result {
         Err(e) if is_unique_violation(&e) => return Err(conflict()),
@@ -398,7 +393,13 @@ fn write_course(
     if existing {
         bump_revision(tx, learner)?;
     }
-    Ok(CourseRecord { platform: platform_name, institution: institution_name, ..c.clone() })
+    Ok(StoredNames { platform: platform_name, institution: institution_name })
+}
+
+/// A course's platform and institution as stored (see [`write_course`]).
+struct StoredNames {
+    platform: Option<String>,
+    institution: Option<String>,
 }
 
 impl Db {
@@ -429,7 +430,8 @@ impl Db {
         let id = Uuid::new_v4();
         let (record, checks) = self
             .write_for(learner, move |tx| {
-                let stored = write_course(tx, learner, id, false, &record, now)?;
+                let StoredNames { platform, institution } = write_course(tx, learner, id, false, &record, now)?;
+                let stored = CourseRecord { platform, institution, ..record.clone() };
                 Ok((stored, super::checks::queued_for_new(&record)))
             })
             .await?;
@@ -655,17 +657,6 @@ mod tests {
     use super::*;
     use crate::domain::badge::{BadgeCheck, BadgeFormat};
 
-    async fn learner(db: &Db) -> Uuid {
-        let new = super::super::accounts::NewLearner {
-            id: Uuid::new_v4(),
-            email: "a@example.org".into(),
-            password_hash: "x".into(),
-            name: "A".into(),
-            now: 1,
-        };
-        db.create_learner(new).await.unwrap().id
-    }
-
     /// `create_course` answers with the course as the write stored it, not read back: each
     /// course of the 24-course record, one with a checked badge and one naming a platform
     /// already stored under another spelling, is answered exactly as it then reads back.
@@ -673,7 +664,7 @@ mod tests {
     async fn a_new_course_is_answered_as_it_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open_in(dir.path()).unwrap();
-        let learner = learner(&db).await;
+        let learner = super::super::tests::learner(&db).await;
         let doc = std::fs::read(format!("{}/tests/fixtures/doc24.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let mut records = crate::domain::document::parse_document(&doc).unwrap().courses;
         let mut badged = records[0].clone();
@@ -701,11 +692,10 @@ mod tests {
         respelled.platform = Some(format!("  {}  ", first.to_uppercase()));
         records.push(respelled);
         for (i, record) in records.into_iter().enumerate() {
-            let answered = db.create_course(learner, record, 100 + i as i64).await.unwrap();
+            let mut answered = db.create_course(learner, record, 100 + i as i64).await.unwrap();
             let mut stored = db.course(learner, answered.id).await.unwrap();
-            // Checks are read in their own order; compared as sets of (kind, subject).
+            // Checks are read in their own order: compared in one order.
             stored.checks.sort_by_key(|c| format!("{c:?}"));
-            let mut answered = answered;
             answered.checks.sort_by_key(|c| format!("{c:?}"));
             assert_eq!(answered, stored, "course {i}");
         }

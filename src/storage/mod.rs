@@ -646,6 +646,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// A new account on `db`, for tests of what it records.
+    pub(super) async fn learner(db: &Db) -> Uuid {
+        let new = accounts::NewLearner {
+            id: Uuid::new_v4(),
+            email: "a@example.org".into(),
+            password_hash: "x".into(),
+            name: "A".into(),
+            now: 1,
+        };
+        db.create_learner(new).await.unwrap().id
+    }
+
     /// A course committed and then not read back (a failover between the two) was answered as
     /// a database that could not be reached: the read-back's failure now says it is stored.
     #[test]
@@ -676,17 +688,7 @@ mod tests {
     async fn a_course_stored_then_not_read_back_is_answered_as_stored() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open_in(dir.path()).unwrap();
-        let learner = db
-            .create_learner(accounts::NewLearner {
-                id: Uuid::new_v4(),
-                email: "a@example.org".into(),
-                password_hash: "x".into(),
-                name: "A".into(),
-                now: 1,
-            })
-            .await
-            .unwrap()
-            .id;
+        let learner = learner(&db).await;
         let record: crate::domain::CourseRecord = serde_json::from_str(r#"{"title":"Rust"}"#).unwrap();
         let id = db.create_course(learner, record, 2).await.unwrap().id;
         // The same installation, its readers replaced by ones whose database is gone.
